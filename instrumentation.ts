@@ -1,0 +1,15 @@
+/**
+ * Next runs this once per server process before serving requests. Start-up failures (no master
+ * key in production, a key that does not match the data, a database that cannot be migrated)
+ * stop the process with a clear message instead of a server that answers with errors.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { boot } = await import("./lib/boot/boot");
+  try {
+    await boot();
+  } catch (error) {
+    console.error(`\nProvenance cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
