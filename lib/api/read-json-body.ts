@@ -1,0 +1,61 @@
+import { AppError } from "@/lib/errors";
+
+/** Request bodies above this are refused before parsing (CONTRACT: 413 past 64 KiB). */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Deeper JSON than any of our bodies needs is refused, so hostile nesting costs nothing later. */
+const MAX_DEPTH = 32;
+
+/**
+ * Reads a JSON body with a hard size limit (counted while streaming, so a lying or absent
+ * Content-Length cannot get past it) and returns the parsed value. An empty body is `{}`.
+ */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return {};
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  if (text.trim() === "") return {};
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", "The request body is not valid JSON.");
+  }
+  if (depthOf(parsed) > MAX_DEPTH) {
+    throw new AppError("invalid_json", `The request body is nested more than ${MAX_DEPTH} levels deep.`);
+  }
+  return parsed;
+}
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+}
+
+function depthOf(value: unknown): number {
+  // Iterative so that a hostile body cannot overflow the stack here.
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== "object" || current === null) continue;
+    max = Math.max(max, depth);
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return max;
+}

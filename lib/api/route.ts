@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import type { Actor } from "@/lib/auth/actor";
+import { authenticateRequest } from "@/lib/auth/authenticate";
+import { roleAtLeast, type Role } from "@/lib/auth/roles";
+import { isDecryptionError } from "@/lib/crypto";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { AppError, isAppError } from "@/lib/errors";
+import { describeError, log } from "@/lib/log";
+import { readJsonBody } from "./read-json-body";
+import { checkSameOrigin } from "./same-origin";
+
+type Params = Record<string, string>;
+type NextContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export interface RouteContext {
+  request: Request;
+  actor: Actor;
+  params: Params;
+  query: URLSearchParams;
+  /** Reads the JSON body under the contract's limits (413, invalid_json). */
+  body: () => Promise<unknown>;
+}
+
+/**
+ * The one way into the API: authenticates (bearer token or session), requires a minimum role,
+ * refuses cross-site cookie-authenticated writes, and turns every thrown error into the
+ * contract's error shape. Handlers stay a few lines and call lib/.
+ */
+export function apiRoute(minimumRole: Role, handler: (context: RouteContext) => Promise<Response>) {
+  return async (request: Request, context: NextContext): Promise<Response> => {
+    const requestId = randomUUID();
+    try {
+      const actor = await authenticateRequest(request.headers);
+      if (!actor) throw new AppError("unauthorized", "Sign in or send a valid API token (Authorization: Bearer <token>).");
+      if (!roleAtLeast(actor.role, minimumRole)) {
+        throw new AppError("forbidden", `This needs the ${minimumRole} role; your ${actor.kind} has ${actor.role}.`);
+      }
+      if (actor.kind === "user") checkSameOrigin(request);
+      const params = await readParams(context);
+      const response = await handler({
+        request,
+        actor,
+        params,
+        query: new URL(request.url).searchParams,
+        body: () => readJsonBody(request),
+      });
+      return withStandardHeaders(response, requestId);
+    } catch (error) {
+      return withStandardHeaders(errorResponse(error, requestId), requestId);
+    }
+  };
+}
+
+/** For the few endpoints anyone may call (health, OpenAPI): same error handling, no auth. */
+export function publicRoute(handler: (request: Request) => Promise<Response>) {
+  return async (request: Request): Promise<Response> => {
+    const requestId = randomUUID();
+    try {
+      return withStandardHeaders(await handler(request), requestId);
+    } catch (error) {
+      return withStandardHeaders(errorResponse(error, requestId), requestId);
+    }
+  };
+}
+
+export function json(data: unknown, status = 200, headers?: HeadersInit): Response {
+  return Response.json(data, { status, headers });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+export function errorResponse(error: unknown, requestId: string): Response {
+  if (isAppError(error)) {
+    const headers: Record<string, string> = {};
+    if (error.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="provenance"';
+    if (error.code === "rate_limited" && typeof error.extra.retryAfterSeconds === "number") {
+      headers["Retry-After"] = String(error.extra.retryAfterSeconds);
+    }
+    return json(error.toBody(), error.status, headers);
+  }
+  if (isDatabaseUnavailable(error)) {
+    log.error("database unavailable", { requestId, ...describeError(error) });
+    return json({ error: { code: "service_unavailable", message: "The database is not reachable; try again shortly.", requestId } }, 503, {
+      "Retry-After": "5",
+    });
+  }
+  if (isDecryptionError(error)) {
+    log.error("stored ciphertext could not be decrypted", { requestId, ...describeError(error) });
+    return json(
+      { error: { code: "internal_error", message: "A stored value could not be decrypted; check SECRETS_MASTER_KEY.", requestId } },
+      500,
+    );
+  }
+  log.error("unhandled error", { requestId, ...describeError(error) });
+  return json({ error: { code: "internal_error", message: `Something went wrong on the server (request ${requestId}).`, requestId } }, 500);
+}
+
+function withStandardHeaders(response: Response, requestId: string): Response {
+  // Nothing the API returns is meant to be stored by a browser or a shared cache.
+  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("X-Request-Id", requestId);
+  return response;
+}
+
+async function readParams(context: NextContext | undefined): Promise<Params> {
+  const raw = context?.params ? await context.params : {};
+  const params: Params = {};
+  for (const [key, value] of Object.entries(raw)) if (typeof value === "string") params[key] = value;
+  return params;
+}

@@ -1,0 +1,41 @@
+import type { AuditActor } from "@/lib/auth/actor";
+import { db, type Db } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+
+export type AuditOutcome = "success" | "failure" | "denied";
+
+export interface AuditEntry {
+  /** null for anonymous attempts (e.g. a failed sign-in for an unknown account). */
+  actor: AuditActor | null;
+  action: string;
+  target?: { type: string; id?: string | null; label?: string | null };
+  outcome: AuditOutcome;
+  sourceIp?: string | null;
+  /**
+   * Facts about the event: names of changed fields, counts, reasons. Never a value or credential:
+   * callers pass field names, not contents.
+   */
+  details?: Record<string, string | number | boolean | null | string[]>;
+}
+
+type AuditClient = Pick<Db, "auditEvent">;
+
+/** Writes one audit event; pass a transaction client to commit it with the change it records. */
+export async function recordAudit(entry: AuditEntry, client: AuditClient = db()): Promise<void> {
+  const actor = entry.actor;
+  await client.auditEvent.create({
+    data: {
+      id: newId(),
+      actorType: actor ? actor.kind : "anonymous",
+      actorId: actor && actor.kind !== "system" ? actor.id : null,
+      actorLabel: actor ? actor.label : null,
+      action: entry.action,
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      targetLabel: entry.target?.label ?? null,
+      outcome: entry.outcome,
+      sourceIp: entry.sourceIp ?? (actor && actor.kind !== "system" ? actor.sourceIp : null),
+      details: entry.details ? JSON.stringify(entry.details) : null,
+    },
+  });
+}

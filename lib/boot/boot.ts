@@ -1,0 +1,67 @@
+import { applyMigrations } from "@/lib/db/migrate";
+import { env, resetEnvForTests } from "@/lib/env";
+import { ensureKeyCheck } from "@/lib/keys/key-check-store";
+import { keyring } from "@/lib/keys/keyring";
+import { log } from "@/lib/log";
+import { issueSetupCode } from "@/lib/setup/setup-code";
+import { db } from "@/lib/db/client";
+import { createUser } from "@/lib/users/manage-users";
+import { backupWarning, writeMasterKeyToEnvFile } from "./master-key-file";
+
+/**
+ * Start-up, before the server takes requests: a master key, a migrated database, proof that the
+ * key matches the data, and a way to the first admin. Any failure stops the server with a
+ * message saying what to do, rather than serving errors later.
+ */
+export async function boot(): Promise<void> {
+  ensureMasterKey();
+  const { applied } = await applyMigrations({ url: env().DATABASE_URL });
+  if (applied.length > 0) log.info("database migrated", { applied });
+  const keyCheck = await ensureKeyCheck();
+  if (keyCheck === "previous") {
+    log.warn("data is still encrypted under SECRETS_MASTER_KEY_PREVIOUS; run `npx provenance key rotate` to finish the rotation");
+  }
+  await ensureFirstAdmin();
+}
+
+function ensureMasterKey(): void {
+  if (env().SECRETS_MASTER_KEY) {
+    keyring(); // Validates the key now, not on the first request.
+    return;
+  }
+  if (env().NODE_ENV === "production") {
+    throw new Error(
+      "SECRETS_MASTER_KEY is not set. Provenance refuses to start in production without it. " +
+        "Run `npm run setup` to create one in .env, or set it in the environment (and back it up).",
+    );
+  }
+  const { key, file } = writeMasterKeyToEnvFile();
+  process.env.SECRETS_MASTER_KEY = key;
+  resetEnvForTests();
+  console.warn(backupWarning(file));
+}
+
+async function ensureFirstAdmin(): Promise<void> {
+  const { PROVENANCE_ADMIN_EMAIL: email, PROVENANCE_ADMIN_PASSWORD: password } = env();
+  if ((await db().user.count()) > 0) return;
+  if (email && password) {
+    await createUser({ actor: { kind: "system", label: "PROVENANCE_ADMIN_EMAIL" }, input: { email, password, role: "admin" } });
+    log.info("first admin created from PROVENANCE_ADMIN_EMAIL", { email });
+    return;
+  }
+  const code = await issueSetupCode();
+  const url = `${env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`}/setup`;
+  // Printed plainly (not only as JSON) so a person watching the terminal sees it.
+  console.log(
+    [
+      "",
+      "==================================================================",
+      " No users yet. Create the first admin at:",
+      `   ${url}`,
+      ` with this one-time setup code: ${code}`,
+      " (or run: npx provenance user create --email E --password P --role admin)",
+      "==================================================================",
+      "",
+    ].join("\n"),
+  );
+}

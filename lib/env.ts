@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/**
+ * The server's configuration, parsed once from the environment. Nothing else reads `process.env`
+ * for settings. Parsing is lazy so that scripts and tests can set variables before first use.
+ */
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().min(1).default("file:./data/provenance.db"),
+  SECRETS_MASTER_KEY: z.string().optional(),
+  SECRETS_MASTER_KEY_PREVIOUS: z.string().optional(),
+  NEXTAUTH_SECRET: z.string().optional(),
+  NEXTAUTH_URL: z.string().optional(),
+  PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: booleanFlag,
+  /** Believe the client address in X-Forwarded-For's first entry (only behind your own proxy). */
+  PROVENANCE_TRUST_PROXY: booleanFlag,
+  PROVENANCE_ADMIN_EMAIL: z.string().optional(),
+  PROVENANCE_ADMIN_PASSWORD: z.string().optional(),
+  /** Upstream call timeout for external secret managers, in milliseconds. */
+  PROVENANCE_PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  PORT: z.coerce.number().int().positive().default(3000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = envSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid environment: ${problems}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Tests and the CLI change the environment between runs; this forgets the parsed copy. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
+
+export function isSqliteUrl(url: string): boolean {
+  return url.startsWith("file:");
+}

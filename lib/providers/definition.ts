@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { checkGrpcEndpoint, checkProviderUrl, type UrlRuleOptions } from "./url-rules";
+
+/**
+ * One definition per provider type. From it derive: request validation (the zod schema built by
+ * `configSchema`), the `GET /api/secret-providers/types` payload, and the dashboard form. Pure:
+ * safe to import from client components.
+ */
+export type FieldInputType = "text" | "password" | "textarea" | "url";
+
+/** How a field's value is checked beyond being a non-empty string. */
+export type FieldFormat =
+  | { kind: "any" }
+  | { kind: "pattern"; pattern: RegExp; message: string }
+  | { kind: "url"; requireHttps?: boolean }
+  | { kind: "grpc-endpoint" }
+  | { kind: "json"; check: (value: unknown) => string | null }
+  | { kind: "choice"; options: readonly string[] };
+
+export interface ConfigField {
+  key: string;
+  label: string;
+  type: FieldInputType;
+  required: boolean;
+  sensitive?: true;
+  help?: string;
+  placeholder?: string;
+  format: FieldFormat;
+  maxLength?: number;
+}
+
+export interface ProviderDefinition<T extends string = string> {
+  type: T;
+  name: string;
+  description: string;
+  /** npm packages the adapter needs, or empty for none (Vault speaks plain HTTP). */
+  sdkPackages: readonly string[];
+  fields: readonly ConfigField[];
+  /** How a secret's `providerPath` is written for this type, for forms and docs. */
+  pathHelp: string;
+  /** Rules across fields, e.g. "secretAccessKey is required when accessKeyId is set". */
+  crossFieldRules?: (config: Record<string, string>) => Record<string, string>;
+}
+
+export type ProviderConfig = Record<string, string>;
+
+const DEFAULT_MAX_LENGTH = 2048;
+
+function checkFormat(field: ConfigField, value: string, opts: UrlRuleOptions): string | null {
+  const format = field.format;
+  switch (format.kind) {
+    case "any":
+      return null;
+    case "pattern":
+      return format.pattern.test(value) ? null : format.message;
+    case "url":
+      return checkProviderUrl(value, opts, format.requireHttps ?? false);
+    case "grpc-endpoint":
+      return checkGrpcEndpoint(value, opts);
+    case "choice":
+      return format.options.includes(value) ? null : `Must be one of: ${format.options.join(", ")}`;
+    case "json": {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        return "Must be valid JSON";
+      }
+      return format.check(parsed);
+    }
+  }
+}
+
+/**
+ * The zod schema for a complete config of this type: every value a string, no unknown keys,
+ * required fields present, formats and cross-field rules checked. Empty strings count as absent.
+ */
+export function configSchema(definition: ProviderDefinition, opts: UrlRuleOptions) {
+  const known = new Map(definition.fields.map((f) => [f.key, f]));
+  return z
+    .record(z.string(), z.unknown())
+    .superRefine((raw, ctx) => {
+      for (const [key, value] of Object.entries(raw)) {
+        const field = known.get(key);
+        if (!field) {
+          ctx.addIssue({ code: "custom", path: [key], message: `Unknown field for ${definition.name}` });
+          continue;
+        }
+        if (value === undefined || value === null || value === "") continue;
+        if (typeof value !== "string") {
+          ctx.addIssue({ code: "custom", path: [key], message: `${field.label} must be a string` });
+          continue;
+        }
+        const max = field.maxLength ?? DEFAULT_MAX_LENGTH;
+        if (value.length > max) {
+          ctx.addIssue({ code: "custom", path: [key], message: `${field.label} must be at most ${max} characters` });
+          continue;
+        }
+        if (value.includes("\0")) {
+          ctx.addIssue({ code: "custom", path: [key], message: `${field.label} must not contain null bytes` });
+          continue;
+        }
+        const problem = checkFormat(field, value.trim(), opts);
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+      }
+      for (const field of definition.fields) {
+        const value = raw[field.key];
+        if (field.required && (value === undefined || value === null || value === "")) {
+          ctx.addIssue({ code: "custom", path: [field.key], message: `${field.label} is required` });
+        }
+      }
+      if (definition.crossFieldRules) {
+        const strings = compactConfig(raw);
+        for (const [key, message] of Object.entries(definition.crossFieldRules(strings))) {
+          ctx.addIssue({ code: "custom", path: [key], message });
+        }
+      }
+    })
+    .transform((raw) => compactConfig(raw));
+}
+
+/** Drops absent and empty values and trims the rest: the stored form of a config. */
+export function compactConfig(raw: Record<string, unknown>): ProviderConfig {
+  const out: ProviderConfig = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === "string" && value.trim() !== "") out[key] = value.trim();
+  }
+  return out;
+}
+
+export function sensitiveKeys(definition: ProviderDefinition): Set<string> {
+  return new Set(definition.fields.filter((f) => f.sensitive).map((f) => f.key));
+}
+
+/** The public description of a field, as the types endpoint and the form see it. */
+export function describeField(field: ConfigField) {
+  return {
+    key: field.key,
+    label: field.label,
+    type: field.type,
+    required: field.required,
+    ...(field.sensitive ? { sensitive: true } : {}),
+    ...(field.help ? { help: field.help } : {}),
+    ...(field.placeholder ? { placeholder: field.placeholder } : {}),
+  };
+}

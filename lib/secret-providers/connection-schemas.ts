@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { configSchema } from "@/lib/providers/definition";
+import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
+import type { UrlRuleOptions } from "@/lib/providers/url-rules";
+import { fieldsFromZod } from "@/lib/api/zod-errors";
+
+/**
+ * Request shapes for provider connections. The same schemas validate the REST API, the server
+ * actions and (with lenient URL rules, the server re-checks) the dashboard form.
+ */
+const name = z
+  .string()
+  .trim()
+  .min(1, "Name is required")
+  .max(100, "Name must be at most 100 characters")
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Name must not contain control characters");
+const description = z.string().trim().max(1000, "Description must be at most 1000 characters").nullable().optional();
+const configObject = z.record(z.string(), z.unknown(), { message: "Config must be an object" });
+
+export const createConnectionShape = z
+  .object({ name, type: z.string({ message: "Type is required" }), config: configObject.default({}), description })
+  .strict();
+
+export const updateConnectionShape = z
+  .object({ name: name.optional(), type: z.string().optional(), config: configObject.optional(), description })
+  .strict();
+
+export function unknownTypeMessage(type: string): string {
+  return `Unknown provider type "${type.slice(0, 40)}"; expected one of ${PROVIDER_TYPES.join(", ")}`;
+}
+
+/** Validates a complete config for a type, returning the compact config or `config.*` field errors. */
+export function validateConfig(
+  type: string,
+  config: Record<string, unknown>,
+  rules: UrlRuleOptions,
+): { ok: true; config: Record<string, string> } | { ok: false; fields: Record<string, string> } {
+  if (!isProviderType(type)) return { ok: false, fields: { type: unknownTypeMessage(type) } };
+  const result = configSchema(providerDefinition(type), rules).safeParse(config);
+  if (!result.success) return { ok: false, fields: fieldsFromZod(result.error, ["config"]) };
+  return { ok: true, config: result.data };
+}

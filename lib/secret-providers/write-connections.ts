@@ -1,0 +1,177 @@
+import type { AuditActor } from "@/lib/auth/actor";
+import { fieldsFromZod, parseInput } from "@/lib/api/zod-errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { env } from "@/lib/env";
+import { AppError, notFound, validationError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { sensitiveKeys, type ProviderConfig } from "@/lib/providers/definition";
+import { isProviderType, providerDefinition, type ProviderType } from "@/lib/providers/registry";
+import { openConfig, sealConfig } from "./connection-config";
+import { createConnectionShape, unknownTypeMessage, updateConnectionShape, validateConfig } from "./connection-schemas";
+import { MASK, maskConnection, type ConnectionView } from "./connection-view";
+import { notifyConnectionChanged } from "./connection-events";
+
+function urlRules() {
+  return { allowInsecure: env().PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS };
+}
+
+function nameTaken(name: string): AppError {
+  return new AppError("name_taken", `A connection named "${name}" already exists.`, { fields: { name: "Already taken" } });
+}
+
+// POST /api/secret-providers
+export async function createConnection(options: { actor: AuditActor; input: unknown }): Promise<ConnectionView> {
+  const input = validateCreateInput(options.input);
+  const id = newId();
+  const sealed = sealConfig(id, input.type, input.config);
+  try {
+    const row = await db().$transaction(async (tx) => {
+      const created = await tx.secretProvider.create({
+        data: { id, name: input.name, type: input.type, description: input.description ?? "", ...sealed },
+      });
+      await recordAudit(
+        {
+          actor: options.actor,
+          action: "secret_provider.create",
+          target: { type: "secret_provider", id, label: input.name },
+          outcome: "success",
+          details: { type: input.type, fields: Object.keys(input.config).sort() },
+        },
+        tx,
+      );
+      return created;
+    });
+    return maskConnection(row, 0);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken(input.name);
+    throw error;
+  }
+}
+
+/**
+ * PUT/PATCH /api/secret-providers/:id. `config` merges key by key: absent keeps, MASK on a
+ * sensitive field keeps, "" or null clears, anything else replaces. The merged result is then
+ * validated as a whole, exactly like a new connection.
+ */
+export async function updateConnection(options: { actor: AuditActor; id: string; input: unknown; expectedVersion?: number }): Promise<ConnectionView> {
+  const input = parseInput(updateConnectionShape, options.input);
+  const existing = await db().secretProvider.findUnique({ where: { id: options.id } });
+  if (!existing) throw notFound("Secret provider connection");
+  if (options.expectedVersion !== undefined && options.expectedVersion !== existing.version) throw staleVersion();
+  if (input.type !== undefined && input.type !== existing.type) {
+    throw validationError({ type: "The provider type of a connection cannot change; create a new connection instead" });
+  }
+  if (!isProviderType(existing.type)) throw new AppError("conflict", unknownTypeMessage(existing.type));
+
+  const stored = openConfig(existing);
+  const merged: Record<string, unknown> = { ...stored };
+  const sensitive = sensitiveKeys(providerDefinition(existing.type));
+  const changedFields: string[] = [];
+  for (const [key, value] of Object.entries(input.config ?? {})) {
+    if (value === undefined) continue;
+    if (sensitive.has(key) && value === MASK) continue;
+    if (value === "" || value === null) delete merged[key];
+    else merged[key] = value;
+    changedFields.push(key);
+  }
+  const checked = validateConfig(existing.type, merged, urlRules());
+  if (!checked.ok) throw validationError(checked.fields);
+
+  const name = input.name ?? existing.name;
+  const sealed = sealConfig(existing.id, existing.type, checked.config);
+  try {
+    const row = await db().$transaction(async (tx) => {
+      // Conditional on the version read above, so two concurrent edits cannot silently overwrite.
+      const updated = await tx.secretProvider.updateMany({
+        where: { id: existing.id, version: existing.version },
+        data: {
+          name,
+          description: input.description === undefined ? existing.description : (input.description ?? ""),
+          ...sealed,
+          version: { increment: 1 },
+        },
+      });
+      if (updated.count !== 1) throw staleVersion();
+      await recordAudit(
+        {
+          actor: options.actor,
+          action: "secret_provider.update",
+          target: { type: "secret_provider", id: existing.id, label: name },
+          outcome: "success",
+          details: {
+            changed: [
+              ...(input.name !== undefined && input.name !== existing.name ? ["name"] : []),
+              ...(input.description !== undefined ? ["description"] : []),
+              ...changedFields.map((k) => `config.${k}`),
+            ],
+          },
+        },
+        tx,
+      );
+      return tx.secretProvider.findUniqueOrThrow({ where: { id: existing.id }, include: { _count: { select: { secrets: true } } } });
+    });
+    notifyConnectionChanged(existing.id);
+    return maskConnection(row, row._count.secrets);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken(name);
+    throw error;
+  }
+}
+
+/** DELETE /api/secret-providers/:id — 409 provider_in_use while secrets reference it. */
+export async function deleteConnection(options: { actor: AuditActor; id: string }): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const existing = await tx.secretProvider.findUnique({ where: { id: options.id }, select: { id: true, name: true } });
+    if (!existing) throw notFound("Secret provider connection");
+    const count = await tx.secret.count({ where: { secretProviderId: existing.id } });
+    if (count > 0) {
+      const secrets = await tx.secret.findMany({
+        where: { secretProviderId: existing.id },
+        select: { id: true, secretPath: true },
+        orderBy: { secretPath: "asc" },
+        take: 20,
+      });
+      throw new AppError(
+        "provider_in_use",
+        `Connection "${existing.name}" is used by ${count} secret${count === 1 ? "" : "s"}; delete or reassign ${count === 1 ? "it" : "them"} first.`,
+        { referencingSecrets: count, secrets },
+      );
+    }
+    await tx.secretProvider.delete({ where: { id: existing.id } });
+    await recordAudit(
+      { actor: options.actor, action: "secret_provider.delete", target: { type: "secret_provider", id: existing.id, label: existing.name }, outcome: "success" },
+      tx,
+    );
+  });
+  notifyConnectionChanged(options.id);
+}
+
+function staleVersion(): AppError {
+  return new AppError("precondition_failed", "The connection was changed by someone else since you read it; reload and try again.");
+}
+
+/**
+ * Validates a new connection, reporting the body's shape errors and the type's config errors
+ * together, so a form can show every problem at once.
+ */
+function validateCreateInput(raw: unknown): { name: string; type: ProviderType; config: ProviderConfig; description?: string | null } {
+  const base = createConnectionShape.safeParse(raw);
+  const fields = base.success ? {} : fieldsFromZod(base.error);
+  const body = isPlainObject(raw) ? raw : {};
+  const config = body.config ?? {};
+  if (typeof body.type === "string" && isPlainObject(config)) {
+    const checked = validateConfig(body.type, config, urlRules());
+    if (!checked.ok) {
+      for (const [key, message] of Object.entries(checked.fields)) fields[key] ??= message;
+    } else if (base.success && Object.keys(fields).length === 0 && isProviderType(body.type)) {
+      return { ...base.data, type: body.type, config: checked.config };
+    }
+  }
+  throw validationError(fields);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

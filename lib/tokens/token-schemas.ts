@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { ROLES } from "@/lib/auth/roles";
+import { isValidScope, SCOPE_HELP } from "@/lib/auth/scope";
+
+/** One schema for creating a token: the API, the CLI and the dashboard form all parse with it. */
+export const createTokenInput = z
+  .object({
+    name: z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
+    role: z.enum(ROLES, { message: "Role must be admin, editor or viewer" }),
+    scope: z
+      .string()
+      .trim()
+      .max(500)
+      .optional()
+      .nullable()
+      .transform((s) => (s ? s : null))
+      .refine((s) => s === null || isValidScope(s), `Scope is not valid. ${SCOPE_HELP}`),
+    expiresInDays: z.number().int().min(1).max(3650).optional().nullable(),
+  })
+  .strict();
+
+export type CreateTokenInput = z.input<typeof createTokenInput>;

@@ -1,0 +1,25 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/**
+ * API tokens are 32 random bytes behind a recognisable prefix (so secret scanners and people
+ * can tell what leaked). Only a SHA-256 hash is stored: the token has full entropy, so a slow
+ * hash would add latency to every API call without adding safety.
+ */
+export const TOKEN_PREFIX = "pvn_";
+
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** What lists show of a token: enough to recognise it, useless to an attacker. */
+export function displayPrefix(token: string): string {
+  return token.slice(0, TOKEN_PREFIX.length + 6);
+}
+
+export function looksLikeToken(value: string): boolean {
+  return value.startsWith(TOKEN_PREFIX) && value.length >= TOKEN_PREFIX.length + 40 && value.length <= 100;
+}

@@ -1,0 +1,87 @@
+import type { AuditActor } from "@/lib/auth/actor";
+import { hashPassword } from "@/lib/auth/password";
+import { parseInput } from "@/lib/api/zod-errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { db } from "@/lib/db/client";
+import { AppError, notFound } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { createUserInput, updateUserInput } from "./user-schemas";
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  disabled: boolean;
+  lastSignInAt: string | null;
+  createdAt: string;
+}
+
+const userSelect = { id: true, email: true, name: true, role: true, disabled: true, lastSignInAt: true, createdAt: true } as const;
+
+function toView(row: {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  disabled: boolean;
+  lastSignInAt: Date | null;
+  createdAt: Date;
+}): UserView {
+  return { ...row, lastSignInAt: row.lastSignInAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString() };
+}
+
+export async function countUsers(): Promise<number> {
+  return db().user.count();
+}
+
+export async function createUser(options: { actor: AuditActor; input: unknown }): Promise<UserView> {
+  const input = parseInput(createUserInput, options.input);
+  const passwordHash = await hashPassword(input.password);
+  const id = newId();
+  return db().$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
+      throw new AppError("conflict", `A user with email ${input.email} already exists.`, { fields: { email: "Already taken" } });
+    }
+    const row = await tx.user.create({
+      data: { id, email: input.email, name: input.name ?? null, role: input.role, passwordHash },
+      select: userSelect,
+    });
+    await recordAudit(
+      { actor: options.actor, action: "user.create", target: { type: "user", id, label: input.email }, outcome: "success", details: { role: input.role } },
+      tx,
+    );
+    return toView(row);
+  });
+}
+
+export async function listUsers(): Promise<UserView[]> {
+  const rows = await db().user.findMany({ select: userSelect, orderBy: { createdAt: "asc" } });
+  return rows.map(toView);
+}
+
+/** Changes a user's role, status, name or password; the last active admin cannot be demoted or disabled. */
+export async function updateUser(options: { actor: AuditActor; id: string; input: unknown }): Promise<UserView> {
+  const input = parseInput(updateUserInput, options.input);
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  return db().$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { id: options.id }, select: userSelect });
+    if (!existing) throw notFound("User");
+    const losesAdmin = existing.role === "admin" && !existing.disabled && ((input.role && input.role !== "admin") || input.disabled === true);
+    if (losesAdmin) {
+      const admins = await tx.user.count({ where: { role: "admin", disabled: false } });
+      if (admins <= 1) throw new AppError("conflict", "This is the last active admin; make another admin first.");
+    }
+    const row = await tx.user.update({
+      where: { id: options.id },
+      data: { role: input.role, disabled: input.disabled, name: input.name, passwordHash },
+      select: userSelect,
+    });
+    const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
+    await recordAudit(
+      { actor: options.actor, action: "user.update", target: { type: "user", id: row.id, label: row.email }, outcome: "success", details: { changed } },
+      tx,
+    );
+    return toView(row);
+  });
+}

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { ROLES } from "@/lib/auth/roles";
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "Email must be at most 254 characters")
+  .email("Must be an email address");
+
+export const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+
+export const createUserInput = z
+  .object({
+    email,
+    password,
+    role: z.enum(ROLES, { message: "Role must be admin, editor or viewer" }),
+    name: z.string().trim().max(100).optional().nullable(),
+  })
+  .strict();
+
+export const updateUserInput = z
+  .object({
+    role: z.enum(ROLES, { message: "Role must be admin, editor or viewer" }).optional(),
+    disabled: z.boolean().optional(),
+    password: password.optional(),
+    name: z.string().trim().max(100).optional().nullable(),
+  })
+  .strict();
+
+export type CreateUserInput = z.input<typeof createUserInput>;
