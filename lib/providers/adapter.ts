@@ -1,0 +1,40 @@
+import type { ProviderConfig } from "./definition";
+
+/**
+ * What every external secrets manager implements. Adapters are server-only, load their SDK
+ * lazily (a missing optional SDK becomes 503 provider_sdk_missing, never a crash) and turn every
+ * upstream failure into an AppError: provider_error (502) or provider_timeout (504), with a
+ * message naming the provider, the path and the reason, never a credential.
+ */
+export interface AdapterContext {
+  /** Identifies the connection and its version, so adapters may reuse SDK clients safely. */
+  connectionKey: string;
+  /** The connection's full, decrypted config. */
+  config: ProviderConfig;
+  /** Upper bound for the whole call, retries included. */
+  timeoutMs: number;
+}
+
+export interface FetchSecretRequest extends AdapterContext {
+  /** The secret's providerPath as the user wrote it (adapters normalise it). */
+  path: string;
+  /** providerConfig.version: an AWS VersionId or VersionStage, an Azure version, a GCP version, a Vault KV v2 version. */
+  version?: string;
+}
+
+export interface FetchedSecret {
+  /** The secret as text: AWS SecretString or base64 of SecretBinary, Azure value, GCP payload (UTF-8), Vault per the single-key rule. */
+  value: string;
+  /** For managers that store key/value maps natively (Vault), the map itself, so jsonKey can pick from it. */
+  fields?: Record<string, unknown>;
+  /** The upstream version that was read (AWS VersionId, Azure version, GCP version number, Vault KV v2 version), if known. */
+  version: string | null;
+}
+
+export interface ProviderAdapter {
+  fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret>;
+  /** A cheap authenticated call proving the endpoint is reachable and the credentials work. */
+  checkConnection(context: AdapterContext): Promise<void>;
+  /** Drops cached SDK clients for a connection (its config changed or it was deleted). */
+  forget(connectionId: string): void;
+}
