@@ -1,15 +1,21 @@
 /**
- * In-process notification that a connection changed or was deleted, so caches built on it (the
- * resolve cache) drop what they hold. Listeners must be cheap and must not throw.
+ * In-process notice that a secret or a provider connection changed or was deleted, so caches
+ * built on them (the resolve cache, SDK clients) drop what they hold. Listeners must be cheap
+ * and must not throw.
  */
-type Listener = (connectionId: string) => void;
+export interface ChangeEvent {
+  kind: "secret" | "connection";
+  id: string;
+}
+
+type Listener = (event: ChangeEvent) => void;
 const listeners = new Set<Listener>();
 
-export function onConnectionChanged(listener: Listener): () => void {
+export function onChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
-export function notifyConnectionChanged(connectionId: string): void {
-  for (const listener of listeners) listener(connectionId);
+export function notifyChange(event: ChangeEvent): void {
+  for (const listener of listeners) listener(event);
 }

@@ -24,6 +24,12 @@ const envSchema = z.object({
   /** Upstream call timeout for external secret managers, in milliseconds. */
   PROVENANCE_PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** How long a value fetched from an external manager is reused, unless the secret sets cacheTtlSeconds. */
+  PROVENANCE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** How long past its TTL a cached value may still be served while its manager is failing. */
+  PROVENANCE_CACHE_MAX_STALE_SECONDS: z.coerce.number().int().min(0).default(3600),
+  PROVENANCE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  PROVENANCE_CACHE_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

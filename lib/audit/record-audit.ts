@@ -22,20 +22,27 @@ type AuditClient = Pick<Db, "auditEvent">;
 
 /** Writes one audit event; pass a transaction client to commit it with the change it records. */
 export async function recordAudit(entry: AuditEntry, client: AuditClient = db()): Promise<void> {
+  await client.auditEvent.create({ data: toRow(entry) });
+}
+
+/** Writes many events in one statement (a batch resolve reads many secrets at once). */
+export async function recordAudits(entries: AuditEntry[], client: AuditClient = db()): Promise<void> {
+  if (entries.length > 0) await client.auditEvent.createMany({ data: entries.map(toRow) });
+}
+
+function toRow(entry: AuditEntry) {
   const actor = entry.actor;
-  await client.auditEvent.create({
-    data: {
-      id: newId(),
-      actorType: actor ? actor.kind : "anonymous",
-      actorId: actor && actor.kind !== "system" ? actor.id : null,
-      actorLabel: actor ? actor.label : null,
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      targetLabel: entry.target?.label ?? null,
-      outcome: entry.outcome,
-      sourceIp: entry.sourceIp ?? (actor && actor.kind !== "system" ? actor.sourceIp : null),
-      details: entry.details ? JSON.stringify(entry.details) : null,
-    },
-  });
+  return {
+    id: newId(),
+    actorType: actor ? actor.kind : "anonymous",
+    actorId: actor && actor.kind !== "system" ? actor.id : null,
+    actorLabel: actor ? actor.label : null,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    targetLabel: entry.target?.label ?? null,
+    outcome: entry.outcome,
+    sourceIp: entry.sourceIp ?? (actor && actor.kind !== "system" ? actor.sourceIp : null),
+    details: entry.details ? JSON.stringify(entry.details) : null,
+  };
 }

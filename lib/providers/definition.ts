@@ -38,6 +38,8 @@ export interface ProviderDefinition<T extends string = string> {
   fields: readonly ConfigField[];
   /** How a secret's `providerPath` is written for this type, for forms and docs. */
   pathHelp: string;
+  /** Checks the syntax of a secret's `providerPath`; returns an error message or null. */
+  checkPath: (path: string) => string | null;
   /** Rules across fields, e.g. "secretAccessKey is required when accessKeyId is set". */
   crossFieldRules?: (config: Record<string, string>) => Record<string, string>;
 }

@@ -11,7 +11,7 @@ import { isProviderType, providerDefinition, type ProviderType } from "@/lib/pro
 import { openConfig, sealConfig } from "./connection-config";
 import { createConnectionShape, unknownTypeMessage, updateConnectionShape, validateConfig } from "./connection-schemas";
 import { MASK, maskConnection, type ConnectionView } from "./connection-view";
-import { notifyConnectionChanged } from "./connection-events";
+import { notifyChange } from "@/lib/change-events";
 
 function urlRules() {
   return { allowInsecure: env().PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS };
@@ -112,7 +112,7 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
       );
       return tx.secretProvider.findUniqueOrThrow({ where: { id: existing.id }, include: { _count: { select: { secrets: true } } } });
     });
-    notifyConnectionChanged(existing.id);
+    notifyChange({ kind: "connection", id: existing.id });
     return maskConnection(row, row._count.secrets);
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(name);
@@ -145,7 +145,7 @@ export async function deleteConnection(options: { actor: AuditActor; id: string 
       tx,
     );
   });
-  notifyConnectionChanged(options.id);
+  notifyChange({ kind: "connection", id: options.id });
 }
 
 function staleVersion(): AppError {

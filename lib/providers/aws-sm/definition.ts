@@ -46,6 +46,10 @@ export const awsSmDefinition = {
   ],
   pathHelp:
     "The secret name or full ARN, e.g. my-app/api-keys or arn:aws:secretsmanager:eu-west-1:123456789012:secret:my-secret. If the value is JSON, set jsonKey to return one key.",
+  checkPath: (path) =>
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(path) || /^[A-Za-z0-9/_+=.@!-]{1,512}$/.test(path)
+      ? null
+      : "Must be an AWS secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN",
   crossFieldRules: (config) => {
     const problems: Record<string, string> = {};
     if (config.accessKeyId && !config.secretAccessKey) problems.secretAccessKey = "Secret Access Key is required when Access Key ID is set";

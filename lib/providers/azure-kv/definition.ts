@@ -51,6 +51,8 @@ export const azureKvDefinition = {
     },
   ],
   pathHelp: "The secret's name in Key Vault (not its URL), e.g. database-password. Letters, digits and dashes, at most 127.",
+  checkPath: (path) =>
+    /^[0-9a-zA-Z-]{1,127}$/.test(path) ? null : "Must be a Key Vault secret name: letters, digits and dashes, at most 127 characters",
   crossFieldRules: (config) => {
     const problems: Record<string, string> = {};
     if (config.clientId) {

@@ -1,0 +1,8 @@
+import { apiRoute, noContent } from "@/lib/api/route";
+import { revokeToken } from "@/lib/tokens/manage-tokens";
+
+// DELETE /api/tokens/:id (admin) — revokes the token; it stops working at once
+export const DELETE = apiRoute("admin", async ({ actor, params }) => {
+  await revokeToken({ actor, id: params.id! });
+  return noContent();
+});

@@ -1,0 +1,83 @@
+import { AppError } from "@/lib/errors";
+import { redact } from "@/lib/log";
+
+/**
+ * The two ways an upstream call fails, worded the same for every provider:
+ * "<Provider>: <reason>" (502 provider_error) and "<Provider>: timed out after N ms <doing>"
+ * (504 provider_timeout). Reasons are built by the adapters from upstream codes, never by passing
+ * an SDK message through, because SDK messages can echo request data.
+ */
+export interface ProviderErrorExtra {
+  /** What the user can change to fix it, e.g. the IAM action the identity lacks. */
+  hint?: string;
+  upstreamStatus?: number;
+  upstreamCode?: string;
+  [key: string]: unknown;
+}
+
+export function providerError(provider: string, reason: string, extra: ProviderErrorExtra = {}): AppError {
+  const clean = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
+  return new AppError("provider_error", `${provider}: ${reason}`, clean);
+}
+
+export function providerTimeout(provider: string, timeoutMs: number, doing: string): AppError {
+  return new AppError("provider_timeout", `${provider}: timed out after ${timeoutMs} ms ${doing}`, { timeoutMs });
+}
+
+/** "fetching prod/stripe" / "checking the connection": the tail of a timeout message. */
+export function fetchingPath(path: string): string {
+  return `fetching ${path}`;
+}
+export const CHECKING_CONNECTION = "checking the connection";
+
+/**
+ * A short upstream message that is safe to show: one line, at most 160 characters, with anything
+ * that looks like a token or key masked and every given credential value removed outright.
+ */
+export function sanitizeUpstreamText(text: unknown, credentials: readonly (string | undefined)[] = []): string {
+  if (typeof text !== "string") return "";
+  let out = text;
+  for (const credential of credentials) {
+    if (credential && credential.length >= 4) out = out.split(credential).join("[redacted]");
+  }
+  out = redact(out).replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  return out.length > 160 ? `${out.slice(0, 157)}...` : out;
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNRESET: "the connection was reset",
+  ECONNREFUSED: "the connection was refused",
+  ENOTFOUND: "the host name does not resolve",
+  EAI_AGAIN: "the host name does not resolve (temporary DNS failure)",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  EPIPE: "the connection was closed while sending",
+  UND_ERR_SOCKET: "the connection was closed by the server",
+  UND_ERR_CONNECT_TIMEOUT: "connecting timed out",
+  ECONNABORTED: "the connection was aborted",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate chain is not trusted",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate is not trusted",
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the server's TLS certificate does not match its host name",
+};
+
+/** Network-level failure (no HTTP answer), found anywhere in an error's cause chain. */
+export function networkFailure(error: unknown): { code: string; reason: string } | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && NETWORK_CODES[code]) return { code, reason: NETWORK_CODES[code] };
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === "string" && /socket hang up|other side closed/i.test(message)) {
+      return { code: "ECONNRESET", reason: NETWORK_CODES.ECONNRESET! };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** A reset can happen to any idempotent read in flight; like gRPC's UNAVAILABLE it is worth one more try. */
+export function isTransientNetworkFailure(code: string): boolean {
+  return code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE";
+}

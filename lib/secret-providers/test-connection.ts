@@ -1,0 +1,91 @@
+import "server-only";
+import { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
+import { parseInput } from "@/lib/api/zod-errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { fingerprint } from "@/lib/crypto";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { AppError, isAppError, notFound, validationError } from "@/lib/errors";
+import { keyring } from "@/lib/keys/keyring";
+import { describeError, log } from "@/lib/log";
+import { providerAdapters } from "@/lib/providers/adapters";
+import { isProviderType, providerDefinition } from "@/lib/providers/registry";
+import { withDeadline } from "@/lib/secrets/resolve/external-values";
+import { openConfig } from "./connection-config";
+
+export const testConnectionInput = z
+  .object({
+    providerPath: z.string().trim().max(2048).optional().nullable(),
+    version: z.string().trim().min(1).max(200).optional().nullable(),
+  })
+  .strict();
+
+export type TestResult =
+  | { ok: true; latencyMs: number; version?: string | null; fingerprint?: string }
+  | { ok: false; latencyMs: number; error: { code: string; message: string; hint?: string } };
+
+/**
+ * POST /api/secret-providers/:id/test — proves the connection works. With a providerPath it reads
+ * that secret and reports its upstream version and a keyed fingerprint (never the value), so a
+ * person can tell whether two places hold the same secret. Upstream failures are a normal
+ * answer here (ok: false), not an HTTP error.
+ */
+export async function testConnection(options: { actor: Actor; id: string; input: unknown }): Promise<TestResult> {
+  const input = parseInput(testConnectionInput, options.input);
+  const connection = await db().secretProvider.findUnique({ where: { id: options.id } });
+  if (!connection) throw notFound("Secret provider connection");
+  if (!isProviderType(connection.type)) throw new AppError("conflict", `Unknown provider type ${connection.type}.`);
+  const definition = providerDefinition(connection.type);
+  if (input.providerPath) {
+    const problem = definition.checkPath(input.providerPath);
+    if (problem) throw validationError({ providerPath: problem });
+  }
+
+  const adapter = providerAdapters[connection.type];
+  const context = {
+    connectionKey: `${connection.id}:${connection.version}`,
+    config: openConfig(connection),
+    timeoutMs: env().PROVENANCE_PROVIDER_TIMEOUT_MS,
+  };
+  const started = performance.now();
+  let result: TestResult;
+  try {
+    const deadline = context.timeoutMs + 1000;
+    const timeoutMessage = `${definition.name}: timed out after ${context.timeoutMs} ms`;
+    if (input.providerPath) {
+      const fetched = await withDeadline(
+        adapter.fetchSecret({ ...context, path: input.providerPath, version: input.version ?? undefined }),
+        deadline,
+        timeoutMessage,
+      );
+      result = { ok: true, latencyMs: elapsed(started), version: fetched.version, fingerprint: fingerprint(keyring(), fetched.value) };
+    } else {
+      await withDeadline(adapter.checkConnection(context), deadline, timeoutMessage);
+      result = { ok: true, latencyMs: elapsed(started) };
+    }
+  } catch (error) {
+    if (!isAppError(error)) log.error("connection test failed unexpectedly", { connectionId: connection.id, ...describeError(error) });
+    const failure = isAppError(error)
+      ? { code: error.code, message: error.message, ...(typeof error.extra.hint === "string" ? { hint: error.extra.hint } : {}) }
+      : { code: "internal_error", message: "The test failed on the server; the error was logged." };
+    result = { ok: false, latencyMs: elapsed(started), error: failure };
+  }
+
+  await db().secretProvider.update({
+    where: { id: connection.id },
+    data: { lastTestAt: new Date(), lastTestOk: result.ok, lastTestMessage: result.ok ? null : result.error.message.slice(0, 500) },
+  });
+  await recordAudit({
+    actor: options.actor,
+    action: "secret_provider.test",
+    target: { type: "secret_provider", id: connection.id, label: connection.name },
+    outcome: result.ok ? "success" : "failure",
+    details: { providerPath: input.providerPath ?? null, ...(result.ok ? {} : { code: result.error.code }) },
+  });
+  return result;
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}

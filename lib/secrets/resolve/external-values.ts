@@ -1,0 +1,79 @@
+import "server-only";
+import { onChange } from "@/lib/change-events";
+import { env } from "@/lib/env";
+import { AppError, isAppError } from "@/lib/errors";
+import { providerAdapters } from "@/lib/providers/adapters";
+import { isProviderType, providerDefinition } from "@/lib/providers/registry";
+import { openConfig } from "@/lib/secret-providers/connection-config";
+import type { ConnectionRow } from "@/lib/secret-providers/connection-view";
+import type { SecretProviderConfig } from "../secret-schemas";
+import { ValueCache, type CacheResult } from "./value-cache";
+
+/**
+ * Fetching external values through the cache. One cache per process; it listens for changes to
+ * secrets and connections and drops what they invalidate.
+ */
+const globalForCache = globalThis as typeof globalThis & { __provenanceValueCache?: ValueCache };
+
+function cache(): ValueCache {
+  if (!globalForCache.__provenanceValueCache) {
+    const created = new ValueCache({ maxEntries: env().PROVENANCE_CACHE_MAX_ENTRIES, maxBytes: env().PROVENANCE_CACHE_MAX_BYTES });
+    onChange((event) => {
+      if (event.kind === "connection") {
+        for (const adapter of Object.values(providerAdapters)) adapter.forget(event.id);
+      }
+      created.dropWhere((key) => key.split(":").includes(event.id));
+    });
+    globalForCache.__provenanceValueCache = created;
+  }
+  return globalForCache.__provenanceValueCache;
+}
+
+/** Upstream trouble may be answered with the last good value; our own errors may not. */
+function isUpstreamFailure(error: unknown): boolean {
+  return isAppError(error) && (error.code === "provider_error" || error.code === "provider_timeout");
+}
+
+export interface ExternalSecret {
+  id: string;
+  version: number;
+  providerPath: string;
+  providerConfig: SecretProviderConfig;
+  connection: ConnectionRow;
+}
+
+export async function fetchExternalValue(secret: ExternalSecret): Promise<CacheResult> {
+  const { connection } = secret;
+  if (!isProviderType(connection.type)) throw new AppError("provider_error", `Unknown provider type ${connection.type}.`);
+  const type = connection.type;
+  const adapter = providerAdapters[type];
+  const timeoutMs = env().PROVENANCE_PROVIDER_TIMEOUT_MS;
+  const ttlSeconds = secret.providerConfig.cacheTtlSeconds ?? env().PROVENANCE_CACHE_TTL_SECONDS;
+  const key = `${secret.id}:${secret.version}:${connection.id}:${connection.version}`;
+
+  return cache().get(
+    key,
+    { ttlMs: ttlSeconds * 1000, maxStaleMs: env().PROVENANCE_CACHE_MAX_STALE_SECONDS * 1000, serveStaleOn: isUpstreamFailure },
+    () =>
+      withDeadline(
+        adapter.fetchSecret({
+          connectionKey: `${connection.id}:${connection.version}`,
+          config: openConfig(connection),
+          timeoutMs,
+          path: secret.providerPath,
+          version: secret.providerConfig.version,
+        }),
+        // A safety net over the adapter's own deadline: whatever happens below, no caller hangs.
+        timeoutMs + 1000,
+        `${providerDefinition(type).name}: timed out after ${timeoutMs} ms fetching ${secret.providerPath}`,
+      ),
+  );
+}
+
+export function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError("provider_timeout", message)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,180 @@
+import "server-only";
+import { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
+import { scopeAllows } from "@/lib/auth/scope";
+import { parseInput } from "@/lib/api/zod-errors";
+import { recordAudits, type AuditEntry } from "@/lib/audit/record-audit";
+import { decrypt } from "@/lib/crypto";
+import { db } from "@/lib/db/client";
+import { AppError, isAppError, notFound, validationError } from "@/lib/errors";
+import { secretValueAad } from "@/lib/keys/aad";
+import { keyring } from "@/lib/keys/keyring";
+import { describeError, log } from "@/lib/log";
+import { isSecretPath, isValidPrefix, matchesPrefix } from "../secret-path";
+import { PROVENANCE_PROVIDER } from "../secret-schemas";
+import { parseProviderConfig } from "../secret-view";
+import { fetchExternalValue } from "./external-values";
+import { extractJsonKey } from "./json-key";
+
+/** GET /api/secrets/resolve's answer: the only place a secret value leaves the server. */
+export interface ResolvedSecret {
+  secretPath: string;
+  value: string;
+  provider: string;
+  version: string | null;
+  cached: boolean;
+  stale: boolean;
+  fetchedAt: string;
+}
+
+export interface ResolveFailure {
+  code: string;
+  message: string;
+}
+
+const MAX_BATCH = 500;
+/** Upstream calls in flight at once for one batch: parallel, without flooding a manager. */
+const BATCH_CONCURRENCY = 32;
+
+// GET /api/secrets/resolve?path= — 404 when no such secret
+export async function resolveSecret(options: { actor: Actor; path: string }): Promise<ResolvedSecret> {
+  const outcome = await resolveWithAudit(options.actor, options.path);
+  await recordAudits([outcome.audit]);
+  if ("error" in outcome) throw outcome.error;
+  return outcome.result;
+}
+
+export const batchResolveInput = z
+  .object({
+    paths: z.array(z.string().max(500), { message: "paths must be an array of secret paths" }).min(1).max(MAX_BATCH).optional(),
+    prefix: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((body) => (body.paths === undefined) !== (body.prefix === undefined), {
+    message: "Send either paths or prefix",
+    path: ["paths"],
+  });
+
+// POST /api/secrets/resolve — {values, errors}; one failing path never fails the rest
+export async function resolveSecrets(options: { actor: Actor; input: unknown }): Promise<{
+  values: Record<string, string>;
+  errors: Record<string, ResolveFailure>;
+}> {
+  const input = parseInput(batchResolveInput, options.input);
+  const paths = input.paths ? [...new Set(input.paths)] : await pathsUnderPrefix(options.actor, input.prefix!);
+  const outcomes = await mapWithConcurrency(paths, BATCH_CONCURRENCY, (path) => resolveWithAudit(options.actor, path));
+  await recordAudits(outcomes.map((o) => o.audit));
+
+  const values: Record<string, string> = {};
+  const errors: Record<string, ResolveFailure> = {};
+  outcomes.forEach((outcome, index) => {
+    const path = paths[index]!;
+    if ("error" in outcome) errors[path] = { code: outcome.error.code, message: outcome.error.message };
+    else values[path] = outcome.result.value;
+  });
+  return { values, errors };
+}
+
+async function pathsUnderPrefix(actor: Actor, prefix: string): Promise<string[]> {
+  if (!isValidPrefix(prefix)) throw validationError({ prefix: "Prefix must be a dotted secret path such as stripe" });
+  const rows = await db().secret.findMany({
+    where: prefix ? { secretPath: { startsWith: prefix.replace(/\.$/, "") } } : {},
+    select: { secretPath: true },
+    orderBy: { secretPath: "asc" },
+  });
+  return rows
+    .map((r) => r.secretPath)
+    .filter((p) => matchesPrefix(p, prefix) && scopeAllows(actor.scope, p))
+    .slice(0, MAX_BATCH);
+}
+
+type Outcome = { result: ResolvedSecret; audit: AuditEntry } | { error: AppError; audit: AuditEntry };
+
+/** Resolves one path and describes the read for the audit log (never with its value). */
+async function resolveWithAudit(actor: Actor, path: string): Promise<Outcome> {
+  const audit: AuditEntry = { actor, action: "secret.resolve", target: { type: "secret", label: path.slice(0, 200) }, outcome: "success" };
+  try {
+    const { result, secretId, connectionId } = await resolveOne(actor, path);
+    audit.target = { type: "secret", id: secretId, label: path };
+    audit.details = {
+      provider: result.provider,
+      connectionId,
+      version: result.version,
+      cache: result.stale ? "stale" : result.cached ? "hit" : result.provider === PROVENANCE_PROVIDER ? "none" : "miss",
+    };
+    return { result, audit };
+  } catch (caught) {
+    const error = isAppError(caught) ? caught : unexpected(caught, path);
+    audit.outcome = error.code === "forbidden" ? "denied" : "failure";
+    audit.details = { code: error.code };
+    return { error, audit };
+  }
+}
+
+async function resolveOne(actor: Actor, path: string): Promise<{ result: ResolvedSecret; secretId: string; connectionId: string | null }> {
+  if (!isSecretPath(path)) throw validationError({ path: "Must be a dotted secret path such as stripe.apiKey" });
+  if (!scopeAllows(actor.scope, path)) throw new AppError("forbidden", `This token's scope (${actor.scope}) does not cover ${path}.`);
+  const secret = await db().secret.findUnique({ where: { secretPath: path }, include: { secretProvider: true } });
+  if (!secret) throw notFound(`Secret ${path}`);
+  const providerConfig = parseProviderConfig(secret.providerConfig);
+  const pick = (fetched: { value: string; fields?: Record<string, unknown> }) =>
+    providerConfig.jsonKey ? extractJsonKey(fetched, providerConfig.jsonKey, path) : fetched.value;
+
+  if (secret.provider === PROVENANCE_PROVIDER) {
+    const value = decrypt(keyring(), secret.valueCiphertext ?? "", secretValueAad(secret.id));
+    return {
+      secretId: secret.id,
+      connectionId: null,
+      result: {
+        secretPath: path,
+        value: pick({ value }),
+        provider: PROVENANCE_PROVIDER,
+        version: String(secret.version),
+        cached: false,
+        stale: false,
+        fetchedAt: new Date().toISOString(),
+      },
+    };
+  }
+  if (!secret.secretProvider || !secret.providerPath) {
+    throw new AppError("provider_error", `${path} references a provider connection that no longer exists.`);
+  }
+  const fetched = await fetchExternalValue({
+    id: secret.id,
+    version: secret.version,
+    providerPath: secret.providerPath,
+    providerConfig,
+    connection: secret.secretProvider,
+  });
+  return {
+    secretId: secret.id,
+    connectionId: secret.secretProvider.id,
+    result: {
+      secretPath: path,
+      value: pick(fetched.fetched),
+      provider: secret.provider,
+      version: fetched.fetched.version,
+      cached: fetched.cached,
+      stale: fetched.stale,
+      fetchedAt: new Date(fetched.fetchedAt).toISOString(),
+    },
+  };
+}
+
+function unexpected(error: unknown, path: string): AppError {
+  log.error("resolve failed unexpectedly", { path, ...describeError(error) });
+  return new AppError("internal_error", `Resolving ${path} failed on the server; the error was logged.`);
+}
+
+async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { SECRET_PATH_MAX_LENGTH, SECRET_PATH_PATTERN } from "./secret-path";
+
+/**
+ * Request shapes for secrets: one definition for the REST API, the server actions and the form.
+ * Rules that need the database (the connection exists and has the right type) live in
+ * write-secrets.ts.
+ */
+export const PROVENANCE_PROVIDER = "provenance";
+export const MAX_SECRET_VALUE_BYTES = 60 * 1024;
+
+export const secretPath = z
+  .string({ message: "Secret path is required" })
+  .trim()
+  .min(1, "Secret path is required")
+  .max(SECRET_PATH_MAX_LENGTH, `Secret path must be at most ${SECRET_PATH_MAX_LENGTH} characters`)
+  .regex(SECRET_PATH_PATTERN, "Secret path must be dotted names of letters, digits, _ and -, e.g. stripe.apiKey");
+
+export const secretValue = z
+  .string({ message: "Value must be a string" })
+  .refine((v) => Buffer.byteLength(v, "utf8") <= MAX_SECRET_VALUE_BYTES, `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`);
+
+export const providerConfigShape = z
+  .object({
+    jsonKey: z.string().min(1, "jsonKey must not be empty").max(200).optional().nullable(),
+    version: z.string().min(1, "version must not be empty").max(200).optional().nullable(),
+    cacheTtlSeconds: z.number().int("cacheTtlSeconds must be a whole number").min(0).max(86_400).optional().nullable(),
+  })
+  .strict();
+export type SecretProviderConfig = { jsonKey?: string; version?: string; cacheTtlSeconds?: number };
+
+const description = z.string().trim().max(1000, "Description must be at most 1000 characters").optional().nullable();
+const providerPath = z.string().trim().min(1, "Provider path is required").max(2048).optional().nullable();
+const connectionId = z.string().min(1).max(100).optional().nullable();
+
+export const createSecretShape = z
+  .object({
+    secretPath,
+    provider: z.string().default(PROVENANCE_PROVIDER),
+    value: secretValue.optional().nullable(),
+    providerPath,
+    secretProviderId: connectionId,
+    providerConfig: providerConfigShape.optional().nullable(),
+    description,
+  })
+  .strict();
+
+export const updateSecretShape = z
+  .object({
+    secretPath: secretPath.optional(),
+    provider: z.string().optional(),
+    value: secretValue.optional().nullable(),
+    providerPath,
+    secretProviderId: connectionId,
+    providerConfig: providerConfigShape.optional().nullable(),
+    description,
+  })
+  .strict();
+
+/** Drops null and absent members: the stored form of providerConfig. */
+export function compactProviderConfig(config: z.infer<typeof providerConfigShape> | null | undefined): SecretProviderConfig {
+  const out: SecretProviderConfig = {};
+  if (config?.jsonKey != null) out.jsonKey = config.jsonKey;
+  if (config?.version != null) out.version = config.version;
+  if (config?.cacheTtlSeconds != null) out.cacheTtlSeconds = config.cacheTtlSeconds;
+  return out;
+}

@@ -1,0 +1,223 @@
+import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { scopeAllows } from "@/lib/auth/scope";
+import { fieldsFromZod, parseInput } from "@/lib/api/zod-errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { notifyChange } from "@/lib/change-events";
+import { encrypt } from "@/lib/crypto";
+import { db, type Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { AppError, notFound, validationError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { secretValueAad } from "@/lib/keys/aad";
+import { keyring } from "@/lib/keys/keyring";
+import { isProviderType, providerDefinition, PROVIDER_TYPES } from "@/lib/providers/registry";
+import {
+  compactProviderConfig,
+  createSecretShape,
+  PROVENANCE_PROVIDER,
+  updateSecretShape,
+  type SecretProviderConfig,
+} from "./secret-schemas";
+import { parseProviderConfig, secretViewSelect, toSecretView, type SecretView } from "./secret-view";
+
+/** A secret as it will be stored, after defaults (create) or merging (update). */
+interface SecretTarget {
+  secretPath: string;
+  provider: string;
+  /** New plaintext to store, or undefined to keep the stored one. */
+  value: string | undefined;
+  hasStoredValue: boolean;
+  providerPath: string | null;
+  secretProviderId: string | null;
+  providerConfig: SecretProviderConfig;
+  description: string;
+}
+
+type Tx = Pick<Db, "secretProvider">;
+
+/** The rules across fields and against the database; returns `fields` errors, empty when valid. */
+async function checkTarget(target: SecretTarget, tx: Tx): Promise<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  if (target.provider === PROVENANCE_PROVIDER) {
+    if (target.value === undefined && !target.hasStoredValue) fields.value = "Value is required for a secret stored in Provenance";
+    if (target.providerPath) fields.providerPath = "Only external secrets have a providerPath";
+    if (target.secretProviderId) fields.secretProviderId = "Only external secrets reference a provider connection";
+    return fields;
+  }
+  if (!isProviderType(target.provider)) {
+    fields.provider = `Provider must be "${PROVENANCE_PROVIDER}" or one of ${PROVIDER_TYPES.join(", ")}`;
+    return fields;
+  }
+  const definition = providerDefinition(target.provider);
+  if (target.value !== undefined) fields.value = `An external secret has no value here; it lives in ${definition.name}`;
+  if (!target.providerPath) fields.providerPath = `Provider path is required: ${definition.pathHelp}`;
+  else {
+    const problem = definition.checkPath(target.providerPath);
+    if (problem) fields.providerPath = problem;
+  }
+  if (!target.secretProviderId) fields.secretProviderId = `Choose a ${definition.name} connection`;
+  else {
+    const connection = await tx.secretProvider.findUnique({ where: { id: target.secretProviderId }, select: { type: true, name: true } });
+    if (!connection) fields.secretProviderId = "No provider connection has this id";
+    else if (connection.type !== target.provider) {
+      fields.secretProviderId = `Connection "${connection.name}" is ${connection.type}, not ${target.provider}`;
+    }
+  }
+  return fields;
+}
+
+function requireScope(actor: Actor, secretPath: string): void {
+  if (!scopeAllows(actor.scope, secretPath)) {
+    throw new AppError("forbidden", `This token's scope (${actor.scope}) does not cover ${secretPath}.`);
+  }
+}
+
+function pathTaken(secretPath: string): AppError {
+  return new AppError("path_taken", `A secret at ${secretPath} already exists.`, { fields: { secretPath: "Already taken" } });
+}
+
+function sealedValue(id: string, value: string | undefined): { valueCiphertext?: string | null } {
+  return value === undefined ? {} : { valueCiphertext: encrypt(keyring(), value, secretValueAad(id)) };
+}
+
+// POST /api/secrets — 201 + the secret (never its value)
+export async function createSecret(options: { actor: Actor; input: unknown }): Promise<SecretView> {
+  const parsed = createSecretShape.safeParse(options.input);
+  if (!parsed.success) throw validationError(fieldsFromZod(parsed.error));
+  const input = parsed.data;
+  requireScope(options.actor, input.secretPath);
+  const target: SecretTarget = {
+    secretPath: input.secretPath,
+    provider: input.provider,
+    value: input.value ?? undefined,
+    hasStoredValue: false,
+    providerPath: input.providerPath ?? null,
+    secretProviderId: input.secretProviderId ?? null,
+    providerConfig: compactProviderConfig(input.providerConfig),
+    description: input.description ?? "",
+  };
+  const id = newId();
+  try {
+    const row = await db().$transaction(async (tx) => {
+      const fields = await checkTarget(target, tx);
+      if (Object.keys(fields).length > 0) throw validationError(fields);
+      const created = await tx.secret.create({
+        data: {
+          id,
+          secretPath: target.secretPath,
+          provider: target.provider,
+          providerPath: target.providerPath,
+          secretProviderId: target.secretProviderId,
+          providerConfig: JSON.stringify(target.providerConfig),
+          description: target.description,
+          createdById: options.actor.userId,
+          updatedById: options.actor.userId,
+          ...sealedValue(id, target.value),
+        },
+        select: secretViewSelect,
+      });
+      await recordAudit(
+        {
+          actor: options.actor,
+          action: "secret.create",
+          target: { type: "secret", id, label: target.secretPath },
+          outcome: "success",
+          details: { provider: target.provider, secretProviderId: target.secretProviderId },
+        },
+        tx,
+      );
+      return created;
+    });
+    return toSecretView(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw pathTaken(target.secretPath);
+    throw error;
+  }
+}
+
+/**
+ * PUT/PATCH /api/secrets/:id — members left out keep their stored value; providerConfig merges
+ * key by key (null clears one). Changing provider or connection is allowed when the result is
+ * valid as a whole, which is how secrets are reassigned before a connection is deleted.
+ */
+export async function updateSecret(options: { actor: Actor; id: string; input: unknown; expectedVersion?: number }): Promise<SecretView> {
+  const input = parseInput(updateSecretShape, options.input);
+  const existing = await db().secret.findUnique({ where: { id: options.id } });
+  if (!existing || !scopeAllows(options.actor.scope, existing.secretPath)) throw notFound("Secret");
+  if (options.expectedVersion !== undefined && options.expectedVersion !== existing.version) throw staleVersion();
+
+  const provider = input.provider ?? existing.provider;
+  const becomesExternal = provider !== PROVENANCE_PROVIDER;
+  const storedConfig = parseProviderConfig(existing.providerConfig);
+  const target: SecretTarget = {
+    secretPath: input.secretPath ?? existing.secretPath,
+    provider,
+    value: input.value ?? undefined,
+    hasStoredValue: existing.valueCiphertext !== null && !becomesExternal,
+    providerPath: input.providerPath === undefined ? (becomesExternal ? existing.providerPath : null) : input.providerPath,
+    secretProviderId: input.secretProviderId === undefined ? (becomesExternal ? existing.secretProviderId : null) : input.secretProviderId,
+    providerConfig:
+      input.providerConfig === undefined
+        ? storedConfig
+        : input.providerConfig === null
+          ? {}
+          : compactProviderConfig({ ...storedConfig, ...input.providerConfig }),
+    description: input.description === undefined ? existing.description : (input.description ?? ""),
+  };
+  requireScope(options.actor, target.secretPath);
+
+  try {
+    const row = await db().$transaction(async (tx) => {
+      const fields = await checkTarget(target, tx);
+      if (Object.keys(fields).length > 0) throw validationError(fields);
+      // Conditional on the version read above, so two concurrent edits cannot silently overwrite.
+      const { count } = await tx.secret.updateMany({
+        where: { id: existing.id, version: existing.version },
+        data: {
+          secretPath: target.secretPath,
+          provider: target.provider,
+          providerPath: target.providerPath,
+          secretProviderId: target.secretProviderId,
+          providerConfig: JSON.stringify(target.providerConfig),
+          description: target.description,
+          updatedById: options.actor.userId,
+          version: { increment: 1 },
+          ...(becomesExternal ? { valueCiphertext: null } : sealedValue(existing.id, target.value)),
+        },
+      });
+      if (count !== 1) throw staleVersion();
+      const changed = Object.entries(input)
+        .filter(([, v]) => v !== undefined)
+        .map(([k]) => k);
+      await recordAudit(
+        { actor: options.actor, action: "secret.update", target: { type: "secret", id: existing.id, label: target.secretPath }, outcome: "success", details: { changed } },
+        tx,
+      );
+      return tx.secret.findUniqueOrThrow({ where: { id: existing.id }, select: secretViewSelect });
+    });
+    notifyChange({ kind: "secret", id: existing.id });
+    return toSecretView(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw pathTaken(target.secretPath);
+    throw error;
+  }
+}
+
+// DELETE /api/secrets/:id — 204
+export async function deleteSecret(options: { actor: Actor; id: string }): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const existing = await tx.secret.findUnique({ where: { id: options.id }, select: { id: true, secretPath: true } });
+    if (!existing || !scopeAllows(options.actor.scope, existing.secretPath)) throw notFound("Secret");
+    await tx.secret.delete({ where: { id: existing.id } });
+    await recordAudit(
+      { actor: options.actor, action: "secret.delete", target: { type: "secret", id: existing.id, label: existing.secretPath }, outcome: "success" },
+      tx,
+    );
+  });
+  notifyChange({ kind: "secret", id: options.id });
+}
+
+function staleVersion(): AppError {
+  return new AppError("precondition_failed", "The secret was changed by someone else since you read it; reload and try again.");
+}
