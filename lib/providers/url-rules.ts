@@ -22,7 +22,7 @@ export function isMetadataHost(hostname: string): boolean {
   if (/^169\.254\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
   const v6 = expandIpv6(host);
   if (!v6) return false;
-  if (v6 === "fd00:00ec:0002:0000:0000:0000:0000:0254") return true;
+  if (v6 === "fd00:0ec2:0000:0000:0000:0000:0000:0254") return true;
   // IPv4-mapped and IPv4-compatible forms of the link-local range.
   const mapped = /^0000:0000:0000:0000:0000:(ffff|0000):([0-9a-f]{4}):([0-9a-f]{4})$/.exec(v6);
   if (mapped) {

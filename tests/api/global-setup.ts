@@ -1,0 +1,70 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { createPostgresDatabase, createSqliteDatabase } from "../support/databases";
+import { startServer } from "./support/server";
+import type { ApiContext } from "./support/context";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+/**
+ * Per database: a fresh database, a server that allows http:// provider URLs (the local
+ * wire-protocol fakes speak plain HTTP) and a strict one on the same database that does not,
+ * an admin made by PROVENANCE_ADMIN_EMAIL, an admin token made by the CLI, and one token per
+ * role made through the API.
+ */
+export default async function setup(project: TestProject) {
+  const kind = project.name === "postgres" ? "postgres" : "sqlite";
+  const database = kind === "postgres" ? await createPostgresDatabase() : createSqliteDatabase();
+  const admin = { email: "admin@example.test", password: `pw-${randomBytes(12).toString("hex")}` };
+  const masterKey = randomBytes(32).toString("base64url");
+  const env = {
+    DATABASE_URL: database.url,
+    SECRETS_MASTER_KEY: masterKey,
+    PROVENANCE_ADMIN_EMAIL: admin.email,
+    PROVENANCE_ADMIN_PASSWORD: admin.password,
+    PROVENANCE_PROVIDER_TIMEOUT_MS: "2000",
+  };
+  const server = await startServer({ ...env, PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true" }, kind);
+  const strict = await startServer({ ...env, PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "false" }, `${kind}-strict`);
+
+  const adminToken = execFileSync(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "suite admin", "--role", "admin"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+
+  async function token(name: string, role: string, scope?: string): Promise<string> {
+    const response = await fetch(`${server.baseUrl}/api/tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ name, role, scope }),
+    });
+    if (response.status !== 201) throw new Error(`token create failed: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { token: string }).token;
+  }
+
+  const context: ApiContext = {
+    kind,
+    baseUrl: server.baseUrl,
+    strictBaseUrl: strict.baseUrl,
+    logFiles: [server.logFile, strict.logFile],
+    databaseUrl: database.url,
+    masterKey,
+    admin,
+    tokens: {
+      admin: adminToken,
+      editor: await token("suite editor", "editor"),
+      viewer: await token("suite viewer", "viewer"),
+      scopedEditor: await token("suite scoped editor", "editor", "stripe.*"),
+    },
+  };
+  project.provide("api", context);
+
+  return async () => {
+    await Promise.all([server.stop(), strict.stop()]);
+    await database.drop();
+  };
+}
