@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { keyIdOf } from "@/lib/crypto";
 import { db, disconnectDb } from "@/lib/db/client";
@@ -98,14 +98,12 @@ describe.each([
     // Simulate a crash part-way: the process dies after three secrets were rewritten.
     const original = db().secret.updateMany.bind(db().secret);
     let writes = 0;
-    const spy = Object.assign(db().secret, {
-      updateMany: (async (args: Parameters<typeof original>[0]) => {
-        if (++writes > 3) throw new Error("killed");
-        return original(args);
-      }) as typeof original,
-    });
+    const crash = vi.spyOn(db().secret, "updateMany").mockImplementation(((args: Parameters<typeof original>[0]) => {
+      if (++writes > 3) throw new Error("killed");
+      return original(args);
+    }) as unknown as typeof original);
     await expect(rotateKeys()).rejects.toThrow("killed");
-    spy.updateMany = original;
+    crash.mockRestore();
 
     const halfway = await readAll(connectionId, secrets);
     expect(halfway.keyIds.size).toBe(2);

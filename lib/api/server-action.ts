@@ -1,0 +1,31 @@
+import "server-only";
+import { headers } from "next/headers";
+import type { Actor } from "@/lib/auth/actor";
+import { sessionActor } from "@/lib/auth/authenticate";
+import { roleAtLeast, type Role } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
+import { sourceIp } from "./source-ip";
+import { formStateFromError } from "./form-state";
+
+/** What a server action returns to its form: data on success, a message and field errors otherwise. */
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T; message: string | null; fields: Record<string, never> }
+  | { ok: false; data?: undefined; message: string | null; fields: Record<string, string> };
+
+/**
+ * The server-action twin of apiRoute: the signed-in user, the minimum role, and errors turned into
+ * form state, so actions and route handlers enforce the same rules through the same lib/ code.
+ * (Next itself refuses server actions whose Origin does not match the host.)
+ */
+export async function runAction<T>(minimumRole: Role, action: (actor: Actor) => Promise<T>, successMessage?: string): Promise<ActionResult<T>> {
+  try {
+    const actor = await sessionActor(sourceIp(await headers()));
+    if (!actor) throw new AppError("unauthorized", "Your session has ended; sign in again.");
+    if (!roleAtLeast(actor.role, minimumRole)) throw new AppError("forbidden", `This needs the ${minimumRole} role; you have ${actor.role}.`);
+    const data = await action(actor);
+    return { ok: true, data, message: successMessage ?? null, fields: {} };
+  } catch (error) {
+    const state = formStateFromError(error);
+    return { ok: false, message: state.message, fields: state.fields };
+  }
+}
