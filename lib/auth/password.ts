@@ -8,7 +8,8 @@ const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 const MAX_MEMORY = 128 * PARAMS.N * PARAMS.r * 2;
 
-export const MIN_PASSWORD_LENGTH = 12;
+// NIST SP 800-63B: at least 8 characters, no composition rules, long passphrases welcome.
+export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
