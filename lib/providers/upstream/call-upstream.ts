@@ -1,4 +1,5 @@
 import { AppError, isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { providerTimeout } from "./errors";
 
 /**
@@ -21,7 +22,8 @@ export interface Attempt {
 }
 
 export interface InterpretedFailure {
-  /** The error to throw if this is the last attempt (or not retryable). */
+  /** The error to throw if this is the last attempt (or not retryable). A provider_timeout here
+   *  (the SDK's own timer or abort) is re-worded by callUpstream with the real budget. */
   error: AppError;
   retryable: boolean;
   /** A wait the server asked for (Retry-After), in milliseconds. */
@@ -56,7 +58,7 @@ export async function callUpstream<T>(options: CallUpstreamOptions<T>): Promise<
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort(new Error("deadline passed"));
+      controller.abort(new DOMException("the upstream deadline passed", "TimeoutError"));
       reject(DEADLINE);
     }, options.timeoutMs);
   });
@@ -79,6 +81,7 @@ export async function callUpstream<T>(options: CallUpstreamOptions<T>): Promise<
         if (attempt >= maxAttempts) throw withAttempts(failure.error, attempt);
         const waitMs = failure.retryAfterMs ?? backoffDelayMs(attempt);
         if (Date.now() + waitMs >= deadlineAt) throw withAttempts(failure.error, attempt);
+        log.debug("retrying upstream call", { provider: options.provider, attempt, waitMs, upstreamCode: failure.error.extra.upstreamCode });
         await Promise.race([sleep(waitMs), deadline]).catch(() => {
           throw timedOut();
         });

@@ -1,0 +1,103 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { SecretClient } from "@azure/keyvault-secrets";
+import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
+import type { ProviderConfig } from "../definition";
+import { callUpstream } from "../upstream/call-upstream";
+import { ConnectionCache } from "../upstream/connection-cache";
+import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
+import { loadSdk } from "../upstream/load-sdk";
+import { azureKvDefinition } from "./definition";
+import { interpretAzureError } from "./upstream-errors";
+
+const PROVIDER = azureKvDefinition.name;
+const clients = new ConnectionCache<SecretClient>();
+
+/** Key Vault's own domains (public and sovereign clouds). Only for these is the challenge's resource checked. */
+const KEY_VAULT_DOMAINS = ["vault.azure.net", "vault.azure.cn", "vault.usgovcloudapi.net", "vault.microsoftazure.de", "managedhsm.azure.net"];
+
+export function isKnownKeyVaultHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  return KEY_VAULT_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
+}
+
+function clientFor(context: AdapterContext): Promise<SecretClient> {
+  return clients.get(context.connectionKey, async () => {
+    const [secrets, identity] = await Promise.all([
+      loadSdk(azureKvDefinition, () => import("@azure/keyvault-secrets")),
+      loadSdk(azureKvDefinition, () => import("@azure/identity")),
+    ]);
+    const config: ProviderConfig = context.config;
+    const url = new URL(config.vaultUrl ?? "");
+    // One attempt per call inside the SDK: callUpstream retries and owns the deadline.
+    const retryOptions = { maxRetries: 0 };
+    const credential = config.clientId
+      ? new identity.ClientSecretCredential(config.tenantId ?? "", config.clientId, config.clientSecret ?? "", {
+          ...(config.authorityHost ? { authorityHost: config.authorityHost, disableInstanceDiscovery: true } : {}),
+          retryOptions,
+        })
+      : new identity.DefaultAzureCredential({ retryOptions });
+    return new secrets.SecretClient(url.toString(), credential, {
+      allowInsecureConnection: url.protocol === "http:",
+      // Private endpoints and emulators answer the auth challenge for vault.azure.net from
+      // another host name; for real vault domains the SDK's check stays on.
+      disableChallengeResourceVerification: !isKnownKeyVaultHost(url.hostname),
+      retryOptions,
+    });
+  });
+}
+
+const NAME_RULE = /^[0-9a-zA-Z-]{1,127}$/;
+
+function checkName(name: string, version: string | undefined): void {
+  if (!NAME_RULE.test(name)) {
+    throw providerError(PROVIDER, `invalid secret name "${name.slice(0, 130)}": Key Vault names are 1-127 letters, digits and dashes (the name, not the URL)`);
+  }
+  if (version !== undefined && !/^[0-9a-zA-Z]{1,64}$/.test(version)) {
+    throw providerError(PROVIDER, `invalid version "${version.slice(0, 70)}": Key Vault versions are 32 letters and digits`);
+  }
+}
+
+async function getSecret(context: AdapterContext, name: string, version: string | undefined, doing: string) {
+  return callUpstream({
+    provider: PROVIDER,
+    doing,
+    timeoutMs: context.timeoutMs,
+    // The client is made (and the SDKs loaded, on first use) inside the budget too.
+    run: async ({ signal }) => (await clientFor(context)).getSecret(name, { ...(version ? { version } : {}), abortSignal: signal }),
+    interpret: (error) => interpretAzureError(error, name),
+  });
+}
+
+export const azureKvAdapter: ProviderAdapter = {
+  async fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret> {
+    checkName(request.path, request.version);
+    const secret = await getSecret(request, request.path, request.version, fetchingPath(request.path));
+    if (typeof secret.value !== "string") throw providerError(PROVIDER, `malformed reply for ${request.path}: no value in it`);
+    return { value: secret.value, version: secret.properties.version ?? null };
+  },
+
+  /**
+   * Reads a secret that cannot exist: the token must be issued and accepted before Key Vault
+   * looks the name up, so SecretNotFound proves reachability and credentials. A 403 fails the
+   * check, unlike AWS: Key Vault permissions are usually vault-wide, so 403 here means no secret
+   * will be readable. Listing secrets was not chosen: read-only identities often lack "List".
+   */
+  async checkConnection(context: AdapterContext): Promise<void> {
+    const probe = `provenance-connection-check-${randomUUID()}`;
+    try {
+      await getSecret(context, probe, undefined, CHECKING_CONNECTION);
+    } catch (error) {
+      const extra = (error as { extra?: Record<string, unknown> }).extra ?? {};
+      if (extra.upstreamCode === "SecretNotFound") return;
+      if (extra.upstreamStatus === 403) {
+        throw providerError(PROVIDER, `signed in, but the identity may not read secrets in this vault (${String(extra.upstreamCode)})`, extra);
+      }
+      throw error;
+    }
+  },
+
+  forget(connectionId: string): void {
+    clients.forget(connectionId);
+  },
+};

@@ -1,0 +1,81 @@
+import type { InterpretedFailure } from "../upstream/call-upstream";
+import { parseRetryAfter } from "../upstream/call-upstream";
+import { isTransientNetworkFailure, networkFailure, providerError, providerTimeout } from "../upstream/errors";
+import { azureKvDefinition } from "./definition";
+
+/**
+ * Azure SDK errors → AppError: RestError from the vault (statusCode + code such as
+ * SecretNotFound), AuthenticationError from the token endpoint (error such as invalid_client),
+ * CredentialUnavailableError / AggregateAuthenticationError when no credential could be found.
+ */
+const PROVIDER = azureKvDefinition.name;
+
+/** OAuth errors that mean "try again later" rather than "wrong credentials". */
+const UNAVAILABLE_OAUTH = new Set(["temporarily_unavailable", "server_error"]);
+
+interface AzureErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  statusCode?: number;
+  errorResponse?: { error?: string };
+  response?: { headers?: { get(name: string): string | undefined } };
+}
+
+export function interpretAzureError(error: unknown, name: string): InterpretedFailure {
+  const e = (error ?? {}) as AzureErrorShape;
+  const status = e.statusCode;
+  const fail = (reason: string, extra: Record<string, unknown> = {}, retryable = false): InterpretedFailure => {
+    const retryAfterMs = retryable ? parseRetryAfter(e.response?.headers?.get("retry-after")) : undefined;
+    return {
+      error: providerError(PROVIDER, reason, { upstreamStatus: status, ...extra }),
+      retryable,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
+  };
+
+  if (e.name === "AbortError") return { error: providerTimeout(PROVIDER, 0, ""), retryable: false };
+  if (e.name === "CredentialUnavailableError" || e.name === "AggregateAuthenticationError") {
+    return fail("no credentials: set tenantId/clientId/clientSecret or give the server a managed identity", { upstreamCode: e.name });
+  }
+  if (e.name === "AuthenticationError" || e.name === "AuthenticationRequiredError") {
+    // MSAL reports the token endpoint's OAuth error as "invalid_client: ... AADSTS7000215: ...":
+    // only the two codes are kept, never the description (it can quote request data). Not
+    // retried: after a 429/5xx MSAL itself blocks new token requests for a while.
+    const message = typeof e.message === "string" ? e.message : "";
+    const code = e.errorResponse?.error ?? /^([a-z_]+):/.exec(message)?.[1] ?? "authentication_failed";
+    const aadsts = /AADSTS(\d{4,8})/.exec(message)?.[0];
+    if (UNAVAILABLE_OAUTH.has(code) || (status !== undefined && status >= 500)) {
+      return fail(`the token endpoint is unavailable (${code})`, { upstreamCode: code });
+    }
+    return fail(`authentication failed at the token endpoint (${aadsts ? `${code}, ${aadsts}` : code})`, {
+      upstreamCode: code,
+      hint: "Check tenantId, clientId and clientSecret (client secrets expire), and authorityHost for sovereign clouds.",
+    });
+  }
+  if (status === undefined) {
+    const network = networkFailure(error);
+    if (network) {
+      return {
+        error: providerError(PROVIDER, `cannot reach the vault: ${network.reason} (${network.code})`, { upstreamCode: network.code }),
+        retryable: isTransientNetworkFailure(network.code),
+      };
+    }
+  }
+  const code = typeof e.code === "string" ? e.code : "Error";
+  if (code === "PARSE_ERROR" || e.name === "SyntaxError") {
+    return fail("malformed reply: the vault's answer was not the JSON Key Vault sends", { upstreamCode: "MalformedReply" });
+  }
+  const upstream = { upstreamCode: code };
+  if (status === 404) return fail(`secret ${name} not found (${code})`, upstream);
+  if (status === 403) {
+    return fail(`access denied to secret ${name} (${code})`, {
+      ...upstream,
+      hint: "The identity needs the Key Vault Secrets User role (RBAC vaults) or the Get secret permission in the vault's access policy.",
+    });
+  }
+  if (status === 401) return fail(`the vault did not accept the token (${code})`, upstream);
+  if (status === 429) return fail(`throttled reading ${name} (${code})`, upstream, true);
+  if (status !== undefined && status >= 500) return fail(`service error reading ${name} (${code}, HTTP ${status})`, upstream, true);
+  return fail(`request for ${name} failed (${code}${status ? `, HTTP ${status}` : ""})`, upstream);
+}

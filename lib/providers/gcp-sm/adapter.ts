@@ -1,0 +1,121 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
+import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
+import type { ProviderConfig } from "../definition";
+import { callUpstream } from "../upstream/call-upstream";
+import { ConnectionCache } from "../upstream/connection-cache";
+import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
+import { loadSdk, requireSdkDependency } from "../upstream/load-sdk";
+import { parseGrpcEndpoint } from "../url-rules";
+import { crc32c } from "./crc32c";
+import { gcpSmDefinition } from "./definition";
+import { expandGcpPath, versionOf } from "./paths";
+import { interpretGcpError } from "./upstream-errors";
+
+export { expandGcpPath } from "./paths";
+
+const PROVIDER = gcpSmDefinition.name;
+const SDK = "@google-cloud/secret-manager";
+const clients = new ConnectionCache<SecretManagerServiceClient>((client) => void client.close().catch(() => {}));
+
+function serviceAccountCredentials(config: ProviderConfig) {
+  if (!config.serviceAccountJson) return {};
+  let key: { client_email?: unknown; private_key?: unknown };
+  try {
+    key = JSON.parse(config.serviceAccountJson) as typeof key;
+  } catch {
+    throw providerError(PROVIDER, "serviceAccountJson is not valid JSON");
+  }
+  if (typeof key.client_email !== "string" || typeof key.private_key !== "string") {
+    throw providerError(PROVIDER, "serviceAccountJson lacks client_email or private_key");
+  }
+  // Only these two: the SDK signs its own JWTs with them (no token endpoint call).
+  return { credentials: { client_email: key.client_email, private_key: key.private_key } };
+}
+
+function clientFor(context: AdapterContext): Promise<SecretManagerServiceClient> {
+  return clients.get(context.connectionKey, async () => {
+    const sdk = await loadSdk(gcpSmDefinition, () => import("@google-cloud/secret-manager"));
+    const config = context.config;
+    const endpoint = config.apiEndpoint ? parseGrpcEndpoint(config.apiEndpoint) : null;
+    if (config.apiEndpoint && !endpoint) throw providerError(PROVIDER, "apiEndpoint must be host[:port]");
+    let sslCreds: unknown;
+    if (endpoint?.insecure) {
+      // Plain-text gRPC (emulators; the config rules allow it only when the operator opted in).
+      // The credentials object must come from the grpc-js the SDK itself loads.
+      const gax = requireSdkDependency<typeof import("google-gax")>(gcpSmDefinition, SDK, "google-gax");
+      sslCreds = gax.grpc.credentials.createInsecure();
+    }
+    return new sdk.SecretManagerServiceClient({
+      projectId: config.projectId,
+      ...serviceAccountCredentials(config),
+      ...(endpoint ? { apiEndpoint: endpoint.host, port: endpoint.port ?? 443 } : {}),
+      ...(sslCreds ? { sslCreds: sslCreds as never } : {}),
+    });
+  });
+}
+
+async function accessVersion(context: AdapterContext, name: string, doing: string) {
+  let initFailed = false;
+  try {
+    return await callUpstream({
+      provider: PROVIDER,
+      doing,
+      timeoutMs: context.timeoutMs,
+      run: async ({ remainingMs }) => {
+        const client = await clientFor(context);
+        // Sign-in problems (no default credentials) surface here; awaiting them ourselves keeps
+        // the SDK's own initialize() from turning them into unhandled rejections.
+        await client.initialize().catch((error: unknown) => {
+          initFailed = true;
+          throw error;
+        });
+        // The SDK's default retry settings run for minutes: one bounded attempt per call.
+        const [version] = await client.accessSecretVersion({ name }, { timeout: Math.max(1, remainingMs), retry: null });
+        return version;
+      },
+      interpret: (error) => interpretGcpError(error, name),
+    });
+  } catch (error) {
+    // A client whose initialisation failed stays failed: build a fresh one next time.
+    if (initFailed) clients.delete(context.connectionKey);
+    throw error;
+  }
+}
+
+export const gcpSmAdapter: ProviderAdapter = {
+  async fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret> {
+    const name = expandGcpPath(request.path, request.config.projectId ?? "", request.version);
+    const version = await accessVersion(request, name, fetchingPath(request.path));
+    const data = version.payload?.data;
+    if (data === undefined || data === null) throw providerError(PROVIDER, `malformed reply for ${name}: no payload`);
+    const bytes = typeof data === "string" ? Buffer.from(data, "base64") : Buffer.from(data);
+    const expected = version.payload?.dataCrc32c;
+    if (expected !== undefined && expected !== null && crc32c(bytes) !== Number(String(expected))) {
+      throw providerError(PROVIDER, `payload checksum mismatch for ${name}: the data was corrupted on the way`);
+    }
+    return { value: bytes.toString("utf8"), version: versionOf(version.name) };
+  },
+
+  /**
+   * Accesses a version of a secret that cannot exist. The call is authenticated before the name
+   * is looked up, so NOT_FOUND proves reachability and credentials; so does PERMISSION_DENIED,
+   * since Google returns it for unknown names when access is granted per secret (test a real
+   * providerPath for that). ListSecrets was not chosen: it needs project-wide list permission.
+   */
+  async checkConnection(context: AdapterContext): Promise<void> {
+    const name = `projects/${context.config.projectId ?? ""}/secrets/provenance-connection-check-${randomUUID()}/versions/latest`;
+    try {
+      await accessVersion(context, name, CHECKING_CONNECTION);
+    } catch (error) {
+      const code = (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode;
+      if (code === "NOT_FOUND" || code === "PERMISSION_DENIED") return;
+      throw error;
+    }
+  },
+
+  forget(connectionId: string): void {
+    clients.forget(connectionId);
+  },
+};

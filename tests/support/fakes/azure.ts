@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { applyTransportFault, FaultQueue, sendJson, startHttpFake, type HttpFake, type RecordedRequest } from "./http";
+import { serverTls } from "./tls";
+
+/**
+ * Azure Key Vault plus its sign-in authority. The vault (plain http) answers unauthenticated
+ * requests with Key Vault's 401 bearer challenge naming the authority; the authority (https,
+ * test CA, as MSAL insists) serves the OpenID metadata and the client-credentials token
+ * endpoint, issuing tokens the vault then requires.
+ */
+export interface TokenRequest {
+  tenant: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  grantType: string;
+}
+
+export interface AzureFake {
+  vaultUrl: string;
+  authorityUrl: string;
+  vault: HttpFake;
+  authority: HttpFake;
+  /** Faults for authenticated secret requests (after the challenge), in order. */
+  faults: FaultQueue;
+  /** Faults for token requests. */
+  tokenFaults: FaultQueue;
+  tokenRequests: TokenRequest[];
+  /** Adds a version and returns its id (32 hex digits). */
+  putSecret(name: string, value: string): string;
+  close(): Promise<void>;
+}
+
+const KEY_VAULT_RESOURCE = "https://vault.azure.net";
+
+function azureError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  sendJson(res, status, { error: { code, message } }, headers);
+}
+
+export async function startAzureFake(options: { tenantId: string; clients: Record<string, string> }): Promise<AzureFake> {
+  const issued = new Set<string>();
+  const tokenRequests: TokenRequest[] = [];
+  const faults = new FaultQueue();
+  const tokenFaults = new FaultQueue();
+  const secrets = new Map<string, { version: string; value: string }[]>();
+
+  const authority = await startHttpFake(async (req, res, recorded) => {
+    const base = `https://127.0.0.1:${authority.port}/${options.tenantId}`;
+    const url = new URL(req.url ?? "/", base);
+    if (url.pathname === `/${options.tenantId}/v2.0/.well-known/openid-configuration`) {
+      return sendJson(res, 200, {
+        issuer: `${base}/v2.0`,
+        token_endpoint: `${base}/oauth2/v2.0/token`,
+        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+        jwks_uri: `${base}/discovery/v2.0/keys`,
+        response_types_supported: ["code", "token"],
+      });
+    }
+    if (url.pathname !== `/${options.tenantId}/oauth2/v2.0/token` || req.method !== "POST") return sendJson(res, 404, { error: "not_found" });
+    tokenRequests.push(parseTokenRequest(options.tenantId, recorded));
+    const fault = tokenFaults.take();
+    if (await applyTransportFault(fault, req, res)) return;
+    if (fault?.status) return sendJson(res, fault.status, { error: fault.code ?? "temporarily_unavailable", error_description: "fault" });
+    const request = tokenRequests.at(-1)!;
+    if (options.clients[request.clientId] !== request.clientSecret) {
+      return sendJson(res, 401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided.", error_codes: [7000215] });
+    }
+    const token = `fake-access-token-${randomBytes(8).toString("hex")}`;
+    issued.add(token);
+    sendJson(res, 200, { token_type: "Bearer", expires_in: 3600, ext_expires_in: 3600, access_token: token });
+  }, serverTls);
+
+  const vault = await startHttpFake(async (req, res) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    if (!token || !issued.has(token)) {
+      const challenge = `Bearer authorization="${authority.url}/${options.tenantId}", resource="${KEY_VAULT_RESOURCE}"`;
+      return azureError(res, 401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.", { "www-authenticate": challenge });
+    }
+    const fault = faults.take();
+    if (await applyTransportFault(fault, req, res)) return;
+    if (fault?.status) {
+      const headers: Record<string, string> = fault.retryAfter ? { "retry-after": fault.retryAfter } : {};
+      return azureError(res, fault.status, fault.code ?? "InternalServerError", fault.message ?? "fault", headers);
+    }
+    const match = /^\/secrets\/([^/?]+)(?:\/([^/?]*))?$/.exec(new URL(req.url ?? "/", vault.url).pathname);
+    const versions = match ? secrets.get(match[1]!) : undefined;
+    const wanted = match?.[2] ? versions?.find((v) => v.version === match[2]) : versions?.at(-1);
+    if (!match || !wanted) return azureError(res, 404, "SecretNotFound", `A secret with (name/id) ${match?.[1] ?? "?"} was not found in this key vault.`);
+    sendJson(res, 200, {
+      value: wanted.value,
+      id: `${vault.url}/secrets/${match[1]}/${wanted.version}`,
+      attributes: { enabled: true, created: 1_700_000_000, updated: 1_700_000_000, recoveryLevel: "Recoverable+Purgeable" },
+    });
+  });
+
+  return {
+    vaultUrl: vault.url,
+    authorityUrl: authority.url,
+    vault,
+    authority,
+    faults,
+    tokenFaults,
+    tokenRequests,
+    putSecret(name, value) {
+      const version = randomBytes(16).toString("hex");
+      secrets.set(name, [...(secrets.get(name) ?? []), { version, value }]);
+      return version;
+    },
+    close: async () => {
+      await Promise.all([vault.close(), authority.close()]);
+    },
+  };
+}
+
+function parseTokenRequest(tenant: string, recorded: RecordedRequest): TokenRequest {
+  const form = new URLSearchParams(recorded.body);
+  return {
+    tenant,
+    clientId: form.get("client_id") ?? "",
+    clientSecret: form.get("client_secret") ?? "",
+    scope: form.get("scope") ?? "",
+    grantType: form.get("grant_type") ?? "",
+  };
+}
