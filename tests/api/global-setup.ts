@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { createPostgresDatabase, createSqliteDatabase } from "../support/databases";
+import { TEST_CA_ENV } from "../support/fakes/tls";
 import { startServer } from "./support/server";
 import type { ApiContext } from "./support/context";
 
@@ -25,6 +26,8 @@ export default async function setup(project: TestProject) {
     PROVENANCE_ADMIN_EMAIL: admin.email,
     PROVENANCE_ADMIN_PASSWORD: admin.password,
     PROVENANCE_PROVIDER_TIMEOUT_MS: "2000",
+    // The Azure fake's sign-in authority speaks https with a test CA, as Azure's SDK requires.
+    ...TEST_CA_ENV,
   };
   const server = await startServer({ ...env, PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true" }, kind);
   const strict = await startServer({ ...env, PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "false" }, `${kind}-strict`);
