@@ -104,9 +104,16 @@ function withStandardHeaders(response: Response, requestId: string): Response {
   return response;
 }
 
+/** Ids are ours ([A-Za-z0-9_-]); anything else cannot name a resource, so it is a 404 here. */
+const PARAM = /^[A-Za-z0-9_-]{1,128}$/;
+
 async function readParams(context: NextContext | undefined): Promise<Params> {
   const raw = context?.params ? await context.params : {};
   const params: Params = {};
-  for (const [key, value] of Object.entries(raw)) if (typeof value === "string") params[key] = value;
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== "string") continue;
+    if (!PARAM.test(value)) throw new AppError("not_found", "No resource has this id.");
+    params[key] = value;
+  }
   return params;
 }

@@ -6,7 +6,7 @@ import { validationError, type AppError } from "@/lib/errors";
  * (`config.region`) to one human sentence each. The first issue per path wins.
  */
 export function fieldsFromZod(error: z.ZodError, prefix: string[] = []): Record<string, string> {
-  const fields: Record<string, string> = {};
+  const fields = fieldMap();
   for (const issue of error.issues) {
     const base = [...prefix, ...issue.path.map(String)];
     if (issue.code === "unrecognized_keys") {
@@ -33,6 +33,14 @@ function humanMessage(issue: z.core.$ZodIssue): string {
 
 function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/**
+ * An empty field map without a prototype, so that hostile member names such as `__proto__` or
+ * `constructor` are reported like any other unknown field instead of colliding with Object's own.
+ */
+export function fieldMap(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
 }
 
 export function zodToAppError(error: z.ZodError, prefix: string[] = []): AppError {

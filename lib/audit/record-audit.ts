@@ -1,5 +1,6 @@
 import type { AuditActor } from "@/lib/auth/actor";
 import { db, type Db } from "@/lib/db/client";
+import { sanitizeText } from "@/lib/api/text";
 import { newId } from "@/lib/ids";
 
 export type AuditOutcome = "success" | "failure" | "denied";
@@ -36,11 +37,12 @@ function toRow(entry: AuditEntry) {
     id: newId(),
     actorType: actor ? actor.kind : "anonymous",
     actorId: actor && actor.kind !== "system" ? actor.id : null,
-    actorLabel: actor ? actor.label : null,
+    actorLabel: actor ? sanitizeText(actor.label) : null,
     action: entry.action,
     targetType: entry.target?.type ?? null,
-    targetId: entry.target?.id ?? null,
-    targetLabel: entry.target?.label ?? null,
+    targetId: entry.target?.id ? sanitizeText(entry.target.id, 200) : null,
+    // Labels can echo what a caller sent (a path that failed validation): keep them storable.
+    targetLabel: entry.target?.label ? sanitizeText(entry.target.label) : null,
     outcome: entry.outcome,
     sourceIp: entry.sourceIp ?? (actor && actor.kind !== "system" ? actor.sourceIp : null),
     details: entry.details ? JSON.stringify(entry.details) : null,

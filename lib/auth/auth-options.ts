@@ -3,10 +3,9 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { deriveSecret } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { keyring } from "@/lib/keys/keyring";
+import { sourceIp } from "@/lib/api/source-ip";
+import { createSession, endSession, SESSION_MAX_AGE_SECONDS } from "./sessions";
 import { signInWithPassword } from "./sign-in";
-
-/** Sessions last a working day; the user is re-read from the database on every request. */
-const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 /**
  * next-auth's options, built on first use rather than at import, because the signing secret
@@ -33,17 +32,25 @@ export function authOptions(): NextAuthOptions {
             password: credentials?.password ?? "",
             headers,
           });
-          return user ? { id: user.id, email: user.email, name: user.name } : null;
+          if (!user) return null;
+          return { id: user.id, email: user.email, name: user.name, sessionId: await createSession(user.id, sourceIp(headers)) };
         },
       }),
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        // On sign-in only: the cookie carries the id of the server-side session, nothing more.
+        if (user) return { sub: user.id, sid: (user as { sessionId?: string }).sessionId };
         return token;
       },
-      session({ session, token }) {
-        return { ...session, userId: token.sub };
+      // What the browser may read from /api/auth/session: no ids.
+      session({ session }) {
+        return { expires: session.expires, user: { email: session.user?.email, name: session.user?.name } };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === "string") await endSession(token.sid);
       },
     },
   };

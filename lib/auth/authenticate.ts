@@ -1,11 +1,11 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { decode } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { sourceIp } from "@/lib/api/source-ip";
-import { db } from "@/lib/db/client";
 import { authenticateToken } from "@/lib/tokens/authenticate-token";
 import type { Actor } from "./actor";
 import { authOptions } from "./auth-options";
-import { userActor } from "./user-actor";
+import { sessionUser } from "./sessions";
 
 /**
  * Who is calling: a bearer token when an Authorization header is present (a bad one is never
@@ -22,13 +22,14 @@ export async function authenticateRequest(headers: Headers): Promise<Actor | nul
   return sessionActor(ip);
 }
 
+/** next-auth's cookie names: the __Secure- one when the site runs on https. */
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
 /** The signed-in user of the current request (pages, server actions, route handlers). */
 export async function sessionActor(ip: string | null): Promise<Actor | null> {
-  const session = (await getServerSession(authOptions())) as { userId?: string } | null;
-  if (!session?.userId) return null;
-  const user = await db().user.findUnique({
-    where: { id: session.userId },
-    select: { id: true, email: true, role: true, disabled: true },
-  });
-  return user ? userActor(user, ip) : null;
+  const jar = await cookies();
+  const cookie = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
+  if (!cookie) return null;
+  const token = await decode({ token: cookie, secret: authOptions().secret! }).catch(() => null);
+  return typeof token?.sid === "string" ? sessionUser(token.sid, ip) : null;
 }

@@ -25,7 +25,7 @@ export async function boot(): Promise<void> {
 }
 
 function ensureMasterKey(): void {
-  if (env().SECRETS_MASTER_KEY) {
+  if (env().SECRETS_MASTER_KEY?.trim()) {
     keyring(); // Validates the key now, not on the first request.
     return;
   }

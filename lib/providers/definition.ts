@@ -79,8 +79,10 @@ function checkFormat(field: ConfigField, value: string, opts: UrlRuleOptions): s
  */
 export function configSchema(definition: ProviderDefinition, opts: UrlRuleOptions) {
   const known = new Map(definition.fields.map((f) => [f.key, f]));
+  // z.custom keeps the caller's object as it is: z.record would copy it, and a `__proto__` member
+  // would vanish in the copy instead of being refused as an unknown field.
   return z
-    .record(z.string(), z.unknown())
+    .custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), "Config must be an object")
     .superRefine((raw, ctx) => {
       for (const [key, value] of Object.entries(raw)) {
         const field = known.get(key);

@@ -2,20 +2,17 @@ import { z } from "zod";
 import { configSchema } from "@/lib/providers/definition";
 import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
 import type { UrlRuleOptions } from "@/lib/providers/url-rules";
+import { isPlainObject, multiLine, singleLine } from "@/lib/api/text";
 import { fieldsFromZod } from "@/lib/api/zod-errors";
 
 /**
  * Request shapes for provider connections. The same schemas validate the REST API, the server
  * actions and (with lenient URL rules, the server re-checks) the dashboard form.
  */
-const name = z
-  .string()
-  .trim()
-  .min(1, "Name is required")
-  .max(100, "Name must be at most 100 characters")
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Name must not contain control characters");
-const description = z.string().trim().max(1000, "Description must be at most 1000 characters").nullable().optional();
-const configObject = z.record(z.string(), z.unknown(), { message: "Config must be an object" });
+const name = singleLine("Name", 100).trim().min(1, "Name is required");
+const description = multiLine("Description", 1000).trim().nullable().optional();
+// Not z.record: that copies the object, and a `__proto__` member would vanish instead of being refused.
+const configObject = z.custom<Record<string, unknown>>(isPlainObject, "Config must be an object");
 
 export const createConnectionShape = z
   .object({ name, type: z.string({ message: "Type is required" }), config: configObject.default({}), description })

@@ -11,7 +11,7 @@ import { keyring } from "@/lib/keys/keyring";
 import { describeError, log } from "@/lib/log";
 import { providerAdapters } from "@/lib/providers/adapters";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
-import { withDeadline } from "@/lib/secrets/resolve/external-values";
+import { SAFETY_NET_MS, withDeadline } from "@/lib/secrets/resolve/external-values";
 import { openConfig } from "./connection-config";
 
 export const testConnectionInput = z
@@ -51,7 +51,7 @@ export async function testConnection(options: { actor: Actor; id: string; input:
   const started = performance.now();
   let result: TestResult;
   try {
-    const deadline = context.timeoutMs + 1000;
+    const deadline = context.timeoutMs + SAFETY_NET_MS;
     const timeoutMessage = `${definition.name}: timed out after ${context.timeoutMs} ms`;
     if (input.providerPath) {
       const fetched = await withDeadline(

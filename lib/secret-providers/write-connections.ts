@@ -1,5 +1,6 @@
 import type { AuditActor } from "@/lib/auth/actor";
-import { fieldsFromZod, parseInput } from "@/lib/api/zod-errors";
+import { fieldMap, fieldsFromZod, parseInput } from "@/lib/api/zod-errors";
+import { isPlainObject } from "@/lib/api/text";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -66,7 +67,8 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
   if (!isProviderType(existing.type)) throw new AppError("conflict", unknownTypeMessage(existing.type));
 
   const stored = openConfig(existing);
-  const merged: Record<string, unknown> = { ...stored };
+  // No prototype: a `__proto__` member in the request must stay a member, and be refused as unknown.
+  const merged: Record<string, unknown> = Object.assign(Object.create(null), stored);
   const sensitive = sensitiveKeys(providerDefinition(existing.type));
   const changedFields: string[] = [];
   for (const [key, value] of Object.entries(input.config ?? {})) {
@@ -158,7 +160,7 @@ function staleVersion(): AppError {
  */
 function validateCreateInput(raw: unknown): { name: string; type: ProviderType; config: ProviderConfig; description?: string | null } {
   const base = createConnectionShape.safeParse(raw);
-  const fields = base.success ? {} : fieldsFromZod(base.error);
+  const fields = base.success ? fieldMap() : fieldsFromZod(base.error);
   const body = isPlainObject(raw) ? raw : {};
   const config = body.config ?? {};
   if (typeof body.type === "string" && isPlainObject(config)) {
@@ -170,8 +172,4 @@ function validateCreateInput(raw: unknown): { name: string; type: ProviderType; 
     }
   }
   throw validationError(fields);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

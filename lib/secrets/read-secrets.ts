@@ -2,7 +2,9 @@ import type { Actor } from "@/lib/auth/actor";
 import { scopeAllows } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { notFound, validationError } from "@/lib/errors";
+import { isProviderType, PROVIDER_TYPES } from "@/lib/providers/registry";
 import { isValidPrefix, matchesPrefix } from "./secret-path";
+import { PROVENANCE_PROVIDER } from "./secret-schemas";
 import { secretViewSelect, toSecretView, type SecretView } from "./secret-view";
 
 export interface ListSecretsFilter {
@@ -14,7 +16,13 @@ export interface ListSecretsFilter {
 // GET /api/secrets[?prefix=a.b] — what the caller may see: a scoped token sees only its paths
 export async function listSecrets(options: { actor: Actor; filter?: ListSecretsFilter }): Promise<SecretView[]> {
   const { prefix, provider, secretProviderId } = options.filter ?? {};
-  if (prefix && !isValidPrefix(prefix)) throw validationError({ prefix: "Prefix must be a dotted secret path such as stripe or stripe.live" });
+  const fields: Record<string, string> = {};
+  if (prefix && !isValidPrefix(prefix)) fields.prefix = "Prefix must be a dotted secret path such as stripe or stripe.live";
+  if (provider && provider !== PROVENANCE_PROVIDER && !isProviderType(provider)) {
+    fields.provider = `Provider must be "${PROVENANCE_PROVIDER}" or one of ${PROVIDER_TYPES.join(", ")}`;
+  }
+  if (secretProviderId && !/^[A-Za-z0-9_-]{1,128}$/.test(secretProviderId)) fields.secretProviderId = "Not a connection id";
+  if (Object.keys(fields).length > 0) throw validationError(fields);
   const rows = await db().secret.findMany({
     where: {
       // A coarse filter for the database; matchesPrefix below applies the exact, case-sensitive rule.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "@/lib/api/text";
 import { SECRET_PATH_MAX_LENGTH, SECRET_PATH_PATTERN } from "./secret-path";
 
 /**
@@ -18,20 +19,22 @@ export const secretPath = z
 
 export const secretValue = z
   .string({ message: "Value must be a string" })
+  // Any text, control characters included (it is stored encrypted), but not broken UTF-16.
+  .refine((v) => v.isWellFormed(), "Value must be valid Unicode text")
   .refine((v) => Buffer.byteLength(v, "utf8") <= MAX_SECRET_VALUE_BYTES, `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`);
 
 export const providerConfigShape = z
   .object({
-    jsonKey: z.string().min(1, "jsonKey must not be empty").max(200).optional().nullable(),
-    version: z.string().min(1, "version must not be empty").max(200).optional().nullable(),
+    jsonKey: singleLine("jsonKey", 200).min(1, "jsonKey must not be empty").optional().nullable(),
+    version: singleLine("version", 200).min(1, "version must not be empty").optional().nullable(),
     cacheTtlSeconds: z.number().int("cacheTtlSeconds must be a whole number").min(0).max(86_400).optional().nullable(),
   })
   .strict();
 export type SecretProviderConfig = { jsonKey?: string; version?: string; cacheTtlSeconds?: number };
 
-const description = z.string().trim().max(1000, "Description must be at most 1000 characters").optional().nullable();
-const providerPath = z.string().trim().min(1, "Provider path is required").max(2048).optional().nullable();
-const connectionId = z.string().min(1).max(100).optional().nullable();
+const description = multiLine("Description", 1000).trim().optional().nullable();
+const providerPath = singleLine("Provider path", 2048).trim().min(1, "Provider path is required").optional().nullable();
+const connectionId = singleLine("secretProviderId", 100).min(1).optional().nullable();
 
 export const createSecretShape = z
   .object({

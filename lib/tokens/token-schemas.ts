@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { singleLine } from "@/lib/api/text";
 import { ROLES } from "@/lib/auth/roles";
 import { isValidScope, SCOPE_HELP } from "@/lib/auth/scope";
 
 /** One schema for creating a token: the API, the CLI and the dashboard form all parse with it. */
 export const createTokenInput = z
   .object({
-    name: z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
+    name: singleLine("Name", 100).trim().min(1, "Name is required"),
     role: z.enum(ROLES, { message: "Role must be admin, editor or viewer" }),
     scope: z
       .string()

@@ -77,6 +77,8 @@ export async function updateUser(options: { actor: AuditActor; id: string; input
       data: { role: input.role, disabled: input.disabled, name: input.name, passwordHash },
       select: userSelect,
     });
+    // A disabled account or a new password ends every session the user has open.
+    if (input.disabled === true || input.password) await tx.userSession.deleteMany({ where: { userId: row.id } });
     const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
     await recordAudit(
       { actor: options.actor, action: "user.update", target: { type: "user", id: row.id, label: row.email }, outcome: "success", details: { changed } },

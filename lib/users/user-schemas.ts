@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "@/lib/api/text";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { ROLES } from "@/lib/auth/roles";
 
@@ -19,7 +20,7 @@ export const createUserInput = z
     email,
     password,
     role: z.enum(ROLES, { message: "Role must be admin, editor or viewer" }),
-    name: z.string().trim().max(100).optional().nullable(),
+    name: singleLine("Name", 100).trim().optional().nullable(),
   })
   .strict();
 
@@ -28,7 +29,7 @@ export const updateUserInput = z
     role: z.enum(ROLES, { message: "Role must be admin, editor or viewer" }).optional(),
     disabled: z.boolean().optional(),
     password: password.optional(),
-    name: z.string().trim().max(100).optional().nullable(),
+    name: singleLine("Name", 100).trim().optional().nullable(),
   })
   .strict();
 

@@ -43,13 +43,14 @@ export function awsVersionSelector(version: string | undefined): Pick<GetSecretV
 }
 
 async function getSecretValue(context: AdapterContext, secretId: string, version: string | undefined, doing: string) {
+  // Loading the SDK and making the client is local work, done before the upstream budget starts:
+  // a cold import on a busy machine must not be mistaken for a slow AWS.
+  const { sdk, client } = await clientFor(context);
   return callUpstream({
     provider: PROVIDER,
     doing,
     timeoutMs: context.timeoutMs,
-    // The client is made (and the SDK loaded, on first use) inside the budget too.
     run: async ({ signal, remainingMs }) => {
-      const { sdk, client } = await clientFor(context);
       return client.send(new sdk.GetSecretValueCommand({ SecretId: secretId, ...awsVersionSelector(version) }), {
         abortSignal: signal,
         requestTimeout: remainingMs,

@@ -59,12 +59,13 @@ function checkName(name: string, version: string | undefined): void {
 }
 
 async function getSecret(context: AdapterContext, name: string, version: string | undefined, doing: string) {
+  // Loading the SDKs and making the client is local work, done before the upstream budget starts.
+  const client = await clientFor(context);
   return callUpstream({
     provider: PROVIDER,
     doing,
     timeoutMs: context.timeoutMs,
-    // The client is made (and the SDKs loaded, on first use) inside the budget too.
-    run: async ({ signal }) => (await clientFor(context)).getSecret(name, { ...(version ? { version } : {}), abortSignal: signal }),
+    run: async ({ signal }) => client.getSecret(name, { ...(version ? { version } : {}), abortSignal: signal }),
     interpret: (error) => interpretAzureError(error, name),
   });
 }

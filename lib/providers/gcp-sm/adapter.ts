@@ -58,13 +58,14 @@ function clientFor(context: AdapterContext): Promise<SecretManagerServiceClient>
 
 async function accessVersion(context: AdapterContext, name: string, doing: string) {
   let initFailed = false;
+  // Loading the SDK and making the client is local work, done before the upstream budget starts.
+  const client = await clientFor(context);
   try {
     return await callUpstream({
       provider: PROVIDER,
       doing,
       timeoutMs: context.timeoutMs,
       run: async ({ remainingMs }) => {
-        const client = await clientFor(context);
         // Sign-in problems (no default credentials) surface here; awaiting them ourselves keeps
         // the SDK's own initialize() from turning them into unhandled rejections.
         await client.initialize().catch((error: unknown) => {

@@ -34,6 +34,9 @@ function isUpstreamFailure(error: unknown): boolean {
   return isAppError(error) && (error.code === "provider_error" || error.code === "provider_timeout");
 }
 
+/** Room for a cold SDK import on top of the upstream budget before the safety net fires. */
+export const SAFETY_NET_MS = 10_000;
+
 export interface ExternalSecret {
   id: string;
   version: number;
@@ -63,8 +66,9 @@ export async function fetchExternalValue(secret: ExternalSecret): Promise<CacheR
           path: secret.providerPath,
           version: secret.providerConfig.version,
         }),
-        // A safety net over the adapter's own deadline: whatever happens below, no caller hangs.
-        timeoutMs + 1000,
+        // A safety net over the adapter's own deadline (which starts after the SDK has loaded):
+        // whatever happens below, no caller hangs.
+        SAFETY_NET_MS + timeoutMs,
         `${providerDefinition(type).name}: timed out after ${timeoutMs} ms fetching ${secret.providerPath}`,
       ),
   );

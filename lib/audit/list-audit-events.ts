@@ -1,0 +1,123 @@
+import { db } from "@/lib/db/client";
+
+/** One audit event as pages and exports see it: plain data, details parsed from their JSON. */
+export interface AuditEventView {
+  id: string;
+  at: string;
+  actor: { type: string; id: string | null; label: string | null };
+  action: string;
+  target: { type: string | null; id: string | null; label: string | null };
+  outcome: string;
+  sourceIp: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface AuditEventFilter {
+  /** Part of the actor's label (an email or token name), or an actor id. */
+  actor?: string | null;
+  /** An exact action (`secret.create`) or a family ending in a dot (`secret.`). */
+  action?: string | null;
+  /** Part of the target's label (a secret path, a connection name), or a target id. */
+  target?: string | null;
+  outcome?: string | null;
+  /** Inclusive lower and exclusive upper bound on the event time. */
+  from?: Date | null;
+  to?: Date | null;
+}
+
+export interface AuditEventPage {
+  events: AuditEventView[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200;
+
+/**
+ * The audit log, newest first, filtered and paged. Read-only: audit rows are only ever written
+ * by recordAudit. Page numbers (rather than a cursor) so a reader can say "page 3" and jump back;
+ * events are ordered by time then id, so equal timestamps never shuffle between pages.
+ */
+export async function listAuditEvents(options: { filter?: AuditEventFilter; page?: number; pageSize?: number } = {}): Promise<AuditEventPage> {
+  const pageSize = clamp(Math.trunc(options.pageSize ?? AUDIT_PAGE_SIZE), 1, MAX_PAGE_SIZE);
+  const where = whereClause(options.filter ?? {});
+  const total = await db().auditEvent.count({ where });
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = clamp(Math.trunc(options.page ?? 1) || 1, 1, pageCount);
+  const rows = await db().auditEvent.findMany({
+    where,
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    skip: (page - 1) * pageSize,
+    take: pageSize,
+  });
+  return { events: rows.map(toView), total, page, pageSize, pageCount };
+}
+
+function whereClause(filter: AuditEventFilter) {
+  const actor = filter.actor?.trim();
+  const action = filter.action?.trim();
+  const target = filter.target?.trim();
+  const outcome = filter.outcome?.trim();
+  const at = {
+    ...(filter.from && isValidDate(filter.from) ? { gte: filter.from } : {}),
+    ...(filter.to && isValidDate(filter.to) ? { lt: filter.to } : {}),
+  };
+  return {
+    AND: [
+      actor ? { OR: [{ actorLabel: { contains: actor } }, { actorId: actor }] } : {},
+      action ? (action.endsWith(".") ? { action: { startsWith: action } } : { action }) : {},
+      target ? { OR: [{ targetLabel: { contains: target } }, { targetId: target }] } : {},
+      outcome ? { outcome } : {},
+      Object.keys(at).length > 0 ? { at } : {},
+    ],
+  };
+}
+
+type AuditRow = {
+  id: string;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetLabel: string | null;
+  outcome: string;
+  sourceIp: string | null;
+  details: string | null;
+};
+
+function toView(row: AuditRow): AuditEventView {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    actor: { type: row.actorType, id: row.actorId, label: row.actorLabel },
+    action: row.action,
+    target: { type: row.targetType, id: row.targetId, label: row.targetLabel },
+    outcome: row.outcome,
+    sourceIp: row.sourceIp,
+    details: parseDetails(row.details),
+  };
+}
+
+function parseDetails(json: string | null): Record<string, unknown> | null {
+  if (!json) return null;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function isValidDate(date: Date): boolean {
+  return !Number.isNaN(date.getTime());
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
