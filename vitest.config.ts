@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ["lib/**/*.test.ts", "tests/**/*.test.ts"],
-    exclude: ["tests/api/**", "node_modules/**"],
+    exclude: ["tests/api/**", "tests/boot/**", "node_modules/**"],
     environment: "node",
     testTimeout: 20_000,
   },
