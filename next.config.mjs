@@ -10,6 +10,8 @@ const securityHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A self-contained server (node .next/standalone/server.js) for containers: see the Dockerfile.
+  output: "standalone",
   // Native and optional server packages are loaded by Node at run time, never bundled: the cloud
   // SDKs are optionalDependencies and may be absent on a given install.
   serverExternalPackages: [

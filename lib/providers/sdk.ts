@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
@@ -10,15 +11,16 @@ import { AppError } from "@/lib/errors";
 const requireFromRoot = createRequire(path.join(process.cwd(), "package.json"));
 const installed = new Map<string, boolean>();
 
+/**
+ * Looks for the package's folder along Node's own search path rather than resolving its entry
+ * point: the standalone build keeps only the files the server imports (an SDK's ESM build), so
+ * resolving the CommonJS entry would wrongly say "missing".
+ */
 export function isPackageInstalled(name: string): boolean {
   let known = installed.get(name);
   if (known === undefined) {
-    try {
-      requireFromRoot.resolve(name);
-      known = true;
-    } catch {
-      known = false;
-    }
+    const folders = requireFromRoot.resolve.paths(name) ?? [];
+    known = folders.some((folder) => existsSync(path.join(folder, name, "package.json")));
     installed.set(name, known);
   }
   return known;

@@ -23,7 +23,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const BATCH_PER_PROVIDER = 25;
 
 async function main() {
-  if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) execFileSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (!existsSync(path.join(ROOT, ".next/standalone/server.js"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
 
   const awsKey = { id: `AKIA${randomBytes(8).toString("hex").toUpperCase()}`, secret: randomBytes(20).toString("base64") };
   const azureClient = { tenant: "bench-tenant", id: "bench-client", secret: randomBytes(16).toString("hex") };

@@ -16,12 +16,12 @@ const ROOT = path.resolve(__dirname, "../..");
 const run = promisify(execFile);
 const key = () => randomBytes(32).toString("base64url");
 
-/** Starts `next start` and waits for it to exit (it should refuse to start). */
+/** Starts the built app as `npm start` does and waits for it to exit (it should refuse to start). */
 async function startExpectingExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), PROVENANCE_LISTEN_HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -39,7 +39,7 @@ function cli(args: string[], env: Record<string, string>) {
 
 let database: TempDatabase;
 beforeAll(() => {
-  if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("build the app first (npm run build)");
+  if (!existsSync(path.join(ROOT, ".next/standalone/server.js"))) throw new Error("build the app first (npm run build)");
 });
 afterEach(async () => database?.drop());
 

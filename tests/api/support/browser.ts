@@ -26,6 +26,13 @@ export class Browser {
   readonly cookies = new Map<string, string>();
   readonly setCookies: SetCookie[] = [];
 
+  /** Talks to `baseUrl`, or to the suite's server when none is given. */
+  constructor(private readonly baseUrl?: string) {}
+
+  private origin(): string {
+    return this.baseUrl ?? apiContext().baseUrl;
+  }
+
   async request(path: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -37,7 +44,7 @@ export class Browser {
       body = JSON.stringify(init.json);
       headers["content-type"] = "application/json";
     }
-    const response = await fetch(`${apiContext().baseUrl}${path}`, { method: init.method ?? "GET", headers, body, redirect: "manual" });
+    const response = await fetch(`${this.origin()}${path}`, { method: init.method ?? "GET", headers, body, redirect: "manual" });
     for (const header of response.headers.getSetCookie()) {
       const cookie = parseSetCookie(header);
       this.setCookies.push(cookie);
@@ -62,14 +69,14 @@ export class Browser {
     const csrfToken = (csrf.json as { csrfToken: string }).csrfToken;
     return this.request("/api/auth/callback/credentials", {
       method: "POST",
-      form: { csrfToken, email, password, json: "true", callbackUrl: apiContext().baseUrl },
+      form: { csrfToken, email, password, json: "true", callbackUrl: this.origin() },
     });
   }
 
   async signOut() {
     const csrf = await this.request("/api/auth/csrf");
     const csrfToken = (csrf.json as { csrfToken: string }).csrfToken;
-    return this.request("/api/auth/signout", { method: "POST", form: { csrfToken, json: "true", callbackUrl: apiContext().baseUrl } });
+    return this.request("/api/auth/signout", { method: "POST", form: { csrfToken, json: "true", callbackUrl: this.origin() } });
   }
 
   sessionCookieName(): string | undefined {

@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-/** A real `next start` of the built app, on its own port, with its output kept for inspection. */
+/** A real start of the built app (as `npm start`), on its own port, with its output kept for inspection. */
 export interface RunningServer {
   baseUrl: string;
   logFile: string;
@@ -28,9 +28,17 @@ export async function startServer(env: Record<string, string>, label: string): P
   const port = await freePort();
   const logFile = path.join(mkdtempSync(path.join(os.tmpdir(), `provenance-${label}-`)), "server.log");
   const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // The same entry point as `npm start`: the standalone server of the last `npm run build`.
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), NEXTAUTH_URL: `http://127.0.0.1:${port}`, ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      PROVENANCE_LISTEN_HOST: "127.0.0.1",
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.pipe(log);

@@ -1,0 +1,5 @@
+import { json, publicRoute } from "@/lib/api/route";
+
+// GET /api/health/live — liveness: the process serves requests (no database call, so a database
+// outage does not get healthy instances restarted)
+export const GET = publicRoute(async () => json({ status: "ok" }));

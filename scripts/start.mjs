@@ -1,0 +1,28 @@
+// `npm start`: runs the built standalone server (what containers run too) from a checkout.
+// It reads .env here (the standalone server changes into its own folder and would not see it),
+// pins a relative SQLite path to this folder, and passes stop signals on so that in-flight
+// requests finish before the process exits.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = process.cwd();
+const server = path.join(root, ".next", "standalone", "server.js");
+if (!fs.existsSync(server)) {
+  console.error("The app is not built yet: run `npm run build` first.");
+  process.exit(1);
+}
+if (fs.existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
+
+const env = { ...process.env };
+env.PORT ??= "3000";
+// The standalone server binds to $HOSTNAME, which shells and containers often set to the machine's
+// name: listen where the operator says, on every interface by default (as `next start` does).
+env.HOSTNAME = env.PROVENANCE_LISTEN_HOST || "0.0.0.0";
+env.DATABASE_URL ||= "file:./data/provenance.db";
+const sqlite = /^file:(?!\/)(.*)$/.exec(env.DATABASE_URL);
+if (sqlite) env.DATABASE_URL = `file:${path.resolve(root, sqlite[1])}`;
+
+const child = spawn(process.execPath, [server], { env, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGTERM" ? 143 : 130)));
