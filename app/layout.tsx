@@ -1,10 +1,12 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "Provenance", template: "%s · Provenance" },
   description: "Secrets, stored here or fetched from your cloud secret managers.",
 };
+
+export const viewport: Viewport = { themeColor: "#0f172a", width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

@@ -1,15 +1,22 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { useState } from "react";
+import { buttonClasses } from "./button-styles";
 
-export function SignOutButton() {
+export function SignOutButton({ className = "" }: { className?: string }) {
+  const [pending, setPending] = useState(false);
   return (
     <button
       type="button"
-      onClick={() => signOut({ callbackUrl: "/login" })}
-      className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+      disabled={pending}
+      onClick={() => {
+        setPending(true);
+        void signOut({ callbackUrl: "/login" });
+      }}
+      className={buttonClasses("secondary", "sm", className)}
     >
-      Sign out
+      {pending ? "Signing out…" : "Sign out"}
     </button>
   );
 }

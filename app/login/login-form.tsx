@@ -6,7 +6,9 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
+import { Button } from "@/components/button";
 import { Field } from "@/components/field";
+import { FormBanner } from "@/components/form-banner";
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, "Enter your email").email("Enter an email address"),
@@ -17,13 +19,14 @@ type SignIn = z.infer<typeof signInSchema>;
 export function LoginForm() {
   const router = useRouter();
   const [failure, setFailure] = useState<string | null>(null);
-  const { register, handleSubmit, formState } = useForm<SignIn>({ resolver: zodResolver(signInSchema) });
+  const { register, handleSubmit, formState, setFocus } = useForm<SignIn>({ resolver: zodResolver(signInSchema) });
 
   async function onSubmit(values: SignIn) {
     setFailure(null);
     const result = await signIn("credentials", { ...values, redirect: false });
     if (!result || result.error) {
       setFailure("That email and password do not match an active account.");
+      setFocus("password");
       return;
     }
     router.replace("/");
@@ -31,26 +34,23 @@ export function LoginForm() {
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-2">
-      <Field id="email" label="Email" type="email" autoComplete="username" error={formState.errors.email?.message} {...register("email")} />
+    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
+      <Field id="email" label="Email" type="email" optionalLabel={false} autoComplete="username" autoFocus error={formState.errors.email?.message} {...register("email")} />
       <Field
         id="password"
         label="Password"
         type="password"
+        optionalLabel={false}
         autoComplete="current-password"
         error={formState.errors.password?.message}
         {...register("password")}
       />
-      <p role="status" aria-live="polite" className="min-h-5 text-sm text-red-600">
-        {failure ?? ""}
-      </p>
-      <button
-        type="submit"
-        disabled={formState.isSubmitting}
-        className="w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 disabled:opacity-60"
-      >
+      <div className="pb-3">
+        <FormBanner message={failure} />
+      </div>
+      <Button type="submit" pending={formState.isSubmitting} className="w-full">
         {formState.isSubmitting ? "Signing in…" : "Sign in"}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth-card";
+import { FormBanner } from "@/components/form-banner";
 import { currentUser } from "@/lib/auth/page-auth";
 import { setupPending } from "@/lib/setup/setup-code";
 import { LoginForm } from "./login-form";
@@ -8,11 +9,21 @@ import { LoginForm } from "./login-form";
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage() {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   if (await setupPending()) redirect("/setup");
   if (await currentUser()) redirect("/");
+  const { setup } = await searchParams;
   return (
-    <AuthCard title="Sign in" subtitle="Use the email and password your admin gave you.">
+    <AuthCard
+      title="Sign in"
+      subtitle="Use the email and password your admin gave you."
+      footer="Programs don't sign in here: they use an API token."
+    >
+      {setup === "done" ? (
+        <div className="mb-5">
+          <FormBanner tone="success" message="Your admin account is ready. Sign in with it to continue." />
+        </div>
+      ) : null}
       <LoginForm />
     </AuthCard>
   );

@@ -7,12 +7,16 @@ import { formStateFromError } from "@/lib/api/form-state";
 import type { FormState } from "@/lib/form-state";
 import { completeSetup } from "@/lib/setup/setup-code";
 
-export async function createFirstAdmin(_previous: FormState, form: FormData): Promise<FormState> {
+/**
+ * First run: there is no user yet, so this cannot go through runAction (which needs a session).
+ * The one-time code from the server log is what authorises it; completeSetup checks it.
+ */
+export async function createFirstAdmin(input: { code?: unknown; email?: unknown; password?: unknown }): Promise<FormState> {
   try {
     await completeSetup({
-      code: String(form.get("code") ?? ""),
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
+      code: String(input.code ?? ""),
+      email: String(input.email ?? ""),
+      password: String(input.password ?? ""),
       sourceIp: sourceIp(await headers()),
     });
   } catch (error) {

@@ -11,8 +11,13 @@ export default async function SetupPage() {
   if (!(await setupPending())) redirect("/login");
   return (
     <AuthCard
-      title="Create the first admin"
-      subtitle="Enter the one-time setup code printed in the server log when Provenance started."
+      title="Welcome to Provenance"
+      subtitle="Create the first admin account. To prove you run this server, enter the one-time setup code from its log."
+      footer={
+        <>
+          Prefer the command line? <code className="font-mono">npx provenance user create --role admin …</code>
+        </>
+      }
     >
       <SetupForm />
     </AuthCard>

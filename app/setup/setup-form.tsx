@@ -1,36 +1,70 @@
 "use client";
 
-import { useActionState } from "react";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { applyServerErrors } from "@/components/apply-server-errors";
+import { Button } from "@/components/button";
 import { Field } from "@/components/field";
-import { initialFormState } from "@/lib/form-state";
+import { FormBanner } from "@/components/form-banner";
 import { createFirstAdmin } from "./actions";
 
+// Mirrors lib/users/user-schemas.ts (which cannot load in the browser); the server checks again.
+const setupSchema = z.object({
+  code: z.string().trim().regex(/^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, "The code looks like ABCD-EFGH-JKLM"),
+  email: z.string().trim().min(1, "Enter your email").email("Must be an email address"),
+  password: z.string().min(12, "Password must be at least 12 characters").max(256, "Password must be at most 256 characters"),
+});
+type Setup = z.infer<typeof setupSchema>;
+
 export function SetupForm() {
-  const [state, action, pending] = useActionState(createFirstAdmin, initialFormState);
+  const [banner, setBanner] = useState<string | null>(null);
+  const { register, handleSubmit, formState, setError } = useForm<Setup>({ resolver: zodResolver(setupSchema), mode: "onTouched" });
+
+  async function onSubmit(values: Setup) {
+    setBanner(null);
+    // On success the action redirects to /login; it only returns when something is wrong.
+    const result = await createFirstAdmin(values);
+    if (result) setBanner(applyServerErrors(setError, result, ["code", "email", "password"]));
+  }
+
   return (
-    <form action={action} className="space-y-2">
-      <Field id="code" name="code" label="Setup code" autoComplete="off" placeholder="XXXX-XXXX-XXXX" required error={state.fields.code} />
-      <Field id="email" name="email" label="Your email" type="email" autoComplete="username" required error={state.fields.email} />
+    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
+      <Field
+        id="code"
+        label="Setup code"
+        required
+        autoComplete="off"
+        autoFocus
+        spellCheck={false}
+        placeholder="XXXX-XXXX-XXXX"
+        className="font-mono tracking-wider uppercase"
+        hint={
+          <>
+            Printed in the server log at start-up, next to <q>one-time setup code</q>.
+          </>
+        }
+        error={formState.errors.code?.message}
+        {...register("code")}
+      />
+      <Field id="email" label="Your email" type="email" required autoComplete="username" error={formState.errors.email?.message} {...register("email")} />
       <Field
         id="password"
-        name="password"
         label="Password"
         type="password"
-        autoComplete="new-password"
-        hint="At least 12 characters."
         required
-        error={state.fields.password}
+        autoComplete="new-password"
+        hint="At least 12 characters. A passphrase works well."
+        error={formState.errors.password?.message}
+        {...register("password")}
       />
-      <p role="status" aria-live="polite" className="min-h-5 text-sm text-red-600">
-        {!state.ok && state.message && Object.keys(state.fields).length === 0 ? state.message : ""}
-      </p>
-      <button
-        type="submit"
-        disabled={pending}
-        className="w-full rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 disabled:opacity-60"
-      >
-        {pending ? "Creating…" : "Create admin account"}
-      </button>
+      <div className="pb-3">
+        <FormBanner message={banner} />
+      </div>
+      <Button type="submit" pending={formState.isSubmitting} className="w-full">
+        {formState.isSubmitting ? "Creating your account…" : "Create admin account"}
+      </Button>
     </form>
   );
 }

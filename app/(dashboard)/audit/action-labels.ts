@@ -1,0 +1,58 @@
+/** Audit actions and outcomes in words people use. Unknown actions fall back to their key. */
+const ACTIONS: Record<string, { label: string; failed?: string; denied?: string }> = {
+  "auth.sign_in": { label: "Signed in", denied: "Sign-in refused", failed: "Sign-in failed" },
+  "secret.create": { label: "Created secret" },
+  "secret.update": { label: "Changed secret" },
+  "secret.delete": { label: "Deleted secret" },
+  "secret.resolve": { label: "Read secret value", failed: "Failed to read secret value", denied: "Refused secret value" },
+  "secret_provider.create": { label: "Created connection" },
+  "secret_provider.update": { label: "Changed connection" },
+  "secret_provider.delete": { label: "Deleted connection" },
+  "secret_provider.test": { label: "Tested connection", failed: "Connection test failed" },
+  "token.create": { label: "Created API token" },
+  "token.revoke": { label: "Revoked API token" },
+  "user.create": { label: "Added user" },
+  "user.update": { label: "Changed user" },
+};
+
+export const ACTION_FAMILIES = [
+  { value: "secret.", label: "All secret events" },
+  { value: "secret_provider.", label: "All connection events" },
+  { value: "token.", label: "All token events" },
+  { value: "user.", label: "All user events" },
+  { value: "auth.", label: "All sign-in events" },
+] as const;
+
+export function actionLabel(action: string, outcome?: string): string {
+  const known = ACTIONS[action];
+  if (!known) return action;
+  if (outcome === "failure" && known.failed) return known.failed;
+  if (outcome === "denied" && known.denied) return known.denied;
+  return known.label;
+}
+
+export const OUTCOMES: Record<string, { label: string; tone: "success" | "danger" | "warning" }> = {
+  success: { label: "Succeeded", tone: "success" },
+  failure: { label: "Failed", tone: "danger" },
+  denied: { label: "Denied", tone: "warning" },
+};
+
+const REASONS: Record<string, string> = {
+  unknown_account: "no such account",
+  wrong_password: "wrong password",
+  account_disabled: "account disabled",
+};
+
+/** The details object as short "key: value" phrases; values are facts, never secrets. */
+export function describeDetails(details: Record<string, unknown> | null): string[] {
+  if (!details) return [];
+  return Object.entries(details)
+    // Row ids mean nothing to a reader (the target already names the thing).
+    .filter(([key]) => !/Id$/.test(key))
+    .filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
+    .map(([key, value]) => {
+      if (key === "reason" && typeof value === "string") return REASONS[value] ?? value;
+      const text = Array.isArray(value) ? value.join(", ") : String(value);
+      return `${key}: ${text}`;
+    });
+}

@@ -1,0 +1,38 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { runAction, type ActionResult } from "@/lib/api/server-action";
+import { resolveSecret, type ResolvedSecret } from "@/lib/secrets/resolve/resolve-secrets";
+import type { SecretView } from "@/lib/secrets/secret-view";
+import { createSecret, deleteSecret, updateSecret } from "@/lib/secrets/write-secrets";
+
+/**
+ * Server actions for /secrets: the same lib/ calls as /api/secrets, through runAction. Values go
+ * in (create, update) and come out only through revealSecretAction, which resolves like the API
+ * does and is audited as a read.
+ */
+export async function createSecretAction(input: unknown): Promise<ActionResult<SecretView>> {
+  const result = await runAction("editor", (actor) => createSecret({ actor, input }));
+  if (result.ok) revalidatePath("/secrets");
+  return result;
+}
+
+export async function updateSecretAction(id: string, input: unknown): Promise<ActionResult<SecretView>> {
+  const result = await runAction("editor", (actor) => updateSecret({ actor, id: String(id), input }));
+  if (result.ok) revalidatePath("/secrets", "layout");
+  return result;
+}
+
+export async function deleteSecretAction(id: string): Promise<ActionResult<{ deleted: true }>> {
+  const result = await runAction("editor", async (actor) => {
+    await deleteSecret({ actor, id: String(id) });
+    return { deleted: true as const };
+  });
+  if (result.ok) revalidatePath("/secrets");
+  return result;
+}
+
+/** The value, on an explicit request by an editor or admin; the read is audited (secret.resolve). */
+export async function revealSecretAction(secretPath: string): Promise<ActionResult<ResolvedSecret>> {
+  return runAction("editor", (actor) => resolveSecret({ actor, path: String(secretPath) }));
+}

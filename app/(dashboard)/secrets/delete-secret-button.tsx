@@ -1,0 +1,51 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/button";
+import { ConfirmDialog } from "@/components/confirm-dialog";
+import { useToast } from "@/components/toast-provider";
+import { deleteSecretAction } from "./actions";
+
+/** Deletes a secret after a confirmation that names it and says what breaks. */
+export function DeleteSecretButton({ id, secretPath, external }: { id: string; secretPath: string; external: boolean }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [open, setOpen] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function confirm() {
+    setPending(true);
+    setError(null);
+    const result = await deleteSecretAction(id);
+    setPending(false);
+    if (!result.ok) return setError(result.message ?? "The secret could not be deleted.");
+    setOpen(false);
+    toast.success(`Secret ${secretPath} deleted.`);
+    router.push("/secrets");
+  }
+
+  return (
+    <>
+      <Button variant="danger" onClick={() => setOpen(true)}>
+        Delete secret
+      </Button>
+      <ConfirmDialog
+        open={open}
+        title={`Delete ${secretPath}?`}
+        confirmLabel="Delete secret"
+        pendingLabel="Deleting…"
+        pending={pending}
+        onConfirm={confirm}
+        onClose={() => setOpen(false)}
+      >
+        <p>
+          Programs asking for <code className="font-mono text-slate-900">{secretPath}</code> will get “not found”.{" "}
+          {external ? "The value in the external manager is not touched." : "The stored value is erased and cannot be recovered."}
+        </p>
+        {error ? <p className="font-medium text-red-700">{error}</p> : null}
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/page-header";
+import { Panel } from "@/components/panel";
+import { roleAtLeast } from "@/lib/auth/roles";
+import { listProviderTypes } from "@/lib/providers/provider-types";
+import { MASK } from "@/lib/secret-providers/connection-view";
+import { currentActor } from "../../../current-actor";
+import { AdminOnly } from "../../admin-only";
+import { ConnectionForm } from "../connection-form";
+
+export const metadata: Metadata = { title: "New connection" };
+export const dynamic = "force-dynamic";
+
+export default async function NewConnectionPage() {
+  const actor = await currentActor();
+  const back = { href: "/settings/secret-providers", label: "Secret providers" };
+  if (!roleAtLeast(actor.role, "admin")) {
+    return (
+      <>
+        <PageHeader title="New connection" back={back} />
+        <AdminOnly what="Creating provider connections" role={actor.role} />
+      </>
+    );
+  }
+  const types = listProviderTypes().map(({ type, name, description, sdk }) => ({ type, name, description, sdk }));
+  return (
+    <>
+      <PageHeader
+        title="New connection"
+        description="Connect a secrets manager once; secrets can then be fetched from it by path."
+        back={back}
+      />
+      <Panel className="max-w-3xl">
+        <ConnectionForm mode="create" types={types} mask={MASK} />
+      </Panel>
+    </>
+  );
+}

@@ -1,0 +1,134 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Badge } from "@/components/badge";
+import { EmptyState } from "@/components/empty-state";
+import { formatDateTime, timeAgo } from "@/components/format-time";
+import { PlugIcon } from "@/components/icons";
+import { LinkButton } from "@/components/link-button";
+import { PageHeader } from "@/components/page-header";
+import { ProviderBadge } from "@/components/provider-badge";
+import { roleAtLeast } from "@/lib/auth/roles";
+import { listProviderTypes } from "@/lib/providers/provider-types";
+import { listConnections } from "@/lib/secret-providers/read-connections";
+import type { ConnectionView } from "@/lib/secret-providers/connection-view";
+import { currentActor } from "../../current-actor";
+
+export const metadata: Metadata = { title: "Secret providers" };
+export const dynamic = "force-dynamic";
+
+export default async function SecretProvidersPage() {
+  const actor = await currentActor();
+  const [connections, types] = await Promise.all([listConnections(), Promise.resolve(listProviderTypes())]);
+  const isAdmin = roleAtLeast(actor.role, "admin");
+  const missingSdks = types.filter((t) => !t.sdk.installed && connections.some((c) => c.type === t.type));
+
+  return (
+    <>
+      <PageHeader
+        title="Secret providers"
+        description="Connections to external secrets managers. Configure one once with its credentials; secrets then reference it and are fetched from it at run time."
+        actions={
+          isAdmin ? (
+            <LinkButton href="/settings/secret-providers/new">
+              <span aria-hidden="true">+</span> New Connection
+            </LinkButton>
+          ) : null
+        }
+      />
+
+      {missingSdks.map((t) => (
+        <p key={t.type} className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          {t.name} connections cannot be used: the optional package <code className="font-mono">{t.sdk.package}</code> is not installed on
+          this server.
+        </p>
+      ))}
+
+      {connections.length === 0 ? (
+        <EmptyState
+          icon={<PlugIcon />}
+          title="No connections yet"
+          action={
+            isAdmin ? (
+              <LinkButton href="/settings/secret-providers/new">
+                <span aria-hidden="true">+</span> New Connection
+              </LinkButton>
+            ) : null
+          }
+        >
+          {isAdmin ? (
+            <>
+              Connect Provenance to AWS Secrets Manager, Azure Key Vault, GCP Secret Manager or HashiCorp Vault: click{" "}
+              <strong>+ New Connection</strong>, pick the provider type and fill in its credentials. They are encrypted before they are stored.
+            </>
+          ) : (
+            <>Connections to AWS, Azure, GCP or Vault are added by an admin. Until then, secrets can be stored in Provenance itself.</>
+          )}
+        </EmptyState>
+      ) : (
+        <ConnectionTable connections={connections} />
+      )}
+    </>
+  );
+}
+
+function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
+  return (
+    <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Secret provider connections</caption>
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
+          <tr>
+            <th scope="col" className="px-4 py-3">Name</th>
+            <th scope="col" className="hidden px-4 py-3 md:table-cell">Description</th>
+            <th scope="col" className="hidden px-4 py-3 sm:table-cell">Secrets</th>
+            <th scope="col" className="px-4 py-3">Last test</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {connections.map((connection) => (
+            <tr key={connection.id} className="align-top hover:bg-slate-50/60">
+              <td className="px-4 py-3">
+                <Link href={`/settings/secret-providers/${connection.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                  {connection.name}
+                </Link>
+                <div className="mt-1">
+                  <ProviderBadge type={connection.type} />
+                </div>
+              </td>
+              <td className="hidden max-w-xs px-4 py-3 text-slate-600 md:table-cell">
+                <span className="line-clamp-2">{connection.description ?? <span className="text-slate-400">—</span>}</span>
+              </td>
+              <td className="hidden px-4 py-3 sm:table-cell">
+                {connection.secretCount > 0 ? (
+                  <Link href={`/secrets?secretProviderId=${connection.id}`} className="text-brand-700 hover:underline">
+                    {connection.secretCount} secret{connection.secretCount === 1 ? "" : "s"}
+                  </Link>
+                ) : (
+                  <span className="text-slate-400">None</span>
+                )}
+              </td>
+              <td className="px-4 py-3">
+                <LastTest lastTest={connection.lastTest} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function LastTest({ lastTest }: { lastTest: ConnectionView["lastTest"] }) {
+  if (!lastTest) return <span className="text-slate-400">Never tested</span>;
+  return (
+    <div className="space-y-1">
+      <Badge tone={lastTest.ok ? "success" : "danger"}>{lastTest.ok ? "Connected" : "Failed"}</Badge>
+      <p className="text-xs text-slate-500">
+        <time dateTime={lastTest.at} title={formatDateTime(lastTest.at)}>
+          {timeAgo(lastTest.at)}
+        </time>
+      </p>
+      {!lastTest.ok && lastTest.message ? <p className="line-clamp-2 max-w-xs text-xs text-red-700">{lastTest.message}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { runAction, type ActionResult } from "@/lib/api/server-action";
+import { createUser, updateUser, type UserView } from "@/lib/users/manage-users";
+
+/** Server actions for Settings → Users (admins only). */
+export async function createUserAction(input: unknown): Promise<ActionResult<UserView>> {
+  const result = await runAction("admin", (actor) => createUser({ actor, input }));
+  if (result.ok) revalidatePath("/settings/users");
+  return result;
+}
+
+/** Role and enabled/disabled changes; the last active admin cannot be demoted or disabled. */
+export async function updateUserAction(id: string, input: { role?: string; disabled?: boolean }): Promise<ActionResult<UserView>> {
+  const result = await runAction("admin", async (actor) => {
+    const changes = { ...(input.role !== undefined ? { role: input.role } : {}), ...(input.disabled !== undefined ? { disabled: input.disabled } : {}) };
+    return updateUser({ actor, id: String(id), input: changes });
+  });
+  if (result.ok) revalidatePath("/settings/users");
+  return result;
+}

@@ -1,0 +1,13 @@
+import Link from "next/link";
+import type { ComponentProps } from "react";
+import { buttonClasses, type ButtonSize, type ButtonVariant } from "./button-styles";
+
+/** A link that looks like a button (navigation, not an action). */
+export function LinkButton({
+  variant = "primary",
+  size = "md",
+  className = "",
+  ...rest
+}: ComponentProps<typeof Link> & { variant?: ButtonVariant; size?: ButtonSize }) {
+  return <Link className={buttonClasses(variant, size, className)} {...rest} />;
+}

@@ -1,0 +1,35 @@
+import { expect, test } from "./support/fixtures";
+import { ADMIN } from "./support/accounts";
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+test("sign-in refuses a wrong password with a plain message, then signs in and out", async ({ page }) => {
+  await page.goto("/secrets");
+  await expect(page).toHaveURL(/\/login$/);
+
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill("not the password at all");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("That email and password do not match an active account.")).toBeVisible();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByLabel("Password")).toBeFocused();
+
+  // Empty fields are caught before anything is sent, on the fields themselves.
+  await page.getByLabel("Email").fill("");
+  await page.getByLabel("Password").fill("");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("#email-error")).toHaveText("Enter your email");
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-describedby", "email-error");
+
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+
+  // Sign-out lives in the header.
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login$/);
+});

@@ -1,0 +1,99 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { AUTH_DIR, ROOT, SERVER_STATE } from "./paths";
+
+/**
+ * Starts the built app for the browser tests: `next start` on a free port, a fresh SQLite file in
+ * a temp directory, a random SECRETS_MASTER_KEY, http:// provider URLs allowed, and no first-admin
+ * variables, so the setup code is printed to the server log (kept in a file the first test reads).
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
+    throw new Error("No production build found: run `npm run build` before `npx playwright test`.");
+  }
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(chromium)) throw new Error(`${chromium} is missing: run scripts/ensure-chromium.sh (as root) first.`);
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), "provenance-e2e-"));
+  const logFile = path.join(dir, "server.log");
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    NEXTAUTH_URL: baseUrl,
+    DATABASE_URL: `file:${path.join(dir, "provenance.db")}`,
+    SECRETS_MASTER_KEY: randomBytes(32).toString("base64url"),
+    SECRETS_MASTER_KEY_PREVIOUS: "",
+    PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true",
+    PROVENANCE_PROVIDER_TIMEOUT_MS: "3000",
+    // Empty (not unset) so that a developer's .env cannot fill them in: the first admin must be
+    // created through /setup, and sessions are signed with a key derived from the master key.
+    PROVENANCE_ADMIN_EMAIL: "",
+    PROVENANCE_ADMIN_PASSWORD: "",
+    NEXTAUTH_SECRET: "",
+  };
+
+  const log = openSync(logFile, "a");
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", log, log],
+  });
+  closeSync(log);
+
+  try {
+    await waitForHealth(baseUrl, () => child.exitCode, logFile);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  mkdirSync(AUTH_DIR, { recursive: true });
+  writeFileSync(SERVER_STATE, JSON.stringify({ baseUrl, logFile }, null, 2));
+  process.env.E2E_BASE_URL = baseUrl;
+
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    // The server's log outlives the run next to Playwright's own results, for failures in CI.
+    mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
+    copyFileSync(logFile, path.join(ROOT, "test-results/e2e-server.log"));
+    if (!process.env.E2E_KEEP_SERVER_DIR) rmSync(dir, { recursive: true, force: true });
+    else console.log(`e2e: server files kept in ${dir}`);
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(baseUrl: string, exitCode: () => number | null, logFile: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exitCode() !== null) throw new Error(`The server exited with code ${exitCode()}; see ${logFile}`);
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`The server did not become healthy within 60 s; see ${logFile}`);
+}

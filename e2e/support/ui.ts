@@ -1,0 +1,14 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Picks a radio card (the radio itself is visually hidden inside its labelled card). */
+export async function chooseRadio(page: Page, name: string | RegExp): Promise<void> {
+  const radio = page.getByRole("radio", { name });
+  await radio.focus();
+  await page.keyboard.press("Space");
+  await expect(radio).toBeChecked();
+}
+
+/** A confirmation dialog by its title. */
+export function dialog(page: Page, title: string | RegExp) {
+  return page.getByRole("dialog", { name: title });
+}
