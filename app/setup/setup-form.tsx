@@ -1,5 +1,6 @@
 "use client";
 
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -8,13 +9,14 @@ import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { password } from "@/lib/users/user-schemas";
 import { createFirstAdmin } from "./actions";
 
-// Mirrors lib/users/user-schemas.ts (which cannot load in the browser); the server checks again.
+// The API's own email and password rules; the server checks everything again.
 const setupSchema = z.object({
   code: z.string().trim().regex(/^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, "The code looks like ABCD-EFGH-JKLM"),
   email: z.string().trim().min(1, "Enter your email").email("Must be an email address"),
-  password: z.string().min(12, "Password must be at least 12 characters").max(256, "Password must be at most 256 characters"),
+  password,
 });
 type Setup = z.infer<typeof setupSchema>;
 
@@ -55,7 +57,7 @@ export function SetupForm() {
         type="password"
         required
         autoComplete="new-password"
-        hint="At least 12 characters. A passphrase works well."
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters. A passphrase works well.`}
         error={formState.errors.password?.message}
         {...register("password")}
       />

@@ -7,12 +7,12 @@ import path from "node:path";
 import { AUTH_DIR, ROOT, SERVER_STATE } from "./paths";
 
 /**
- * Starts the built app for the browser tests: `next start` on a free port, a fresh SQLite file in
+ * Starts the built app for the browser tests (as `npm start` does) on a free port, a fresh SQLite file in
  * a temp directory, a random SECRETS_MASTER_KEY, http:// provider URLs allowed, and no first-admin
  * variables, so the setup code is printed to the server log (kept in a file the first test reads).
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
+  if (!existsSync(path.join(ROOT, ".next/standalone/server.js"))) {
     throw new Error("No production build found: run `npm run build` before `npx playwright test`.");
   }
   const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -26,6 +26,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     ...process.env,
     NODE_ENV: "production",
     PORT: String(port),
+    PROVENANCE_LISTEN_HOST: "127.0.0.1",
     NEXTAUTH_URL: baseUrl,
     DATABASE_URL: `file:${path.join(dir, "provenance.db")}`,
     SECRETS_MASTER_KEY: randomBytes(32).toString("base64url"),
@@ -40,7 +41,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
 
   const log = openSync(logFile, "a");
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // The same entry point as `npm start`: the standalone server of the last build.
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
     env,
     stdio: ["ignore", log, log],

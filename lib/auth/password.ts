@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { MAX_PASSWORD_LENGTH } from "./password-rules";
 
 /**
  * Password hashing with scrypt (memory-hard, built into Node). The stored form carries its own
@@ -8,9 +9,6 @@ const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 const MAX_MEMORY = 128 * PARAMS.N * PARAMS.r * 2;
 
-// NIST SP 800-63B: at least 8 characters, no composition rules, long passphrases welcome.
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 256;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,8 @@ import { sourceIp } from "@/lib/api/source-ip";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { userActor } from "./user-actor";
-import { decoyHash, MAX_PASSWORD_LENGTH, verifyPassword } from "./password";
+import { decoyHash, verifyPassword } from "./password";
+import { MAX_PASSWORD_LENGTH } from "./password-rules";
 
 /**
  * Checks an email and password. Unknown accounts cost the same time as wrong passwords, and every

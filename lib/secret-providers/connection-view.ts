@@ -2,8 +2,7 @@ import { sensitiveKeys } from "@/lib/providers/definition";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { openConfig } from "./connection-config";
 
-/** What a sensitive field that is set reads as, everywhere: 8 × U+2022. */
-export const MASK = "••••••••";
+import { MASK } from "./mask";
 
 export interface ConnectionView {
   id: string;

@@ -11,7 +11,8 @@ import { sensitiveKeys, type ProviderConfig } from "@/lib/providers/definition";
 import { isProviderType, providerDefinition, type ProviderType } from "@/lib/providers/registry";
 import { openConfig, sealConfig } from "./connection-config";
 import { createConnectionShape, unknownTypeMessage, updateConnectionShape, validateConfig } from "./connection-schemas";
-import { MASK, maskConnection, type ConnectionView } from "./connection-view";
+import { maskConnection, type ConnectionView } from "./connection-view";
+import { MASK } from "./mask";
 import { notifyChange } from "@/lib/change-events";
 
 function urlRules() {

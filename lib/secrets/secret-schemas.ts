@@ -21,7 +21,7 @@ export const secretValue = z
   .string({ message: "Value must be a string" })
   // Any text, control characters included (it is stored encrypted), but not broken UTF-16.
   .refine((v) => v.isWellFormed(), "Value must be valid Unicode text")
-  .refine((v) => Buffer.byteLength(v, "utf8") <= MAX_SECRET_VALUE_BYTES, `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`);
+  .refine((v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES, `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`);
 
 export const providerConfigShape = z
   .object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { singleLine } from "@/lib/api/text";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { ROLES } from "@/lib/auth/roles";
 
 export const email = z

@@ -1,5 +1,6 @@
 "use client";
 
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -45,7 +46,7 @@ export function UserCreateForm() {
         type="password"
         required
         autoComplete="new-password"
-        hint="At least 12 characters. Share it with them privately."
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters. Share it with them privately.`}
         error={formState.errors.password?.message}
         {...register("password")}
       />

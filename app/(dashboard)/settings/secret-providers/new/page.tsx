@@ -3,7 +3,7 @@ import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { roleAtLeast } from "@/lib/auth/roles";
 import { listProviderTypes } from "@/lib/providers/provider-types";
-import { MASK } from "@/lib/secret-providers/connection-view";
+import { MASK } from "@/lib/secret-providers/mask";
 import { currentActor } from "../../../current-actor";
 import { AdminOnly } from "../../admin-only";
 import { ConnectionForm } from "../connection-form";
