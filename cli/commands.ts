@@ -1,11 +1,17 @@
+import path from "node:path";
 import type { SystemActor } from "@/lib/auth/actor";
 import { disconnectDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, validationError } from "@/lib/errors";
 import { ensureKeyCheck } from "@/lib/keys/key-check-store";
 import { rotateKeys } from "@/lib/keys/rotate-keys";
 import { createToken } from "@/lib/tokens/manage-tokens";
+import { parseBundleFile } from "@/lib/transfer/bundle-crypto";
+import { readBundleFile } from "@/lib/transfer/bundle-file";
+import { exportToFile } from "@/lib/transfer/export-bundle";
+import { importPayload, ON_CONFLICT, readBundle, type OnConflict } from "@/lib/transfer/import-bundle";
+import { readPassphrase } from "@/lib/transfer/passphrase";
 import { createUser } from "@/lib/users/manage-users";
 
 type Options = Record<string, string | undefined>;
@@ -17,6 +23,14 @@ async function prepare(): Promise<void> {
   await applyMigrations({ url: env().DATABASE_URL });
   await ensureKeyCheck();
 }
+
+function requiredFlag(options: Options, flag: string, what: string): string {
+  const value = options[flag];
+  if (!value) throw new AppError("validation_error", `--${flag} FILE is required: ${what}, e.g. --${flag} provenance-backup.json`);
+  return value;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const commands: Record<string, (options: Options) => Promise<void>> = {
   async migrate() {
@@ -51,6 +65,39 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
       `Re-encrypted ${total} value(s) under the current key (${report.reencrypted.secretProviders} connection credential(s), ` +
         `${report.reencrypted.secrets} secret(s)); ${report.alreadyCurrent} already current. ` +
         "SECRETS_MASTER_KEY_PREVIOUS can now be removed.\n",
+    );
+  },
+
+  async export(options) {
+    const file = requiredFlag(options, "out", "where to write the bundle");
+    // The passphrase first: nothing is read or written until there is a usable one.
+    const passphrase = await readPassphrase({ envVar: options["passphrase-env"], confirm: true });
+    await prepare();
+    const counts = await exportToFile({ actor: CLI, passphrase, file });
+    process.stderr.write(
+      `Exported ${plural(counts.connections, "connection")} and ${plural(counts.secrets, "secret")} ` +
+        `(${counts.storedValues} with a stored value) to ${file} (mode 0600).\n` +
+        "It is encrypted with your passphrase: keep the passphrase apart from the file; without it the bundle cannot be imported.\n",
+    );
+  },
+
+  async import(options) {
+    const file = requiredFlag(options, "in", "the bundle to import");
+    const onConflict = (options["on-conflict"] ?? "fail") as OnConflict;
+    if (!ON_CONFLICT.includes(onConflict)) throw validationError({ "on-conflict": `Must be one of ${ON_CONFLICT.join(", ")}` });
+    const text = await readBundleFile(file);
+    parseBundleFile(text); // not a bundle: say so before asking for a passphrase
+    const passphrase = await readPassphrase({ envVar: options["passphrase-env"], confirm: false });
+    // Decrypted and checked before the database is touched: a wrong passphrase changes nothing.
+    const payload = await readBundle(text, passphrase);
+    await prepare();
+    const report = await importPayload({ actor: CLI, payload, onConflict, label: path.basename(file) });
+    const line = (what: string, c: { created: number; replaced: number; skipped: number }) =>
+      `${what}: ${c.created} created, ${c.replaced} replaced, ${c.skipped} skipped (already here)`;
+    process.stderr.write(
+      `Imported ${file} (exported ${payload.exportedAt} from ${payload.source.database}).\n` +
+        `  ${line("Connections", report.connections)}\n  ${line("Secrets", report.secrets)}\n` +
+        (report.newIds > 0 ? `  ${plural(report.newIds, "row")} got a new id (the bundle's was taken here).\n` : ""),
     );
   },
 };

@@ -20,15 +20,32 @@ const USAGE = `Usage:
   npx provenance token create --name N --role admin|editor|viewer [--scope 'stripe.*'] [--expires-in-days D]
   npx provenance key rotate
   npx provenance migrate
+  npx provenance export --out FILE [--passphrase-env VAR]
+  npx provenance import --in FILE [--passphrase-env VAR] [--on-conflict fail|skip|replace]
+    (the bundle passphrase comes from $PROVENANCE_BUNDLE_PASSPHRASE, the variable named by
+     --passphrase-env, or a prompt on the terminal; never from an argument)
 `;
 
+/** Commands of one word; the others are "group verb". */
+const SINGLE_WORD = new Set(["migrate", "export", "import"]);
+
 async function main(argv: string[]): Promise<number> {
-  const [group, verb, ...rest] = argv;
-  const command = `${group ?? ""} ${verb ?? ""}`.trim();
+  const [group, verb] = argv;
+  const single = group !== undefined && SINGLE_WORD.has(group);
+  const command = single ? group : `${group ?? ""} ${verb ?? ""}`.trim();
+  const rest = argv.slice(single ? 1 : 2);
   const { runCommand } = await import("./commands");
   if (!group || group === "help" || group === "--help" || group === "-h") {
     process.stderr.write(USAGE);
     return group ? 0 : 2;
+  }
+  if (rest.some((arg) => arg === "--passphrase" || arg.startsWith("--passphrase="))) {
+    // Refused before parsing so that the message can say why (and never echo the value).
+    process.stderr.write(
+      "provenance: --passphrase is not accepted: an argument stays in shell history and is visible to other users in `ps`.\n" +
+        "Set PROVENANCE_BUNDLE_PASSPHRASE, name another variable with --passphrase-env VAR, or run in a terminal to be asked.\n",
+    );
+    return 2;
   }
   const { values } = parseArgs({
     args: rest,
@@ -39,10 +56,14 @@ async function main(argv: string[]): Promise<number> {
       name: { type: "string" },
       scope: { type: "string" },
       "expires-in-days": { type: "string" },
+      out: { type: "string" },
+      in: { type: "string" },
+      "passphrase-env": { type: "string" },
+      "on-conflict": { type: "string" },
     },
     strict: true,
   });
-  return runCommand(group === "migrate" ? "migrate" : command, values);
+  return runCommand(command, values);
 }
 
 main(process.argv.slice(2)).then(

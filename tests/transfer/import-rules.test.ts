@@ -1,0 +1,270 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
+import { decrypt } from "@/lib/crypto";
+import { db, disconnectDb } from "@/lib/db/client";
+import { applyMigrations } from "@/lib/db/migrate";
+import { AppError } from "@/lib/errors";
+import { resetEnvForTests } from "@/lib/env";
+import { secretValueAad } from "@/lib/keys/aad";
+import { ensureKeyCheck } from "@/lib/keys/key-check-store";
+import { keyring, resetKeyringForTests } from "@/lib/keys/keyring";
+import { openConfig } from "@/lib/secret-providers/connection-config";
+import { createConnection, updateConnection } from "@/lib/secret-providers/write-connections";
+import { createSecret, updateSecret } from "@/lib/secrets/write-secrets";
+import { BundleError, sealBundle, type KdfCost } from "@/lib/transfer/bundle-crypto";
+import { collectPayload, exportToFile } from "@/lib/transfer/export-bundle";
+import { importBundle, type OnConflict } from "@/lib/transfer/import-bundle";
+import type { BundlePayload } from "@/lib/transfer/payload";
+import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "../support/databases";
+
+/**
+ * What an import refuses and how it resolves conflicts, on both databases: a wrong passphrase, an
+ * altered file or an invalid payload writes nothing; conflicts fail (default), skip or replace.
+ */
+const actor: Actor = { kind: "user", id: "u-rules", label: "tester", role: "admin", scope: null, userId: null, sourceIp: null };
+const PASSPHRASE = "import rules passphrase";
+const CHEAP: KdfCost = { N: 2 ** 14, r: 8, p: 1 };
+const newKey = () => randomBytes(32).toString("base64url");
+
+interface Install {
+  url: string;
+  key: string;
+}
+
+let workDir: string;
+const created: TempDatabase[] = [];
+
+beforeAll(() => {
+  workDir = mkdtempSync(path.join(os.tmpdir(), "provenance-import-rules-"));
+  process.env.PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS = "false";
+});
+afterEach(async () => {
+  await disconnectDb();
+  await Promise.all(created.splice(0).map((d) => d.drop()));
+});
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+  delete process.env.PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS;
+  resetEnvForTests();
+});
+
+async function switchTo(install: Install): Promise<void> {
+  await disconnectDb();
+  process.env.DATABASE_URL = install.url;
+  process.env.SECRETS_MASTER_KEY = install.key;
+  delete process.env.SECRETS_MASTER_KEY_PREVIOUS;
+  resetEnvForTests();
+  resetKeyringForTests();
+  await applyMigrations({ url: install.url });
+  await ensureKeyCheck();
+}
+
+const valueOf = (row: { id: string; valueCiphertext: string | null }) => decrypt(keyring(), row.valueCiphertext!, secretValueAad(row.id));
+
+/** Every row that an import could touch, as stored (ciphertexts included), plus the audit log. */
+async function snapshot() {
+  return {
+    connections: await db().secretProvider.findMany({ orderBy: { id: "asc" } }),
+    secrets: await db().secret.findMany({ orderBy: { id: "asc" } }),
+    audit: await db().auditEvent.count(),
+  };
+}
+
+async function thrown(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error("expected the import to fail");
+}
+
+describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) => {
+  let source: Install;
+  let target: Install;
+  let bundle: string;
+
+  async function newInstall(): Promise<Install> {
+    const database = dialect === "sqlite" ? createSqliteDatabase() : await createPostgresDatabase();
+    created.push(database);
+    const install = { url: database.url, key: newKey() };
+    await switchTo(install);
+    return install;
+  }
+
+  /**
+   * Source: connections shared-vault (token A) and aws-main; secrets app.db = "bundle-value",
+   * app.ext (through shared-vault) and app.only-in-bundle.
+   * Target: connection shared-vault (token B); secrets app.db = "target-value", target.own and
+   * target.ext (through the target's shared-vault).
+   */
+  beforeEach(async () => {
+    source = await newInstall();
+    const vaultId = (
+      await createConnection({ actor, input: { name: "shared-vault", type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.token-A-from-bundle" } } })
+    ).id;
+    await createConnection({
+      actor,
+      input: { name: "aws-main", type: "aws-sm", config: { region: "eu-west-1", accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "bundle-aws-secret" } },
+    });
+    await createSecret({ actor, input: { secretPath: "app.db", value: "bundle-value" } });
+    await createSecret({ actor, input: { secretPath: "app.ext", provider: "vault", providerPath: "secret/app/ext", secretProviderId: vaultId } });
+    await createSecret({ actor, input: { secretPath: "app.only-in-bundle", value: "only-in-bundle-value" } });
+    const file = path.join(workDir, `${dialect}-${randomBytes(4).toString("hex")}.json`);
+    await exportToFile({ actor, passphrase: PASSPHRASE, file, kdfCost: CHEAP });
+    bundle = readFileSync(file, "utf8");
+
+    target = await newInstall();
+    const targetVault = await createConnection({
+      actor,
+      input: { name: "shared-vault", type: "vault", config: { vaultUrl: "https://vault.target.example.com", token: "hvs.token-B-target" } },
+    });
+    await createSecret({ actor, input: { secretPath: "app.db", value: "target-value", description: "the target's own" } });
+    await createSecret({ actor, input: { secretPath: "target.own", value: "target-own-value" } });
+    await createSecret({ actor, input: { secretPath: "target.ext", provider: "vault", providerPath: "secret/t", secretProviderId: targetVault.id } });
+  }, 60_000);
+
+  const importWith = (onConflict?: OnConflict, text = bundle, passphrase = PASSPHRASE) =>
+    importBundle({ actor, text, passphrase, onConflict, label: "bundle.json" });
+
+  it("by default refuses the whole import when names or paths exist, listing them; nothing is written", async () => {
+    const before = await snapshot();
+    const error = await thrown(importWith());
+    expect(error.code).toBe("conflict");
+    expect(error.message).toContain('connection "shared-vault"');
+    expect(error.message).toContain("secret app.db");
+    expect(error.message).not.toContain("app.only-in-bundle");
+    expect(error.message).toContain("--on-conflict skip");
+    expect(error.extra.conflicts).toEqual({ connections: ["shared-vault"], secrets: ["app.db"] });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("skip keeps what is here and adds the rest; the bundle's secrets use this server's connection of that name", async () => {
+    const targetVault = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
+    const report = await importWith("skip");
+    expect(report).toEqual({ connections: { created: 1, replaced: 0, skipped: 1 }, secrets: { created: 2, replaced: 0, skipped: 1 }, newIds: 0 });
+
+    const vaultNow = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
+    expect(vaultNow).toEqual(targetVault);
+    expect(openConfig(vaultNow).token).toBe("hvs.token-B-target");
+    expect(openConfig(await db().secretProvider.findUniqueOrThrow({ where: { name: "aws-main" } })).secretAccessKey).toBe("bundle-aws-secret");
+    expect(valueOf(await db().secret.findUniqueOrThrow({ where: { secretPath: "app.db" } }))).toBe("target-value");
+    expect(valueOf(await db().secret.findUniqueOrThrow({ where: { secretPath: "app.only-in-bundle" } }))).toBe("only-in-bundle-value");
+    expect((await db().secret.findUniqueOrThrow({ where: { secretPath: "app.ext" } })).secretProviderId).toBe(targetVault.id);
+    const [event] = await db().auditEvent.findMany({ where: { action: "bundle.import" } });
+    expect(JSON.parse(event!.details!)).toMatchObject({ onConflict: "skip", connectionsSkipped: 1, secretsSkipped: 1, secretsCreated: 2 });
+  });
+
+  it("replace overwrites in place: ids kept here, versions bumped, values and credentials from the bundle", async () => {
+    const targetVault = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
+    const targetDb = await db().secret.findUniqueOrThrow({ where: { secretPath: "app.db" } });
+    const report = await importWith("replace");
+    expect(report).toEqual({ connections: { created: 1, replaced: 1, skipped: 0 }, secrets: { created: 2, replaced: 1, skipped: 0 }, newIds: 0 });
+
+    const vaultNow = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
+    expect(vaultNow.id).toBe(targetVault.id);
+    expect(vaultNow.version).toBe(targetVault.version + 1);
+    expect(openConfig(vaultNow)).toEqual({ vaultUrl: "https://vault.example.com", token: "hvs.token-A-from-bundle" });
+    const dbNow = await db().secret.findUniqueOrThrow({ where: { secretPath: "app.db" } });
+    expect(dbNow.id).toBe(targetDb.id);
+    expect(dbNow.version).toBe(targetDb.version + 1);
+    expect(dbNow.description).toBe("");
+    expect(valueOf(dbNow)).toBe("bundle-value");
+    // The target's own rows are untouched, and still point at the (replaced) connection.
+    expect(valueOf(await db().secret.findUniqueOrThrow({ where: { secretPath: "target.own" } }))).toBe("target-own-value");
+    expect((await db().secret.findUniqueOrThrow({ where: { secretPath: "target.ext" } })).secretProviderId).toBe(targetVault.id);
+    expect((await db().secret.findUniqueOrThrow({ where: { secretPath: "app.ext" } })).secretProviderId).toBe(targetVault.id);
+  });
+
+  it("a connection of another type under the same name is refused in every mode", async () => {
+    await createConnection({ actor, input: { name: "aws-main", type: "vault", config: { vaultUrl: "https://v.example.com", token: "hvs.x" } } });
+    const before = await snapshot();
+    for (const mode of ["fail", "skip", "replace"] as const) {
+      const error = await thrown(importWith(mode));
+      expect(error.code).toBe("conflict");
+      expect(error.message).toContain('connection "aws-main" is vault here and aws-sm in the bundle');
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a wrong passphrase or an altered file is a clear error and writes nothing", async () => {
+    const before = await snapshot();
+    const wrong = await thrown(importWith("replace", bundle, "not the right passphrase"));
+    expect(wrong).toBeInstanceOf(BundleError);
+    expect((wrong as BundleError).reason).toBe("authentication_failed");
+    expect(wrong.message).toMatch(/passphrase is wrong, or the file was altered/);
+
+    const file = JSON.parse(bundle) as { ciphertext: string };
+    const sealed = Buffer.from(file.ciphertext, "base64url");
+    sealed[Math.floor(sealed.length / 2)]! ^= 0x04;
+    const altered = JSON.stringify({ ...file, ciphertext: sealed.toString("base64url") });
+    expect(((await thrown(importWith("replace", altered))) as BundleError).reason).toBe("authentication_failed");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("an invalid payload (sealed with the right passphrase) is refused with every problem listed; nothing is written", async () => {
+    await switchTo(source);
+    const payload = await collectPayload();
+    await switchTo(target);
+    const before = await snapshot();
+    const seal = (p: unknown) => sealBundle(JSON.stringify(p), PASSPHRASE, CHEAP);
+
+    const shape = structuredClone(payload) as BundlePayload & { secrets: Array<Record<string, unknown>> };
+    shape.secrets[0]!.extra = "x";
+    shape.secrets[1]!.value = "x".repeat(60 * 1024 + 1);
+    const shapeError = (await thrown(importWith("replace", await seal(shape)))) as BundleError;
+    expect(shapeError.reason).toBe("invalid_payload");
+    expect(shapeError.message).toContain("unknown member extra");
+    expect(shapeError.message).toMatch(/Value must be at most 60 KiB/);
+
+    const rules = structuredClone(payload);
+    rules.counts.secrets += 1;
+    rules.connections.find((c) => c.name === "shared-vault")!.config.vaultUrl = "http://vault.internal:8200";
+    rules.secrets.find((s) => s.secretPath === "app.ext")!.secretProviderId = "nonexistent";
+    rules.secrets.find((s) => s.secretPath === "app.db")!.value = null;
+    const rulesError = (await thrown(importWith("replace", await seal(rules)))) as BundleError;
+    expect(rulesError.reason).toBe("invalid_payload");
+    expect(rulesError.message).toContain("counts: do not match");
+    expect(rulesError.message).toContain('connections[1] ("shared-vault").config.vaultUrl: Plain http:// is refused');
+    expect(rulesError.message).toContain("PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS");
+    expect(rulesError.message).toContain('secrets[1] ("app.ext").secretProviderId: names no connection in the bundle');
+    expect(rulesError.message).toContain('("app.db").value: a secret stored in Provenance needs its value');
+
+    expect(((await thrown(importWith("replace", await seal({ ...payload, connections: "nope" })))) as BundleError).reason).toBe("invalid_payload");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("rows whose id is taken here by another row get new ids, and their values are bound to them", async () => {
+    // Import once, rename everything here, import again: no name or path is taken any more, but
+    // the ids of the rows the first import created are (aws-main, app.ext, app.only-in-bundle).
+    await importWith("skip");
+    for (const row of await db().secretProvider.findMany()) await updateConnection({ actor, id: row.id, input: { name: `old-${row.name}` } });
+    for (const row of await db().secret.findMany()) await updateSecret({ actor, id: row.id, input: { secretPath: `old.${row.secretPath}` } });
+    const report = await importWith();
+    expect(report).toEqual({ connections: { created: 2, replaced: 0, skipped: 0 }, secrets: { created: 3, replaced: 0, skipped: 0 }, newIds: 3 });
+
+    const renamed = await db().secret.findUniqueOrThrow({ where: { secretPath: "old.app.only-in-bundle" } });
+    const fresh = await db().secret.findUniqueOrThrow({ where: { secretPath: "app.only-in-bundle" } });
+    expect(fresh.id).not.toBe(renamed.id);
+    expect(valueOf(fresh)).toBe("only-in-bundle-value");
+    expect(() => decrypt(keyring(), fresh.valueCiphertext!, secretValueAad(renamed.id))).toThrow();
+    const vault = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
+    expect(openConfig(vault).token).toBe("hvs.token-A-from-bundle");
+    expect((await db().secret.findUniqueOrThrow({ where: { secretPath: "app.ext" } })).secretProviderId).toBe(vault.id);
+  }, 60_000);
+
+  it("export refuses a short passphrase before writing anything", async () => {
+    await switchTo(source);
+    const file = path.join(workDir, "short.json");
+    const auditBefore = await db().auditEvent.count();
+    const error = await thrown(exportToFile({ actor, passphrase: "too short", file }));
+    expect((error as BundleError).reason).toBe("weak_passphrase");
+    expect(existsSync(file)).toBe(false);
+    expect(await db().auditEvent.count()).toBe(auditBefore);
+  });
+});
