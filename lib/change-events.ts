@@ -1,21 +1,50 @@
+import { publishChange } from "@/lib/cluster/publish";
+import { describeError, log } from "@/lib/log";
+
 /**
- * In-process notice that a secret or a provider connection changed or was deleted, so caches
- * built on them (the resolve cache, SDK clients) drop what they hold. Listeners must be cheap
- * and must not throw.
+ * Notice that a secret or a provider connection changed or was deleted, so caches built on them
+ * (the resolve cache, SDK clients) drop what they hold. Listeners must be cheap and must not throw.
+ *
+ * Across processes: on PostgreSQL, `notifyChange` also tells the other server processes on the
+ * same database (lib/cluster: NOTIFY out, one LISTEN connection in). Those processes hear it
+ * through `deliverChange`. `{kind: "all"}` means "drop everything": the listening connection was
+ * (re)established and events may have been missed while it was down.
+ *
+ * Correctness does not hang on these notices: every resolve reads the secret and connection rows,
+ * and cache keys carry both versions, so an edited row is never served from an old entry. The
+ * notices free old values and old credentials (SDK clients) from memory as soon as they are
+ * superseded, on every instance.
  */
-export interface ChangeEvent {
-  kind: "secret" | "connection";
-  id: string;
-}
+export type ChangeEvent = { kind: "secret" | "connection"; id: string } | { kind: "all" };
 
 type Listener = (event: ChangeEvent) => void;
-const listeners = new Set<Listener>();
+
+// On globalThis: Next bundles instrumentation (where the cluster listener starts) and the route
+// handlers (where the caches live) separately, and each bundle gets its own copy of this module.
+const globalForChanges = globalThis as typeof globalThis & { __provenanceChangeListeners?: Set<Listener> };
+const listeners = (globalForChanges.__provenanceChangeListeners ??= new Set<Listener>());
 
 export function onChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
+/** A change made by this process (after its transaction committed): local caches, then the others. */
 export function notifyChange(event: ChangeEvent): void {
-  for (const listener of listeners) listener(event);
+  deliverChange(event);
+  // Fire and forget: never fails (it logs), and the request does not wait for it.
+  void publishChange(event);
+}
+
+/** Runs the local listeners only: for changes announced by another instance. Returns how many ran. */
+export function deliverChange(event: ChangeEvent): number {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch (error) {
+      // The change is committed; a faulty listener must not turn that into a failed request.
+      log.error("change listener failed", { kind: event.kind, ...describeError(error) });
+    }
+  }
+  return listeners.size;
 }

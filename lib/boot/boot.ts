@@ -1,3 +1,4 @@
+import { startChangeListener, stopChangeListener } from "@/lib/cluster/change-listener";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env, resetEnvForTests } from "@/lib/env";
 import { ensureKeyCheck } from "@/lib/keys/key-check-store";
@@ -21,6 +22,9 @@ export async function boot(): Promise<void> {
   if (keyCheck === "previous") {
     log.warn("data is still encrypted under SECRETS_MASTER_KEY_PREVIOUS; run `npx provenance key rotate` to finish the rotation");
   }
+  // PostgreSQL: hear other instances' changes (lib/cluster). SQLite: does nothing.
+  await startChangeListener();
+  process.once("exit", () => void stopChangeListener());
   await ensureFirstAdmin();
 }
 

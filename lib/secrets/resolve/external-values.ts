@@ -22,7 +22,7 @@ function cache(): ValueCache {
       if (event.kind === "connection") {
         for (const adapter of Object.values(providerAdapters)) adapter.forget(event.id);
       }
-      created.dropWhere((key) => key.split(":").includes(event.id));
+      created.dropWhere((key) => event.kind === "all" || key.split(":").includes(event.id));
     });
     globalForCache.__provenanceValueCache = created;
   }
