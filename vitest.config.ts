@@ -12,7 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ["lib/**/*.test.ts", "tests/**/*.test.ts"],
-    exclude: ["tests/api/**", "tests/boot/**", "node_modules/**"],
+    // These need the built app: they run in tests/api/vitest.config.ts after `npm run build`.
+    exclude: ["tests/api/**", "tests/boot/**", "tests/cluster/**", "tests/deploy/**", "node_modules/**"],
     environment: "node",
     testTimeout: 20_000,
   },

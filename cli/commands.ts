@@ -66,6 +66,12 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
         `${report.reencrypted.secrets} secret(s)); ${report.alreadyCurrent} already current. ` +
         "SECRETS_MASTER_KEY_PREVIOUS can now be removed.\n",
     );
+    if (report.lateWrites > 0) {
+      process.stderr.write(
+        `Warning: ${report.lateWrites} value(s) were written under the old key while rotating (and are now re-encrypted): ` +
+          "some instance still runs with the old key as SECRETS_MASTER_KEY. Restart it with the new key, then run key rotate again.\n",
+      );
+    }
   },
 
   async export(options) {

@@ -1,9 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { deriveSecret } from "@/lib/crypto";
-import { env } from "@/lib/env";
-import { keyring } from "@/lib/keys/keyring";
 import { sourceIp } from "@/lib/api/source-ip";
+import { decodeSessionToken, sessionSecrets } from "./session-token";
 import { createSession, endSession, SESSION_MAX_AGE_SECONDS } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 
@@ -15,8 +13,9 @@ let cached: NextAuthOptions | undefined;
 
 export function authOptions(): NextAuthOptions {
   cached ??= {
-    secret: env().NEXTAUTH_SECRET || deriveSecret(keyring(), "nextauth-session").toString("base64url"),
+    secret: sessionSecrets()[0],
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    jwt: { decode: ({ token }) => decodeSessionToken(token) },
     pages: { signIn: "/login" },
     providers: [
       CredentialsProvider({

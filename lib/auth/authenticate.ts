@@ -1,10 +1,9 @@
 import "server-only";
-import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { sourceIp } from "@/lib/api/source-ip";
 import { authenticateToken } from "@/lib/tokens/authenticate-token";
 import type { Actor } from "./actor";
-import { authOptions } from "./auth-options";
+import { decodeSessionToken } from "./session-token";
 import { sessionUser } from "./sessions";
 
 /**
@@ -30,6 +29,6 @@ export async function sessionActor(ip: string | null): Promise<Actor | null> {
   const jar = await cookies();
   const cookie = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
   if (!cookie) return null;
-  const token = await decode({ token: cookie, secret: authOptions().secret! }).catch(() => null);
+  const token = await decodeSessionToken(cookie);
   return typeof token?.sid === "string" ? sessionUser(token.sid, ip) : null;
 }

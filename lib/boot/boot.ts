@@ -49,7 +49,13 @@ async function ensureFirstAdmin(): Promise<void> {
   const { PROVENANCE_ADMIN_EMAIL: email, PROVENANCE_ADMIN_PASSWORD: password } = env();
   if ((await db().user.count()) > 0) return;
   if (email && password) {
-    await createUser({ actor: { kind: "system", label: "PROVENANCE_ADMIN_EMAIL" }, input: { email, password, role: "admin" } });
+    try {
+      await createUser({ actor: { kind: "system", label: "PROVENANCE_ADMIN_EMAIL" }, input: { email, password, role: "admin" } });
+    } catch (error) {
+      // Several instances starting together race for the first admin; one of them wins.
+      if ((await db().user.count()) > 0) return;
+      throw error;
+    }
     log.info("first admin created from PROVENANCE_ADMIN_EMAIL", { email });
     return;
   }
