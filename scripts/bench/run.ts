@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: measures a running server (the built app on a temp SQLite database) against
- * local wire-protocol fakes of the four managers, each upstream reply delayed by a fixed 20 ms.
+ * `npm run bench`: measures running servers (the built app on a temp SQLite database, then on
+ * PostgreSQL with one and with two instances) against local wire-protocol fakes of the four
+ * managers, each upstream reply delayed by a fixed 20 ms.
  * Prints a table; numbers depend on the machine, ratios to GET /api/health much less.
  */
 import { execFileSync } from "node:child_process";
@@ -12,7 +13,7 @@ import { startAzureFake } from "../../tests/support/fakes/azure";
 import { startGcpFake } from "../../tests/support/fakes/gcp";
 import { TEST_CA_ENV } from "../../tests/support/fakes/tls";
 import { startVaultFake } from "../../tests/support/fakes/vault";
-import { createSqliteDatabase } from "../../tests/support/databases";
+import { createPostgresDatabase, createSqliteDatabase } from "../../tests/support/databases";
 import { startServer } from "../../tests/api/support/server";
 import { formatTable, runLoad, type LoadResult } from "./load";
 
@@ -131,12 +132,43 @@ async function main() {
     batchErrors = Object.keys(body.errors).length;
   });
 
+  await server.stop();
+
+  // The same resolves on PostgreSQL, with one instance and with two sharing the database.
+  const pgDatabase = await createPostgresDatabase();
+  const pgEnv = { ...env, DATABASE_URL: pgDatabase.url };
+  const pgA = await startServer({ ...pgEnv, ...TEST_CA_ENV }, "bench-pg-a");
+  const pgB = await startServer({ ...pgEnv, ...TEST_CA_ENV }, "bench-pg-b");
+  const pgToken = execFileSync(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "bench", "--role", "admin"], {
+    cwd: ROOT,
+    env: { ...process.env, ...pgEnv },
+    encoding: "utf8",
+  }).trim();
+  const pgCall = (base: string, p: string, init: RequestInit = {}) =>
+    fetch(`${base}${p}`, { ...init, headers: { authorization: `Bearer ${pgToken}`, "content-type": "application/json", ...init.headers } });
+  const pgPost = async (p: string, body: unknown) => (await (await pgCall(pgA.baseUrl, p, { method: "POST", body: JSON.stringify(body) })).json()) as { id: string };
+  const pgVault = await pgPost("/api/secret-providers", { name: "bench vault", type: "vault", config: { vaultUrl: vault.url, token: vaultToken } });
+  await pgPost("/api/secrets", { secretPath: "bench.stored", value: "stored-value" });
+  await pgPost("/api/secrets", { secretPath: "bench.vault.cached", provider: "vault", providerPath: "secret/bench/cached", secretProviderId: pgVault.id });
+  let turn = 0;
+  const both = () => (turn++ % 2 === 0 ? pgA.baseUrl : pgB.baseUrl);
+  for (const [label, pick] of [
+    ["PostgreSQL", () => pgA.baseUrl],
+    ["PostgreSQL, 2 instances", both],
+  ] as const) {
+    results.push(await runLoad(`[${label}] GET /api/health`, () => fetch(`${pick()}/api/health`), options));
+    results.push(await runLoad(`[${label}] resolve stored secret`, () => pgCall(pick(), "/api/secrets/resolve?path=bench.stored"), options));
+    results.push(await runLoad(`[${label}] resolve cached external (Vault)`, () => pgCall(pick(), "/api/secrets/resolve?path=bench.vault.cached"), options));
+  }
+  await Promise.all([pgA.stop(), pgB.stop()]);
+  await pgDatabase.drop();
+
   const health = results[0]!;
-  const rows = [["scenario", "req/s", "p50 ms", "p99 ms", "req/s vs health", "errors"]];
+  const rows = [["scenario", "req/s", "p50 ms", "p99 ms", "req/s vs SQLite health", "errors"]];
   for (const r of results) {
     rows.push([r.name, r.perSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), `${(r.perSecond / health.perSecond).toFixed(2)}×`, String(r.errors)]);
   }
-  console.log(`\nProvenance bench: ${REQUESTS} requests per scenario, ${CONCURRENCY} concurrent, SQLite, upstream delay ${UPSTREAM_DELAY_MS} ms\n`);
+  console.log(`\nProvenance bench: ${REQUESTS} requests per scenario, ${CONCURRENCY} concurrent, upstream delay ${UPSTREAM_DELAY_MS} ms; rows without a database are SQLite\n`);
   console.log(formatTable(rows));
   console.log(
     `\n${formatTable([
@@ -149,7 +181,6 @@ async function main() {
     ])}\n`,
   );
 
-  await server.stop();
   await Promise.all([vault.close(), aws.close(), azure.close(), gcp.close()]);
   await database.drop();
 }

@@ -27,7 +27,13 @@ export function createSqliteDatabase(): TempDatabase {
 
 async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
+  await client.connect().catch((error: Error) => {
+    throw new Error(
+      `The PostgreSQL half of the tests needs a server that lets ${POSTGRES_ADMIN_URL} create databases ` +
+        `(${error.message}). Start one (on Debian: pg_ctlcluster --skip-systemctl-redirect <version> main start), ` +
+        "or point PROVENANCE_TEST_POSTGRES_URL at one, e.g. postgres://user:pass@host:5432/postgres.",
+    );
+  });
   try {
     return await run(client);
   } finally {
