@@ -29,26 +29,46 @@ export interface RouteContext {
 export function apiRoute(minimumRole: Role, handler: (context: RouteContext) => Promise<Response>) {
   return async (request: Request, context: NextContext): Promise<Response> => {
     const requestId = randomUUID();
-    try {
-      const actor = await authenticateRequest(request.headers);
-      if (!actor) throw new AppError("unauthorized", "Sign in or send a valid API token (Authorization: Bearer <token>).");
-      if (!roleAtLeast(actor.role, minimumRole)) {
-        throw new AppError("forbidden", `This needs the ${minimumRole} role; your ${actor.kind} has ${actor.role}.`);
-      }
-      if (actor.kind === "user") checkSameOrigin(request);
-      const params = await readParams(context);
-      const response = await handler({
-        request,
-        actor,
-        params,
-        query: new URL(request.url).searchParams,
-        body: () => readJsonBody(request),
-      });
-      return withStandardHeaders(response, requestId);
-    } catch (error) {
-      return withStandardHeaders(errorResponse(error, requestId), requestId);
-    }
+    const started = performance.now();
+    const { response, actor } = await authorizeAndRun(minimumRole, handler, request, context, requestId);
+    logRequest(request, response.status, started, requestId, actor);
+    return withStandardHeaders(response, requestId);
   };
+}
+
+async function authorizeAndRun(
+  minimumRole: Role,
+  handler: (context: RouteContext) => Promise<Response>,
+  request: Request,
+  context: NextContext,
+  requestId: string,
+): Promise<{ response: Response; actor: Actor | null }> {
+  let actor: Actor | null = null;
+  try {
+    actor = await authenticateRequest(request.headers);
+    if (!actor) throw new AppError("unauthorized", "Sign in or send a valid API token (Authorization: Bearer <token>).");
+    if (!roleAtLeast(actor.role, minimumRole)) {
+      throw new AppError("forbidden", `This needs the ${minimumRole} role; your ${actor.kind} has ${actor.role}.`);
+    }
+    if (actor.kind === "user") checkSameOrigin(request);
+    const params = await readParams(context);
+    const response = await handler({ request, actor, params, query: new URL(request.url).searchParams, body: () => readJsonBody(request) });
+    return { response, actor };
+  } catch (error) {
+    return { response: errorResponse(error, requestId), actor };
+  }
+}
+
+/** One structured line per API request: who, what, outcome and time; never bodies or query values. */
+function logRequest(request: Request, status: number, started: number, requestId: string, actor: Actor | null): void {
+  log.info("request", {
+    requestId,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status,
+    ms: Math.round(performance.now() - started),
+    actor: actor ? `${actor.kind}:${actor.id}` : null,
+  });
 }
 
 /** For the few endpoints anyone may call (health, OpenAPI): same error handling, no auth. */
