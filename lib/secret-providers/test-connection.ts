@@ -33,6 +33,11 @@ export type TestResult =
  */
 export async function testConnection(options: { actor: Actor; id: string; input: unknown }): Promise<TestResult> {
   const input = parseInput(testConnectionInput, options.input);
+  // Reading an upstream path is not bound by secret paths, so a scoped token may not do it: its
+  // scope would stop meaning anything.
+  if (input.providerPath && options.actor.scope !== null) {
+    throw new AppError("forbidden", "A token with a path scope cannot test a connection by reading a provider path.");
+  }
   const connection = await db().secretProvider.findUnique({ where: { id: options.id } });
   if (!connection) throw notFound("Secret provider connection");
   if (!isProviderType(connection.type)) throw new AppError("conflict", `Unknown provider type ${connection.type}.`);

@@ -222,6 +222,21 @@ describe("updating connections", () => {
   });
 });
 
+describe("testing connections", () => {
+  it("refuses a scoped token reading an arbitrary provider path, which its scope could not cover", async () => {
+    const created = await createVault();
+    const scoped = await call<ErrorBody>(`/api/secret-providers/${created.id}/test`, {
+      method: "POST",
+      token: apiContext().tokens.scopedEditor,
+      body: { providerPath: "secret/other-team/db" },
+    });
+    expect(scoped.status).toBe(403);
+    expect(scoped.body.error.code).toBe("forbidden");
+    const plain = await call<{ ok: boolean }>(`/api/secret-providers/${created.id}/test`, { method: "POST", token: apiContext().tokens.scopedEditor, body: {} });
+    expect(plain.status).toBe(200);
+  });
+});
+
 describe("deleting connections", () => {
   it("deletes an unused connection with 204", async () => {
     const created = await createVault();
