@@ -5,11 +5,6 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { boot } = await import("./lib/boot/boot");
-  try {
-    await boot();
-  } catch (error) {
-    console.error(`\nProvenance cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  }
+  const { bootOrExit } = await import("./lib/boot/boot");
+  await bootOrExit();
 }

@@ -28,6 +28,16 @@ export async function boot(): Promise<void> {
   await ensureFirstAdmin();
 }
 
+/** boot(), or a clear message and exit code 1 (kept here, out of the edge-compiled instrumentation). */
+export async function bootOrExit(): Promise<void> {
+  try {
+    await boot();
+  } catch (error) {
+    console.error(`\nProvenance cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
 function ensureMasterKey(): void {
   if (env().SECRETS_MASTER_KEY?.trim()) {
     keyring(); // Validates the key now, not on the first request.
