@@ -7,5 +7,3 @@ export interface FormState {
   message: string | null;
   fields: Record<string, string>;
 }
-
-export const initialFormState: FormState = { ok: false, message: null, fields: {} };

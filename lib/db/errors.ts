@@ -15,11 +15,6 @@ export function isUniqueViolation(error: unknown): boolean {
   return prismaCode(error) === "P2002";
 }
 
-/** A foreign key constraint failed (e.g. deleting a connection that secrets still reference). */
-export function isForeignKeyViolation(error: unknown): boolean {
-  return prismaCode(error) === "P2003";
-}
-
 /** The database could not be reached or refused the connection. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = prismaCode(error);

@@ -32,11 +32,6 @@ export function openConfig(row: { id: string; config: string; credentials: strin
   return { ...plain, ...secret };
 }
 
-/** The non-sensitive fields alone, readable without the master key. */
-export function plainConfig(row: { config: string }): ProviderConfig {
-  return parseStringRecord(row.config);
-}
-
 function parseStringRecord(json: string): ProviderConfig {
   const parsed: unknown = JSON.parse(json);
   const out: ProviderConfig = {};

@@ -31,10 +31,6 @@ function toView(row: {
   return { ...row, lastSignInAt: row.lastSignInAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString() };
 }
 
-export async function countUsers(): Promise<number> {
-  return db().user.count();
-}
-
 export async function createUser(options: { actor: AuditActor; input: unknown }): Promise<UserView> {
   const input = parseInput(createUserInput, options.input);
   const passwordHash = await hashPassword(input.password);
