@@ -1,7 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { scopeAllows } from "@/lib/auth/scope";
-import { fieldsFromZod, parseInput } from "@/lib/api/zod-errors";
+import { parseInput } from "@/lib/api/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { notifyChange } from "@/lib/change-events";
 import { encrypt } from "@/lib/crypto";
@@ -83,9 +83,7 @@ function sealedValue(id: string, value: string | undefined): { valueCiphertext?:
 
 // POST /api/secrets — 201 + the secret (never its value)
 export async function createSecret(options: { actor: Actor; input: unknown }): Promise<SecretView> {
-  const parsed = createSecretShape.safeParse(options.input);
-  if (!parsed.success) throw validationError(fieldsFromZod(parsed.error));
-  const input = parsed.data;
+  const input = parseInput(createSecretShape, options.input);
   requireScope(options.actor, input.secretPath);
   const target: SecretTarget = {
     secretPath: input.secretPath,

@@ -1,34 +1,28 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { Button } from "@/components/button";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { useToast } from "@/components/toast-provider";
+import { useConfirmedAction } from "@/components/use-confirmed-action";
 import { deleteSecretAction } from "./actions";
 
 /** Deletes a secret after a confirmation that names it and says what breaks. */
 export function DeleteSecretButton({ id, secretPath, external }: { id: string; secretPath: string; external: boolean }) {
   const router = useRouter();
   const toast = useToast();
-  const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function confirm() {
-    setPending(true);
-    setError(null);
-    const result = await deleteSecretAction(id);
-    setPending(false);
-    if (!result.ok) return setError(result.message ?? "The secret could not be deleted.");
-    setOpen(false);
-    toast.success(`Secret ${secretPath} deleted.`);
-    router.push("/secrets");
-  }
+  const { open, pending, error, confirm, show, close } = useConfirmedAction(
+    () => deleteSecretAction(id),
+    () => {
+      toast.success(`Secret ${secretPath} deleted.`);
+      router.push("/secrets");
+    },
+    "The secret could not be deleted.",
+  );
 
   return (
     <>
-      <Button variant="danger" onClick={() => setOpen(true)}>
+      <Button variant="danger" onClick={show}>
         Delete secret
       </Button>
       <ConfirmDialog
@@ -38,7 +32,7 @@ export function DeleteSecretButton({ id, secretPath, external }: { id: string; s
         pendingLabel="Deleting…"
         pending={pending}
         onConfirm={confirm}
-        onClose={() => setOpen(false)}
+        onClose={close}
       >
         <p>
           Programs asking for <code className="font-mono text-slate-900">{secretPath}</code> will get “not found”.{" "}
