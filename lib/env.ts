@@ -30,6 +30,14 @@ const envSchema = z.object({
   PROVENANCE_CACHE_MAX_STALE_SECONDS: z.coerce.number().int().min(0).default(3600),
   PROVENANCE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
   PROVENANCE_CACHE_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  /** Resolve requests one token (or signed-in user) may make per minute; 0 turns the limit off. */
+  PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Failed sign-ins allowed per account from one address, per 15 minutes. */
+  PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(0).default(10),
+  /** Failed sign-ins allowed from one address across all accounts, per 15 minutes. */
+  PROVENANCE_SIGNIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(0).default(50),
+  /** Failed sign-ins allowed per account from all addresses, per hour (addresses it signed in from before are exempt). */
+  PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(0).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;

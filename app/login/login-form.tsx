@@ -24,6 +24,10 @@ export function LoginForm() {
   async function onSubmit(values: SignIn) {
     setFailure(null);
     const result = await signIn("credentials", { ...values, redirect: false });
+    if (result?.status === 429) {
+      setFailure("Too many failed sign-in attempts. Wait a few minutes, then try again.");
+      return;
+    }
     if (!result || result.error) {
       setFailure("That email and password do not match an active account.");
       setFocus("password");

@@ -6,13 +6,33 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_DEPTH = 32;
 
 /**
- * Reads a JSON body with a hard size limit (counted while streaming, so a lying or absent
- * Content-Length cannot get past it) and returns the parsed value. An empty body is `{}`.
+ * Reads a JSON body with a hard size limit (see readBodyText) and returns the parsed value.
+ * An empty body is `{}`.
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
+  const text = await readBodyText(request);
+  if (text.trim() === "") return {};
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", "The request body is not valid JSON.");
+  }
+  if (depthOf(parsed) > MAX_DEPTH) {
+    throw new AppError("invalid_json", `The request body is nested more than ${MAX_DEPTH} levels deep.`);
+  }
+  return parsed;
+}
+
+/**
+ * The body as text, with a hard size limit counted while streaming, so a lying or absent
+ * Content-Length cannot get past it.
+ */
+export async function readBodyText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!request.body) return {};
+  if (!request.body) return "";
 
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -29,19 +49,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
     }
     chunks.push(value);
   }
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
-  if (text.trim() === "") return {};
-
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new AppError("invalid_json", "The request body is not valid JSON.");
-  }
-  if (depthOf(parsed) > MAX_DEPTH) {
-    throw new AppError("invalid_json", `The request body is nested more than ${MAX_DEPTH} levels deep.`);
-  }
-  return parsed;
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
 }
 
 function tooLarge(): AppError {

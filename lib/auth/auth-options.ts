@@ -26,9 +26,11 @@ export function authOptions(): NextAuthOptions {
           for (const [key, value] of Object.entries(request?.headers ?? {})) {
             if (typeof value === "string") headers.set(key, value);
           }
+          // A JSON sign-in body may carry anything; only strings are credentials.
+          const text = (value: unknown) => (typeof value === "string" ? value : "");
           const user = await signInWithPassword({
-            email: credentials?.email ?? "",
-            password: credentials?.password ?? "",
+            email: text(credentials?.email),
+            password: text(credentials?.password),
             headers,
           });
           if (!user) return null;

@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { userActor } from "./user-actor";
 import { decoyHash, verifyPassword } from "./password";
 import { MAX_PASSWORD_LENGTH } from "./password-rules";
+import { normalizeEmail } from "./sign-in-limits";
 
 /**
  * Checks an email and password. Unknown accounts cost the same time as wrong passwords, and every
@@ -14,7 +15,7 @@ export async function signInWithPassword(options: {
   password: string;
   headers: Headers;
 }): Promise<{ id: string; email: string; name: string | null } | null> {
-  const email = options.email.trim().toLowerCase().slice(0, 254);
+  const email = normalizeEmail(options.email);
   const ip = sourceIp(options.headers);
   const user = email ? await db().user.findUnique({ where: { email } }) : null;
   const password = options.password.slice(0, MAX_PASSWORD_LENGTH + 1);

@@ -1,7 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { isRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
-import { hashToken, looksLikeToken } from "./token-secret";
+import { hashToken, looksLikeToken, tokenMatchesHash } from "./token-secret";
 
 /** Last-used times are written at most this often per token, so reads don't turn into writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -17,7 +17,7 @@ export async function authenticateToken(token: string, sourceIp: string | null):
     where: { tokenHash: hashToken(token) },
     include: { createdBy: { select: { disabled: true } } },
   });
-  if (!record || record.revokedAt || !isRole(record.role)) return null;
+  if (!record || !tokenMatchesHash(token, record.tokenHash) || record.revokedAt || !isRole(record.role)) return null;
   const now = Date.now();
   if (record.expiresAt && record.expiresAt.getTime() <= now) return null;
   if (record.createdBy?.disabled) return null;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
  * API tokens are 32 random bytes behind a recognisable prefix (so secret scanners and people
@@ -13,6 +13,18 @@ export function generateToken(): string {
 
 export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/**
+ * Whether a presented token matches a stored hash, compared in constant time. The database finds
+ * the row by the digest (which reveals nothing about the token: timing can at most leak bits of a
+ * SHA-256 the attacker chose), and this check makes the final comparison independent of where the
+ * first differing byte is, whatever index or collation answered the lookup.
+ */
+export function tokenMatchesHash(token: string, storedHash: string): boolean {
+  const presented = Buffer.from(hashToken(token), "hex");
+  const stored = Buffer.from(storedHash, "hex");
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
 }
 
 /** What lists show of a token: enough to recognise it, useless to an attacker. */

@@ -15,6 +15,7 @@ import { PROVENANCE_PROVIDER } from "../secret-schemas";
 import { parseProviderConfig } from "../secret-view";
 import { fetchExternalValue } from "./external-values";
 import { extractJsonKey } from "./json-key";
+import { enforceResolveLimit } from "./resolve-limit";
 
 /** GET /api/secrets/resolve's answer: the only place a secret value leaves the server. */
 export interface ResolvedSecret {
@@ -38,6 +39,7 @@ const BATCH_CONCURRENCY = 32;
 
 // GET /api/secrets/resolve?path= — 404 when no such secret
 export async function resolveSecret(options: { actor: Actor; path: string }): Promise<ResolvedSecret> {
+  await enforceResolveLimit(options.actor);
   const outcome = await resolveWithAudit(options.actor, options.path);
   await recordAudits([outcome.audit]);
   if ("error" in outcome) throw outcome.error;
@@ -60,6 +62,7 @@ export async function resolveSecrets(options: { actor: Actor; input: unknown }):
   values: Record<string, string>;
   errors: Record<string, ResolveFailure>;
 }> {
+  await enforceResolveLimit(options.actor);
   const input = parseInput(batchResolveInput, options.input);
   const paths = input.paths ? [...new Set(input.paths)] : await pathsUnderPrefix(options.actor, input.prefix!);
   const outcomes = await mapWithConcurrency(paths, BATCH_CONCURRENCY, (path) => resolveWithAudit(options.actor, path));

@@ -69,6 +69,7 @@ export function introspectSqlite(file: string): SchemaShape {
 const pgTypes: Record<string, (precision: number | null) => string> = {
   text: () => "TEXT",
   integer: () => "INTEGER",
+  bigint: () => "BIGINT",
   boolean: () => "BOOLEAN",
   "timestamp without time zone": (p) => `TIMESTAMP(${p})`,
 };

@@ -38,8 +38,8 @@ export type Dialect = "sqlite" | "postgres";
 
 // What Prisma's migrate would create for each scalar type, as the databases report it back.
 const columnTypes: Record<Dialect, Record<string, string>> = {
-  sqlite: { String: "TEXT", Int: "INTEGER", Boolean: "BOOLEAN", DateTime: "DATETIME" },
-  postgres: { String: "TEXT", Int: "INTEGER", Boolean: "BOOLEAN", DateTime: "TIMESTAMP(3)" },
+  sqlite: { String: "TEXT", Int: "INTEGER", BigInt: "BIGINT", Boolean: "BOOLEAN", DateTime: "DATETIME" },
+  postgres: { String: "TEXT", Int: "INTEGER", BigInt: "BIGINT", Boolean: "BOOLEAN", DateTime: "TIMESTAMP(3)" },
 };
 
 const referentialActions: Record<string, string> = {

@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import { NextRequest } from "next/server";
+import { readBodyText } from "@/lib/api/read-json-body";
+import { errorResponse } from "@/lib/api/route";
+import { sourceIp } from "@/lib/api/source-ip";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { reserveSignInAttempt } from "./sign-in-limits";
+
+/**
+ * Puts next-auth's password sign-in (POST /api/auth/callback/credentials) behind the sign-in
+ * limits. The attempt is counted before next-auth checks the password and forgiven when it
+ * signs the user in (a session cookie is set), so only failures add up. Over a limit the answer
+ * is the contract's 429 `rate_limited` with Retry-After; its `url` member keeps next-auth's
+ * browser client (which reads `url` from every sign-in answer) working.
+ */
+export async function limitedCredentialsSignIn(request: Request, signIn: (request: Request) => Promise<Response>): Promise<Response> {
+  let body: string;
+  try {
+    body = await readBodyText(request);
+  } catch (error) {
+    return errorResponse(error, randomUUID());
+  }
+  const ip = sourceIp(request.headers);
+  const attempt = await reserveSignInAttempt(emailIn(body, request.headers.get("content-type")), ip);
+  if (!attempt.allowed) {
+    log.warn("sign-in rate limited", { sourceIp: ip, retryAfterSeconds: attempt.retryAfterSeconds });
+    const error = new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${describeWait(attempt.retryAfterSeconds)}.`, {
+      retryAfterSeconds: attempt.retryAfterSeconds,
+    });
+    return Response.json(
+      { ...error.toBody(), url: new URL("/login?error=rate_limited", request.url).toString() },
+      { status: 429, headers: { "Retry-After": String(attempt.retryAfterSeconds), "Cache-Control": "no-store" } },
+    );
+  }
+
+  // next-auth reads the body again (and the parsed URL from a NextRequest), so it gets a copy.
+  const response = await signIn(new NextRequest(request.url, { method: request.method, headers: request.headers, body }));
+  if (setsSessionCookie(response)) await attempt.forgive();
+  return response;
+}
+
+/**
+ * The email next-auth will check, read the way next-auth reads it (a form or JSON; for a repeated
+ * field the last one wins), so that a decoy first field cannot move the attempt to another counter.
+ */
+function emailIn(body: string, contentType: string | null): string {
+  let fields: unknown;
+  if (contentType?.includes("application/json")) {
+    try {
+      fields = JSON.parse(body);
+    } catch {
+      return "";
+    }
+  } else if (contentType?.includes("application/x-www-form-urlencoded")) {
+    fields = Object.fromEntries(new URLSearchParams(body));
+  }
+  const email = typeof fields === "object" && fields !== null ? (fields as Record<string, unknown>).email : undefined;
+  return typeof email === "string" ? email : "";
+}
+
+const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token=[^;]+/;
+
+function setsSessionCookie(response: Response): boolean {
+  return response.headers.getSetCookie().some((cookie) => SESSION_COOKIE.test(cookie));
+}
+
+function describeWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
