@@ -26,6 +26,12 @@ export default async function setup(project: TestProject) {
     PROVENANCE_ADMIN_EMAIL: admin.email,
     PROVENANCE_ADMIN_PASSWORD: admin.password,
     PROVENANCE_PROVIDER_TIMEOUT_MS: "2000",
+    // Every test file shares these servers and one source address: the limits stay on (counted on
+    // every request) but out of reach. tests/cluster/rate-limits.test.ts proves them on servers of its own.
+    PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: "1000000",
+    PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: "1000000",
+    PROVENANCE_SIGNIN_FAILURES_PER_ADDRESS: "1000000",
+    PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT: "1000000",
     // The Azure fake's sign-in authority speaks https with a test CA, as Azure's SDK requires.
     ...TEST_CA_ENV,
   };

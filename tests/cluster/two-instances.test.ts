@@ -14,7 +14,7 @@ import { call, cli, CookieJar, listen, logLines, sql, startInstance, waitFor, ty
  *     through both never lose one (412, never a silent overwrite), (c) a session made on one holds,
  *     and ends, on the other, (d) `npx provenance key rotate` runs while both serve resolves, with
  *     no failure during or after.
- * Rate limits are not covered: the server has none yet.
+ * Rate limits across instances: see rate-limits.test.ts.
  */
 const ROOT = path.resolve(__dirname, "../..");
 const CHANNEL = "provenance_changes";

@@ -67,8 +67,12 @@ export class CookieJar {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
-  async request(instance: { baseUrl: string }, urlPath: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Reply> {
-    const headers: Record<string, string> = {};
+  async request(
+    instance: { baseUrl: string },
+    urlPath: string,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
+    const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size > 0) headers.cookie = this.header();
     let body: string | undefined;
     if (init.form) {
@@ -96,11 +100,13 @@ export class CookieJar {
     return ((await this.request(instance, "/api/auth/csrf")).body as { csrfToken: string }).csrfToken;
   }
 
-  async signIn(instance: { baseUrl: string }, email: string, password: string): Promise<Reply> {
+  /** `headers` lets a test speak for a client behind a trusted proxy (X-Forwarded-For). */
+  async signIn(instance: { baseUrl: string }, email: string, password: string, headers?: Record<string, string>): Promise<Reply> {
     const csrfToken = await this.csrf(instance);
     return this.request(instance, "/api/auth/callback/credentials", {
       method: "POST",
       form: { csrfToken, email, password, json: "true", callbackUrl: instance.baseUrl },
+      headers,
     });
   }
 
