@@ -33,3 +33,22 @@ test("sign-in refuses a wrong password with a plain message, then signs in and o
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test("after too many failures the sign-in page says to wait, instead of blaming the password", async ({ page }) => {
+  // An account of its own: the lock is per account and address, and other tests sign in from here too.
+  const email = `locked-${Date.now()}@example.test`;
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  const attempts = 10; // PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS's default
+  for (let n = 0; n < attempts; n++) {
+    await page.getByLabel("Password").fill(`wrong-${n}`);
+    const answered = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    expect((await answered).status()).toBe(401);
+    await expect(page.getByText("That email and password do not match an active account.")).toBeVisible();
+  }
+  await page.getByLabel("Password").fill("one more try");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Too many failed sign-in attempts. Wait a few minutes, then try again.")).toBeVisible();
+  await expect(page).toHaveURL(/\/login$/);
+});
