@@ -136,6 +136,15 @@ async function main() {
 
   await server.stop();
 
+  // What the resolve limit's counter (one upsert and one read per request) costs: the same
+  // database, served with the limit turned off.
+  const unlimited = await startServer({ ...env, ...TEST_CA_ENV, PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: "0" }, "bench-unlimited");
+  results.push(
+    await runLoad("resolve stored secret, resolve limit off", () =>
+      fetch(`${unlimited.baseUrl}/api/secrets/resolve?path=bench.stored`, { headers: { authorization: `Bearer ${token}` } }), options),
+  );
+  await unlimited.stop();
+
   // The same resolves on PostgreSQL, with one instance and with two sharing the database.
   const pgDatabase = await createPostgresDatabase();
   const pgEnv = { ...env, DATABASE_URL: pgDatabase.url };
