@@ -124,6 +124,21 @@ describe("failed sign-ins are audited without the password", () => {
   });
 });
 
+describe("next-auth's POST endpoints take the API's body limit", () => {
+  it.each(["/api/auth/callback/credentials", "/api/auth/signout"])("%s refuses a body over 64 KiB with 413, and nobody is signed in", async (endpoint) => {
+    const { admin } = apiContext();
+    const browser = new Browser();
+    const csrf = await browser.request("/api/auth/csrf");
+    const csrfToken = (csrf.json as { csrfToken: string }).csrfToken;
+    const reply = await browser.request(endpoint, {
+      method: "POST",
+      form: { csrfToken, email: admin.email, password: admin.password, json: "true", padding: "x".repeat(70 * 1024) },
+    });
+    expectError({ ...reply, body: reply.json }, 413, "payload_too_large");
+    expect(reply.headers.getSetCookie().join(";")).not.toMatch(/session-token=[^;]/);
+  });
+});
+
 describe("signing out", () => {
   it("ends the session", async () => {
     const session = new Browser();

@@ -1,22 +1,19 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/auth-options";
-import { limitedCredentialsSignIn } from "@/lib/auth/limited-sign-in";
+import { guardedNextAuthPost } from "@/lib/auth/next-auth-post";
 
 // next-auth's sign-in, sign-out, session and CSRF endpoints. Options are built per request
-// because they need the master key, which `next build` does not have. Password sign-in goes
-// through the sign-in rate limits first.
+// because they need the master key, which `next build` does not have. POSTs are size-limited,
+// and password sign-in rate-limited, before next-auth reads them.
 type Context = { params: Promise<{ nextauth: string[] }> };
 
-async function nextAuth(request: Request, context: Context) {
+async function GET(request: Request, context: Context) {
   return NextAuth(request as never, { params: await context.params } as never, authOptions());
 }
 
 async function POST(request: Request, context: Context) {
-  const [action, provider] = (await context.params).nextauth;
-  if (action === "callback" && provider === "credentials") {
-    return limitedCredentialsSignIn(request, (copy) => nextAuth(copy, context));
-  }
-  return nextAuth(request, context);
+  const params = await context.params;
+  return guardedNextAuthPost(request, params.nextauth, (copy) => NextAuth(copy as never, { params } as never, authOptions()));
 }
 
-export { nextAuth as GET, POST };
+export { GET, POST };

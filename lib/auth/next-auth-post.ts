@@ -8,19 +8,30 @@ import { log } from "@/lib/log";
 import { reserveSignInAttempt } from "./sign-in-limits";
 
 /**
- * Puts next-auth's password sign-in (POST /api/auth/callback/credentials) behind the sign-in
- * limits. The attempt is counted before next-auth checks the password and forgiven when it
- * signs the user in (a session cookie is set), so only failures add up. Over a limit the answer
- * is the contract's 429 `rate_limited` with Retry-After; its `url` member keeps next-auth's
- * browser client (which reads `url` from every sign-in answer) working.
+ * Every POST to next-auth's endpoints (sign-in, sign-out), before next-auth sees it:
+ * - the body is read under the API's 64 KiB limit (next-auth itself would read any size);
+ * - password sign-in (callback/credentials) goes through the sign-in limits. The attempt is
+ *   counted before next-auth checks the password and forgiven when it signs the user in (a
+ *   session cookie is set), so only failures add up. Over a limit the answer is the contract's
+ *   429 `rate_limited` with Retry-After; its `url` member keeps next-auth's browser client
+ *   (which reads `url` from every sign-in answer) working.
  */
-export async function limitedCredentialsSignIn(request: Request, signIn: (request: Request) => Promise<Response>): Promise<Response> {
+export async function guardedNextAuthPost(
+  request: Request,
+  route: string[],
+  nextAuth: (request: Request) => Promise<Response>,
+): Promise<Response> {
   let body: string;
   try {
     body = await readBodyText(request);
   } catch (error) {
     return errorResponse(error, randomUUID());
   }
+  // next-auth reads the body again (and the parsed URL from a NextRequest), so it gets a copy.
+  const copy = () => new NextRequest(request.url, { method: request.method, headers: request.headers, body });
+  const [action, provider] = route;
+  if (action !== "callback" || provider !== "credentials") return nextAuth(copy());
+
   const ip = sourceIp(request.headers);
   const attempt = await reserveSignInAttempt(emailIn(body, request.headers.get("content-type")), ip);
   if (!attempt.allowed) {
@@ -33,9 +44,7 @@ export async function limitedCredentialsSignIn(request: Request, signIn: (reques
       { status: 429, headers: { "Retry-After": String(attempt.retryAfterSeconds), "Cache-Control": "no-store" } },
     );
   }
-
-  // next-auth reads the body again (and the parsed URL from a NextRequest), so it gets a copy.
-  const response = await signIn(new NextRequest(request.url, { method: request.method, headers: request.headers, body }));
+  const response = await nextAuth(copy());
   if (setsSessionCookie(response)) await attempt.forgive();
   return response;
 }
