@@ -29,3 +29,12 @@ export async function runAction<T>(minimumRole: Role, action: (actor: Actor) => 
     return { ok: false, message: state.message, fields: state.fields };
   }
 }
+
+/**
+ * An action's id or path argument as sent by the browser: the forms send strings, anything else
+ * (an object whose toString throws, a number) names nothing and becomes "", which lib/ answers
+ * with not_found or validation_error like any unknown id.
+ */
+export function textArgument(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
