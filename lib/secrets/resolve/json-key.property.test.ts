@@ -68,7 +68,7 @@ describe("jsonKey against the spec", () => {
         fc.pre(!lastMember(members, wanted).found);
         let current: Json | undefined = JSON.parse(objectText(members)) as Json;
         for (const part of wanted.split(".")) {
-          const isObject = typeof current === "object" && current !== null && !Array.isArray(current);
+          const isObject: boolean = typeof current === "object" && current !== null && !Array.isArray(current);
           current = isObject && Object.hasOwn(current as object, part) ? (current as Record<string, Json>)[part] : undefined;
           if (current === undefined) break;
         }
