@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, textArgument, type ActionResult } from "@/lib/api/server-action";
+import { idArgument, runAction, type ActionResult } from "@/lib/api/server-action";
 import { isPlainObject } from "@/lib/api/text";
 import { createUser, updateUser, type UserView } from "@/lib/users/manage-users";
 
@@ -19,7 +19,7 @@ export async function updateUserAction(id: string, input: { role?: string; disab
     const changes = isPlainObject(input)
       ? { ...(input.role !== undefined ? { role: input.role } : {}), ...(input.disabled !== undefined ? { disabled: input.disabled } : {}) }
       : input;
-    return updateUser({ actor, id: textArgument(id), input: changes });
+    return updateUser({ actor, id: idArgument(id), input: changes });
   });
   if (result.ok) revalidatePath("/settings/users");
   return result;
