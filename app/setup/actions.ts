@@ -4,6 +4,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { sourceIp } from "@/lib/api/source-ip";
 import { formStateFromError } from "@/lib/api/form-state";
+import { textArgument } from "@/lib/api/server-action";
+import { isPlainObject } from "@/lib/api/text";
 import type { FormState } from "@/lib/form-state";
 import { completeSetup } from "@/lib/setup/setup-code";
 
@@ -13,10 +15,11 @@ import { completeSetup } from "@/lib/setup/setup-code";
  */
 export async function createFirstAdmin(input: { code?: unknown; email?: unknown; password?: unknown }): Promise<FormState> {
   try {
+    const fields = isPlainObject(input) ? input : {};
     await completeSetup({
-      code: String(input.code ?? ""),
-      email: String(input.email ?? ""),
-      password: String(input.password ?? ""),
+      code: textArgument(fields.code),
+      email: textArgument(fields.email),
+      password: textArgument(fields.password),
       sourceIp: sourceIp(await headers()),
     });
   } catch (error) {

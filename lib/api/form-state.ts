@@ -5,7 +5,9 @@ import type { FormState } from "@/lib/form-state";
 /** Turns an error thrown by lib/ into form state, never exposing internal detail. */
 export function formStateFromError(error: unknown): FormState {
   if (isAppError(error)) {
-    const fields = (error.extra.fields ?? {}) as Record<string, string>;
+    // A plain copy: field maps are made without a prototype (so `__proto__` can be a field name),
+    // and React refuses to send such objects to the browser, losing the whole form state.
+    const fields = Object.fromEntries(Object.entries((error.extra.fields ?? {}) as Record<string, string>));
     return { ok: false, message: error.message, fields };
   }
   log.error("server action failed", describeError(error));

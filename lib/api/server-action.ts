@@ -29,3 +29,22 @@ export async function runAction<T>(minimumRole: Role, action: (actor: Actor) => 
     return { ok: false, message: state.message, fields: state.fields };
   }
 }
+
+/**
+ * An action's id or path argument as sent by the browser: the forms send strings, anything else
+ * (an object whose toString throws, a number) names nothing and becomes "", which lib/ answers
+ * with not_found or validation_error like any unknown id.
+ */
+export function textArgument(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * An id argument: ids are ours ([A-Za-z0-9_-], as route handlers require of path ids); anything
+ * else names nothing and becomes "", so that text PostgreSQL cannot even compare (a null byte)
+ * never reaches a query.
+ */
+export function idArgument(value: unknown): string {
+  const id = textArgument(value);
+  return /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : "";
+}

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, type ActionResult } from "@/lib/api/server-action";
+import { idArgument, runAction, textArgument, type ActionResult } from "@/lib/api/server-action";
 import { resolveSecret, type ResolvedSecret } from "@/lib/secrets/resolve/resolve-secrets";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import { createSecret, deleteSecret, updateSecret } from "@/lib/secrets/write-secrets";
@@ -18,14 +18,14 @@ export async function createSecretAction(input: unknown): Promise<ActionResult<S
 }
 
 export async function updateSecretAction(id: string, input: unknown): Promise<ActionResult<SecretView>> {
-  const result = await runAction("editor", (actor) => updateSecret({ actor, id: String(id), input }));
+  const result = await runAction("editor", (actor) => updateSecret({ actor, id: idArgument(id), input }));
   if (result.ok) revalidatePath("/secrets", "layout");
   return result;
 }
 
 export async function deleteSecretAction(id: string): Promise<ActionResult<{ deleted: true }>> {
   const result = await runAction("editor", async (actor) => {
-    await deleteSecret({ actor, id: String(id) });
+    await deleteSecret({ actor, id: idArgument(id) });
     return { deleted: true as const };
   });
   if (result.ok) revalidatePath("/secrets");
@@ -34,5 +34,5 @@ export async function deleteSecretAction(id: string): Promise<ActionResult<{ del
 
 /** The value, on an explicit request by an editor or admin; the read is audited (secret.resolve). */
 export async function revealSecretAction(secretPath: string): Promise<ActionResult<ResolvedSecret>> {
-  return runAction("editor", (actor) => resolveSecret({ actor, path: String(secretPath) }));
+  return runAction("editor", (actor) => resolveSecret({ actor, path: textArgument(secretPath) }));
 }

@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from "../definition";
+import { isGcpPath } from "./path-syntax";
 
 /** A service-account key must carry what the SDK signs its own tokens with. */
 function checkServiceAccountKey(parsed: unknown): string | null {
@@ -56,7 +57,5 @@ export const gcpSmDefinition = {
   pathHelp:
     "A short name (my-secret, expanded to projects/{projectId}/secrets/my-secret/versions/latest) or a full resource path projects/p/secrets/s[/versions/N].",
   checkPath: (path) =>
-    /^[A-Za-z0-9_-]{1,255}$/.test(path) || /^projects\/[A-Za-z0-9.:-]{1,100}\/secrets\/[A-Za-z0-9_-]{1,255}(\/versions\/(latest|\d{1,20}))?$/.test(path)
-      ? null
-      : "Must be a secret name (my-secret) or projects/{project}/secrets/{name}[/versions/{N|latest}]",
+    isGcpPath(path) ? null : "Must be a secret name (my-secret) or projects/{project}/secrets/{name}[/versions/{N|latest|alias}]",
 } as const satisfies ProviderDefinition<"gcp-sm">;

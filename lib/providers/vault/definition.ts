@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from "../definition";
+import { isVaultSecretPath } from "./path-syntax";
 
 export const vaultDefinition = {
   type: "vault",
@@ -45,8 +46,5 @@ export const vaultDefinition = {
   ],
   pathHelp:
     "The KV path, e.g. secret/my-app/api-key (KV v2: /data/ is inserted, giving secret/data/my-app/api-key). With several keys in the secret, set jsonKey to pick one.",
-  checkPath: (path) =>
-    /^\/?[A-Za-z0-9_.@=+-]+(\/[A-Za-z0-9_.@=+ -]+)+\/?$/.test(path) && !path.split("/").some((s) => s === "." || s === "..")
-      ? null
-      : "Must be a KV path with a mount and a secret, e.g. secret/my-app/api-key",
+  checkPath: (path) => (isVaultSecretPath(path) ? null : "Must be a KV path with a mount and a secret, e.g. secret/my-app/api-key"),
 } as const satisfies ProviderDefinition<"vault">;

@@ -1,5 +1,6 @@
 import { providerError } from "../upstream/errors";
 import { vaultDefinition } from "./definition";
+import { cleanVaultPathOrNull } from "./path-syntax";
 
 /**
  * Vault KV paths as users write them → the API path read under /v1/. KV v2 keeps values under
@@ -16,11 +17,8 @@ export interface NormalizedVaultPath {
 }
 
 export function cleanVaultPath(path: string): string {
-  const clean = path.trim().replace(/^\/+|\/+$/g, "");
-  const segments = clean.split("/");
-  // Only what a Vault path may hold (spaces included, as in key names); no empty, "." or ".."
-  // segments that would re-route the request. Each segment is URL-encoded when sent.
-  if (!clean || segments.some((s) => s.trim() === "" || s === "." || s === "..") || !/^[A-Za-z0-9_.@:+=,~ -]+(\/[A-Za-z0-9_.@:+=,~ -]+)*$/.test(clean)) {
+  const clean = cleanVaultPathOrNull(path);
+  if (clean === null) {
     throw providerError(vaultDefinition.name, `invalid path "${path.slice(0, 200)}": write mount/path/to/secret, e.g. secret/my-app/api-key`);
   }
   return clean;
@@ -32,12 +30,13 @@ export function cleanVaultPath(path: string): string {
  */
 export function normalizeVaultPath(path: string, kvVersion: string = "2", mount?: string): NormalizedVaultPath {
   const clean = cleanVaultPath(path);
-  if (kvVersion === "1") return { apiPath: clean, kvVersion: "1", insertedData: false };
   const mountPath = (mount ?? clean.split("/")[0]!).replace(/^\/+|\/+$/g, "");
   const rest = clean.startsWith(`${mountPath}/`) ? clean.slice(mountPath.length + 1) : "";
+  // On either KV version a path names a secret under its mount, never the mount itself.
   if (!rest) {
     throw providerError(vaultDefinition.name, `invalid path "${clean}": it names the mount ${mountPath}/ but no secret under it`);
   }
+  if (kvVersion === "1") return { apiPath: clean, kvVersion: "1", insertedData: false };
   if (rest.startsWith("data/")) return { apiPath: clean, kvVersion: "2", insertedData: false };
   return { apiPath: `${mountPath}/data/${rest}`, kvVersion: "2", insertedData: true };
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, type ActionResult } from "@/lib/api/server-action";
+import { idArgument, runAction, type ActionResult } from "@/lib/api/server-action";
 import { isAppError } from "@/lib/errors";
 import type { ConnectionView } from "@/lib/secret-providers/connection-view";
 import { testConnection, type TestResult } from "@/lib/secret-providers/test-connection";
@@ -23,7 +23,7 @@ export async function createConnectionAction(input: unknown): Promise<ActionResu
 }
 
 export async function updateConnectionAction(id: string, input: unknown): Promise<ActionResult<ConnectionView>> {
-  const result = await runAction("admin", (actor) => updateConnection({ actor, id: String(id), input }));
+  const result = await runAction("admin", (actor) => updateConnection({ actor, id: idArgument(id), input }));
   if (result.ok) revalidatePath(LIST, "layout");
   return result;
 }
@@ -36,7 +36,7 @@ export type DeleteConnectionOutcome =
 export async function deleteConnectionAction(id: string): Promise<ActionResult<DeleteConnectionOutcome>> {
   const result = await runAction("admin", async (actor): Promise<DeleteConnectionOutcome> => {
     try {
-      await deleteConnection({ actor, id: String(id) });
+      await deleteConnection({ actor, id: idArgument(id) });
       return { deleted: true };
     } catch (error) {
       if (isAppError(error) && error.code === "provider_in_use") {
@@ -54,7 +54,7 @@ export async function deleteConnectionAction(id: string): Promise<ActionResult<D
 }
 
 export async function testConnectionAction(id: string, input: { providerPath?: string | null }): Promise<ActionResult<TestResult>> {
-  const result = await runAction("editor", (actor) => testConnection({ actor, id: String(id), input }));
+  const result = await runAction("editor", (actor) => testConnection({ actor, id: idArgument(id), input }));
   if (result.ok) revalidatePath(LIST, "layout");
   return result;
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, type ActionResult } from "@/lib/api/server-action";
+import { idArgument, runAction, type ActionResult } from "@/lib/api/server-action";
 import { createToken, revokeToken, type TokenView } from "@/lib/tokens/manage-tokens";
 
 /** Server actions for Settings → API tokens (admins only, like /api/tokens). */
@@ -12,7 +12,7 @@ export async function createTokenAction(input: unknown): Promise<ActionResult<{ 
 }
 
 export async function revokeTokenAction(id: string): Promise<ActionResult<TokenView>> {
-  const result = await runAction("admin", (actor) => revokeToken({ actor, id: String(id) }));
+  const result = await runAction("admin", (actor) => revokeToken({ actor, id: idArgument(id) }));
   if (result.ok) revalidatePath("/settings/tokens");
   return result;
 }

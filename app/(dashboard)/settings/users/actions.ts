@@ -1,7 +1,8 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { runAction, type ActionResult } from "@/lib/api/server-action";
+import { idArgument, runAction, type ActionResult } from "@/lib/api/server-action";
+import { isPlainObject } from "@/lib/api/text";
 import { createUser, updateUser, type UserView } from "@/lib/users/manage-users";
 
 /** Server actions for Settings → Users (admins only). */
@@ -14,8 +15,11 @@ export async function createUserAction(input: unknown): Promise<ActionResult<Use
 /** Role and enabled/disabled changes; the last active admin cannot be demoted or disabled. */
 export async function updateUserAction(id: string, input: { role?: string; disabled?: boolean }): Promise<ActionResult<UserView>> {
   const result = await runAction("admin", async (actor) => {
-    const changes = { ...(input.role !== undefined ? { role: input.role } : {}), ...(input.disabled !== undefined ? { disabled: input.disabled } : {}) };
-    return updateUser({ actor, id: String(id), input: changes });
+    // Only role and disabled change here; anything that is not an object is refused by updateUser.
+    const changes = isPlainObject(input)
+      ? { ...(input.role !== undefined ? { role: input.role } : {}), ...(input.disabled !== undefined ? { disabled: input.disabled } : {}) }
+      : input;
+    return updateUser({ actor, id: idArgument(id), input: changes });
   });
   if (result.ok) revalidatePath("/settings/users");
   return result;
