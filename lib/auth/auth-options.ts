@@ -39,6 +39,16 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // Where next-auth sends the browser after sign-in or sign-out: only ever back to this site,
+      // and a callbackUrl that is no URL at all means the home page (next-auth's default throws).
+      redirect({ url, baseUrl }) {
+        try {
+          const target = new URL(url, baseUrl);
+          return target.origin === new URL(baseUrl).origin ? target.toString() : baseUrl;
+        } catch {
+          return baseUrl;
+        }
+      },
       jwt({ token, user }) {
         // On sign-in only: the cookie carries the id of the server-side session, nothing more.
         if (user) return { sub: user.id, sid: (user as { sessionId?: string }).sessionId };
