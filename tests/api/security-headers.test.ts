@@ -101,7 +101,8 @@ describe("API responses", () => {
 
 describe("HSTS", () => {
   it("is not sent over plain http, and X-Forwarded-Proto is not believed without PROVENANCE_TRUST_PROXY", async () => {
-    for (const headers of [{}, { "x-forwarded-proto": "https" }]) {
+    const variants: Record<string, string>[] = [{}, { "x-forwarded-proto": "https" }];
+    for (const headers of variants) {
       expect((await browser.request("/login", { headers })).headers.get("strict-transport-security")).toBeNull();
       expect((await call("/api/health", { headers })).headers.get("strict-transport-security")).toBeNull();
     }
@@ -146,7 +147,8 @@ describe("cross-origin writes with the session cookie", () => {
 
   it("a route handler write with another site's Origin is refused", async () => {
     const secretPath = unique("csp-route");
-    for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }]) {
+    const crossSite: Record<string, string>[] = [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }];
+    for (const headers of crossSite) {
       const response = await browser.request("/api/secrets", { method: "POST", json: { secretPath, value: "v" }, headers });
       expect(response.status).toBe(403);
       expect(response.json).toMatchObject({ error: { code: "forbidden" } });
