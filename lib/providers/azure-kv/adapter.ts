@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import type { HttpClient } from "@azure/core-rest-pipeline";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { SecretClient } from "@azure/keyvault-secrets";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import type { ProviderConfig } from "../definition";
@@ -10,7 +10,7 @@ import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, crossOriginRedirect, fetchingPath, providerError } from "../upstream/errors";
 import { guardedLookup } from "../upstream/guarded-lookup";
-import { loadSdk, requireSdkDependency } from "../upstream/load-sdk";
+import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
 import { azureKvDefinition } from "./definition";
 import { interpretAzureError } from "./upstream-errors";
@@ -30,32 +30,32 @@ export function isKnownKeyVaultHost(hostname: string): boolean {
 const STREAM_EVERY_STATUS = new Set([Number.POSITIVE_INFINITY]);
 
 /**
- * The SDK's own HTTP client with a cap on each reply (the body is read as it streams in and cut
- * off past MAX_REPLY_BYTES, before the SDK would buffer and parse it), and a clear error for a
- * redirect to another host. The SDK follows redirects only within the same origin; a cross-origin
- * one would otherwise surface as an unreadable reply.
+ * A policy next to the transport (perRetry policies sit after signing, so it sees every single
+ * HTTP exchange): each reply is read as it streams in and cut off past MAX_REPLY_BYTES, before
+ * the SDK would buffer and parse it; a redirect to another host gets a clear error. The SDK
+ * follows redirects only within the same origin; a cross-origin one would otherwise surface as
+ * an unreadable reply.
  */
-function guardedHttpClient(inner: HttpClient): HttpClient {
-  return {
-    async sendRequest(request) {
-      request.streamResponseStatusCodes = STREAM_EVERY_STATUS;
-      const response = await inner.sendRequest(request);
-      const redirected = response.status >= 300 && response.status < 400 ? crossOriginRedirect(PROVIDER, response.status, request.url, response.headers.get("location")) : null;
-      if (redirected) {
-        response.readableStreamBody?.resume();
-        throw redirected;
-      }
-      const stream = response.readableStreamBody;
-      if (stream) {
-        const bytes = await readCapped(stream, declaredLength(response.headers.get("content-length")));
-        if (bytes === null) throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
-        response.bodyAsText = bytes.toString("utf8");
-        response.readableStreamBody = undefined;
-      }
-      return response;
-    },
-  };
-}
+const guardReplies: PipelinePolicy = {
+  name: "provenanceReplyGuard",
+  async sendRequest(request, next) {
+    request.streamResponseStatusCodes = STREAM_EVERY_STATUS;
+    const response = await next(request);
+    const redirected = response.status >= 300 && response.status < 400 ? crossOriginRedirect(PROVIDER, response.status, request.url, response.headers.get("location")) : null;
+    if (redirected) {
+      response.readableStreamBody?.resume();
+      throw redirected;
+    }
+    const stream = response.readableStreamBody;
+    if (stream) {
+      const bytes = await readCapped(stream, declaredLength(response.headers.get("content-length")));
+      if (bytes === null) throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
+      response.bodyAsText = bytes.toString("utf8");
+      response.readableStreamBody = undefined;
+    }
+    return response;
+  },
+};
 
 function clientFor(context: AdapterContext): Promise<SecretClient> {
   return clients.get(context.connectionKey, async () => {
@@ -63,7 +63,6 @@ function clientFor(context: AdapterContext): Promise<SecretClient> {
       loadSdk(azureKvDefinition, () => import("@azure/keyvault-secrets")),
       loadSdk(azureKvDefinition, () => import("@azure/identity")),
     ]);
-    const pipeline = requireSdkDependency<typeof import("@azure/core-rest-pipeline")>(azureKvDefinition, "@azure/keyvault-secrets", "@azure/core-rest-pipeline");
     const config: ProviderConfig = context.config;
     const url = new URL(config.vaultUrl ?? "");
     // One attempt per call inside the SDK: callUpstream retries and owns the deadline.
@@ -81,7 +80,7 @@ function clientFor(context: AdapterContext): Promise<SecretClient> {
       : new identity.DefaultAzureCredential({ retryOptions });
     return new secrets.SecretClient(url.toString(), credential, {
       agent: url.protocol === "http:" ? new http.Agent({ keepAlive: true, lookup }) : new https.Agent({ keepAlive: true, lookup }),
-      httpClient: guardedHttpClient(pipeline.createDefaultHttpClient()),
+      additionalPolicies: [{ policy: guardReplies, position: "perRetry" }],
       allowInsecureConnection: url.protocol === "http:",
       // Private endpoints and emulators answer the auth challenge for vault.azure.net from
       // another host name; for real vault domains the SDK's check stays on.
