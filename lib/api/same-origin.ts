@@ -9,11 +9,16 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export function checkSameOrigin(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
-  const site = request.headers.get("sec-fetch-site");
+  checkSameOriginWrite(request.headers);
+}
+
+/** The same rule for a request known to be a write (a server action is always a POST). */
+export function checkSameOriginWrite(headers: Headers): void {
+  const site = headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") throw crossSite();
-  const origin = request.headers.get("origin");
+  const origin = headers.get("origin");
   if (!origin) return;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const host = headers.get("x-forwarded-host") ?? headers.get("host");
   let originHost: string;
   try {
     originHost = new URL(origin).host;

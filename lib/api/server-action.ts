@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { sessionActor } from "@/lib/auth/authenticate";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { checkSameOriginWrite } from "./same-origin";
 import { sourceIp } from "./source-ip";
 import { formStateFromError } from "./form-state";
 
@@ -15,11 +16,14 @@ export type ActionResult<T = undefined> =
 /**
  * The server-action twin of apiRoute: the signed-in user, the minimum role, and errors turned into
  * form state, so actions and route handlers enforce the same rules through the same lib/ code.
- * (Next itself refuses server actions whose Origin does not match the host.)
+ * Next itself refuses an action whose Origin names another host, but lets one without Origin
+ * through and ignores Sec-Fetch-Site; the route handlers' same-origin rule closes both gaps.
  */
 export async function runAction<T>(minimumRole: Role, action: (actor: Actor) => Promise<T>, successMessage?: string): Promise<ActionResult<T>> {
   try {
-    const actor = await sessionActor(sourceIp(await headers()));
+    const requestHeaders = await headers();
+    checkSameOriginWrite(requestHeaders);
+    const actor = await sessionActor(sourceIp(requestHeaders));
     if (!actor) throw new AppError("unauthorized", "Your session has ended; sign in again.");
     if (!roleAtLeast(actor.role, minimumRole)) throw new AppError("forbidden", `This needs the ${minimumRole} role; you have ${actor.role}.`);
     const data = await action(actor);

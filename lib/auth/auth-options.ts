@@ -1,5 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { deploymentIsHttps } from "@/lib/api/security-headers";
 import { sourceIp } from "@/lib/api/source-ip";
 import { decodeSessionToken, sessionSecrets } from "./session-token";
 import { createSession, endSession, SESSION_MAX_AGE_SECONDS } from "./sessions";
@@ -15,6 +16,9 @@ export function authOptions(): NextAuthOptions {
   cached ??= {
     secret: sessionSecrets()[0],
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    // Cookies are HttpOnly and SameSite=Lax (next-auth's defaults); on an https deployment they are
+    // also Secure and __Secure- prefixed, so they never travel over plain http.
+    useSecureCookies: deploymentIsHttps(),
     jwt: { decode: ({ token }) => decodeSessionToken(token) },
     pages: { signIn: "/login" },
     providers: [

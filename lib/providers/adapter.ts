@@ -1,4 +1,5 @@
 import type { ProviderConfig } from "./definition";
+import type { ResolveHost } from "./upstream/guarded-lookup";
 
 /**
  * What every external secrets manager implements. Adapters are server-only, load their SDK
@@ -13,6 +14,8 @@ export interface AdapterContext {
   config: ProviderConfig;
   /** Upper bound for the whole call, retries included. */
   timeoutMs: number;
+  /** How host names are resolved before connecting (the system resolver unless a test injects one). */
+  resolveHost?: ResolveHost;
 }
 
 export interface FetchSecretRequest extends AdapterContext {

@@ -1,11 +1,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import { Readable } from "node:stream";
 import type { GetSecretValueCommandInput, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
-import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
+import { CHECKING_CONNECTION, fetchingPath, providerError, redirectRefusal } from "../upstream/errors";
+import { guardedLookup } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
+import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
 import { awsSmDefinition } from "./definition";
 import { interpretAwsError } from "./upstream-errors";
 
@@ -30,10 +35,40 @@ function clientFor(context: AdapterContext): Promise<AwsClient> {
       // callUpstream owns retries and the deadline, so the SDK makes exactly one attempt, and a
       // slow reply becomes an error (without throwOnRequestTimeout the SDK only logs a warning).
       maxAttempts: 1,
-      requestHandler: { requestTimeout: context.timeoutMs, throwOnRequestTimeout: true },
+      // Connections resolve through the metadata guard. The SDK's handler never follows
+      // redirects, so the signed request cannot be sent on to another host.
+      requestHandler: {
+        requestTimeout: context.timeoutMs,
+        throwOnRequestTimeout: true,
+        httpAgent: new http.Agent({ keepAlive: true, lookup: guardedLookup(context.resolveHost) }),
+        httpsAgent: new https.Agent({ keepAlive: true, lookup: guardedLookup(context.resolveHost) }),
+      },
     });
+    capReplySize(client);
     return { sdk, client };
   });
+}
+
+/**
+ * Reads each raw reply under the size cap before the SDK's deserializer sees it (the middleware
+ * sits inside the deserializer, next to the HTTP handler), so an oversized reply is cut off.
+ */
+function capReplySize(client: SecretsManagerClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; headers?: Record<string, string>; body?: unknown };
+      const body = response.body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+      if (body && typeof body[Symbol.asyncIterator] === "function") {
+        const bytes = await readCapped(body, declaredLength(response.headers?.["content-length"]));
+        const secretId = (args.input as { SecretId?: unknown }).SecretId;
+        if (bytes === null) throw replyTooLarge(PROVIDER, typeof secretId === "string" ? `for ${secretId}` : `to ${context.commandName ?? "the request"}`, { upstreamStatus: response.statusCode });
+        response.body = Readable.from([bytes]);
+      }
+      return result;
+    },
+    { step: "deserialize", priority: "low", name: "provenanceReplySizeCap" },
+  );
 }
 
 /** AWS version IDs are UUIDs (32-64 hex digits and dashes); anything else is a stage such as AWSPREVIOUS. */
@@ -56,7 +91,10 @@ async function getSecretValue(context: AdapterContext, secretId: string, version
         requestTimeout: remainingMs,
       });
     },
-    interpret: (error) => interpretAwsError(error, secretId),
+    interpret: (error) => {
+      const redirected = redirectRefusal(PROVIDER, error, `for ${secretId}`);
+      return redirected ? { error: redirected, retryable: false } : interpretAwsError(error, secretId);
+    },
   });
 }
 

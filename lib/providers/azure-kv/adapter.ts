@@ -1,12 +1,17 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { SecretClient } from "@azure/keyvault-secrets";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import type { ProviderConfig } from "../definition";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
-import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
+import { CHECKING_CONNECTION, crossOriginRedirect, fetchingPath, providerError } from "../upstream/errors";
+import { guardedLookup } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
+import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
 import { azureKvDefinition } from "./definition";
 import { interpretAzureError } from "./upstream-errors";
 
@@ -21,6 +26,37 @@ export function isKnownKeyVaultHost(hostname: string): boolean {
   return KEY_VAULT_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
 }
 
+/** Every status streams, so our client reads the body itself, under the cap. */
+const STREAM_EVERY_STATUS = new Set([Number.POSITIVE_INFINITY]);
+
+/**
+ * A policy next to the transport (perRetry policies sit after signing, so it sees every single
+ * HTTP exchange): each reply is read as it streams in and cut off past MAX_REPLY_BYTES, before
+ * the SDK would buffer and parse it; a redirect to another host gets a clear error. The SDK
+ * follows redirects only within the same origin; a cross-origin one would otherwise surface as
+ * an unreadable reply.
+ */
+const guardReplies: PipelinePolicy = {
+  name: "provenanceReplyGuard",
+  async sendRequest(request, next) {
+    request.streamResponseStatusCodes = STREAM_EVERY_STATUS;
+    const response = await next(request);
+    const redirected = response.status >= 300 && response.status < 400 ? crossOriginRedirect(PROVIDER, response.status, request.url, response.headers.get("location")) : null;
+    if (redirected) {
+      response.readableStreamBody?.resume();
+      throw redirected;
+    }
+    const stream = response.readableStreamBody;
+    if (stream) {
+      const bytes = await readCapped(stream, declaredLength(response.headers.get("content-length")));
+      if (bytes === null) throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
+      response.bodyAsText = bytes.toString("utf8");
+      response.readableStreamBody = undefined;
+    }
+    return response;
+  },
+};
+
 function clientFor(context: AdapterContext): Promise<SecretClient> {
   return clients.get(context.connectionKey, async () => {
     const [secrets, identity] = await Promise.all([
@@ -31,13 +67,20 @@ function clientFor(context: AdapterContext): Promise<SecretClient> {
     const url = new URL(config.vaultUrl ?? "");
     // One attempt per call inside the SDK: callUpstream retries and owns the deadline.
     const retryOptions = { maxRetries: 0 };
+    // Connections to the vault and to a configured authority resolve through the metadata guard.
+    // (Managed identity is left alone: it must reach the instance metadata service.) The SDK
+    // follows redirects only within the same origin, so a token never goes to another host.
+    const lookup = guardedLookup(context.resolveHost);
     const credential = config.clientId
       ? new identity.ClientSecretCredential(config.tenantId ?? "", config.clientId, config.clientSecret ?? "", {
           ...(config.authorityHost ? { authorityHost: config.authorityHost, disableInstanceDiscovery: true } : {}),
+          agent: new https.Agent({ keepAlive: true, lookup }),
           retryOptions,
         })
       : new identity.DefaultAzureCredential({ retryOptions });
     return new secrets.SecretClient(url.toString(), credential, {
+      agent: url.protocol === "http:" ? new http.Agent({ keepAlive: true, lookup }) : new https.Agent({ keepAlive: true, lookup }),
+      additionalPolicies: [{ policy: guardReplies, position: "perRetry" }],
       allowInsecureConnection: url.protocol === "http:",
       // Private endpoints and emulators answer the auth challenge for vault.azure.net from
       // another host name; for real vault domains the SDK's check stays on.

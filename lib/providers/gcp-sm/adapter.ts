@@ -3,10 +3,12 @@ import { randomUUID } from "node:crypto";
 import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import type { ProviderConfig } from "../definition";
-import { callUpstream } from "../upstream/call-upstream";
+import { callUpstream, type InterpretedFailure } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
+import { MetadataAddressError, resolveAllowed, type ResolveHost } from "../upstream/guarded-lookup";
 import { loadSdk, requireSdkDependency } from "../upstream/load-sdk";
+import { MAX_REPLY_BYTES, replyTooLarge } from "../upstream/reply-size";
 import { parseGrpcEndpoint } from "../url-rules";
 import { crc32c } from "./crc32c";
 import { gcpSmDefinition } from "./definition";
@@ -52,8 +54,35 @@ function clientFor(context: AdapterContext): Promise<SecretManagerServiceClient>
       ...serviceAccountCredentials(config),
       ...(endpoint ? { apiEndpoint: endpoint.host, port: endpoint.port ?? 443 } : {}),
       ...(sslCreds ? { sslCreds: sslCreds as never } : {}),
+      // grpc-js refuses a larger message itself (RESOURCE_EXHAUSTED, "larger than max").
+      "grpc.max_receive_message_length": MAX_REPLY_BYTES,
     });
   });
+}
+
+/**
+ * grpc-js resolves host names itself and takes no custom lookup, so a configured apiEndpoint is
+ * resolved and checked just before each call instead. This does not cover a DNS answer that
+ * changes between this check and grpc-js's own resolution (rebinding); the connect-time guard
+ * of the HTTP providers does. Other resolution failures are left for grpc-js to report.
+ */
+async function checkEndpointResolution(config: ProviderConfig, resolve: ResolveHost | undefined): Promise<void> {
+  const endpoint = config.apiEndpoint ? parseGrpcEndpoint(config.apiEndpoint) : null;
+  if (!endpoint) return;
+  try {
+    await resolveAllowed(endpoint.host, resolve);
+  } catch (error) {
+    if (error instanceof MetadataAddressError) throw error;
+  }
+}
+
+/** A reply over the size cap is refused by grpc-js as RESOURCE_EXHAUSTED; it is no quota problem, and not retried. */
+function interpretReply(error: unknown, name: string): InterpretedFailure {
+  const e = (error ?? {}) as { code?: unknown; details?: unknown; message?: unknown };
+  if (e.code === 8 && /larger than max/i.test(`${String(e.details ?? "")} ${String(e.message ?? "")}`)) {
+    return { error: replyTooLarge(PROVIDER, `for ${name}`), retryable: false };
+  }
+  return interpretGcpError(error, name);
 }
 
 async function accessVersion(context: AdapterContext, name: string, doing: string) {
@@ -72,11 +101,12 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
           initFailed = true;
           throw error;
         });
+        await checkEndpointResolution(context.config, context.resolveHost);
         // The SDK's default retry settings run for minutes: one bounded attempt per call.
         const [version] = await client.accessSecretVersion({ name }, { timeout: Math.max(1, remainingMs), retry: null });
         return version;
       },
-      interpret: (error) => interpretGcpError(error, name),
+      interpret: (error) => interpretReply(error, name),
     });
   } catch (error) {
     // A client whose initialisation failed stays failed: build a fresh one next time.

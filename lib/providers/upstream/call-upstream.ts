@@ -1,6 +1,7 @@
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { providerTimeout } from "./errors";
+import { metadataAddressRefusal } from "./guarded-lookup";
 
 /**
  * One upstream call with a hard deadline and bounded retries, shared by every adapter.
@@ -75,6 +76,9 @@ export async function callUpstream<T>(options: CallUpstreamOptions<T>): Promise<
         if (error === DEADLINE || controller.signal.aborted || Date.now() >= deadlineAt) throw timedOut();
         // Adapters throw AppErrors themselves for replies they cannot use (malformed, too large).
         if (isAppError(error)) throw error;
+        // A refused DNS answer surfaces inside whatever the SDK wraps it in; it is never retried.
+        const refused = metadataAddressRefusal(options.provider, error);
+        if (refused) throw refused;
         const failure = options.interpret(error);
         if (failure.error.code === "provider_timeout") throw timedOut();
         if (!failure.retryable) throw failure.error;

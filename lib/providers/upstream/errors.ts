@@ -81,3 +81,32 @@ export function networkFailure(error: unknown): { code: string; reason: string }
 export function isTransientNetworkFailure(code: string): boolean {
   return code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE";
 }
+
+/** A redirect to another origin, refused rather than followed: credentials stay with the configured address. */
+export function crossOriginRedirect(provider: string, status: number, from: string, location: string | undefined): AppError | null {
+  if (!location) return null;
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    return null;
+  }
+  if (target.origin === new URL(from).origin) return null;
+  return providerError(provider, `redirected to another host (${target.host}, HTTP ${status}); redirects to another host are not followed`, {
+    upstreamStatus: status,
+    hint: "Point the connection at the service's own address, not one that redirects.",
+  });
+}
+
+/**
+ * AWS's SDK never follows a redirect and reports it as a failed request: worded here so it says
+ * why. Null for anything else.
+ */
+export function redirectRefusal(provider: string, error: unknown, doing: string): AppError | null {
+  const status = ((error ?? {}) as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  if (typeof status !== "number" || status < 300 || status > 399) return null;
+  return providerError(provider, `redirected instead of answering ${doing} (HTTP ${status}); redirects are not followed`, {
+    upstreamStatus: status,
+    hint: "Point the connection at the service's own address, not one that redirects.",
+  });
+}

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Agent } from "node:http";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import type { ProviderConfig } from "../definition";
 import { callUpstream } from "../upstream/call-upstream";
@@ -7,7 +8,7 @@ import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/er
 import { vaultDefinition } from "./definition";
 import { cleanVaultPath, normalizeVaultPath, vaultValue, type KvVersion, type NormalizedVaultPath } from "./paths";
 import { interpretVaultError, LOOKUP_SELF, MOUNTS_PREFIX } from "./upstream-errors";
-import { vaultGet } from "./vault-http";
+import { vaultAgent, vaultGet } from "./vault-http";
 
 export { normalizeVaultPath } from "./paths";
 
@@ -20,10 +21,16 @@ interface KvMount {
 }
 /** kvVersion "auto": mounts learnt from Vault, per connection, so each mount is asked about once. */
 const knownMounts = new ConnectionCache<KvMount[]>();
+/** One keep-alive agent per connection (its lookup refuses metadata addresses). */
+const agents = new ConnectionCache<Agent>((agent) => agent.destroy());
+
+function agentFor(context: AdapterContext): Promise<Agent> {
+  return agents.get(context.connectionKey, async () => vaultAgent(context.config, context.resolveHost));
+}
 
 /** Asks Vault which mount holds `path` and which KV version it runs. */
-async function detectMount(config: ProviderConfig, path: string, signal: AbortSignal): Promise<KvMount> {
-  const body = (await vaultGet(config, `${MOUNTS_PREFIX}${path}`, "", signal)) as {
+async function detectMount(config: ProviderConfig, agent: Agent, path: string, signal: AbortSignal): Promise<KvMount> {
+  const body = (await vaultGet(config, agent, `${MOUNTS_PREFIX}${path}`, "", signal)) as {
     data?: { path?: unknown; type?: unknown; options?: { version?: unknown } | null };
   };
   const mountPath = typeof body.data?.path === "string" ? body.data.path.replace(/\/+$/, "") : "";
@@ -35,14 +42,14 @@ async function detectMount(config: ProviderConfig, path: string, signal: AbortSi
   return { path: mountPath, kvVersion };
 }
 
-async function normalizeForConnection(request: FetchSecretRequest, signal: AbortSignal): Promise<NormalizedVaultPath> {
+async function normalizeForConnection(request: FetchSecretRequest, agent: Agent, signal: AbortSignal): Promise<NormalizedVaultPath> {
   const mode = request.config.kvVersion ?? "2";
   if (mode !== "auto") return normalizeVaultPath(request.path, mode);
   const clean = cleanVaultPath(request.path);
   const mounts = await knownMounts.get(request.connectionKey, async () => []);
   let mount = mounts.find((m) => clean.startsWith(`${m.path}/`));
   if (!mount) {
-    mount = await detectMount(request.config, clean, signal);
+    mount = await detectMount(request.config, agent, clean, signal);
     mounts.push(mount);
   }
   return normalizeVaultPath(clean, mount.kvVersion, mount.path);
@@ -78,13 +85,14 @@ function readReply(body: unknown, normalized: NormalizedVaultPath): FetchedSecre
 export const vaultAdapter: ProviderAdapter = {
   async fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret> {
     let normalized: NormalizedVaultPath | undefined;
+    const agent = await agentFor(request);
     return callUpstream({
       provider: PROVIDER,
       doing: fetchingPath(request.path),
       timeoutMs: request.timeoutMs,
       run: async ({ signal }) => {
-        normalized = await normalizeForConnection(request, signal);
-        const body = await vaultGet(request.config, normalized.apiPath, versionQuery(normalized, request.version), signal);
+        normalized = await normalizeForConnection(request, agent, signal);
+        const body = await vaultGet(request.config, agent, normalized.apiPath, versionQuery(normalized, request.version), signal);
         return readReply(body, normalized);
       },
       interpret: (error) => interpretVaultError(error, { config: request.config, normalized }),
@@ -93,16 +101,18 @@ export const vaultAdapter: ProviderAdapter = {
 
   /** lookup-self needs no policy beyond Vault's default one, so it tests the token itself. */
   async checkConnection(context: AdapterContext): Promise<void> {
+    const agent = await agentFor(context);
     await callUpstream({
       provider: PROVIDER,
       doing: CHECKING_CONNECTION,
       timeoutMs: context.timeoutMs,
-      run: ({ signal }) => vaultGet(context.config, LOOKUP_SELF, "", signal),
+      run: ({ signal }) => vaultGet(context.config, agent, LOOKUP_SELF, "", signal),
       interpret: (error) => interpretVaultError(error, { config: context.config }),
     });
   },
 
   forget(connectionId: string): void {
     knownMounts.forget(connectionId);
+    agents.forget(connectionId);
   },
 };

@@ -1,13 +1,19 @@
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
 import type { ProviderConfig } from "../definition";
 import { parseRetryAfter } from "../upstream/call-upstream";
 import { providerError, sanitizeUpstreamText } from "../upstream/errors";
+import { guardedLookup, systemResolver, type ResolveHost } from "../upstream/guarded-lookup";
+import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
 import { vaultDefinition } from "./definition";
 
 /**
  * One GET against Vault's HTTP API: token and namespace headers, no redirects followed (a
- * redirect would carry the token to another host), and a 1 MiB cap on the reply.
+ * redirect would carry the token to another host), a 1 MiB cap on the reply, and connections
+ * only to addresses that pass the metadata rule after DNS (node:http rather than fetch, because
+ * its agent takes our own `lookup`).
  */
-export const MAX_REPLY_BYTES = 1024 * 1024;
+export { MAX_REPLY_BYTES } from "../upstream/reply-size";
 const PROVIDER = vaultDefinition.name;
 
 /** A non-2xx answer; `body` is the parsed JSON when there was any (a 404 can carry metadata). */
@@ -34,17 +40,23 @@ export class VaultHttpError extends Error {
   }
 }
 
-export async function vaultGet(config: ProviderConfig, apiPath: string, query: string, signal: AbortSignal): Promise<unknown> {
+/** One connection's keep-alive agent, resolving through the metadata guard. */
+export function vaultAgent(config: ProviderConfig, resolve: ResolveHost = systemResolver): http.Agent {
+  const options = { keepAlive: true, lookup: guardedLookup(resolve) };
+  return (config.vaultUrl ?? "").startsWith("http:") ? new http.Agent(options) : new https.Agent(options);
+}
+
+export async function vaultGet(config: ProviderConfig, agent: http.Agent, apiPath: string, query: string, signal: AbortSignal): Promise<unknown> {
   const base = (config.vaultUrl ?? "").replace(/\/+$/, "");
   const encoded = apiPath.split("/").map(encodeURIComponent).join("/");
   const headers: Record<string, string> = { "X-Vault-Token": config.token ?? "", Accept: "application/json" };
   if (config.namespace) headers["X-Vault-Namespace"] = config.namespace;
-  const response = await fetch(`${base}/v1/${encoded}${query}`, { headers, redirect: "manual", signal });
+  const response = await get(new URL(`${base}/v1/${encoded}${query}`), headers, agent, signal);
+  const status = response.statusCode ?? 0;
 
-  const text = await readCapped(response);
-  if (text === null) {
-    throw providerError(PROVIDER, `the reply for ${apiPath} is larger than ${MAX_REPLY_BYTES} bytes`, { upstreamStatus: response.status });
-  }
+  const bytes = await readCapped(response, declaredLength(response.headers["content-length"]));
+  if (bytes === null) throw replyTooLarge(PROVIDER, `for ${apiPath}`, { upstreamStatus: status });
+  const text = bytes.toString("utf8");
   let body: unknown = null;
   let parsed = false;
   try {
@@ -53,35 +65,22 @@ export async function vaultGet(config: ProviderConfig, apiPath: string, query: s
   } catch {
     // A proxy's HTML error page or a truncated body: only fatal for a successful status.
   }
-  if (response.status >= 200 && response.status < 300) {
+  if (status >= 200 && status < 300) {
     if (!parsed || typeof body !== "object" || body === null) {
-      throw providerError(PROVIDER, `malformed reply for ${apiPath}: not a JSON object`, { upstreamStatus: response.status });
+      throw providerError(PROVIDER, `malformed reply for ${apiPath}: not a JSON object`, { upstreamStatus: status });
     }
     return body;
   }
-  throw new VaultHttpError(response.status, apiPath, body, parseRetryAfter(response.headers.get("retry-after")));
+  const retryAfter = response.headers["retry-after"];
+  throw new VaultHttpError(status, apiPath, body, parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
 }
 
-/** The body as text, or null when it is larger than the cap (checked as it streams in). */
-async function readCapped(response: Response): Promise<string | null> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > MAX_REPLY_BYTES) {
-    await response.body?.cancel().catch(() => {});
-    return null;
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_REPLY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+/** A GET whose reply (status and headers) has arrived; the body is still to be read. Redirects are answers like any other. */
+function get(url: URL, headers: Record<string, string>, agent: http.Agent, signal: AbortSignal): Promise<IncomingMessage> {
+  const request = url.protocol === "https:" ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    request(url, { method: "GET", headers, agent, signal }, resolve)
+      .on("error", reject)
+      .end();
+  });
 }

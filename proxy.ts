@@ -1,0 +1,31 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { arrivedOverHttps, newNonce, pageContentSecurityPolicy, STRICT_TRANSPORT_SECURITY } from "@/lib/api/security-headers";
+import { env } from "@/lib/env";
+
+/**
+ * Runs before every page and API request (not static files): pages get a fresh CSP nonce, which
+ * Next reads from the request's Content-Security-Policy header and puts on its own scripts; every
+ * response over https gets HSTS. API responses are JSON, so they keep next.config's static CSP
+ * and skip the nonce.
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const https = arrivedOverHttps(request.headers);
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    const response = NextResponse.next();
+    if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+    return response;
+  }
+
+  const policy = pageContentSecurityPolicy(newNonce(), env().NODE_ENV === "development");
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", policy);
+  if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+  return response;
+}
+
+export const config = {
+  // Static files carry no scripts of ours and need no per-request work.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+};
