@@ -9,6 +9,11 @@ import { env } from "@/lib/env";
  * and skip the nonce.
  */
 export function proxy(request: NextRequest): NextResponse {
+  // A path that is not valid percent-encoded UTF-8 names nothing here; Next's own router would
+  // answer it with a bare 500.
+  if (!isDecodable(request.nextUrl.pathname)) {
+    return NextResponse.json({ error: { code: "not_found", message: "No resource has this path (it is not valid percent-encoded UTF-8)." } }, { status: 404 });
+  }
   const https = arrivedOverHttps(request.headers);
   if (request.nextUrl.pathname.startsWith("/api/")) {
     const response = NextResponse.next();
@@ -23,6 +28,15 @@ export function proxy(request: NextRequest): NextResponse {
   response.headers.set("Content-Security-Policy", policy);
   if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
   return response;
+}
+
+function isDecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const config = {

@@ -420,8 +420,8 @@ describe("route handlers: next-auth's endpoints", () => {
   });
 });
 
-describe("known failures outside this suite's code (they pass once fixed, then drop .fails)", () => {
-  it.fails("a path with a percent-escaped lone surrogate → 404, not Next's plain 500", async () => {
+describe("failures found outside the handlers' code (a .fails one is still open: drop .fails once it is fixed)", () => {
+  it("a path with a percent-escaped lone surrogate → 404, not Next's plain 500", async () => {
     for (const path of ["/api/secrets/%ED%A0%80", "/api/zz/%ED%A0%80"]) check(await call(path), { statuses: [404], code: "not_found" }, path);
   });
 
