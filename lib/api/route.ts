@@ -137,3 +137,19 @@ async function readParams(context: NextContext | undefined): Promise<Params> {
   }
   return params;
 }
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+/**
+ * Handlers for the methods a route does not serve: 405 in the contract's error shape with an
+ * Allow header (Next's own 405 has an empty body). A route file exports the ones it lacks.
+ */
+export function otherMethods(...served: Method[]): Record<Method, (request: Request) => Promise<Response>> {
+  const allow = served.join(", ");
+  const refuse = publicRoute(async (request) => {
+    const error = new AppError("method_not_allowed", `${request.method} is not supported here; use ${allow}.`);
+    return json(error.toBody(), error.status, { Allow: allow });
+  });
+  return Object.fromEntries(METHODS.map((method) => [method, refuse])) as Record<Method, typeof refuse>;
+}

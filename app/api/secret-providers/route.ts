@@ -1,4 +1,4 @@
-import { apiRoute, json } from "@/lib/api/route";
+import { apiRoute, json, otherMethods } from "@/lib/api/route";
 import { listConnections } from "@/lib/secret-providers/read-connections";
 import { createConnection } from "@/lib/secret-providers/write-connections";
 
@@ -7,3 +7,5 @@ export const GET = apiRoute("viewer", async () => json(await listConnections()))
 
 // POST /api/secret-providers — 201 + connection; 409 name_taken; 400 validation_error with fields
 export const POST = apiRoute("admin", async ({ actor, body }) => json(await createConnection({ actor, input: await body() }), 201));
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,4 +1,4 @@
-import { apiRoute, json } from "@/lib/api/route";
+import { apiRoute, json, otherMethods } from "@/lib/api/route";
 import { listSecrets } from "@/lib/secrets/read-secrets";
 import { createSecret } from "@/lib/secrets/write-secrets";
 
@@ -14,3 +14,5 @@ export const GET = apiRoute("viewer", async ({ actor, query }) =>
 
 // POST /api/secrets — 201 + secret; 409 path_taken; 400 validation_error with fields
 export const POST = apiRoute("editor", async ({ actor, body }) => json(await createSecret({ actor, input: await body() }), 201));
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,4 +1,4 @@
-import { apiRoute, json } from "@/lib/api/route";
+import { apiRoute, json, otherMethods } from "@/lib/api/route";
 import { createToken, listTokens } from "@/lib/tokens/manage-tokens";
 
 // GET /api/tokens (admin) — every token, never its secret or hash
@@ -9,3 +9,5 @@ export const POST = apiRoute("admin", async ({ actor, body }) => {
   const { token, view } = await createToken({ actor, input: await body() });
   return json({ ...view, token }, 201);
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,5 +1,7 @@
-import { json, publicRoute } from "@/lib/api/route";
+import { json, otherMethods, publicRoute } from "@/lib/api/route";
 
 // GET /api/health/live — liveness: the process serves requests (no database call, so a database
 // outage does not get healthy instances restarted)
 export const GET = publicRoute(async () => json({ status: "ok" }));
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,4 +1,4 @@
-import { apiRoute, json, noContent, type RouteContext } from "@/lib/api/route";
+import { apiRoute, json, noContent, otherMethods, type RouteContext } from "@/lib/api/route";
 import { getConnection } from "@/lib/secret-providers/read-connections";
 import { deleteConnection, updateConnection } from "@/lib/secret-providers/write-connections";
 import { etagFor, expectedVersion } from "@/lib/api/etag";
@@ -27,3 +27,5 @@ export const DELETE = apiRoute("admin", async ({ actor, params }) => {
   await deleteConnection({ actor, id: params.id! });
   return noContent();
 });
+
+export const { POST } = otherMethods("GET", "PUT", "PATCH", "DELETE");

@@ -1,4 +1,4 @@
-import { apiRoute, json, noContent, type RouteContext } from "@/lib/api/route";
+import { apiRoute, json, noContent, otherMethods, type RouteContext } from "@/lib/api/route";
 import { etagFor, expectedVersion } from "@/lib/api/etag";
 import { getSecret } from "@/lib/secrets/read-secrets";
 import { deleteSecret, updateSecret } from "@/lib/secrets/write-secrets";
@@ -22,3 +22,5 @@ export const DELETE = apiRoute("editor", async ({ actor, params }) => {
   await deleteSecret({ actor, id: params.id! });
   return noContent();
 });
+
+export const { POST } = otherMethods("GET", "PUT", "PATCH", "DELETE");

@@ -1,4 +1,4 @@
-import { apiRoute, json } from "@/lib/api/route";
+import { apiRoute, json, otherMethods } from "@/lib/api/route";
 import { validationError } from "@/lib/errors";
 import { resolveSecret, resolveSecrets } from "@/lib/secrets/resolve/resolve-secrets";
 
@@ -11,3 +11,5 @@ export const GET = apiRoute("editor", async ({ actor, query }) => {
 
 // POST /api/secrets/resolve {paths: [...]} or {prefix} — {values, errors}; one failure never fails the rest
 export const POST = apiRoute("editor", async ({ actor, body }) => json(await resolveSecrets({ actor, input: await body() })));
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -1,4 +1,4 @@
-import { apiRoute, noContent } from "@/lib/api/route";
+import { apiRoute, noContent, otherMethods } from "@/lib/api/route";
 import { revokeToken } from "@/lib/tokens/manage-tokens";
 
 // DELETE /api/tokens/:id (admin) — revokes the token; it stops working at once
@@ -6,3 +6,5 @@ export const DELETE = apiRoute("admin", async ({ actor, params }) => {
   await revokeToken({ actor, id: params.id! });
   return noContent();
 });
+
+export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");
