@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { arrivedOverHttps, newNonce, pageContentSecurityPolicy, STRICT_TRANSPORT_SECURITY } from "@/lib/api/security-headers";
+import { MAX_BODY_BYTES, payloadTooLarge } from "@/lib/api/read-json-body";
 import { env } from "@/lib/env";
 
 /**
@@ -13,6 +14,12 @@ export function proxy(request: NextRequest): NextResponse {
   // answer it with a bare 500.
   if (!isDecodable(request.nextUrl.pathname)) {
     return NextResponse.json({ error: { code: "not_found", message: "No resource has this path (it is not valid percent-encoded UTF-8)." } }, { status: 404 });
+  }
+  // Next refuses a server-action body over next.config's bodySizeLimit with a bare 500; a
+  // declared size over the limit gets the API's 413 here instead.
+  if (request.method === "POST" && request.headers.has("next-action") && Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    const error = payloadTooLarge();
+    return NextResponse.json(error.toBody(), { status: error.status });
   }
   const https = arrivedOverHttps(request.headers);
   if (request.nextUrl.pathname.startsWith("/api/")) {

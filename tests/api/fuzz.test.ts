@@ -523,4 +523,18 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
       );
     });
   });
+  it("an action body over 64 KiB is refused (413) before the action runs, and nothing is stored", async () => {
+    const action = actions.find((a) => a.name === "createSecretAction")!;
+    const secretPath = unique("fuzz.oversize").replace(/-/g, "_");
+    await withStoredStateKept(async () => {
+      const response = await callAction(browser, action, action.page, [{ secretPath, value: "x".repeat(70 * 1024) }]);
+      expect(response.status, response.text.slice(0, 200)).toBe(413);
+      expectNoStackTrace(response.text);
+    });
+    // Just under the limit, the same action works: the limit is the body size, not the action.
+    const fits = await callAction(browser, action, action.page, [{ secretPath, value: "x".repeat(60 * 1024) }]);
+    expect(fits.result, fits.text.slice(0, 200)).toMatchObject({ ok: true });
+    const id = (fits.result as { data: { id: string } }).data.id;
+    expect((await call(`/api/secrets/${id}`, { method: "DELETE" })).status).toBe(204);
+  });
 });
