@@ -1,12 +1,14 @@
+import { databaseAppError } from "@/lib/db/errors";
 import { isAppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
 import type { FormState } from "@/lib/form-state";
 
 /** Turns an error thrown by lib/ into form state, never exposing internal detail. */
 export function formStateFromError(error: unknown): FormState {
-  if (isAppError(error)) {
-    const fields = (error.extra.fields ?? {}) as Record<string, string>;
-    return { ok: false, message: error.message, fields };
+  const appError = databaseAppError(error) ?? error;
+  if (isAppError(appError)) {
+    const fields = (appError.extra.fields ?? {}) as Record<string, string>;
+    return { ok: false, message: appError.message, fields };
   }
   log.error("server action failed", describeError(error));
   return { ok: false, message: "Something went wrong on the server; please try again.", fields: {} };
