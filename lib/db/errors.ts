@@ -26,8 +26,10 @@ interface DriverCause {
 
 function driverCause(error: unknown): DriverCause | undefined {
   if (typeof error !== "object" || error === null) return undefined;
+  // Inside interactive transactions (begin, commit) the adapter's error arrives unwrapped.
+  const bare = error as { name?: unknown; cause?: unknown };
   const meta = (error as { meta?: { driverAdapterError?: { cause?: unknown } } }).meta;
-  const cause = meta?.driverAdapterError?.cause;
+  const cause = bare.name === "DriverAdapterError" ? bare.cause : meta?.driverAdapterError?.cause;
   return typeof cause === "object" && cause !== null ? (cause as DriverCause) : undefined;
 }
 
