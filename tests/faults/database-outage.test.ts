@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, type Reply } from "../cluster/support/cluster";
 import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "../support/databases";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
-import { expectFaultAnswer, newKey, resolveValue, startWithToken, type Served } from "./support";
+import { errorMessage, expectFaultAnswer, newKey, resolveValue, startWithToken, type Served } from "./support";
 
 /**
  * The database going away under a running server. PostgreSQL: a TCP proxy between the server and
@@ -73,7 +73,7 @@ describe("PostgreSQL goes away and comes back", () => {
       for (const [urlPath, options] of calls) {
         const reply = await call(served.server, urlPath, { ...options, token: served.token });
         expectFaultAnswer(reply, 503, "database_unavailable", hidden());
-        expect((reply.body as { error: { message: string } }).error.message).toMatch(/database is unavailable/);
+        expect(errorMessage(reply)).toMatch(/database is unavailable/);
         expect(reply.headers.get("retry-after")).toMatch(/^\d+$/);
       }
       const ready = await call<{ checks: { database: string } }>(served.server, "/api/health/ready");

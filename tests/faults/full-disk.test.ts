@@ -15,7 +15,7 @@ import { resolveSecret } from "@/lib/secrets/resolve/resolve-secrets";
 import { createSecret } from "@/lib/secrets/write-secrets";
 import { call } from "../cluster/support/cluster";
 import { createSqliteDatabase, type TempDatabase } from "../support/databases";
-import { expectFaultAnswer, newKey, resolveValue, startWithToken, type Served } from "./support";
+import { errorMessage, expectFaultAnswer, newKey, resolveValue, startWithToken, type Served } from "./support";
 
 /**
  * A full disk under SQLite: writes answer 507 storage_full with a message that says so, nothing
@@ -120,7 +120,7 @@ describe("the disk under a running server's SQLite file fills up (tmpfs)", () =>
     }
     expect(refused, "the disk never filled up").toBeDefined();
     expectFaultAnswer(refused!, 507, "storage_full", [databaseUrl]);
-    expect((refused!.body as { error: { message: string } }).error.message).toMatch(/disk is full/);
+    expect(errorMessage(refused!)).toMatch(/disk is full/);
     // Metadata is still readable while full.
     const listed = await call<Array<{ secretPath: string }>>(served.server, "/api/secrets", { token: served.token });
     expect(listed.status, listed.text).toBe(200);

@@ -3,7 +3,7 @@ import { call } from "../cluster/support/cluster";
 import { createSqliteDatabase, type TempDatabase } from "../support/databases";
 import { startAwsFake, type AwsFake } from "../support/fakes/aws";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
-import { expectFaultAnswer, newKey, resolveValue, startWithToken, type Served } from "./support";
+import { errorMessage, expectFaultAnswer, newKey, resolveValue, startWithToken, type Served } from "./support";
 
 /**
  * Providers that hang, reset the connection or answer garbage, seen through the HTTP API of the
@@ -66,7 +66,7 @@ describe.each([
     const reply = await resolveValue(served, secretPath);
     drain();
     expectFaultAnswer(reply, 504, "provider_timeout", credentials);
-    expect((reply.body as { error: { message: string } }).error.message).toContain(name);
+    expect(errorMessage(reply)).toContain(name);
     expect((await resolveValue(served, secretPath)).body.value).toBe(value);
   });
 
@@ -76,7 +76,7 @@ describe.each([
     const reply = await resolveValue(served, secretPath);
     drain();
     expectFaultAnswer(reply, 502, "provider_error", credentials);
-    expect((reply.body as { error: { message: string } }).error.message).toMatch(new RegExp(`^${name}: .*connection was reset`));
+    expect(errorMessage(reply)).toMatch(new RegExp(`^${name}: .*connection was reset`));
     expect((await resolveValue(served, secretPath)).body.value).toBe(value);
   });
 
@@ -86,7 +86,7 @@ describe.each([
     const reply = await resolveValue(served, secretPath);
     drain();
     expectFaultAnswer(reply, 502, "provider_error", credentials);
-    expect((reply.body as { error: { message: string } }).error.message).toContain(name);
+    expect(errorMessage(reply)).toContain(name);
     expect((await resolveValue(served, secretPath)).body.value).toBe(value);
   });
 });

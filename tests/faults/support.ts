@@ -64,3 +64,8 @@ export async function resolveAll(served: Served, paths: string[]): Promise<Recor
   }
   return values;
 }
+
+/** The message of an error answer. */
+export function errorMessage(reply: Reply<unknown>): string {
+  return (reply.body as { error?: { message?: string } } | undefined)?.error?.message ?? "";
+}
