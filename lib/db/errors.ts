@@ -69,8 +69,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const causeCode = cause?.originalCode ?? cause?.code;
   if (causeCode && UNAVAILABLE_DRIVER_CODES.has(primarySqliteCode(causeCode))) return true;
   const name = typeof error === "object" && error !== null ? (error as { name?: unknown }).name : undefined;
-  return name === "PrismaClientInitializationError";
+  if (name === "PrismaClientInitializationError") return true;
+  return error instanceof Error && PG_CONNECTION_LOST.test(error.message);
 }
+
+/**
+ * node-postgres loses a connection with plain Errors that carry no code (the PostgreSQL adapter
+ * passes them through as they are, e.g. when the connection ends while a transaction begins):
+ * their messages are all there is to go by.
+ */
+const PG_CONNECTION_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
 
 /** `SQLITE_BUSY_SNAPSHOT` → `SQLITE_BUSY`: extended SQLite codes share their primary's meaning. */
 function primarySqliteCode(code: string): string {
