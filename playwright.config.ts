@@ -11,7 +11,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results",
+  // Not test-results itself: Playwright empties its output folder, and the integration suite's
+  // leak-scan artefacts (test-results/leak-scan) must survive until `npm run test:leaks`.
+  outputDir: "test-results/playwright",
   globalSetup: "./e2e/support/global-setup.ts",
   fullyParallel: false,
   // One server, one SQLite file: two workers keep it busy without making timings flaky.

@@ -13,7 +13,7 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "tests/**/*.test.ts"],
     // These need the built app: they run in tests/api/vitest.config.ts after `npm run build`.
-    exclude: ["tests/api/**", "tests/boot/**", "tests/cluster/**", "tests/deploy/**", "node_modules/**"],
+    exclude: ["tests/api/**", "tests/boot/**", "tests/cluster/**", "tests/deploy/**", "tests/faults/**", "node_modules/**"],
     environment: "node",
     testTimeout: 20_000,
   },

@@ -59,7 +59,10 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
 
   async "key rotate"() {
     await prepare();
-    const report = await rotateKeys();
+    const report = await rotateKeys((progress) => {
+      const done = progress.reencrypted.secretProviders + progress.reencrypted.secrets;
+      process.stderr.write(`Re-encrypted ${done} value(s) so far (${progress.alreadyCurrent} already current)…\n`);
+    });
     const total = report.reencrypted.secretProviders + report.reencrypted.secrets;
     process.stderr.write(
       `Re-encrypted ${total} value(s) under the current key (${report.reencrypted.secretProviders} connection credential(s), ` +

@@ -24,6 +24,8 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "method_not_allowed"
   | "service_unavailable"
+  | "database_unavailable"
+  | "storage_full"
   | "internal_error";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -47,6 +49,9 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   method_not_allowed: 405,
   service_unavailable: 503,
+  database_unavailable: 503,
+  // 507 Insufficient Storage: the request was fine; the server has no room to keep it.
+  storage_full: 507,
   internal_error: 500,
 };
 

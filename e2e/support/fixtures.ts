@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { e2eRecorder, recordingApi, watchContext } from "./leak-scan";
 import { SEED_TOKEN, SERVER_STATE } from "./paths";
 
 /**
@@ -20,18 +21,29 @@ export function uniqueSuffix(): string {
   return randomBytes(4).toString("hex");
 }
 
-export const test = base.extend<{ api: APIRequestContext }>({
+export const test = base.extend<{ api: APIRequestContext; leakScan: void }>({
   // (The fixture callback is named `provide`, not Playwright's usual `use`, so React's hook lint
   // rule does not mistake it for React's use().)
   baseURL: async ({}, provide) => provide(serverInfo().baseUrl),
   api: async ({ playwright }, provide) => {
+    const token = seedToken();
+    e2eRecorder().sensitive("the e2e seed token", "token", token);
     const api = await playwright.request.newContext({
       baseURL: serverInfo().baseUrl,
-      extraHTTPHeaders: { authorization: `Bearer ${seedToken()}` },
+      extraHTTPHeaders: { authorization: `Bearer ${token}` },
     });
-    await provide(api);
+    await provide(recordingApi(api));
     await api.dispose();
   },
+  // Every test's pages are recorded for the run-wide leak scan (e2e/support/leak-scan.ts).
+  leakScan: [
+    async ({ context }, provide) => {
+      const finish = await watchContext(context, serverInfo().baseUrl);
+      await provide();
+      await finish();
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -4,6 +4,9 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, 
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { LEAK_SCAN_DIR } from "../../tests/support/leak-scan/record";
+import { ADMIN } from "./accounts";
+import { e2eRecorder, registerStoredSecrets } from "./leak-scan";
 import { AUTH_DIR, ROOT, SERVER_STATE } from "./paths";
 
 /**
@@ -22,14 +25,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const logFile = path.join(dir, "server.log");
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const databaseFile = path.join(dir, "provenance.db");
+  const masterKey = randomBytes(32).toString("base64url");
+  e2eRecorder().sensitive("SECRETS_MASTER_KEY", "masterKey", masterKey);
+  e2eRecorder().sensitive("the first admin's password", "credential", ADMIN.password);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     PORT: String(port),
     PROVENANCE_LISTEN_HOST: "127.0.0.1",
     NEXTAUTH_URL: baseUrl,
-    DATABASE_URL: `file:${path.join(dir, "provenance.db")}`,
-    SECRETS_MASTER_KEY: randomBytes(32).toString("base64url"),
+    DATABASE_URL: `file:${databaseFile}`,
+    SECRETS_MASTER_KEY: masterKey,
     SECRETS_MASTER_KEY_PREVIOUS: "",
     PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true",
     PROVENANCE_PROVIDER_TIMEOUT_MS: "3000",
@@ -67,9 +74,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       await exited;
       clearTimeout(timer);
     }
-    // The server's log outlives the run next to Playwright's own results, for failures in CI.
+    // The server's log outlives the run next to Playwright's own results, for failures in CI,
+    // and goes to the leak scan with everything the server stored (values typed in the dashboard too).
     mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
     copyFileSync(logFile, path.join(ROOT, "test-results/e2e-server.log"));
+    mkdirSync(LEAK_SCAN_DIR, { recursive: true });
+    const scannedLog = path.join(LEAK_SCAN_DIR, "e2e-server.log");
+    copyFileSync(logFile, scannedLog);
+    e2eRecorder().logFile(scannedLog);
+    if (existsSync(databaseFile)) registerStoredSecrets(databaseFile, masterKey);
     if (!process.env.E2E_KEEP_SERVER_DIR) rmSync(dir, { recursive: true, force: true });
     else console.log(`e2e: server files kept in ${dir}`);
   };

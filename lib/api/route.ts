@@ -3,7 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { authenticateRequest } from "@/lib/auth/authenticate";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
 import { isDecryptionError } from "@/lib/crypto";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { databaseAppError } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
 import { readJsonBody } from "./read-json-body";
@@ -92,19 +92,14 @@ export function noContent(): Response {
 }
 
 export function errorResponse(error: unknown, requestId: string): Response {
-  if (isAppError(error)) {
+  const appError = databaseAppError(error, { requestId }) ?? error;
+  if (isAppError(appError)) {
     const headers: Record<string, string> = {};
-    if (error.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="provenance"';
-    if (error.code === "rate_limited" && typeof error.extra.retryAfterSeconds === "number") {
-      headers["Retry-After"] = String(error.extra.retryAfterSeconds);
+    if (appError.code === "unauthorized") headers["WWW-Authenticate"] = 'Bearer realm="provenance"';
+    if (typeof appError.extra.retryAfterSeconds === "number") {
+      headers["Retry-After"] = String(appError.extra.retryAfterSeconds);
     }
-    return json(error.toBody(), error.status, headers);
-  }
-  if (isDatabaseUnavailable(error)) {
-    log.error("database unavailable", { requestId, ...describeError(error) });
-    return json({ error: { code: "service_unavailable", message: "The database is not reachable; try again shortly.", requestId } }, 503, {
-      "Retry-After": "5",
-    });
+    return json(appError.toBody(), appError.status, headers);
   }
   if (isDecryptionError(error)) {
     log.error("stored ciphertext could not be decrypted", { requestId, ...describeError(error) });

@@ -1,9 +1,11 @@
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { readKeyCheck } from "@/lib/keys/key-check-store";
 import { describeError, log } from "@/lib/log";
 
 export interface Health {
   status: "ok" | "unavailable";
-  checks: { database: "ok" | "unreachable"; masterKey: "ok" | "mismatch" | "missing" };
+  /** `masterKey` is "unknown" while the database cannot be read: the key check lives there. */
+  checks: { database: "ok" | "unreachable" | "error"; masterKey: "ok" | "mismatch" | "missing" | "unknown" };
 }
 
 // GET /api/health — ok when the database answers and the master key opens the stored key check
@@ -14,6 +16,6 @@ export async function checkHealth(): Promise<Health> {
     return { status: masterKey === "ok" ? "ok" : "unavailable", checks: { database: "ok", masterKey } };
   } catch (error) {
     log.warn("health check failed", describeError(error));
-    return { status: "unavailable", checks: { database: "unreachable", masterKey: "missing" } };
+    return { status: "unavailable", checks: { database: isDatabaseUnavailable(error) ? "unreachable" : "error", masterKey: "unknown" } };
   }
 }

@@ -61,9 +61,12 @@ const columns = {
   },
 } satisfies Record<keyof RotationReport["reencrypted"], EncryptedColumn>;
 
-export async function rotateKeys(): Promise<RotationReport> {
+/** Called after each batch of the first pass, so a long rotation can show that it is moving. */
+export type RotationProgress = (report: RotationReport) => void;
+
+export async function rotateKeys(onProgress?: RotationProgress): Promise<RotationReport> {
   const report: RotationReport = { reencrypted: { secretProviders: 0, secrets: 0 }, alreadyCurrent: 0, lateWrites: 0 };
-  await rotationPass(report);
+  await rotationPass(report, onProgress);
   const check: RotationReport = { reencrypted: { secretProviders: 0, secrets: 0 }, alreadyCurrent: 0, lateWrites: 0 };
   await rotationPass(check);
   report.lateWrites = check.reencrypted.secretProviders + check.reencrypted.secrets;
@@ -71,7 +74,7 @@ export async function rotateKeys(): Promise<RotationReport> {
   return report;
 }
 
-async function rotationPass(report: RotationReport): Promise<void> {
+async function rotationPass(report: RotationReport, onProgress?: RotationProgress): Promise<void> {
   const ring = keyring();
   for (const [name, column] of Object.entries(columns) as Array<[keyof typeof columns, EncryptedColumn]>) {
     let cursor: string | undefined;
@@ -87,6 +90,7 @@ async function rotationPass(report: RotationReport): Promise<void> {
         report.reencrypted[name] += await column.replace(row.id, row.ciphertext, next);
       }
       cursor = rows[rows.length - 1]!.id;
+      onProgress?.(report);
     }
   }
 }

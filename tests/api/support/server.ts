@@ -8,6 +8,8 @@ import path from "node:path";
 export interface RunningServer {
   baseUrl: string;
   logFile: string;
+  /** `npm start`'s process; the server itself is its only child. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startServer(env: Record<string, string>, label: string): P
   return {
     baseUrl,
     logFile,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

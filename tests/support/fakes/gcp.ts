@@ -4,7 +4,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { crc32c } from "@/lib/providers/gcp-sm/crc32c";
 import { FaultQueue } from "./http";
-import { startTcpProxy } from "./tcp-proxy";
+import { startTcpProxy } from "../tcp-proxy";
 import { serverTls } from "./tls";
 
 /**
