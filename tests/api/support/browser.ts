@@ -1,3 +1,4 @@
+import { leakRecorder, recordForLeakScan } from "./leak-recorder";
 import { apiContext } from "./context";
 
 /** One Set-Cookie header, split into its name, value and attributes (lower-cased keys). */
@@ -54,6 +55,8 @@ export class Browser {
       else this.cookies.set(cookie.name, cookie.value);
     }
     const text = await response.text();
+    // The suite's own servers' answers go to the leak scan (other servers have no suite context).
+    if (!this.baseUrl) recordForLeakScan(init.method ?? "GET", path, init.json, response, text);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -65,6 +68,7 @@ export class Browser {
 
   /** next-auth's credentials sign-in, as its client library does it. */
   async signIn(email: string, password: string) {
+    if (!this.baseUrl) leakRecorder.sensitive(`password used to sign in as ${email}`, "credential", password);
     const csrf = await this.request("/api/auth/csrf");
     const csrfToken = (csrf.json as { csrfToken: string }).csrfToken;
     return this.request("/api/auth/callback/credentials", {

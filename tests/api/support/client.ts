@@ -1,5 +1,5 @@
-import { createRecorder, headersRecord, registerRequestSecrets } from "../../support/leak-scan/record";
 import { apiContext } from "./context";
+import { recordForLeakScan } from "./leak-recorder";
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -19,21 +19,6 @@ export interface RequestOptions {
 
 /** Every response any test saw, so the leak scan can search them all. */
 export const seenResponses: string[] = [];
-
-/** The run-wide leak scan's record of this worker's responses (see tests/support/leak-scan). */
-const leakRecorder = createRecorder("integration");
-let suiteSecretsRegistered = false;
-
-/** What global-setup made (its creation answers were not recorded, so no answer may carry them). */
-function registerSuiteSecrets(): void {
-  if (suiteSecretsRegistered) return;
-  suiteSecretsRegistered = true;
-  const { masterKey, admin, tokens, logFiles } = apiContext();
-  leakRecorder.sensitive("SECRETS_MASTER_KEY", "masterKey", masterKey);
-  leakRecorder.sensitive("the suite admin's password", "credential", admin.password);
-  for (const [role, token] of Object.entries(tokens)) leakRecorder.sensitive(`the suite's ${role} token`, "token", token);
-  for (const file of logFiles) leakRecorder.logFile(file);
-}
 
 /** One HTTP call to the server under test; `token: null` sends no credentials. */
 export async function call<T = unknown>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -58,28 +43,6 @@ export async function call<T = unknown>(path: string, options: RequestOptions = 
     parsed = undefined;
   }
   return { status: response.status, headers: response.headers, text, body: parsed as T };
-}
-
-function recordForLeakScan(method: string, path: string, sent: unknown, response: Response, text: string): void {
-  registerSuiteSecrets();
-  let requestBody = sent;
-  if (typeof sent === "string") {
-    try {
-      requestBody = JSON.parse(sent);
-    } catch {
-      requestBody = undefined;
-    }
-  }
-  registerRequestSecrets(leakRecorder, method, path, requestBody);
-  const id = leakRecorder.response({ kind: "response", method, url: path, status: response.status, headers: headersRecord(response.headers), body: text });
-  // A token's creation answer is the one place it may appear.
-  if (method === "POST" && path.startsWith("/api/tokens") && response.status === 201) {
-    try {
-      leakRecorder.sensitive(`token created by ${method} ${path}`, "token", (JSON.parse(text) as { token?: unknown }).token, [id]);
-    } catch {
-      // not JSON: nothing was created
-    }
-  }
 }
 
 let counter = 0;

@@ -3,6 +3,7 @@ import { createWriteStream, mkdtempSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { createRecorder } from "../../support/leak-scan/record";
 
 /** A real start of the built app (as `npm start`), on its own port, with its output kept for inspection. */
 export interface RunningServer {
@@ -30,6 +31,7 @@ export async function startServer(env: Record<string, string>, label: string): P
   const port = await freePort();
   const logFile = path.join(mkdtempSync(path.join(os.tmpdir(), `provenance-${label}-`)), "server.log");
   const log = createWriteStream(logFile);
+  registerForLeakScan(env, logFile);
   // The same entry point as `npm start`: the standalone server of the last `npm run build`.
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
@@ -59,6 +61,21 @@ export async function startServer(env: Record<string, string>, label: string): P
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();
       }),
   };
+}
+
+/** Every server's log joins the run-wide leak scan, with the secrets it was started with. */
+function registerForLeakScan(env: Record<string, string>, logFile: string): void {
+  const recorder = createRecorder("integration");
+  recorder.logFile(logFile);
+  for (const name of ["SECRETS_MASTER_KEY", "SECRETS_MASTER_KEY_PREVIOUS", "NEXTAUTH_SECRET"]) recorder.sensitive(name, "masterKey", env[name]);
+  recorder.sensitive("PROVENANCE_ADMIN_PASSWORD", "credential", env.PROVENANCE_ADMIN_PASSWORD);
+  if (env.DATABASE_URL && !env.DATABASE_URL.startsWith("file:")) {
+    try {
+      recorder.sensitive("the database password", "credential", decodeURIComponent(new URL(env.DATABASE_URL).password));
+    } catch {
+      // not a URL: nothing to register
+    }
+  }
 }
 
 async function waitForHealth(baseUrl: string, child: ChildProcess, logFile: string): Promise<void> {
