@@ -13,10 +13,16 @@ import { openConfig, sealConfig } from "./connection-config";
 import { createConnectionShape, unknownTypeMessage, updateConnectionShape, validateConfig } from "./connection-schemas";
 import { maskConnection, type ConnectionView } from "./connection-view";
 import { MASK } from "./mask";
+import { resolvedAddressProblems } from "./resolved-address-rules";
 import { notifyChange } from "@/lib/change-events";
 
 function urlRules() {
   return { allowInsecure: env().PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS };
+}
+
+async function refuseMetadataResolutions(type: ProviderType, config: ProviderConfig): Promise<void> {
+  const problems = await resolvedAddressProblems(type, config);
+  if (Object.keys(problems).length > 0) throw validationError(problems);
 }
 
 function nameTaken(name: string): AppError {
@@ -26,6 +32,7 @@ function nameTaken(name: string): AppError {
 // POST /api/secret-providers
 export async function createConnection(options: { actor: AuditActor; input: unknown }): Promise<ConnectionView> {
   const input = validateCreateInput(options.input);
+  await refuseMetadataResolutions(input.type, input.config);
   const id = newId();
   const sealed = sealConfig(id, input.type, input.config);
   try {
@@ -81,6 +88,7 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
   }
   const checked = validateConfig(existing.type, merged, urlRules());
   if (!checked.ok) throw validationError(checked.fields);
+  await refuseMetadataResolutions(existing.type, checked.config);
 
   const name = input.name ?? existing.name;
   const sealed = sealConfig(existing.id, existing.type, checked.config);
