@@ -11,7 +11,12 @@ import {
 } from "./support/expectations";
 import { BODY_ENDPOINTS, fixtures, newPath, vault } from "./support/body-endpoints";
 import { apiContext } from "./support/context";
+import { requestsCarryGeneratedInput } from "./support/leak-recorder";
 import { abortMidBody, rawRequest } from "./support/raw-http";
+
+// Hostile strings go into every field, secret ones included: they are not secrets (see
+// requestsCarryGeneratedInput); the answers are still scanned.
+requestsCarryGeneratedInput();
 
 /**
  * Hostile and malformed input on every endpoint that reads a body, on path parameters and on

@@ -23,6 +23,10 @@ import {
   wrongType,
 } from "./support/fuzz-inputs";
 import { expectUnchanged, storedState } from "./support/fuzz-stored";
+import { requestsCarryGeneratedInput } from "./support/leak-recorder";
+
+// Generated strings are not secrets (see requestsCarryGeneratedInput); the answers are still scanned.
+requestsCarryGeneratedInput();
 
 /**
  * Property-based hostile input against every route handler and server action of the built app:

@@ -56,7 +56,7 @@ export class Browser {
     }
     const text = await response.text();
     // The suite's own servers' answers go to the leak scan (other servers have no suite context).
-    if (!this.baseUrl) recordForLeakScan(init.method ?? "GET", path, init.json, response, text);
+    if (!this.baseUrl) recordForLeakScan(init.method ?? "GET", path, init.json, response, text, headers);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -35,7 +35,7 @@ export async function call<T = unknown>(path: string, options: RequestOptions = 
   const response = await fetch(`${options.baseUrl ?? context.baseUrl}${path}`, { method, headers, body });
   const text = await response.text();
   seenResponses.push(`${response.status} ${[...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n${text}`);
-  recordForLeakScan(method, path, options.body, response, text);
+  recordForLeakScan(method, path, options.body, response, text, headers);
   let parsed: unknown = undefined;
   try {
     parsed = text ? JSON.parse(text) : undefined;

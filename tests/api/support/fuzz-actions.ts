@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser } from "./browser";
 import { apiContext } from "./context";
+import { recordForLeakScan } from "./leak-recorder";
 
 /**
  * Server actions called over HTTP the way the dashboard's browser code calls them: a POST to a
@@ -54,6 +55,7 @@ export async function callAction(browser: Browser, action: ServerAction, page: s
   if (typeof body === "string") headers["content-type"] = "text/plain;charset=UTF-8";
   const response = await fetch(`${origin}${page}`, { method: "POST", headers, body, redirect: "manual" });
   const text = await response.text();
+  recordForLeakScan("POST", page, undefined, response, text, headers);
   return { status: response.status, contentType: response.headers.get("content-type") ?? "", text, result: decodeActionResult(text) };
 }
 

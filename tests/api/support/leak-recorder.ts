@@ -10,6 +10,17 @@ import { apiContext } from "./context";
 export const leakRecorder = createRecorder("integration");
 
 let suiteSecretsRegistered = false;
+let requestsCarrySecrets = true;
+
+/**
+ * For a test file whose requests carry generated input (the fuzz suite): its strings are not
+ * secrets, and the generators reuse them across fields on purpose (a "value" that is also a token
+ * name), so they are not registered. Its responses are still recorded and scanned for every real
+ * secret. Module state: it lasts for the one test file that calls it.
+ */
+export function requestsCarryGeneratedInput(): void {
+  requestsCarrySecrets = false;
+}
 
 /** What global-setup made (its creation answers were not recorded, so no answer may carry them). */
 function registerSuiteSecrets(): void {
@@ -23,7 +34,7 @@ function registerSuiteSecrets(): void {
 }
 
 /** Records one answer of the suite's servers, with the secrets its request handed over. */
-export function recordForLeakScan(method: string, path: string, sent: unknown, response: Response, text: string): void {
+export function recordForLeakScan(method: string, path: string, sent: unknown, response: Response, text: string, requestHeaders: Record<string, string> = {}): void {
   registerSuiteSecrets();
   let requestBody = sent;
   if (typeof sent === "string") {
@@ -33,10 +44,11 @@ export function recordForLeakScan(method: string, path: string, sent: unknown, r
       requestBody = undefined;
     }
   }
-  registerRequestSecrets(leakRecorder, method, path, requestBody);
-  const id = leakRecorder.response({ kind: "response", method, url: path, status: response.status, headers: headersRecord(response.headers), body: text });
+  if (requestsCarrySecrets) registerRequestSecrets(leakRecorder, method, path, requestBody);
+  const serverAction = Object.keys(requestHeaders).some((name) => name.toLowerCase() === "next-action");
+  const id = leakRecorder.response({ kind: "response", method, url: path, status: response.status, headers: headersRecord(response.headers), body: text, serverAction });
   // A token's creation answer is the one place it may appear.
-  if (method === "POST" && path.startsWith("/api/tokens") && response.status === 201) {
+  if (requestsCarrySecrets && method === "POST" && path.startsWith("/api/tokens") && response.status === 201) {
     try {
       leakRecorder.sensitive(`token created by ${method} ${path}`, "token", (JSON.parse(text) as { token?: unknown }).token, [id]);
     } catch {
