@@ -23,7 +23,6 @@ export type ErrorCode =
   | "not_json"
   | "unsupported_media_type"
   | "method_not_allowed"
-  | "service_unavailable"
   | "database_unavailable"
   | "storage_full"
   | "internal_error";
@@ -48,7 +47,6 @@ const STATUS: Record<ErrorCode, number> = {
   not_json: 422,
   unsupported_media_type: 415,
   method_not_allowed: 405,
-  service_unavailable: 503,
   database_unavailable: 503,
   // 507 Insufficient Storage: the request was fine; the server has no room to keep it.
   storage_full: 507,
