@@ -82,7 +82,9 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
   for (const [key, value] of Object.entries(input.config ?? {})) {
     if (value === undefined) continue;
     if (sensitive.has(key) && value === MASK) continue;
-    if (value === "" || value === null) delete merged[key];
+    // Cleared as null rather than deleted, so that validation still sees the key: clearing a
+    // field this type does not have is refused as unknown, like setting one.
+    if (value === "" || value === null) merged[key] = null;
     else merged[key] = value;
     changedFields.push(key);
   }

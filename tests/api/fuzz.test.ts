@@ -39,15 +39,15 @@ requestsCarryGeneratedInput();
 
 // Generated inputs per endpoint (fast-check runs); sized for ~60-90 s per database on 2 cores.
 const RUNS = {
-  body: 70,
-  ids: 300,
-  listQuery: 150,
-  resolveQuery: 100,
-  otherQueries: 120,
-  unknownPaths: 60,
-  methods: 40,
-  auth: 40,
-  action: 45,
+  body: 210,
+  ids: 600,
+  listQuery: 300,
+  resolveQuery: 300,
+  otherQueries: 240,
+  unknownPaths: 120,
+  methods: 80,
+  auth: 120,
+  action: 120,
 } as const;
 
 /** How many inputs each endpoint received, printed as a table at the end. */

@@ -197,6 +197,13 @@ describe("updating connections", () => {
     const unknownKey = await call<ErrorBody>(`/api/secret-providers/${created.id}`, { method: "PUT", body: { config: { region: "x" } } });
     expect(unknownKey.status).toBe(400);
     expect(unknownKey.body.error.fields).toHaveProperty(["config.region"]);
+    // Clearing a key the type does not have is no different (found by the fuzz suite: it was a 200).
+    for (const cleared of [null, ""]) {
+      const clearUnknown = await call<ErrorBody>(`/api/secret-providers/${created.id}`, { method: "PATCH", body: { config: { valueOf: cleared } } });
+      expect(clearUnknown.status, clearUnknown.text).toBe(400);
+      expect(clearUnknown.body.error.fields).toHaveProperty(["config.valueOf"]);
+    }
+    expect((await call<Connection>(`/api/secret-providers/${created.id}`)).body.version).toBe(2);
     const taken = await call<ErrorBody>(`/api/secret-providers/${created.id}`, { method: "PUT", body: { name: other.name } });
     expect(taken.status).toBe(409);
     expect(taken.body.error.code).toBe("name_taken");
