@@ -12,6 +12,7 @@ interface Connection {
   description: string | null;
   config: Record<string, string>;
   secretCount: number;
+  version: number;
   createdAt: string;
   updatedAt: string;
 }
