@@ -1,16 +1,36 @@
+import { scopeAllows } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
 import { maskConnection, type ConnectionView } from "./connection-view";
 
 const withSecretCount = { _count: { select: { secrets: true } } } as const;
 
-export async function listConnections(): Promise<ConnectionView[]> {
+/**
+ * `scope`: a scoped token's path scope. Its `secretCount` then counts only the secrets it can
+ * see, so the number does not give away how many secrets live outside its scope.
+ */
+export async function listConnections(options: { scope?: string | null } = {}): Promise<ConnectionView[]> {
   const rows = await db().secretProvider.findMany({ include: withSecretCount, orderBy: { name: "asc" } });
-  return rows.map((row) => maskConnection(row, row._count.secrets));
+  const visible = options.scope ? await countsWithinScope(options.scope) : undefined;
+  return rows.map((row) => maskConnection(row, visible ? (visible.get(row.id) ?? 0) : row._count.secrets));
 }
 
-export async function getConnection(id: string): Promise<ConnectionView> {
+export async function getConnection(id: string, options: { scope?: string | null } = {}): Promise<ConnectionView> {
   const row = await db().secretProvider.findUnique({ where: { id }, include: withSecretCount });
   if (!row) throw notFound("Secret provider connection");
-  return maskConnection(row, row._count.secrets);
+  const visible = options.scope ? await countsWithinScope(options.scope, id) : undefined;
+  return maskConnection(row, visible ? (visible.get(row.id) ?? 0) : row._count.secrets);
+}
+
+/** Per connection, how many of its secrets `scope` covers (scopes are patterns, so counted here). */
+async function countsWithinScope(scope: string, connectionId?: string): Promise<Map<string, number>> {
+  const secrets = await db().secret.findMany({
+    where: connectionId ? { secretProviderId: connectionId } : { secretProviderId: { not: null } },
+    select: { secretProviderId: true, secretPath: true },
+  });
+  const counts = new Map<string, number>();
+  for (const { secretProviderId, secretPath } of secrets) {
+    if (secretProviderId && scopeAllows(scope, secretPath)) counts.set(secretProviderId, (counts.get(secretProviderId) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -230,6 +230,23 @@ describe("updating connections", () => {
   });
 });
 
+describe("secret counts", () => {
+  it("a scoped token's secretCount counts only the secrets its scope covers", async () => {
+    const created = await createVault();
+    // The suite's scoped token covers stripe.*; one secret inside that scope, two outside.
+    const paths = [unique("stripe.fx"), unique("billing.fx"), unique("billing.fy")].map((p) => p.replace(/[^A-Za-z0-9_.-]/g, "-"));
+    for (const secretPath of paths) {
+      const secret = await call("/api/secrets", { method: "POST", body: { secretPath, provider: "vault", providerPath: "secret/app/db", secretProviderId: created.id } });
+      expect(secret.status, secret.text).toBe(201);
+    }
+    const token = apiContext().tokens.scopedEditor;
+    expect((await call<Connection>(`/api/secret-providers/${created.id}`)).body.secretCount).toBe(3);
+    expect((await call<Connection>(`/api/secret-providers/${created.id}`, { token })).body.secretCount).toBe(1);
+    const listed = (await call<Connection[]>("/api/secret-providers", { token })).body.find((c) => c.id === created.id);
+    expect(listed?.secretCount).toBe(1);
+  });
+});
+
 describe("testing connections", () => {
   it("refuses a scoped token reading an arbitrary provider path, which its scope could not cover", async () => {
     const created = await createVault();

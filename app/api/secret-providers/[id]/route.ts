@@ -4,8 +4,8 @@ import { deleteConnection, updateConnection } from "@/lib/secret-providers/write
 import { etagFor, expectedVersion } from "@/lib/api/etag";
 
 // GET /api/secret-providers/:id — one connection, sensitive fields masked, with its ETag
-export const GET = apiRoute("viewer", async ({ params }) => {
-  const connection = await getConnection(params.id!);
+export const GET = apiRoute("viewer", async ({ actor, params }) => {
+  const connection = await getConnection(params.id!, { scope: actor.scope });
   return json(connection, 200, { ETag: etagFor(connection.version) });
 });
 
