@@ -8,24 +8,15 @@ import {
   type BundleFailure,
   type KdfCost,
 } from "@/lib/transfer/bundle-crypto";
+import { rejectionOf } from "../support/rejection";
 
 // The bundle envelope alone (no database): format, header binding, tampering, passphrase rules.
 const CHEAP: KdfCost = { N: 2 ** 14, r: 8, p: 1 };
 const PASSPHRASE = "correct horse battery staple";
 const PLAINTEXT = JSON.stringify({ hello: "wörld 🔑", secret: "sk_live_bundle-format-test-value" });
 
-async function failure(promise: Promise<unknown>): Promise<BundleError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BundleError);
-    return error as BundleError;
-  }
-  throw new Error("expected a BundleError, but the bundle opened");
-}
-
 async function expectFailure(promise: Promise<unknown>, ...reasons: BundleFailure[]): Promise<BundleError> {
-  const error = await failure(promise);
+  const error = await rejectionOf(promise, BundleError);
   expect(reasons).toContain(error.reason);
   return error;
 }
@@ -150,9 +141,9 @@ describe("tampering", () => {
 
   it("tells a file that is not a bundle, a later version and an unsafe header apart", async () => {
     const text = await sealBundle(PLAINTEXT, PASSPHRASE, CHEAP);
-    expect((await failure(openBundle("not json", PASSPHRASE))).message).toMatch(/not a Provenance bundle/);
-    expect((await failure(openBundle("{}", PASSPHRASE))).reason).toBe("malformed");
-    const later = await failure(openBundle(edit(text, (f) => (f.version = 2)), PASSPHRASE));
+    expect((await rejectionOf(openBundle("not json", PASSPHRASE), BundleError)).message).toMatch(/not a Provenance bundle/);
+    expect((await rejectionOf(openBundle("{}", PASSPHRASE), BundleError)).reason).toBe("malformed");
+    const later = await rejectionOf(openBundle(edit(text, (f) => (f.version = 2)), PASSPHRASE), BundleError);
     expect(later.reason).toBe("unsupported_version");
     expect(later.message).toMatch(/version 2.*Upgrade Provenance/);
     const cases: Array<[string, (f: Record<string, unknown> & { kdf: Record<string, unknown> }) => void]> = [
@@ -168,7 +159,7 @@ describe("tampering", () => {
       ["missing ciphertext", (f) => delete f.ciphertext],
     ];
     for (const [name, change] of cases) {
-      const error = await failure(openBundle(edit(text, change), PASSPHRASE));
+      const error = await rejectionOf(openBundle(edit(text, change), PASSPHRASE), BundleError);
       expect(error.reason, name).toBe("malformed");
       expect(error.message, name).toMatch(/header is damaged or not supported/);
     }

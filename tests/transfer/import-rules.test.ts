@@ -6,12 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Actor } from "@/lib/auth/actor";
 import { decrypt } from "@/lib/crypto";
 import { db, disconnectDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
-import { AppError } from "@/lib/errors";
 import { resetEnvForTests } from "@/lib/env";
 import { secretValueAad } from "@/lib/keys/aad";
-import { ensureKeyCheck } from "@/lib/keys/key-check-store";
-import { keyring, resetKeyringForTests } from "@/lib/keys/keyring";
+import { keyring } from "@/lib/keys/keyring";
 import { openConfig } from "@/lib/secret-providers/connection-config";
 import { createConnection, updateConnection } from "@/lib/secret-providers/write-connections";
 import { createSecret, updateSecret } from "@/lib/secrets/write-secrets";
@@ -19,7 +16,9 @@ import { BundleError, sealBundle, type KdfCost } from "@/lib/transfer/bundle-cry
 import { collectPayload, exportToFile } from "@/lib/transfer/export-bundle";
 import { importBundle, type OnConflict } from "@/lib/transfer/import-bundle";
 import type { BundlePayload } from "@/lib/transfer/payload";
-import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "../support/databases";
+import type { TempDatabase } from "../support/databases";
+import { newInstall, switchTo, type Install } from "./support/install";
+import { appErrorFrom } from "../providers/support/app-errors";
 
 /**
  * What an import refuses and how it resolves conflicts, on both databases: a wrong passphrase, an
@@ -28,12 +27,6 @@ import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from 
 const actor: Actor = { kind: "user", id: "u-rules", label: "tester", role: "admin", scope: null, userId: null, sourceIp: null };
 const PASSPHRASE = "import rules passphrase";
 const CHEAP: KdfCost = { N: 2 ** 14, r: 8, p: 1 };
-const newKey = () => randomBytes(32).toString("base64url");
-
-interface Install {
-  url: string;
-  key: string;
-}
 
 let workDir: string;
 const created: TempDatabase[] = [];
@@ -52,17 +45,6 @@ afterAll(() => {
   resetEnvForTests();
 });
 
-async function switchTo(install: Install): Promise<void> {
-  await disconnectDb();
-  process.env.DATABASE_URL = install.url;
-  process.env.SECRETS_MASTER_KEY = install.key;
-  delete process.env.SECRETS_MASTER_KEY_PREVIOUS;
-  resetEnvForTests();
-  resetKeyringForTests();
-  await applyMigrations({ url: install.url });
-  await ensureKeyCheck();
-}
-
 const valueOf = (row: { id: string; valueCiphertext: string | null }) => decrypt(keyring(), row.valueCiphertext!, secretValueAad(row.id));
 
 /** Every row that an import could touch, as stored (ciphertexts included), plus the audit log. */
@@ -74,28 +56,11 @@ async function snapshot() {
   };
 }
 
-async function thrown(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error("expected the import to fail");
-}
-
 describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) => {
   let source: Install;
   let target: Install;
   let bundle: string;
 
-  async function newInstall(): Promise<Install> {
-    const database = dialect === "sqlite" ? createSqliteDatabase() : await createPostgresDatabase();
-    created.push(database);
-    const install = { url: database.url, key: newKey() };
-    await switchTo(install);
-    return install;
-  }
 
   /**
    * Source: connections shared-vault (token A) and aws-main; secrets app.db = "bundle-value",
@@ -104,7 +69,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
    * target.ext (through the target's shared-vault).
    */
   beforeEach(async () => {
-    source = await newInstall();
+    source = await newInstall(dialect, created);
     const vaultId = (
       await createConnection({ actor, input: { name: "shared-vault", type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.token-A-from-bundle" } } })
     ).id;
@@ -119,7 +84,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     await exportToFile({ actor, passphrase: PASSPHRASE, file, kdfCost: CHEAP });
     bundle = readFileSync(file, "utf8");
 
-    target = await newInstall();
+    target = await newInstall(dialect, created);
     const targetVault = await createConnection({
       actor,
       input: { name: "shared-vault", type: "vault", config: { vaultUrl: "https://vault.target.example.com", token: "hvs.token-B-target" } },
@@ -134,7 +99,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
 
   it("by default refuses the whole import when names or paths exist, listing them; nothing is written", async () => {
     const before = await snapshot();
-    const error = await thrown(importWith());
+    const error = await appErrorFrom(importWith());
     expect(error.code).toBe("conflict");
     expect(error.message).toContain('connection "shared-vault"');
     expect(error.message).toContain("secret app.db");
@@ -185,7 +150,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     await createConnection({ actor, input: { name: "aws-main", type: "vault", config: { vaultUrl: "https://v.example.com", token: "hvs.x" } } });
     const before = await snapshot();
     for (const mode of ["fail", "skip", "replace"] as const) {
-      const error = await thrown(importWith(mode));
+      const error = await appErrorFrom(importWith(mode));
       expect(error.code).toBe("conflict");
       expect(error.message).toContain('connection "aws-main" is vault here and aws-sm in the bundle');
     }
@@ -194,7 +159,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
 
   it("a wrong passphrase or an altered file is a clear error and writes nothing", async () => {
     const before = await snapshot();
-    const wrong = await thrown(importWith("replace", bundle, "not the right passphrase"));
+    const wrong = await appErrorFrom(importWith("replace", bundle, "not the right passphrase"));
     expect(wrong).toBeInstanceOf(BundleError);
     expect((wrong as BundleError).reason).toBe("authentication_failed");
     expect(wrong.message).toMatch(/passphrase is wrong, or the file was altered/);
@@ -203,7 +168,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     const sealed = Buffer.from(file.ciphertext, "base64url");
     sealed[Math.floor(sealed.length / 2)]! ^= 0x04;
     const altered = JSON.stringify({ ...file, ciphertext: sealed.toString("base64url") });
-    expect(((await thrown(importWith("replace", altered))) as BundleError).reason).toBe("authentication_failed");
+    expect(((await appErrorFrom(importWith("replace", altered))) as BundleError).reason).toBe("authentication_failed");
     expect(await snapshot()).toEqual(before);
   });
 
@@ -217,7 +182,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     const shape = structuredClone(payload) as BundlePayload & { secrets: Array<Record<string, unknown>> };
     shape.secrets[0]!.extra = "x";
     shape.secrets[1]!.value = "x".repeat(60 * 1024 + 1);
-    const shapeError = (await thrown(importWith("replace", await seal(shape)))) as BundleError;
+    const shapeError = (await appErrorFrom(importWith("replace", await seal(shape)))) as BundleError;
     expect(shapeError.reason).toBe("invalid_payload");
     expect(shapeError.message).toContain("unknown member extra");
     expect(shapeError.message).toMatch(/Value must be at most 60 KiB/);
@@ -227,7 +192,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     rules.connections.find((c) => c.name === "shared-vault")!.config.vaultUrl = "http://vault.internal:8200";
     rules.secrets.find((s) => s.secretPath === "app.ext")!.secretProviderId = "nonexistent";
     rules.secrets.find((s) => s.secretPath === "app.db")!.value = null;
-    const rulesError = (await thrown(importWith("replace", await seal(rules)))) as BundleError;
+    const rulesError = (await appErrorFrom(importWith("replace", await seal(rules)))) as BundleError;
     expect(rulesError.reason).toBe("invalid_payload");
     expect(rulesError.message).toContain("counts: do not match");
     expect(rulesError.message).toContain('connections[1] ("shared-vault").config.vaultUrl: Plain http:// is refused');
@@ -235,7 +200,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     expect(rulesError.message).toContain('secrets[1] ("app.ext").secretProviderId: names no connection in the bundle');
     expect(rulesError.message).toContain('("app.db").value: a secret stored in Provenance needs its value');
 
-    expect(((await thrown(importWith("replace", await seal({ ...payload, connections: "nope" })))) as BundleError).reason).toBe("invalid_payload");
+    expect(((await appErrorFrom(importWith("replace", await seal({ ...payload, connections: "nope" })))) as BundleError).reason).toBe("invalid_payload");
     expect(await snapshot()).toEqual(before);
   });
 
@@ -262,7 +227,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     await switchTo(source);
     const file = path.join(workDir, "short.json");
     const auditBefore = await db().auditEvent.count();
-    const error = await thrown(exportToFile({ actor, passphrase: "too short", file }));
+    const error = await appErrorFrom(exportToFile({ actor, passphrase: "too short", file }));
     expect((error as BundleError).reason).toBe("weak_passphrase");
     expect(existsSync(file)).toBe(false);
     expect(await db().auditEvent.count()).toBe(auditBefore);

@@ -6,11 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { decrypt, keyIdOf } from "@/lib/crypto";
 import { db, disconnectDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
 import { resetEnvForTests } from "@/lib/env";
 import { secretValueAad } from "@/lib/keys/aad";
-import { ensureKeyCheck, readKeyCheck } from "@/lib/keys/key-check-store";
-import { keyring, resetKeyringForTests } from "@/lib/keys/keyring";
+import { readKeyCheck } from "@/lib/keys/key-check-store";
+import { keyring } from "@/lib/keys/keyring";
 import { providerAdapters } from "@/lib/providers/adapters";
 import { openConfig } from "@/lib/secret-providers/connection-config";
 import { createConnection } from "@/lib/secret-providers/write-connections";
@@ -25,7 +24,8 @@ import { startGcpFake, type GcpFake } from "../support/fakes/gcp";
 import { trustTestCa } from "../support/fakes/tls";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
 import { makeServiceAccount } from "../providers/support/service-account";
-import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "../support/databases";
+import type { TempDatabase } from "../support/databases";
+import { newInstall } from "./support/install";
 
 /**
  * Moving an install between SQLite and PostgreSQL with export/import, in-process against real
@@ -35,7 +35,6 @@ import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from 
  */
 const actor: Actor = { kind: "user", id: "u-transfer", label: "tester", role: "admin", scope: null, userId: null, sourceIp: null };
 const PASSPHRASE = `bundle passphrase ${randomBytes(6).toString("hex")}`;
-const newKey = () => randomBytes(32).toString("base64url");
 
 const VAULT_TOKEN = `hvs.${randomBytes(12).toString("hex")}`;
 const AWS_KEY = { id: `AKIA${randomBytes(8).toString("hex").toUpperCase()}`, secret: randomBytes(20).toString("base64") };
@@ -83,31 +82,6 @@ afterAll(async () => {
   resetEnvForTests();
 });
 
-type Dialect = "sqlite" | "postgres";
-interface Install {
-  url: string;
-  key: string;
-}
-
-/** Points the process (env, db(), keyring()) at an install, migrated and with its key check. */
-async function switchTo(install: Install): Promise<void> {
-  await disconnectDb();
-  process.env.DATABASE_URL = install.url;
-  process.env.SECRETS_MASTER_KEY = install.key;
-  delete process.env.SECRETS_MASTER_KEY_PREVIOUS;
-  resetEnvForTests();
-  resetKeyringForTests();
-  await applyMigrations({ url: install.url });
-  await ensureKeyCheck();
-}
-
-async function newInstall(dialect: Dialect): Promise<Install> {
-  const database = dialect === "sqlite" ? createSqliteDatabase() : await createPostgresDatabase();
-  created.push(database);
-  const install = { url: database.url, key: newKey() };
-  await switchTo(install);
-  return install;
-}
 
 /** This process's resolve cache and SDK clients, keyed by ids that survive the move: start afresh. */
 function forgetCaches(connectionIds: string[]): void {
@@ -240,7 +214,7 @@ describe.each([
   ["postgres", "sqlite"],
 ] as const)("export from %s, import into %s", (from, to) => {
   it("every secret resolves to the same value and every connection opens to the same config", async () => {
-    const source = await newInstall(from);
+    const source = await newInstall(from, created);
     const seeded = await seed();
     const before = await resolveAll(seeded.paths);
     expect(before["app.json"]!.value).toBe(JSON.parse(STORED["app.json"]!).password);
@@ -258,7 +232,7 @@ describe.each([
     const text = readFileSync(file, "utf8");
     expectNoPlaintext(text, [...seeded.sensitive, ...seeded.paths, ...seeded.connections.map((c) => c.name)]);
 
-    const target = await newInstall(to);
+    const target = await newInstall(to, created);
     expect(target.key).not.toBe(source.key);
     expect(keyring().current.id).not.toBe(sourceKeyId);
     forgetCaches(seeded.connections.map((c) => c.id));

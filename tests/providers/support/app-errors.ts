@@ -1,15 +1,10 @@
 import { expect } from "vitest";
 import { AppError } from "@/lib/errors";
+import { rejectionOf } from "../../support/rejection";
 
 /** Awaits a call that must fail with an AppError and returns it for closer inspection. */
-export async function appErrorFrom(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
+export function appErrorFrom(promise: Promise<unknown>): Promise<AppError> {
+  return rejectionOf(promise, AppError);
 }
 
 /** Nothing the caller may show (message, extras) contains any of the given credential values. */
