@@ -1,16 +1,19 @@
 import { LinkButton } from "@/components/link-button";
+import { StatusNotice } from "@/components/status-notice";
 
 export default function NotFound() {
   return (
-    <div className="mx-auto max-w-md py-16 text-center">
-      <p className="text-sm font-semibold text-brand-600">Not found</p>
-      <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">Nothing lives here</h1>
-      <p className="mt-2 text-sm text-slate-600">It may have been deleted, or the link is wrong.</p>
-      <div className="mt-6">
+    <StatusNotice
+      tone="info"
+      label="Not found"
+      title="Nothing lives here"
+      action={
         <LinkButton href="/" variant="secondary">
           Back to the overview
         </LinkButton>
-      </div>
-    </div>
+      }
+    >
+      It may have been deleted, or the link is wrong.
+    </StatusNotice>
   );
 }
