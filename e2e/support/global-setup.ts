@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../tests/api/support/server";
 import { LEAK_SCAN_DIR } from "../../tests/support/leak-scan/record";
 import { ADMIN } from "./accounts";
 import { e2eRecorder, registerStoredSecrets } from "./leak-scan";
@@ -86,17 +86,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     if (!process.env.E2E_KEEP_SERVER_DIR) rmSync(dir, { recursive: true, force: true });
     else console.log(`e2e: server files kept in ${dir}`);
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHealth(baseUrl: string, exitCode: () => number | null, logFile: string): Promise<void> {
