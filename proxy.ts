@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { arrivedOverHttps, newNonce, pageContentSecurityPolicy, STRICT_TRANSPORT_SECURITY } from "@/lib/api/security-headers";
 import { MAX_BODY_BYTES, payloadTooLarge } from "@/lib/api/read-json-body";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 
 /**
  * Runs before every page and API request (not static files): pages get a fresh CSP nonce, which
@@ -13,13 +14,12 @@ export function proxy(request: NextRequest): NextResponse {
   // A path that is not valid percent-encoded UTF-8 names nothing here; Next's own router would
   // answer it with a bare 500.
   if (!isDecodable(request.nextUrl.pathname)) {
-    return NextResponse.json({ error: { code: "not_found", message: "No resource has this path (it is not valid percent-encoded UTF-8)." } }, { status: 404 });
+    return refuse(new AppError("not_found", "No resource has this path (it is not valid percent-encoded UTF-8)."));
   }
   // Next refuses a server-action body over next.config's bodySizeLimit with a bare 500; a
   // declared size over the limit gets the API's 413 here instead.
   if (request.method === "POST" && request.headers.has("next-action") && Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    const error = payloadTooLarge();
-    return NextResponse.json(error.toBody(), { status: error.status });
+    return refuse(payloadTooLarge());
   }
   const https = arrivedOverHttps(request.headers);
   if (request.nextUrl.pathname.startsWith("/api/")) {
@@ -35,6 +35,11 @@ export function proxy(request: NextRequest): NextResponse {
   response.headers.set("Content-Security-Policy", policy);
   if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
   return response;
+}
+
+/** The contract's error shape, answered before Next gets to the request. */
+function refuse(error: AppError): NextResponse {
+  return NextResponse.json(error.toBody(), { status: error.status, headers: { "Cache-Control": "no-store" } });
 }
 
 function isDecodable(pathname: string): boolean {
