@@ -5,6 +5,7 @@ import { errorResponse } from "@/lib/api/route";
 import { sourceIp } from "@/lib/api/source-ip";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { describeWait } from "@/lib/rate-limit/sliding-window";
 import { reserveSignInAttempt } from "./sign-in-limits";
 
 /**
@@ -72,9 +73,4 @@ const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token=[^;]+/;
 
 function setsSessionCookie(response: Response): boolean {
   return response.headers.getSetCookie().some((cookie) => SESSION_COOKIE.test(cookie));
-}
-
-function describeWait(seconds: number): string {
-  if (seconds < 90) return `${seconds} seconds`;
-  return `${Math.ceil(seconds / 60)} minutes`;
 }

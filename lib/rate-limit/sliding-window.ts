@@ -70,6 +70,11 @@ export function retryAfterSeconds(rule: LimitRule, previous: number, current: nu
   }
 }
 
+/** A wait for people: "45 seconds", "12 minutes". */
+export function describeWait(seconds: number): string {
+  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+}
+
 /** Subjects (addresses, emails, token ids) are stored as digests: bounded keys, no personal data. */
 function storedKey(rule: LimitRule, subject: string): string {
   return `${rule.name}:${createHash("sha256").update(subject).digest("base64url").slice(0, 32)}`;

@@ -1,7 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { consume } from "@/lib/rate-limit/sliding-window";
+import { consume, describeWait } from "@/lib/rate-limit/sliding-window";
 
 /**
  * Resolve requests per token (or signed-in user) per minute, across every instance. A batch
@@ -16,7 +16,7 @@ export async function enforceResolveLimit(actor: Actor): Promise<void> {
   const who = actor.kind === "token" ? "this token" : "your account";
   throw new AppError(
     "rate_limited",
-    `Too many resolve requests from ${who} (limit ${limit} per minute). Try again in ${decision.retryAfterSeconds} s.`,
+    `Too many resolve requests from ${who} (limit ${limit} per minute). Try again in ${describeWait(decision.retryAfterSeconds)}.`,
     { retryAfterSeconds: decision.retryAfterSeconds },
   );
 }
