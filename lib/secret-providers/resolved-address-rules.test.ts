@@ -53,9 +53,4 @@ describe("saving a connection checks where its host names resolve", () => {
     const hanging: ResolveHost = () => new Promise(() => undefined);
     expect(await resolvedAddressProblems("vault", { vaultUrl: "https://slow.example", token: "t" }, hanging)).toEqual({});
   }, 15_000);
-
-  it("asks the real resolver by default", async () => {
-    // localhost resolves on every machine, to loopback: allowed.
-    expect(await resolvedAddressProblems("vault", { vaultUrl: "http://localhost:8200", token: "t" })).toEqual({});
-  });
 });
