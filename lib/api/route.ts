@@ -5,6 +5,7 @@ import { roleAtLeast, type Role } from "@/lib/auth/roles";
 import { isDecryptionError } from "@/lib/crypto";
 import { databaseAppError } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
+import { looksLikeId } from "@/lib/ids";
 import { describeError, log } from "@/lib/log";
 import { readJsonBody } from "./read-json-body";
 import { checkSameOrigin } from "./same-origin";
@@ -119,15 +120,13 @@ function withStandardHeaders(response: Response, requestId: string): Response {
   return response;
 }
 
-/** Ids are ours ([A-Za-z0-9_-]); anything else cannot name a resource, so it is a 404 here. */
-const PARAM = /^[A-Za-z0-9_-]{1,128}$/;
-
 async function readParams(context: NextContext | undefined): Promise<Params> {
   const raw = context?.params ? await context.params : {};
   const params: Params = {};
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value !== "string") continue;
-    if (!PARAM.test(value)) throw new AppError("not_found", "No resource has this id.");
+    // Anything that could not be one of our ids names no resource: a 404 here.
+    if (!looksLikeId(value)) throw new AppError("not_found", "No resource has this id.");
     params[key] = value;
   }
   return params;

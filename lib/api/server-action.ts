@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { sessionActor } from "@/lib/auth/authenticate";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { looksLikeId } from "@/lib/ids";
 import { checkSameOriginWrite } from "./same-origin";
 import { sourceIp } from "./source-ip";
 import { formStateFromError } from "./form-state";
@@ -43,12 +44,8 @@ export function textArgument(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-/**
- * An id argument: ids are ours ([A-Za-z0-9_-], as route handlers require of path ids); anything
- * else names nothing and becomes "", so that text PostgreSQL cannot even compare (a null byte)
- * never reaches a query.
- */
+/** An id argument: anything that could not be one of our ids (see looksLikeId) becomes "", which names nothing. */
 export function idArgument(value: unknown): string {
   const id = textArgument(value);
-  return /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : "";
+  return looksLikeId(id) ? id : "";
 }

@@ -2,6 +2,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { scopeAllows } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { notFound, validationError } from "@/lib/errors";
+import { looksLikeId } from "@/lib/ids";
 import { isProviderType, PROVIDER_TYPES } from "@/lib/providers/registry";
 import { isValidPrefix, matchesPrefix } from "./secret-path";
 import { PROVENANCE_PROVIDER } from "./secret-schemas";
@@ -21,7 +22,7 @@ export async function listSecrets(options: { actor: Actor; filter?: ListSecretsF
   if (provider && provider !== PROVENANCE_PROVIDER && !isProviderType(provider)) {
     fields.provider = `Provider must be "${PROVENANCE_PROVIDER}" or one of ${PROVIDER_TYPES.join(", ")}`;
   }
-  if (secretProviderId && !/^[A-Za-z0-9_-]{1,128}$/.test(secretProviderId)) fields.secretProviderId = "Not a connection id";
+  if (secretProviderId && !looksLikeId(secretProviderId)) fields.secretProviderId = "Not a connection id";
   if (Object.keys(fields).length > 0) throw validationError(fields);
   const rows = await db().secret.findMany({
     where: {
