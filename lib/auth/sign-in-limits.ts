@@ -22,9 +22,9 @@ const KNOWN_ADDRESS_DAYS = 90;
 function rules() {
   const settings = env();
   return {
-    accountAndAddress: { name: "signin.account+address", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, windowMs: FIFTEEN_MINUTES },
-    address: { name: "signin.address", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ADDRESS, windowMs: FIFTEEN_MINUTES },
-    account: { name: "signin.account", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT, windowMs: ONE_HOUR },
+    perAccountAndAddress: { name: "signin.account+address", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, windowMs: FIFTEEN_MINUTES },
+    perAddress: { name: "signin.address", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ADDRESS, windowMs: FIFTEEN_MINUTES },
+    perAccount: { name: "signin.account", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT, windowMs: ONE_HOUR },
   } satisfies Record<string, LimitRule>;
 }
 
@@ -41,12 +41,12 @@ export function normalizeEmail(email: string): string {
 export async function reserveSignInAttempt(email: string, sourceIp: string | null): Promise<SignInAttempt> {
   const account = normalizeEmail(email);
   const address = sourceIp ?? "unknown";
-  const { accountAndAddress, address: perAddress, account: perAccount } = rules();
+  const { perAccountAndAddress, perAddress, perAccount } = rules();
   const counted: CountedHit[] = [];
   const refundAll = () => Promise.all(counted.map((hit) => hit.refund())).then(() => undefined);
 
   for (const [rule, subject] of [
-    [accountAndAddress, `${account}|${address}`],
+    [perAccountAndAddress, `${account}|${address}`],
     [perAddress, address],
   ] as const) {
     const decision = await consume(rule, subject);
