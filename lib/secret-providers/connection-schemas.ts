@@ -4,6 +4,7 @@ import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/provid
 import type { UrlRuleOptions } from "@/lib/providers/url-rules";
 import { isPlainObject, multiLine, singleLine } from "@/lib/api/text";
 import { fieldsFromZod } from "@/lib/api/zod-errors";
+import { allowedProviderPathsShape } from "./provider-path-fence";
 
 /**
  * Request shapes for provider connections. The same schemas validate the REST API, the server
@@ -15,11 +16,23 @@ const description = multiLine("Description", 1000).trim().nullable().optional();
 const configObject = z.custom<Record<string, unknown>>(isPlainObject, "Config must be an object");
 
 export const createConnectionShape = z
-  .object({ name, type: z.string({ message: "Type is required" }), config: configObject.default({}), description })
+  .object({
+    name,
+    type: z.string({ message: "Type is required" }),
+    config: configObject.default({}),
+    description,
+    allowedProviderPaths: allowedProviderPathsShape.optional(),
+  })
   .strict();
 
 export const updateConnectionShape = z
-  .object({ name: name.optional(), type: z.string().optional(), config: configObject.optional(), description })
+  .object({
+    name: name.optional(),
+    type: z.string().optional(),
+    config: configObject.optional(),
+    description,
+    allowedProviderPaths: allowedProviderPathsShape.optional(),
+  })
   .strict();
 
 export function unknownTypeMessage(type: string): string {

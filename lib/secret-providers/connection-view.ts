@@ -3,6 +3,7 @@ import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { openConfig } from "./connection-config";
 
 import { MASK } from "./mask";
+import { parseStoredFence } from "./provider-path-fence";
 
 export interface ConnectionView {
   id: string;
@@ -10,6 +11,8 @@ export interface ConnectionView {
   type: string;
   description: string | null;
   config: Record<string, string>;
+  /** Upstream path patterns its secrets may read; null when unfenced (any path). */
+  allowedProviderPaths: string[] | null;
   secretCount: number;
   lastTest: { at: string; ok: boolean; message: string | null } | null;
   version: number;
@@ -24,6 +27,7 @@ export interface ConnectionRow {
   description: string;
   config: string;
   credentials: string | null;
+  allowedProviderPaths: string | null;
   version: number;
   lastTestAt: Date | null;
   lastTestOk: boolean | null;
@@ -47,6 +51,7 @@ export function maskConnection(row: ConnectionRow, secretCount: number): Connect
     type: row.type,
     description: row.description === "" ? null : row.description,
     config,
+    allowedProviderPaths: parseStoredFence(row.allowedProviderPaths),
     secretCount,
     lastTest: row.lastTestAt ? { at: row.lastTestAt.toISOString(), ok: row.lastTestOk === true, message: row.lastTestMessage } : null,
     version: row.version,

@@ -13,6 +13,7 @@ import { openConfig, sealConfig } from "./connection-config";
 import { createConnectionShape, unknownTypeMessage, updateConnectionShape, validateConfig } from "./connection-schemas";
 import { maskConnection, type ConnectionView } from "./connection-view";
 import { MASK } from "./mask";
+import { storeFence } from "./provider-path-fence";
 import { resolvedAddressProblems } from "./resolved-address-rules";
 import { notifyChange } from "@/lib/change-events";
 
@@ -38,7 +39,14 @@ export async function createConnection(options: { actor: AuditActor; input: unkn
   try {
     const row = await db().$transaction(async (tx) => {
       const created = await tx.secretProvider.create({
-        data: { id, name: input.name, type: input.type, description: input.description ?? "", ...sealed },
+        data: {
+          id,
+          name: input.name,
+          type: input.type,
+          description: input.description ?? "",
+          allowedProviderPaths: storeFence(input.allowedProviderPaths ?? null),
+          ...sealed,
+        },
       });
       await recordAudit(
         {
@@ -46,7 +54,7 @@ export async function createConnection(options: { actor: AuditActor; input: unkn
           action: "secret_provider.create",
           target: { type: "secret_provider", id, label: input.name },
           outcome: "success",
-          details: { type: input.type, fields: Object.keys(input.config).sort() },
+          details: { type: input.type, fields: Object.keys(input.config).sort(), allowedProviderPaths: input.allowedProviderPaths ?? null },
         },
         tx,
       );
@@ -102,6 +110,8 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
         data: {
           name,
           description: input.description === undefined ? existing.description : (input.description ?? ""),
+          // Absent keeps the fence, null removes it, a list replaces it.
+          ...(input.allowedProviderPaths === undefined ? {} : { allowedProviderPaths: storeFence(input.allowedProviderPaths) }),
           ...sealed,
           version: { increment: 1 },
         },
@@ -117,6 +127,7 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
             changed: [
               ...(input.name !== undefined && input.name !== existing.name ? ["name"] : []),
               ...(input.description !== undefined ? ["description"] : []),
+              ...(input.allowedProviderPaths !== undefined ? ["allowedProviderPaths"] : []),
               ...changedFields.map((k) => `config.${k}`),
             ],
           },
@@ -169,7 +180,13 @@ function staleVersion(): AppError {
  * Validates a new connection, reporting the body's shape errors and the type's config errors
  * together, so a form can show every problem at once.
  */
-function validateCreateInput(raw: unknown): { name: string; type: ProviderType; config: ProviderConfig; description?: string | null } {
+function validateCreateInput(raw: unknown): {
+  name: string;
+  type: ProviderType;
+  config: ProviderConfig;
+  description?: string | null;
+  allowedProviderPaths?: string[] | null;
+} {
   const base = createConnectionShape.safeParse(raw);
   const fields = base.success ? fieldMap() : fieldsFromZod(base.error);
   const body = isPlainObject(raw) ? raw : {};
