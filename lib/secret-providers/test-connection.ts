@@ -12,7 +12,9 @@ import { describeError, log } from "@/lib/log";
 import { providerAdapters } from "@/lib/providers/adapters";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { SAFETY_NET_MS, withDeadline } from "@/lib/secrets/resolve/external-values";
+import { refuseScopedUpstreamChoice } from "@/lib/secrets/upstream-choice";
 import { openConfig } from "./connection-config";
+import { requireInsideFence } from "./provider-path-fence";
 
 export const testConnectionInput = z
   .object({
@@ -34,10 +36,8 @@ export type TestResult =
 export async function testConnection(options: { actor: Actor; id: string; input: unknown }): Promise<TestResult> {
   const input = parseInput(testConnectionInput, options.input);
   // Reading an upstream path is not bound by secret paths, so a scoped token may not do it: its
-  // scope would stop meaning anything.
-  if (input.providerPath && options.actor.scope !== null) {
-    throw new AppError("forbidden", "A token with a path scope cannot test a connection by reading a provider path.");
-  }
+  // scope would stop meaning anything. The same rule as choosing a secret's upstream.
+  if (input.providerPath) refuseScopedUpstreamChoice(options.actor, "test a connection by reading a provider path");
   const connection = await db().secretProvider.findUnique({ where: { id: options.id } });
   if (!connection) throw notFound("Secret provider connection");
   if (!isProviderType(connection.type)) throw new AppError("conflict", `Unknown provider type ${connection.type}.`);
@@ -45,6 +45,7 @@ export async function testConnection(options: { actor: Actor; id: string; input:
   if (input.providerPath) {
     const problem = definition.checkPath(input.providerPath);
     if (problem) throw validationError({ providerPath: problem });
+    requireInsideFence(connection, input.providerPath);
   }
 
   const adapter = providerAdapters[connection.type];

@@ -12,6 +12,7 @@ import { newId } from "@/lib/ids";
 import { secretValueAad } from "@/lib/keys/aad";
 import { keyring } from "@/lib/keys/keyring";
 import { isProviderType, providerDefinition, PROVIDER_TYPES } from "@/lib/providers/registry";
+import { requireInsideFence } from "@/lib/secret-providers/provider-path-fence";
 import {
   compactProviderConfig,
   createSecretShape,
@@ -20,9 +21,10 @@ import {
   type SecretProviderConfig,
 } from "./secret-schemas";
 import { parseProviderConfig, secretViewSelect, toSecretView, type SecretView } from "./secret-view";
+import { changesUpstream, refuseScopedUpstreamChoice } from "./upstream-choice";
 
 /** A secret as it will be stored, after defaults (create) or merging (update). */
-interface SecretTarget {
+export interface SecretTarget {
   secretPath: string;
   provider: string;
   /** New plaintext to store, or undefined to keep the stored one. */
@@ -35,6 +37,22 @@ interface SecretTarget {
 }
 
 type Tx = Pick<Db, "secretProvider">;
+
+/**
+ * Every rule a secret's stored form must meet, for every way in (API, dashboard, import): the
+ * rules across fields and against the database (400 with `fields`), then the connection's
+ * allowedProviderPaths fence (403, for every role).
+ */
+export async function checkSecretTarget(target: SecretTarget, tx: Tx): Promise<void> {
+  const fields = await checkTarget(target, tx);
+  if (Object.keys(fields).length > 0) throw validationError(fields);
+  if (target.provider === PROVENANCE_PROVIDER || !target.secretProviderId || !target.providerPath) return;
+  const connection = await tx.secretProvider.findUniqueOrThrow({
+    where: { id: target.secretProviderId },
+    select: { name: true, type: true, config: true, allowedProviderPaths: true },
+  });
+  requireInsideFence(connection, target.providerPath);
+}
 
 /** The rules across fields and against the database; returns `fields` errors, empty when valid. */
 async function checkTarget(target: SecretTarget, tx: Tx): Promise<Record<string, string>> {
@@ -85,6 +103,7 @@ function sealedValue(id: string, value: string | undefined): { valueCiphertext?:
 export async function createSecret(options: { actor: Actor; input: unknown }): Promise<SecretView> {
   const input = parseInput(createSecretShape, options.input);
   requireScope(options.actor, input.secretPath);
+  if (input.provider !== PROVENANCE_PROVIDER) refuseScopedUpstreamChoice(options.actor, "create an external secret");
   const target: SecretTarget = {
     secretPath: input.secretPath,
     provider: input.provider,
@@ -98,8 +117,7 @@ export async function createSecret(options: { actor: Actor; input: unknown }): P
   const id = newId();
   try {
     const row = await db().$transaction(async (tx) => {
-      const fields = await checkTarget(target, tx);
-      if (Object.keys(fields).length > 0) throw validationError(fields);
+      await checkSecretTarget(target, tx);
       const created = await tx.secret.create({
         data: {
           id,
@@ -164,11 +182,12 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
     description: input.description === undefined ? existing.description : (input.description ?? ""),
   };
   requireScope(options.actor, target.secretPath);
+  const before = { ...existing, providerConfig: storedConfig };
+  if (changesUpstream(before, target)) refuseScopedUpstreamChoice(options.actor, "change where an external secret reads from");
 
   try {
     const row = await db().$transaction(async (tx) => {
-      const fields = await checkTarget(target, tx);
-      if (Object.keys(fields).length > 0) throw validationError(fields);
+      await checkSecretTarget(target, tx);
       // Conditional on the version read above, so two concurrent edits cannot silently overwrite.
       const { count } = await tx.secret.updateMany({
         where: { id: existing.id, version: existing.version },

@@ -10,6 +10,7 @@ import { AppError, isAppError, notFound, validationError } from "@/lib/errors";
 import { secretValueAad } from "@/lib/keys/aad";
 import { keyring } from "@/lib/keys/keyring";
 import { describeError, log } from "@/lib/log";
+import { requireInsideFence } from "@/lib/secret-providers/provider-path-fence";
 import { isSecretPath, isValidPrefix, matchesPrefix } from "../secret-path";
 import { PROVENANCE_PROVIDER } from "../secret-schemas";
 import { parseProviderConfig } from "../secret-view";
@@ -142,6 +143,8 @@ async function resolveOne(actor: Actor, path: string): Promise<{ result: Resolve
   if (!secret.secretProvider || !secret.providerPath) {
     throw new AppError("provider_error", `${path} references a provider connection that no longer exists.`);
   }
+  // Checked on every read, cached values included, so narrowing a fence takes effect at once.
+  requireInsideFence(secret.secretProvider, secret.providerPath);
   const fetched = await fetchExternalValue({
     id: secret.id,
     version: secret.version,
