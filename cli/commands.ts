@@ -10,7 +10,7 @@ import { createToken } from "@/lib/tokens/manage-tokens";
 import { parseBundleFile } from "@/lib/transfer/bundle-crypto";
 import { readBundleFile } from "@/lib/transfer/bundle-file";
 import { exportToFile } from "@/lib/transfer/export-bundle";
-import { importPayload, ON_CONFLICT, readBundle, type OnConflict } from "@/lib/transfer/import-bundle";
+import { describeRebind, importPayload, ON_CONFLICT, readBundle, type OnConflict } from "@/lib/transfer/import-bundle";
 import { readPassphrase } from "@/lib/transfer/passphrase";
 import { createUser } from "@/lib/users/manage-users";
 
@@ -100,7 +100,20 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
     // Decrypted and checked before the database is touched: a wrong passphrase changes nothing.
     const payload = await readBundle(text, passphrase);
     await prepare();
-    const report = await importPayload({ actor: CLI, payload, onConflict, label: path.basename(file) });
+    const rebind = options.rebind === "true";
+    if (rebind && onConflict !== "skip") throw validationError({ rebind: "Only with --on-conflict skip: the other modes never attach a bundle's secrets to this server's connections" });
+    const report = await importPayload({
+      actor: CLI,
+      payload,
+      onConflict,
+      label: path.basename(file),
+      rebind,
+      // Listed before anything is written, so the operator sees every path that now reads with this server's credentials.
+      onRebind: (rebinds) =>
+        process.stderr.write(
+          `Rebinding ${plural(rebinds.length, "secret")} to this server's connections (--rebind):\n${rebinds.map((r) => `  ${describeRebind(r)}\n`).join("")}`,
+        ),
+    });
     const line = (what: string, c: { created: number; replaced: number; skipped: number }) =>
       `${what}: ${c.created} created, ${c.replaced} replaced, ${c.skipped} skipped (already here)`;
     process.stderr.write(

@@ -21,7 +21,9 @@ const USAGE = `Usage:
   npx provenance key rotate
   npx provenance migrate
   npx provenance export --out FILE [--passphrase-env VAR]
-  npx provenance import --in FILE [--passphrase-env VAR] [--on-conflict fail|skip|replace]
+  npx provenance import --in FILE [--passphrase-env VAR] [--on-conflict fail|skip|replace] [--rebind]
+    (--rebind: with skip, let the bundle's secrets read through this server's connections of the
+     same name; each one is listed with its provider path first)
     (the bundle passphrase comes from $PROVENANCE_BUNDLE_PASSPHRASE, the variable named by
      --passphrase-env, or a prompt on the terminal; never from an argument)
 `;
@@ -60,10 +62,13 @@ async function main(argv: string[]): Promise<number> {
       in: { type: "string" },
       "passphrase-env": { type: "string" },
       "on-conflict": { type: "string" },
+      rebind: { type: "boolean" },
     },
     strict: true,
   });
-  return runCommand(command, values);
+  // Commands take text options; a boolean flag given reads as "true".
+  const options = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "boolean" ? (v ? "true" : undefined) : v]));
+  return runCommand(command, options);
 }
 
 main(process.argv.slice(2)).then(

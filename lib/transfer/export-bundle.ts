@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { secretValueAad } from "@/lib/keys/aad";
 import { keyring } from "@/lib/keys/keyring";
 import { openConfig } from "@/lib/secret-providers/connection-config";
+import { parseStoredFence } from "@/lib/secret-providers/provider-path-fence";
 import { PROVENANCE_PROVIDER } from "@/lib/secrets/secret-schemas";
 import { parseProviderConfig } from "@/lib/secrets/secret-view";
 import { DEFAULT_KDF_COST, normalizePassphrase, sealBundle, type KdfCost } from "./bundle-crypto";
@@ -62,6 +63,7 @@ export async function collectPayload(): Promise<BundlePayload> {
         type: row.type as BundlePayload["connections"][number]["type"],
         description: row.description,
         config,
+        allowedProviderPaths: parseStoredFence(row.allowedProviderPaths),
         createdAt: row.createdAt.toISOString(),
         updatedAt: row.updatedAt.toISOString(),
       };

@@ -5,20 +5,23 @@ import { encrypt } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { secretValueAad } from "@/lib/keys/aad";
 import { keyring } from "@/lib/keys/keyring";
 import { sealConfig } from "@/lib/secret-providers/connection-config";
+import { storeFence } from "@/lib/secret-providers/provider-path-fence";
 import { compactProviderConfig } from "@/lib/secrets/secret-schemas";
+import { checkSecretTarget } from "@/lib/secrets/write-secrets";
 import { openBundle } from "./bundle-crypto";
 import { checkPayload, parsePayload, summarize, type BundleConnection, type BundlePayload, type BundleSecret } from "./payload";
 
 /**
  * What to do when a connection name or a secret path in the bundle already exists here:
  * - `fail` (default): import nothing and list them;
- * - `skip`: keep what is here (the bundle's secrets that use a skipped connection use this
- *   server's connection of that name);
+ * - `skip`: keep what is here. A new secret of the bundle whose connection is skipped would read
+ *   through THIS server's connection of that name, with its credential, at a provider path the
+ *   bundle's author chose: that is refused (listing them) unless `rebind` says so explicitly;
  * - `replace`: overwrite it with the bundle's (the row keeps its id here, so references to it,
  *   API clients and audit history stay valid; its version goes up, so caches drop old values).
  * A connection that exists here with another provider type is always a conflict: replacing it
@@ -41,12 +44,20 @@ interface Step<T> {
   /** The row's id in this database (the bundle's id unless taken, the existing row's for replace/skip). */
   id: string;
 }
+/** A bundle secret that will read through this server's own connection of the same name. */
+export interface Rebind {
+  secretPath: string;
+  connection: string;
+  providerPath: string;
+}
+
 interface Plan {
   connections: Step<BundleConnection>[];
   secrets: Step<BundleSecret>[];
   /** Bundle connection id → connection id here. */
   connectionIds: Map<string, string>;
   newIds: number;
+  rebinds: Rebind[];
 }
 
 const BATCH = 200;
@@ -121,7 +132,66 @@ function plan(
     const here = secretsByPath.get(item.secretPath);
     return { item, action: actionFor(here !== undefined), id: here ? here.id : idFor("secrets", item.id) };
   });
-  return { connections, secrets, connectionIds, newIds };
+  const skippedConnections = new Map(connections.filter((s) => s.action === "skip").map((s) => [s.item.id, s.item.name]));
+  const rebinds = secrets.flatMap(({ item, action }): Rebind[] => {
+    const connection = item.secretProviderId === null ? undefined : skippedConnections.get(item.secretProviderId);
+    return action === "create" && connection !== undefined ? [{ secretPath: item.secretPath, connection, providerPath: item.providerPath ?? "" }] : [];
+  });
+  return { connections, secrets, connectionIds, newIds, rebinds };
+}
+
+export function describeRebind(r: Rebind): string {
+  return `secret ${r.secretPath} → this server's connection "${r.connection}" at ${r.providerPath}`;
+}
+
+function refuseRebinds(rebinds: Rebind[]): AppError {
+  return new AppError(
+    "conflict",
+    `${rebinds.length} secret${rebinds.length === 1 ? "" : "s"} in the bundle would read through a connection that already exists here ` +
+      "(kept by --on-conflict skip), with this server's credential, at provider paths the bundle chose, so nothing was imported:\n" +
+      `${quoteList(rebinds.map(describeRebind))}\n` +
+      "Check those paths, then run again with --rebind to attach them anyway, or use --on-conflict replace to take the bundle's connections.",
+    { rebinds },
+  );
+}
+
+/**
+ * Runs every imported secret through the same check as POST /api/secrets (provider path syntax,
+ * connection type, the connection's allowedProviderPaths fence and any rule the providers add), against
+ * the connections as they will be after this import. Lists every refused row.
+ */
+async function checkImportedSecrets(steps: Plan, tx: Parameters<typeof checkSecretTarget>[1]): Promise<void> {
+  const problems: string[] = [];
+  let forbidden = false;
+  for (const { item, action } of steps.secrets) {
+    if (action === "skip") continue;
+    try {
+      await checkSecretTarget(
+        {
+          secretPath: item.secretPath,
+          provider: item.provider,
+          value: item.value ?? undefined,
+          hasStoredValue: false,
+          providerPath: item.providerPath,
+          secretProviderId: item.secretProviderId === null ? null : steps.connectionIds.get(item.secretProviderId)!,
+          providerConfig: compactProviderConfig(item.providerConfig),
+          description: item.description,
+        },
+        tx,
+      );
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      forbidden ||= error.code === "forbidden";
+      const fields = Object.entries((error.extra.fields ?? {}) as Record<string, string>);
+      problems.push(fields.length ? fields.map(([f, m]) => `secret ${item.secretPath}: ${f}: ${m}`).join("; ") : `secret ${item.secretPath}: ${error.message}`);
+    }
+  }
+  if (problems.length === 0) return;
+  throw new AppError(
+    forbidden ? "forbidden" : "validation_error",
+    `${problems.length} secret${problems.length === 1 ? "" : "s"} in the bundle break${problems.length === 1 ? "s" : ""} this server's rules, so nothing was imported:\n${quoteList(problems)}`,
+    { problems },
+  );
 }
 
 function count<T>(steps: Step<T>[]): { created: number; replaced: number; skipped: number } {
@@ -144,6 +214,10 @@ export interface ImportOptions {
   onConflict?: OnConflict;
   /** For the audit event, e.g. the bundle's file name. */
   label?: string;
+  /** Under `skip`: attach the bundle's new secrets to this server's connections of the same name. */
+  rebind?: boolean;
+  /** Told every rebound secret before anything is written (the CLI lists them). */
+  onRebind?: (rebinds: Rebind[]) => void;
 }
 
 /**
@@ -168,6 +242,10 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
           },
           onConflict,
         );
+        if (steps.rebinds.length > 0) {
+          if (!options.rebind) throw refuseRebinds(steps.rebinds);
+          options.onRebind?.(steps.rebinds);
+        }
 
         const createConnections = steps.connections.filter((s) => s.action === "create");
         for (const batch of chunks(createConnections)) {
@@ -177,6 +255,7 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
               name: item.name,
               type: item.type,
               description: item.description,
+              allowedProviderPaths: storeFence(item.allowedProviderPaths ?? null),
               ...sealConfig(id, item.type, item.config),
               createdAt: new Date(item.createdAt),
               updatedAt: new Date(item.updatedAt),
@@ -188,6 +267,8 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
             where: { id },
             data: {
               description: item.description,
+              // An older bundle has no fence member: the one here stays.
+              ...(item.allowedProviderPaths === undefined ? {} : { allowedProviderPaths: storeFence(item.allowedProviderPaths) }),
               ...sealConfig(id, item.type, item.config),
               version: { increment: 1 },
               // The last test was of the old settings.
@@ -197,6 +278,8 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
             },
           });
         }
+
+        await checkImportedSecrets(steps, tx);
 
         const columns = (item: BundleSecret, id: string) => ({
           provider: item.provider,
@@ -230,6 +313,7 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
             outcome: "success",
             details: {
               onConflict,
+              rebound: steps.rebinds.length,
               exportedAt: payload.exportedAt,
               sourceDatabase: payload.source.database,
               connectionsCreated: report.connections.created,
@@ -266,6 +350,6 @@ export async function readBundle(text: string, passphrase: string): Promise<Bund
 
 /** readBundle + importPayload. */
 export async function importBundle(options: Omit<ImportOptions, "payload"> & { text: string; passphrase: string }): Promise<ImportReport> {
-  const payload = await readBundle(options.text, options.passphrase);
-  return importPayload({ actor: options.actor, payload, onConflict: options.onConflict, label: options.label });
+  const { text, passphrase, ...rest } = options;
+  return importPayload({ ...rest, payload: await readBundle(text, passphrase) });
 }

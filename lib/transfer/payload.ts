@@ -7,7 +7,8 @@
  *       "exportedAt": "2026-01-01T00:00:00.000Z",
  *       "source": { "database": "sqlite" },
  *       "counts": { "connections": 1, "secrets": 2 },
- *       "connections": [{ "id", "name", "type", "description", "config": { ... }, "createdAt", "updatedAt" }],
+ *       "connections": [{ "id", "name", "type", "description", "config": { ... }, "allowedProviderPaths",
+ *                         "createdAt", "updatedAt" }],
  *       "secrets": [{ "id", "secretPath", "provider", "providerPath", "secretProviderId",
  *                     "providerConfig": { ... }, "description", "value", "createdAt", "updatedAt" }]
  *     }
@@ -25,6 +26,7 @@ import { isPlainObject, multiLine, singleLine } from "@/lib/api/text";
 import { PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
 import type { UrlRuleOptions } from "@/lib/providers/url-rules";
 import { validateConfig } from "@/lib/secret-providers/connection-schemas";
+import { allowedProviderPathsShape } from "@/lib/secret-providers/provider-path-fence";
 import { PROVENANCE_PROVIDER, providerConfigShape, secretPath, secretValue } from "@/lib/secrets/secret-schemas";
 import { BundleError } from "./bundle-crypto";
 
@@ -43,6 +45,8 @@ const connectionShape = z
     type: z.enum(PROVIDER_TYPES),
     description: multiLine("description", 1000),
     config: stringMap,
+    // Absent in bundles made before connections could be fenced.
+    allowedProviderPaths: allowedProviderPathsShape.optional(),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

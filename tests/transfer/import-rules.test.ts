@@ -14,7 +14,7 @@ import { createConnection, updateConnection } from "@/lib/secret-providers/write
 import { createSecret, updateSecret } from "@/lib/secrets/write-secrets";
 import { BundleError, sealBundle, type KdfCost } from "@/lib/transfer/bundle-crypto";
 import { collectPayload, exportToFile } from "@/lib/transfer/export-bundle";
-import { importBundle, type OnConflict } from "@/lib/transfer/import-bundle";
+import { importBundle, type OnConflict, type Rebind } from "@/lib/transfer/import-bundle";
 import type { BundlePayload } from "@/lib/transfer/payload";
 import type { TempDatabase } from "../support/databases";
 import { newInstall, switchTo, type Install } from "./support/install";
@@ -94,8 +94,9 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     await createSecret({ actor, input: { secretPath: "target.ext", provider: "vault", providerPath: "secret/t", secretProviderId: targetVault.id } });
   }, 60_000);
 
-  const importWith = (onConflict?: OnConflict, text = bundle, passphrase = PASSPHRASE) =>
-    importBundle({ actor, text, passphrase, onConflict, label: "bundle.json" });
+  const importWith = (onConflict?: OnConflict, text = bundle, passphrase = PASSPHRASE, more: { rebind?: boolean; onRebind?: (r: Rebind[]) => void } = {}) =>
+    importBundle({ actor, text, passphrase, onConflict, label: "bundle.json", ...more });
+  const seal = (p: unknown) => sealBundle(JSON.stringify(p), PASSPHRASE, CHEAP);
 
   it("by default refuses the whole import when names or paths exist, listing them; nothing is written", async () => {
     const before = await snapshot();
@@ -109,9 +110,21 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     expect(await snapshot()).toEqual(before);
   });
 
-  it("skip keeps what is here and adds the rest; the bundle's secrets use this server's connection of that name", async () => {
+  it("skip never silently attaches the bundle's external secrets to this server's connection of that name", async () => {
+    const before = await snapshot();
+    const error = await appErrorFrom(importWith("skip"));
+    expect(error.code).toBe("conflict");
+    expect(error.message).toContain('secret app.ext → this server\'s connection "shared-vault" at secret/app/ext');
+    expect(error.message).toContain("--rebind");
+    expect(error.extra.rebinds).toEqual([{ secretPath: "app.ext", connection: "shared-vault", providerPath: "secret/app/ext" }]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("skip with rebind keeps what is here, adds the rest, and names every rebound secret with its provider path first", async () => {
     const targetVault = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
-    const report = await importWith("skip");
+    const told: Rebind[][] = [];
+    const report = await importWith("skip", bundle, PASSPHRASE, { rebind: true, onRebind: (r) => told.push(r) });
+    expect(told).toEqual([[{ secretPath: "app.ext", connection: "shared-vault", providerPath: "secret/app/ext" }]]);
     expect(report).toEqual({ connections: { created: 1, replaced: 0, skipped: 1 }, secrets: { created: 2, replaced: 0, skipped: 1 }, newIds: 0 });
 
     const vaultNow = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
@@ -122,7 +135,50 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     expect(valueOf(await db().secret.findUniqueOrThrow({ where: { secretPath: "app.only-in-bundle" } }))).toBe("only-in-bundle-value");
     expect((await db().secret.findUniqueOrThrow({ where: { secretPath: "app.ext" } })).secretProviderId).toBe(targetVault.id);
     const [event] = await db().auditEvent.findMany({ where: { action: "bundle.import" } });
-    expect(JSON.parse(event!.details!)).toMatchObject({ onConflict: "skip", connectionsSkipped: 1, secretsSkipped: 1, secretsCreated: 2 });
+    expect(JSON.parse(event!.details!)).toMatchObject({ onConflict: "skip", rebound: 1, connectionsSkipped: 1, secretsSkipped: 1, secretsCreated: 2 });
+  });
+
+  it("a rebound secret must fit this server's connection: its allowedProviderPaths fence is applied; nothing is written", async () => {
+    const targetVault = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
+    await updateConnection({ actor, id: targetVault.id, input: { allowedProviderPaths: ["secret/t", "secret/payments/**"] } });
+    const before = await snapshot();
+    const error = await appErrorFrom(importWith("skip", bundle, PASSPHRASE, { rebind: true }));
+    expect(error.code).toBe("forbidden");
+    expect(error.message).toContain("secret app.ext: Provider path secret/app/ext is outside the paths connection \"shared-vault\" allows");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("imported rows go through the same checks as POST /api/secrets, fences of the bundle's own connections included", async () => {
+    await switchTo(source);
+    const payload = await collectPayload();
+    await switchTo(target);
+    const before = await snapshot();
+
+    const fenced = structuredClone(payload);
+    fenced.connections.find((c) => c.name === "aws-main")!.allowedProviderPaths = ["payments/**"];
+    const awsId = fenced.connections.find((c) => c.name === "aws-main")!.id;
+    fenced.secrets.push(
+      { ...fenced.secrets.find((s) => s.secretPath === "app.ext")!, id: "s-aws-in", secretPath: "app.aws-in", provider: "aws-sm", providerPath: "payments/stripe", secretProviderId: awsId },
+      { ...fenced.secrets.find((s) => s.secretPath === "app.ext")!, id: "s-aws-out", secretPath: "app.aws-out", provider: "aws-sm", providerPath: "prod/db-root", secretProviderId: awsId },
+    );
+    fenced.counts.secrets += 2;
+    const error = await appErrorFrom(importWith("replace", await seal(fenced)));
+    expect(error.code).toBe("forbidden");
+    expect(error.message).toContain("secret app.aws-out: Provider path prod/db-root is outside the paths connection \"aws-main\" allows");
+    expect(error.message).not.toContain("app.aws-in");
+    expect(await snapshot()).toEqual(before);
+
+    const badPattern = structuredClone(payload);
+    badPattern.connections[0]!.allowedProviderPaths = ["secret/**/x"];
+    const patternError = (await appErrorFrom(importWith("replace", await seal(badPattern)))) as BundleError;
+    expect(patternError.reason).toBe("invalid_payload");
+    expect(patternError.message).toContain("allowedProviderPaths.0: ** is allowed only as the last segment");
+
+    // Without the out-of-fence row the fence travels with its connection.
+    fenced.secrets = fenced.secrets.filter((s) => s.secretPath !== "app.aws-out");
+    fenced.counts.secrets -= 1;
+    await importWith("replace", await seal(fenced));
+    expect((await db().secretProvider.findUniqueOrThrow({ where: { name: "aws-main" } })).allowedProviderPaths).toBe('["payments/**"]');
   });
 
   it("replace overwrites in place: ids kept here, versions bumped, values and credentials from the bundle", async () => {
@@ -177,7 +233,6 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     const payload = await collectPayload();
     await switchTo(target);
     const before = await snapshot();
-    const seal = (p: unknown) => sealBundle(JSON.stringify(p), PASSPHRASE, CHEAP);
 
     const shape = structuredClone(payload) as BundlePayload & { secrets: Array<Record<string, unknown>> };
     shape.secrets[0]!.extra = "x";
@@ -207,7 +262,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
   it("rows whose id is taken here by another row get new ids, and their values are bound to them", async () => {
     // Import once, rename everything here, import again: no name or path is taken any more, but
     // the ids of the rows the first import created are (aws-main, app.ext, app.only-in-bundle).
-    await importWith("skip");
+    await importWith("skip", bundle, PASSPHRASE, { rebind: true });
     for (const row of await db().secretProvider.findMany()) await updateConnection({ actor, id: row.id, input: { name: `old-${row.name}` } });
     for (const row of await db().secret.findMany()) await updateSecret({ actor, id: row.id, input: { secretPath: `old.${row.secretPath}` } });
     const report = await importWith();
