@@ -74,7 +74,8 @@ export function buildOpenApi(serverUrl?: string) {
       "/api/secret-providers/{id}/test": {
         post: {
           parameters: [idParam],
-          summary: "Test a connection, optionally by reading one secret (fingerprint only)",
+          summary:
+            "Test a connection, optionally by reading one secret (fingerprint only). providerPath: 403 for path-scoped tokens, and 403 outside the connection's allowedProviderPaths",
           requestBody: jsonBody(requestSchema(testConnectionInput)),
           responses: { "200": jsonResponse("Result", ref("TestResult")), ...errors(400, 401, 403, 404) },
         },
@@ -90,14 +91,14 @@ export function buildOpenApi(serverUrl?: string) {
           responses: { "200": jsonResponse("Secrets", { type: "array", items: ref("Secret") }), ...errors(400, 401) },
         },
         post: {
-          summary: "Create a secret (editor)",
+          summary: "Create a secret (editor). 403 for a path-scoped token creating an external secret, or for a providerPath outside the connection's allowedProviderPaths",
           requestBody: jsonBody(ref("SecretCreate")),
           responses: { "201": jsonResponse("Created", ref("Secret")), ...errors(400, 401, 403, 409, 413) },
         },
       },
       "/api/secrets/{id}": {
         get: { parameters: [idParam], summary: "Get a secret (metadata only)", responses: { "200": jsonResponse("Secret", ref("Secret")), ...errors(401, 404) } },
-        put: { summary: "Update a secret (editor)", ...secretUpdate },
+        put: { summary: "Update a secret (editor). 403 for a path-scoped token changing where an external secret reads from (provider, connection, providerPath, version, jsonKey), or for a providerPath outside the connection's allowedProviderPaths", ...secretUpdate },
         patch: { summary: "Same as PUT", ...secretUpdate },
         delete: { parameters: [idParam], summary: "Delete a secret (editor)", responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) } },
       },

@@ -50,7 +50,7 @@ export const responseSchemas = {
   },
   Connection: {
     type: "object",
-    required: ["id", "name", "type", "description", "config", "secretCount", "createdAt", "updatedAt"],
+    required: ["id", "name", "type", "description", "config", "allowedProviderPaths", "secretCount", "createdAt", "updatedAt"],
     properties: {
       id: { type: "string" },
       name: { type: "string" },
@@ -60,6 +60,14 @@ export const responseSchemas = {
         type: "object",
         description: 'Sensitive fields that are set read "••••••••"; unset ones are absent.',
         additionalProperties: { type: "string" },
+      },
+      allowedProviderPaths: {
+        type: ["array", "null"],
+        items: { type: "string" },
+        description:
+          "Upstream path patterns the connection's secrets may read (* within one segment, a trailing /** any depth, e.g. secret/payments/**); " +
+          "null: any path its credential can read. Outside it, saving or testing a path is 403 for every role and resolving answers forbidden. " +
+          "Matched after normalising: Vault KV v2 data/ dropped, GCP short names expanded and versions dropped, Azure case-insensitive, AWS ARNs only by ARN patterns.",
       },
       secretCount: { type: "integer" },
       version: { type: "integer" },

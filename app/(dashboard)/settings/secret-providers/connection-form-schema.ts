@@ -2,6 +2,7 @@ import { z } from "zod";
 import { configSchema } from "@/lib/providers/definition";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
+import { fencePatternProblem, MAX_FENCE_PATTERNS } from "@/lib/secret-providers/provider-path-fence";
 
 /**
  * The connection form's client-side schemas: the API's own request shapes, with the config
@@ -13,14 +14,50 @@ export interface ConnectionFormValues {
   type: string;
   description: string;
   config: Record<string, string>;
+  /** allowedProviderPaths as typed: one pattern per line; empty for no fence. */
+  allowedProviderPaths: string;
 }
+
+/** The textarea's text → the API's allowedProviderPaths (null: no fence). */
+export function fenceLines(text: string | undefined): string[] | null {
+  const lines = (text ?? "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  return lines.length > 0 ? lines : null;
+}
+
+/** The server reports `allowedProviderPaths.N`; the form has one field, so it says which line. */
+export function fenceErrorsOnField(fields: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, message] of Object.entries(fields)) {
+    const line = /^allowedProviderPaths\.(\d+)$/.exec(key);
+    if (line) out.allowedProviderPaths ??= `Line ${Number(line[1]) + 1}: ${message}`;
+    else out[key] = message;
+  }
+  return out;
+}
+
+const fenceText = z.string().superRefine((text, ctx) => {
+  const lines = fenceLines(text) ?? [];
+  if (lines.length > MAX_FENCE_PATTERNS) ctx.addIssue({ code: "custom", message: `At most ${MAX_FENCE_PATTERNS} patterns` });
+  for (const [index, line] of lines.entries()) {
+    const problem = fencePatternProblem(line);
+    if (problem) return void ctx.addIssue({ code: "custom", message: `Line ${index + 1}: ${problem}` });
+  }
+});
 
 const LENIENT = { allowInsecure: true };
 const chosenType = z.string().refine(isProviderType, "Choose a provider type");
 
 export function createConnectionFormSchema(type: string) {
   const config = isProviderType(type) ? configSchema(providerDefinition(type), LENIENT) : z.record(z.string(), z.unknown());
-  return createConnectionShape.extend({ type: chosenType, config, description: z.string().trim().max(1000, "Description must be at most 1000 characters") });
+  return createConnectionShape.extend({
+    type: chosenType,
+    config,
+    description: z.string().trim().max(1000, "Description must be at most 1000 characters"),
+    allowedProviderPaths: fenceText,
+  });
 }
 
 /**
@@ -45,5 +82,9 @@ export function updateConnectionFormSchema(type: string, mask: string) {
     }
   });
   // `type` stays in the shape (the form carries it, read-only); the action does not send it.
-  return updateConnectionShape.extend({ config, description: z.string().trim().max(1000, "Description must be at most 1000 characters") });
+  return updateConnectionShape.extend({
+    config,
+    description: z.string().trim().max(1000, "Description must be at most 1000 characters"),
+    allowedProviderPaths: fenceText,
+  });
 }

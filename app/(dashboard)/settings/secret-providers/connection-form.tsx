@@ -13,9 +13,16 @@ import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import type { ConnectionView } from "@/lib/secret-providers/connection-view";
+import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { createConnectionAction, updateConnectionAction } from "./actions";
 import { ConfigFields } from "./config-fields";
-import { createConnectionFormSchema, updateConnectionFormSchema, type ConnectionFormValues } from "./connection-form-schema";
+import {
+  createConnectionFormSchema,
+  fenceErrorsOnField,
+  fenceLines,
+  updateConnectionFormSchema,
+  type ConnectionFormValues,
+} from "./connection-form-schema";
 import { ProviderTypePicker, type ProviderTypeInfo } from "./provider-type-picker";
 
 type Props =
@@ -23,7 +30,13 @@ type Props =
   | { mode: "edit"; types: ProviderTypeInfo[]; mask: string; connection: ConnectionView };
 
 function valuesOf(connection: ConnectionView): ConnectionFormValues {
-  return { name: connection.name, type: connection.type, description: connection.description ?? "", config: { ...connection.config } };
+  return {
+    name: connection.name,
+    type: connection.type,
+    description: connection.description ?? "",
+    config: { ...connection.config },
+    allowedProviderPaths: (connection.allowedProviderPaths ?? []).join("\n"),
+  };
 }
 
 /**
@@ -48,7 +61,7 @@ export function ConnectionForm(props: Props) {
     resolver,
     mode: "onTouched",
     shouldUnregister: true,
-    defaultValues: stored ? valuesOf(stored) : { name: "", type: "", description: "", config: {} },
+    defaultValues: stored ? valuesOf(stored) : { name: "", type: "", description: "", config: {}, allowedProviderPaths: "" },
   });
   const { register, handleSubmit, formState, setError, reset, control } = form;
   const type = useWatch({ control, name: "type" });
@@ -56,14 +69,22 @@ export function ConnectionForm(props: Props) {
   const storedSensitive = new Set(
     stored && definition ? definition.fields.filter((f) => f.sensitive && stored.config[f.key] === mask).map((f) => f.key) : [],
   );
-  const shownFields = ["name", "type", "description", ...(definition?.fields.map((f) => `config.${f.key}`) ?? [])];
+  const shownFields = ["name", "type", "description", "allowedProviderPaths", ...(definition?.fields.map((f) => `config.${f.key}`) ?? [])];
+  const showServerErrors = (result: { message: string | null; fields: Record<string, string> }) =>
+    setBanner(applyServerErrors(setError, { ...result, fields: fenceErrorsOnField(result.fields) }, shownFields));
 
   async function onSubmit(values: ConnectionFormValues) {
     setBanner(null);
     if (props.mode === "create") {
       const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([, v]) => v.trim() !== ""));
-      const result = await createConnectionAction({ name: values.name, type: values.type, description: values.description || null, config });
-      if (!result.ok) return setBanner(applyServerErrors(setError, result, shownFields));
+      const result = await createConnectionAction({
+        name: values.name,
+        type: values.type,
+        description: values.description || null,
+        config,
+        allowedProviderPaths: fenceLines(values.allowedProviderPaths),
+      });
+      if (!result.ok) return showServerErrors(result);
       toast.success(`Connection “${result.data.name}” created. Test it to check the credentials.`);
       router.push(`/settings/secret-providers/${result.data.id}`);
       return;
@@ -72,14 +93,16 @@ export function ConnectionForm(props: Props) {
     // is unchanged, hence not sent, hence kept; "" clears an optional field; anything else replaces.
     const before = stored ?? props.connection;
     const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([key, value]) => value !== (before.config[key] ?? "")));
+    const fence = fenceLines(values.allowedProviderPaths);
     const changes = {
+      ...(JSON.stringify(fence) !== JSON.stringify(before.allowedProviderPaths) ? { allowedProviderPaths: fence } : {}),
       ...(values.name.trim() !== before.name ? { name: values.name } : {}),
       ...((values.description.trim() || null) !== before.description ? { description: values.description.trim() || null } : {}),
       ...(Object.keys(config).length > 0 ? { config } : {}),
     };
     if (Object.keys(changes).length === 0) return toast.show("Nothing to save: no changes.");
     const result = await updateConnectionAction(props.connection.id, changes);
-    if (!result.ok) return setBanner(applyServerErrors(setError, result, shownFields));
+    if (!result.ok) return showServerErrors(result);
     setStored(result.data);
     reset(valuesOf(result.data));
     toast.success(`Saved “${result.data.name}”.`);
@@ -108,7 +131,20 @@ export function ConnectionForm(props: Props) {
 
       <Step number={3} title="Fill in its configuration" description={definition ? `The settings ${definition.name} needs. Sensitive fields are encrypted before they are stored.` : "Choose a provider type first; its fields appear here."}>
         {definition && isProviderType(type) ? (
-          <ConfigFields type={type} register={register} errors={formState.errors} storedSensitive={storedSensitive} />
+          <div className="space-y-4">
+            <ConfigFields type={type} register={register} errors={formState.errors} storedSensitive={storedSensitive} />
+            <TextAreaField
+              id="allowedProviderPaths"
+              label="Allowed provider paths"
+              optionalLabel
+              mono
+              rows={3}
+              placeholder={"secret/payments/**"}
+              hint={`${FENCE_HELP} Applies to every role, on save, test and resolve.`}
+              error={formState.errors.allowedProviderPaths?.message}
+              {...register("allowedProviderPaths")}
+            />
+          </div>
         ) : (
           <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">No provider type chosen yet.</p>
         )}
