@@ -190,6 +190,30 @@ describe("npx provenance export / import", () => {
     expect(skip.stderr).toContain("Secrets: 0 created, 0 replaced, 3 skipped");
   }, 120_000);
 
+  it("skip refuses to attach the bundle's external secrets to a connection here unless --rebind, which lists each one", async () => {
+    await useInProcess(source, false);
+    const vaultId = (await db().secretProvider.findUniqueOrThrow({ where: { name: "cli-vault" } })).id;
+    await createSecret({ actor, input: { secretPath: "cli.ext", provider: "vault", providerPath: "secret/app/ext", secretProviderId: vaultId } });
+    await disconnectDb();
+    const second = path.join(workDir, "with-external.json");
+    const env = { PROVENANCE_BUNDLE_PASSPHRASE: PASSPHRASE };
+    expect((await cli(["export", "--out", second], { ...sourceEnv(), ...env })).code).toBe(0);
+
+    const line = 'secret cli.ext → this server\'s connection "cli-vault" at secret/app/ext';
+    const refused = await cli(["import", "--in", second, "--on-conflict", "skip"], { ...targetEnv(), ...env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(line);
+    expect(refused.stderr).toContain("--rebind");
+    const wrongMode = await cli(["import", "--in", second, "--on-conflict", "replace", "--rebind"], { ...targetEnv(), ...env });
+    expect(wrongMode.code).toBe(1);
+    expect(wrongMode.stderr).toContain("--rebind: Only with --on-conflict skip");
+
+    const rebound = await cli(["import", "--in", second, "--on-conflict", "skip", "--rebind"], { ...targetEnv(), ...env });
+    expect(rebound.code, rebound.stderr).toBe(0);
+    expect(rebound.stderr).toContain(`Rebinding 1 secret to this server's connections (--rebind):\n  ${line}`);
+    expect(rebound.stderr).toContain("Secrets: 1 created, 0 replaced, 3 skipped");
+  }, 120_000);
+
   it("refuses a file that is not a bundle, before asking for a passphrase", async () => {
     const run = await cli(["import", "--in", path.join(root, "package.json")], targetEnv());
     expect(run.code).toBe(1);
