@@ -118,3 +118,31 @@ test("the connection form checks fields as the API does, and shows server errors
   await expect(page.locator("#name-error")).toHaveText("Already taken");
   await expect(page).toHaveURL(/\/new$/);
 });
+
+test("the connection form shows and edits allowedProviderPaths, one pattern per line", async ({ page, api }) => {
+  const created = await api.post("/api/secret-providers", {
+    data: { name: `Fenced ${uniqueSuffix()}`, type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.e2e-fence" } },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  await page.goto(`/settings/secret-providers/${id}`);
+  const paths = page.getByLabel("Allowed provider paths");
+  await expect(paths).toHaveValue("");
+  await paths.fill("secret/payments/**\nsecret/**/x");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.locator("#allowedProviderPaths-error")).toHaveText(/^Line 2: \*\* is allowed only as the last segment/);
+
+  await paths.fill("secret/payments/**\n\n/secret/shared/*/");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(toasts(page)).toContainText("Saved");
+  const stored = (await (await api.get(`/api/secret-providers/${id}`)).json()) as { allowedProviderPaths: string[] | null };
+  expect(stored.allowedProviderPaths).toEqual(["secret/payments/**", "secret/shared/*"]);
+  await page.reload();
+  await expect(page.getByLabel("Allowed provider paths")).toHaveValue("secret/payments/**\nsecret/shared/*");
+
+  await page.getByLabel("Allowed provider paths").fill("");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(toasts(page)).toContainText("Saved");
+  expect(((await (await api.get(`/api/secret-providers/${id}`)).json()) as { allowedProviderPaths: unknown }).allowedProviderPaths).toBeNull();
+});
