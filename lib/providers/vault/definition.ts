@@ -1,5 +1,5 @@
 import type { ProviderDefinition } from "../definition";
-import { isVaultSecretPath } from "./path-syntax";
+import { builtInMountProblem, cleanVaultPathOrNull, isVaultSecretPath } from "./path-syntax";
 
 export const vaultDefinition = {
   type: "vault",
@@ -46,5 +46,8 @@ export const vaultDefinition = {
   ],
   pathHelp:
     "The KV path, e.g. secret/my-app/api-key (KV v2: /data/ is inserted, giving secret/data/my-app/api-key). With several keys in the secret, set jsonKey to pick one.",
-  checkPath: (path) => (isVaultSecretPath(path) ? null : "Must be a KV path with a mount and a secret, e.g. secret/my-app/api-key"),
+  checkPath: (path) => {
+    if (!isVaultSecretPath(path)) return "Must be a KV path with a mount and a secret, e.g. secret/my-app/api-key";
+    return builtInMountProblem(cleanVaultPathOrNull(path)!);
+  },
 } as const satisfies ProviderDefinition<"vault">;
