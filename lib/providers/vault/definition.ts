@@ -14,6 +14,7 @@ export const vaultDefinition = {
       required: true,
       placeholder: "https://vault.example.com",
       help: "The Vault server's address, e.g. https://vault.example.com",
+      address: true,
       format: { kind: "url" },
     },
     {
