@@ -122,30 +122,35 @@ describe("A credential stays with the address it was given for", () => {
   const CASES = [
     {
       type: "vault",
+      field: "vaultUrl",
       config: () => ({ vaultUrl: vault.url, token: VAULT_TOKEN }),
       address: () => ({ vaultUrl: elsewhere.url }),
       credentials: () => ({ token: VAULT_TOKEN }),
     },
     {
       type: "aws-sm",
+      field: "endpoint",
       config: () => ({ region: "eu-west-1", accessKeyId: AWS_KEY.id, secretAccessKey: AWS_KEY.secret, endpoint: aws.url }),
       address: () => ({ endpoint: awsElsewhere.url }),
       credentials: () => ({ accessKeyId: AWS_KEY.id, secretAccessKey: AWS_KEY.secret }),
     },
     {
       type: "azure-kv",
+      field: "vaultUrl",
       config: () => ({ vaultUrl: "https://trust.vault.azure.net", tenantId: "tenant-1", clientId: "client-1", clientSecret: AZURE_SECRET }),
       address: () => ({ vaultUrl: "https://attacker.example.com" }),
       credentials: () => ({ clientSecret: AZURE_SECRET }),
     },
     {
       type: "azure-kv",
+      field: "authorityHost",
       config: () => ({ vaultUrl: "https://trust.vault.azure.net", tenantId: "tenant-1", clientId: "client-1", clientSecret: AZURE_SECRET }),
       address: () => ({ authorityHost: "https://login.attacker.example.com" }),
       credentials: () => ({ clientSecret: AZURE_SECRET }),
     },
     {
       type: "gcp-sm",
+      field: "apiEndpoint",
       config: () => ({ projectId: "proj-trust", serviceAccountJson: SERVICE_ACCOUNT.json }),
       address: () => ({ apiEndpoint: "secretmanager.attacker.example.com:443" }),
       credentials: () => ({ serviceAccountJson: SERVICE_ACCOUNT.json }),
@@ -153,7 +158,7 @@ describe("A credential stays with the address it was given for", () => {
   ];
 
   it.each(CASES.flatMap((c) => ["PUT", "PATCH"].map((method) => ({ ...c, method }))))(
-    "$type $method: changing $address with the credentials masked or left out is 400 naming each one",
+    "$type $method: changing $field with the credentials masked or left out is 400 naming each one",
     async ({ type, config, address, credentials, method }) => {
       const id = await connect(type, config());
       const before = await send<Connection>(`/api/secret-providers/${id}`);
