@@ -1,7 +1,5 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import http from "node:http";
-import https from "node:https";
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { SecretClient } from "@azure/keyvault-secrets";
@@ -10,7 +8,7 @@ import type { ProviderConfig } from "../definition";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, crossOriginRedirect, fetchingPath, providerError } from "../upstream/errors";
-import { guardedLookup } from "../upstream/guarded-lookup";
+import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
 import { azureKvDefinition } from "./definition";
@@ -103,17 +101,16 @@ function clientFor(context: AdapterContext): Promise<SecretClient> {
     // Connections to the vault and to a configured authority resolve through the metadata guard.
     // (Managed identity is left alone: it must reach the instance metadata service.) The SDK
     // follows redirects only within the same origin, so a token never goes to another host.
-    const lookup = guardedLookup(context.resolveHost);
     const signIn = config.clientId
       ? new identity.ClientSecretCredential(config.tenantId ?? "", config.clientId, config.clientSecret ?? "", {
           ...(config.authorityHost ? { authorityHost: config.authorityHost, disableInstanceDiscovery: true } : {}),
-          agent: new https.Agent({ keepAlive: true, lookup }),
+          agent: guardedAgent("https:", context.resolveHost),
           retryOptions,
         })
       : new identity.DefaultAzureCredential({ retryOptions });
     const credential = withFixedScope(signIn, keyVaultScope(url.toString()));
     return new secrets.SecretClient(url.toString(), credential, {
-      agent: url.protocol === "http:" ? new http.Agent({ keepAlive: true, lookup }) : new https.Agent({ keepAlive: true, lookup }),
+      agent: guardedAgent(url.protocol === "http:" ? "http:" : "https:", context.resolveHost),
       additionalPolicies: [{ policy: guardReplies, position: "perRetry" }],
       allowInsecureConnection: url.protocol === "http:",
       // Private endpoints and emulators answer the auth challenge for vault.azure.net from
