@@ -76,7 +76,7 @@ export function buildOpenApi(serverUrl?: string) {
           parameters: [idParam],
           summary: "Test a connection, optionally by reading one secret (fingerprint only)",
           requestBody: jsonBody(requestSchema(testConnectionInput)),
-          responses: { "200": jsonResponse("Result", ref("TestResult")), ...errors(400, 401, 403, 404) },
+          responses: { "200": jsonResponse("Result", ref("TestResult")), ...errors(400, 401, 403, 404, 429) },
         },
       },
       "/api/secrets": {
