@@ -32,6 +32,8 @@ const envSchema = z.object({
   PROVENANCE_CACHE_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** Resolve requests one token (or signed-in user) may make per minute; 0 turns the limit off. */
   PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Connection tests one token (or signed-in user) may run per connection per minute; 0 turns the limit off. */
+  PROVENANCE_TEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Failed sign-ins allowed per account from one address, per 15 minutes. */
   PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(0).default(10),
   /** Failed sign-ins allowed from one address across all accounts, per 15 minutes. */

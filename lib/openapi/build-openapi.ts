@@ -77,7 +77,7 @@ export function buildOpenApi(serverUrl?: string) {
           summary:
             "Test a connection, optionally by reading one secret (fingerprint only). providerPath: 403 for path-scoped tokens, and 403 outside the connection's allowedProviderPaths",
           requestBody: jsonBody(requestSchema(testConnectionInput)),
-          responses: { "200": jsonResponse("Result", ref("TestResult")), ...errors(400, 401, 403, 404) },
+          responses: { "200": jsonResponse("Result", ref("TestResult")), ...errors(400, 401, 403, 404, 429) },
         },
       },
       "/api/secrets": {

@@ -27,6 +27,11 @@ export interface ConfigField {
   placeholder?: string;
   format: FieldFormat;
   maxLength?: number;
+  /**
+   * The field says where requests (and so credentials) go. Changing it on a connection with
+   * stored credentials requires every one of them to be entered again (see address-change.ts).
+   */
+  address?: true;
 }
 
 export interface ProviderDefinition<T extends string = string> {

@@ -10,6 +10,8 @@ import { AppError, isAppError, notFound, validationError } from "@/lib/errors";
 import { keyring } from "@/lib/keys/keyring";
 import { describeError, log } from "@/lib/log";
 import { providerAdapters } from "@/lib/providers/adapters";
+import { NOT_KV_MOUNT } from "@/lib/providers/vault/paths";
+import { consume, describeWait } from "@/lib/rate-limit/sliding-window";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { SAFETY_NET_MS, withDeadline } from "@/lib/secrets/resolve/external-values";
 import { refuseScopedUpstreamChoice } from "@/lib/secrets/upstream-choice";
@@ -47,6 +49,7 @@ export async function testConnection(options: { actor: Actor; id: string; input:
     if (problem) throw validationError({ providerPath: problem });
     requireInsideFence(connection, input.providerPath);
   }
+  await enforceTestLimit(options.actor, connection.id);
 
   const adapter = providerAdapters[connection.type];
   const context = {
@@ -71,6 +74,8 @@ export async function testConnection(options: { actor: Actor; id: string; input:
       result = { ok: true, latencyMs: elapsed(started) };
     }
   } catch (error) {
+    // A path the connection may never read (a Vault mount that is no KV engine) is bad input, as on save.
+    if (input.providerPath && isAppError(error) && error.extra.upstreamCode === NOT_KV_MOUNT) throw validationError({ providerPath: error.message });
     if (!isAppError(error)) log.error("connection test failed unexpectedly", { connectionId: connection.id, ...describeError(error) });
     const failure = isAppError(error)
       ? { code: error.code, message: error.message, ...(typeof error.extra.hint === "string" ? { hint: error.extra.hint } : {}) }
@@ -90,6 +95,22 @@ export async function testConnection(options: { actor: Actor; id: string; input:
     details: { providerPath: input.providerPath ?? null, ...(result.ok ? {} : { code: result.error.code }) },
   });
   return result;
+}
+
+/**
+ * Each test makes real calls upstream (a sign-in, a read), so tests are limited per caller and
+ * connection: an editor's script cannot turn Provenance into an amplifier against a provider, or
+ * run up its bill and throttling. Counted across every instance, like the resolve limit.
+ */
+async function enforceTestLimit(actor: Actor, connectionId: string): Promise<void> {
+  const limit = env().PROVENANCE_TEST_LIMIT_PER_MINUTE;
+  const decision = await consume({ name: "test.caller-connection", limit, windowMs: 60_000 }, `${actor.kind}:${actor.id}:${connectionId}`);
+  if (decision.allowed) return;
+  throw new AppError(
+    "rate_limited",
+    `Too many tests of this connection (limit ${limit} per minute). Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+    { retryAfterSeconds: decision.retryAfterSeconds },
+  );
 }
 
 function elapsed(started: number): number {

@@ -7,7 +7,8 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { env } from "@/lib/env";
 import { AppError, notFound, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { sensitiveKeys, type ProviderConfig } from "@/lib/providers/definition";
+import { addressChanges, credentialsNotResent } from "@/lib/providers/address-change";
+import { sensitiveKeys, type ProviderConfig, type ProviderDefinition } from "@/lib/providers/definition";
 import { isProviderType, providerDefinition, type ProviderType } from "@/lib/providers/registry";
 import { openConfig, sealConfig } from "./connection-config";
 import { createConnectionShape, unknownTypeMessage, updateConnectionShape, validateConfig } from "./connection-schemas";
@@ -98,9 +99,21 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
   }
   const checked = validateConfig(existing.type, merged, urlRules());
   if (!checked.ok) throw validationError(checked.fields);
+  const definition = providerDefinition(existing.type);
+  const moved = addressChanges(definition, stored, checked.config);
+  if (moved.length > 0) refuseCredentialsFollowing(definition, moved.map((m) => m.field), checked.config, input.config ?? {});
   await refuseMetadataResolutions(existing.type, checked.config);
 
   const name = input.name ?? existing.name;
+  const description = input.description === undefined ? existing.description : (input.description ?? "");
+  // Absent keeps the fence, null removes it, a list replaces it.
+  const fence = input.allowedProviderPaths === undefined ? undefined : storeFence(input.allowedProviderPaths);
+  // A write that changes nothing keeps version and ETag, so it cannot break another editor's If-Match.
+  const sameFence = fence === undefined || fence === existing.allowedProviderPaths;
+  if (name === existing.name && description === existing.description && sameFence && sameConfig(stored, checked.config)) {
+    const row = await db().secretProvider.findUniqueOrThrow({ where: { id: existing.id }, include: { _count: { select: { secrets: true } } } });
+    return maskConnection(row, row._count.secrets);
+  }
   const sealed = sealConfig(existing.id, existing.type, checked.config);
   try {
     const row = await db().$transaction(async (tx) => {
@@ -109,9 +122,8 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
         where: { id: existing.id, version: existing.version },
         data: {
           name,
-          description: input.description === undefined ? existing.description : (input.description ?? ""),
-          // Absent keeps the fence, null removes it, a list replaces it.
-          ...(input.allowedProviderPaths === undefined ? {} : { allowedProviderPaths: storeFence(input.allowedProviderPaths) }),
+          description,
+          ...(fence === undefined ? {} : { allowedProviderPaths: fence }),
           ...sealed,
           version: { increment: 1 },
         },
@@ -127,9 +139,11 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
             changed: [
               ...(input.name !== undefined && input.name !== existing.name ? ["name"] : []),
               ...(input.description !== undefined ? ["description"] : []),
-              ...(input.allowedProviderPaths !== undefined ? ["allowedProviderPaths"] : []),
+              ...(sameFence ? [] : ["allowedProviderPaths"]),
               ...changedFields.map((k) => `config.${k}`),
             ],
+            // Addresses are not secrets: who pointed a connection where is worth keeping.
+            ...Object.fromEntries(moved.flatMap((m) => [[`old.config.${m.field}`, m.from], [`new.config.${m.field}`, m.to]])),
           },
         },
         tx,
@@ -172,6 +186,25 @@ export async function deleteConnection(options: { actor: AuditActor; id: string 
   notifyChange({ kind: "connection", id: options.id });
 }
 
+/**
+ * CONTRACT "A credential stays with the address it was given for": a changed address needs every
+ * stored credential sent anew (not left out, not the mask), or it would follow the new address.
+ */
+function refuseCredentialsFollowing(definition: ProviderDefinition, moved: string[], after: ProviderConfig, sent: Record<string, unknown>): void {
+  const sentAnew = (key: string) => typeof sent[key] === "string" && (sent[key] as string).trim() !== "" && sent[key] !== MASK;
+  const missing = credentialsNotResent(definition, after, sentAnew);
+  if (missing.length === 0) return;
+  const labels = new Map(definition.fields.map((f) => [f.key, f.label]));
+  const addresses = moved.map((key) => labels.get(key) ?? key).join(", ");
+  const message = (key: string) =>
+    `${labels.get(key) ?? key} must be entered again when ${addresses} changes: stored credentials never follow a new address`;
+  throw validationError(Object.fromEntries(missing.map((key) => [`config.${key}`, message(key)])));
+}
+
+function sameConfig(a: ProviderConfig, b: ProviderConfig): boolean {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((key) => a[key] === b[key]);
+}
+
 function staleVersion(): AppError {
   return new AppError("precondition_failed", "The connection was changed by someone else since you read it; reload and try again.");
 }
@@ -195,8 +228,12 @@ function validateCreateInput(raw: unknown): {
     const checked = validateConfig(body.type, config, urlRules());
     if (!checked.ok) {
       for (const [key, message] of Object.entries(checked.fields)) fields[key] ??= message;
-    } else if (base.success && Object.keys(fields).length === 0 && isProviderType(body.type)) {
-      return { ...base.data, type: body.type, config: checked.config };
+    } else if (isProviderType(body.type)) {
+      // The mask stands for "the stored value" on an edit; a new connection has none to keep.
+      for (const key of sensitiveKeys(providerDefinition(body.type))) {
+        if (checked.config[key] === MASK) fields[`config.${key}`] ??= "Enter the credential itself, not the mask shown for a stored one";
+      }
+      if (base.success && Object.keys(fields).length === 0) return { ...base.data, type: body.type, config: checked.config };
     }
   }
   throw validationError(fields);

@@ -184,6 +184,10 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
   requireScope(options.actor, target.secretPath);
   const before = { ...existing, providerConfig: storedConfig };
   if (changesUpstream(before, target)) refuseScopedUpstreamChoice(options.actor, "change where an external secret reads from");
+  // A write that changes nothing keeps version and ETag, so it cannot break another editor's If-Match.
+  if (target.value === undefined && isUnchanged(existing, target)) {
+    return toSecretView(await db().secret.findUniqueOrThrow({ where: { id: existing.id }, select: secretViewSelect }));
+  }
 
   try {
     const row = await db().$transaction(async (tx) => {
@@ -219,6 +223,21 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
     if (isUniqueViolation(error)) throw pathTaken(target.secretPath);
     throw error;
   }
+}
+
+function isUnchanged(
+  existing: { secretPath: string; provider: string; providerPath: string | null; secretProviderId: string | null; providerConfig: string; description: string },
+  target: SecretTarget,
+): boolean {
+  const sorted = (config: object) => JSON.stringify(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
+  return (
+    existing.secretPath === target.secretPath &&
+    existing.provider === target.provider &&
+    existing.providerPath === target.providerPath &&
+    existing.secretProviderId === target.secretProviderId &&
+    existing.description === target.description &&
+    sorted(parseProviderConfig(existing.providerConfig)) === sorted(target.providerConfig)
+  );
 }
 
 // DELETE /api/secrets/:id — 204

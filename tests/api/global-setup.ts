@@ -29,6 +29,7 @@ export default async function setup(project: TestProject) {
     // Every test file shares these servers and one source address: the limits stay on (counted on
     // every request) but out of reach. tests/cluster/rate-limits.test.ts proves them on servers of its own.
     PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: "1000000",
+    PROVENANCE_TEST_LIMIT_PER_MINUTE: "1000000",
     PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: "1000000",
     PROVENANCE_SIGNIN_FAILURES_PER_ADDRESS: "1000000",
     PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT: "1000000",

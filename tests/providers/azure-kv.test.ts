@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { azureKvAdapter, isKnownKeyVaultHost } from "@/lib/providers/azure-kv/adapter";
+import { azureKvAdapter, isKnownKeyVaultHost, keyVaultScope } from "@/lib/providers/azure-kv/adapter";
 import { startAzureFake, type AzureFake } from "../support/fakes/azure";
 import { trustTestCa } from "../support/fakes/tls";
 import { appErrorFrom, expectNoCredentials, DEADLINE_SLACK_MS } from "./support/app-errors";
@@ -161,6 +161,34 @@ describe("azure-kv adapter", () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  // CONTRACT "Azure's token scope is never taken from a server's challenge".
+  it.each([
+    'resource="https://graph.microsoft.com"',
+    'resource="https://management.azure.com"',
+    'scope="https://storage.azure.com/.default"',
+    'resource="http://127.0.0.1:1"',
+  ])("asks for the vault scope whatever the challenge names (%s)", async (parameters) => {
+    fake.putSecret("scoped", "v");
+    fake.challengeParameters = parameters;
+    try {
+      const tokensBefore = fake.tokenRequests.length;
+      await azureKvAdapter.fetchSecret({ ...context(), path: "scoped" });
+      expect(fake.tokenRequests.slice(tokensBefore).map((r) => r.scope)).toEqual(["https://vault.azure.net/.default"]);
+    } finally {
+      fake.challengeParameters = 'resource="https://vault.azure.net"';
+    }
+  });
+
+  it("derives the scope from the configured vault's cloud", () => {
+    expect(keyVaultScope("https://my-vault.vault.azure.net/")).toBe("https://vault.azure.net/.default");
+    expect(keyVaultScope("https://my-vault.vault.azure.cn")).toBe("https://vault.azure.cn/.default");
+    expect(keyVaultScope("https://my-vault.VAULT.usgovcloudapi.net./")).toBe("https://vault.usgovcloudapi.net/.default");
+    expect(keyVaultScope("https://hsm.managedhsm.azure.net")).toBe("https://managedhsm.azure.net/.default");
+    expect(keyVaultScope("https://my-vault.privatelink.vaultcore.azure.cn")).toBe("https://vault.azure.cn/.default");
+    expect(keyVaultScope("https://vault.azure.cn.evil.example")).toBe("https://vault.azure.net/.default");
+    expect(keyVaultScope("http://127.0.0.1:8443")).toBe("https://vault.azure.net/.default");
   });
 
   it("knows Key Vault's own domains (only there is the challenge's resource checked)", () => {

@@ -187,6 +187,18 @@ describe.each(PROVIDERS)("$name: DNS answers are checked before connecting", (pr
   });
 });
 
+// Node connects to a literal address without asking `lookup`; 0.0.0.0 (CONTRACT: 0.0.0.0/8 is
+// never reached) connects to this host, where the fakes listen, so a missing check would show.
+describe.each(PROVIDERS)("$name: literal metadata addresses are refused at connect time too", (provider) => {
+  it.each(["0.0.0.0", "[::ffff:0.0.0.0]"])("refuses %s (as a connection saved before the rule would hold it), and sends nothing", async (host) => {
+    const before = provider.requestsSeen();
+    const error = await appErrorFrom(provider.adapter.fetchSecret({ ...context(configFor(provider, host)), path: provider.path }));
+    expect(error).toMatchObject({ code: "provider_error", extra: { upstreamCode: "EPROVENANCE_METADATA_ADDRESS" } });
+    expect(provider.requestsSeen()).toBe(before);
+    expectNoCredentials(error, CREDENTIALS);
+  });
+});
+
 describe("Azure Key Vault: the sign-in authority is checked too", () => {
   it("refuses an authority host that resolves to a metadata address, and asks it for no token", async () => {
     const before = azure.tokenRequests.length;

@@ -21,10 +21,12 @@ function context(config: Record<string, string> = {}, timeoutMs = 3_000) {
   return { connectionKey: `vault-faults-${++connection}:1`, config: { vaultUrl: fake.url, token: TOKEN, ...config }, timeoutMs };
 }
 const fetchApp = (timeoutMs = 3_000) => vaultAdapter.fetchSecret({ ...context({}, timeoutMs), path: "secret/app" });
+/** Reads of the secret itself: each fresh connection also asks once which engine serves the path. */
+const isRead = (r: { path: string }) => !r.path.startsWith("/v1/sys/internal/ui/mounts/");
 const countRequests = async (run: () => Promise<unknown>) => {
   const before = fake.requests.length;
   await run().catch(() => {});
-  return fake.requests.length - before;
+  return fake.requests.slice(before).filter(isRead).length;
 };
 
 describe("vault adapter: failures", () => {
@@ -107,7 +109,7 @@ describe("vault adapter: failures", () => {
     fake.faults.add({ status: 307, headers: { location: `${fake.url}/v1/secret/data/app` } });
     const before = fake.requests.length;
     const error = await appErrorFrom(fetchApp());
-    expect(fake.requests.length - before).toBe(1);
+    expect(fake.requests.slice(before).filter(isRead)).toHaveLength(1);
     expect(error.message).toBe("HashiCorp Vault: redirected instead of answering for secret/data/app (HTTP 307)");
   });
 

@@ -91,7 +91,7 @@ describe("vault adapter: reading", () => {
   it("explains a mount detection the token may not do", async () => {
     const error = await appErrorFrom(vaultAdapter.fetchSecret({ ...context({ kvVersion: "auto", token: "hvs.unknown-token-000000000" }), path: "secret/x" }));
     expect(error.message).toBe("HashiCorp Vault: permission denied detecting the mount of secret/x (HTTP 403: permission denied)");
-    expect(error.extra.hint).toContain('set kvVersion to "1" or "2"');
+    expect(error.extra.hint).toContain("which engine serves a path");
   });
 
   it("sends X-Vault-Namespace when a namespace is set, on every request", async () => {

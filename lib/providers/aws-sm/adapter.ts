@@ -1,14 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import http from "node:http";
-import https from "node:https";
 import { Readable } from "node:stream";
 import type { GetSecretValueCommandInput, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, fetchingPath, providerError, redirectRefusal } from "../upstream/errors";
-import { guardedLookup } from "../upstream/guarded-lookup";
+import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
 import { awsSmDefinition } from "./definition";
@@ -40,8 +38,8 @@ function clientFor(context: AdapterContext): Promise<AwsClient> {
       requestHandler: {
         requestTimeout: context.timeoutMs,
         throwOnRequestTimeout: true,
-        httpAgent: new http.Agent({ keepAlive: true, lookup: guardedLookup(context.resolveHost) }),
-        httpsAgent: new https.Agent({ keepAlive: true, lookup: guardedLookup(context.resolveHost) }),
+        httpAgent: guardedAgent("http:", context.resolveHost),
+        httpsAgent: guardedAgent("https:", context.resolveHost),
       },
     });
     capReplySize(client);

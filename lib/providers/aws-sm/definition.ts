@@ -41,6 +41,7 @@ export const awsSmDefinition = {
       required: false,
       help: "Optional: a VPC, FIPS or regional endpoint URL. Leave empty for the standard endpoint",
       placeholder: "https://secretsmanager-fips.us-east-1.amazonaws.com",
+      address: true,
       format: { kind: "url" },
     },
   ],

@@ -1,7 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import http from "node:http";
-import https from "node:https";
+import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { SecretClient } from "@azure/keyvault-secrets";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
@@ -9,7 +8,7 @@ import type { ProviderConfig } from "../definition";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, crossOriginRedirect, fetchingPath, providerError } from "../upstream/errors";
-import { guardedLookup } from "../upstream/guarded-lookup";
+import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
 import { azureKvDefinition } from "./definition";
@@ -21,9 +20,41 @@ const clients = new ConnectionCache<SecretClient>();
 /** Key Vault's own domains (public and sovereign clouds). Only for these is the challenge's resource checked. */
 const KEY_VAULT_DOMAINS = ["vault.azure.net", "vault.azure.cn", "vault.usgovcloudapi.net", "vault.microsoftazure.de", "managedhsm.azure.net"];
 
+/** Private-link domains → the cloud whose Key Vault scope their tokens are for. */
+const PRIVATE_LINK_DOMAINS: Record<string, string> = {
+  "vaultcore.azure.net": "vault.azure.net",
+  "vaultcore.azure.cn": "vault.azure.cn",
+  "vaultcore.usgovcloudapi.net": "vault.usgovcloudapi.net",
+};
+
+function domainOf(hostname: string, domains: readonly string[]): string | undefined {
+  const host = hostname.toLowerCase().replace(/\.+$/, "");
+  return domains.find((domain) => host === domain || host.endsWith(`.${domain}`));
+}
+
 export function isKnownKeyVaultHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, "");
-  return KEY_VAULT_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
+  return domainOf(hostname, KEY_VAULT_DOMAINS) !== undefined;
+}
+
+/**
+ * The scope Key Vault tokens are asked for: the cloud of the configured vaultUrl (public Azure for
+ * private endpoints and emulators), never what a server's 401 challenge names. A host that answers
+ * with a challenge for its own resource would otherwise receive a token minted for it, or for any
+ * other Azure API it named (Graph, Resource Manager), issued to the connection's identity.
+ */
+export function keyVaultScope(vaultUrl: string): string {
+  const hostname = new URL(vaultUrl).hostname;
+  const privateLink = domainOf(hostname, Object.keys(PRIVATE_LINK_DOMAINS));
+  const domain = domainOf(hostname, KEY_VAULT_DOMAINS) ?? (privateLink ? PRIVATE_LINK_DOMAINS[privateLink] : undefined) ?? "vault.azure.net";
+  return `https://${domain}/.default`;
+}
+
+/**
+ * The SDK's challenge policy asks for whatever scope and tenant the 401 names; this credential
+ * ignores both and asks for the fixed scope, in the configured tenant.
+ */
+function withFixedScope(credential: TokenCredential, scope: string): TokenCredential {
+  return { getToken: (_scopes, options) => credential.getToken(scope, { ...options, tenantId: undefined }) };
 }
 
 /** Every status streams, so our client reads the body itself, under the cap. */
@@ -70,20 +101,21 @@ function clientFor(context: AdapterContext): Promise<SecretClient> {
     // Connections to the vault and to a configured authority resolve through the metadata guard.
     // (Managed identity is left alone: it must reach the instance metadata service.) The SDK
     // follows redirects only within the same origin, so a token never goes to another host.
-    const lookup = guardedLookup(context.resolveHost);
-    const credential = config.clientId
+    const signIn = config.clientId
       ? new identity.ClientSecretCredential(config.tenantId ?? "", config.clientId, config.clientSecret ?? "", {
           ...(config.authorityHost ? { authorityHost: config.authorityHost, disableInstanceDiscovery: true } : {}),
-          agent: new https.Agent({ keepAlive: true, lookup }),
+          agent: guardedAgent("https:", context.resolveHost),
           retryOptions,
         })
       : new identity.DefaultAzureCredential({ retryOptions });
+    const credential = withFixedScope(signIn, keyVaultScope(url.toString()));
     return new secrets.SecretClient(url.toString(), credential, {
-      agent: url.protocol === "http:" ? new http.Agent({ keepAlive: true, lookup }) : new https.Agent({ keepAlive: true, lookup }),
+      agent: guardedAgent(url.protocol === "http:" ? "http:" : "https:", context.resolveHost),
       additionalPolicies: [{ policy: guardReplies, position: "perRetry" }],
       allowInsecureConnection: url.protocol === "http:",
       // Private endpoints and emulators answer the auth challenge for vault.azure.net from
-      // another host name; for real vault domains the SDK's check stays on.
+      // another host name; for real vault domains the SDK's check stays on. Either way the
+      // token's scope is fixed (withFixedScope), so a challenge cannot choose it.
       disableChallengeResourceVerification: !isKnownKeyVaultHost(url.hostname),
       retryOptions,
     });

@@ -13,6 +13,7 @@ export const azureKvDefinition = {
       required: true,
       placeholder: "https://my-vault.vault.azure.net",
       help: "The vault's URL, e.g. https://my-vault.vault.azure.net",
+      address: true,
       format: { kind: "url" },
     },
     {
@@ -47,6 +48,7 @@ export const azureKvDefinition = {
       required: false,
       help: "Optional: the sign-in authority for sovereign clouds, e.g. https://login.microsoftonline.us",
       placeholder: "https://login.microsoftonline.com",
+      address: true,
       format: { kind: "url" },
     },
   ],

@@ -51,6 +51,7 @@ export const gcpSmDefinition = {
       required: false,
       help: "Optional: host[:port] of a private or regional endpoint, e.g. secretmanager.me-central2.rep.googleapis.com",
       placeholder: "secretmanager.googleapis.com:443",
+      address: true,
       format: { kind: "grpc-endpoint" },
     },
   ],

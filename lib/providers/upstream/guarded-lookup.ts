@@ -1,5 +1,7 @@
 import dns from "node:dns";
-import type { LookupFunction } from "node:net";
+import http from "node:http";
+import https from "node:https";
+import { isIP, type LookupFunction } from "node:net";
 import type { AppError } from "@/lib/errors";
 import { isMetadataHost } from "../url-rules";
 import { providerError } from "./errors";
@@ -59,6 +61,26 @@ export function guardedLookup(resolve: ResolveHost = systemResolver): LookupFunc
       (error: NodeJS.ErrnoException) => callback(error, "", 0),
     );
   };
+}
+
+/**
+ * A keep-alive agent whose connections pass the metadata rule: names through `guardedLookup`,
+ * and literal addresses (which Node connects to without any lookup) checked before connecting,
+ * so a connection saved before a rule existed cannot reach what the rule now forbids.
+ */
+export function guardedAgent(protocol: "http:" | "https:", resolve: ResolveHost = systemResolver): http.Agent {
+  const options = { keepAlive: true, lookup: guardedLookup(resolve) };
+  const agent = protocol === "http:" ? new http.Agent(options) : new https.Agent(options);
+  const connect = agent.createConnection.bind(agent) as (options: object, callback: (error: Error | null) => void) => unknown;
+  agent.createConnection = ((options: { host?: string | null }, callback: (error: Error | null) => void) => {
+    const host = (options.host ?? "").replace(/^\[|\]$/g, "");
+    if (isIP(host) && isMetadataHost(host)) {
+      callback(new MetadataAddressError(host));
+      return undefined;
+    }
+    return connect(options, callback);
+  }) as typeof agent.createConnection;
+  return agent;
 }
 
 /** The provider_error for a refused resolution found anywhere in an SDK error's cause chain, or null. */

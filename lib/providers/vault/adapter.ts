@@ -6,7 +6,7 @@ import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
 import { vaultDefinition } from "./definition";
-import { cleanVaultPath, normalizeVaultPath, vaultValue, type KvVersion, type NormalizedVaultPath } from "./paths";
+import { cleanVaultPath, normalizeVaultPath, NOT_KV_MOUNT, vaultValue, type KvVersion, type NormalizedVaultPath } from "./paths";
 import { interpretVaultError, LOOKUP_SELF, MOUNTS_PREFIX } from "./upstream-errors";
 import { vaultAgent, vaultGet } from "./vault-http";
 
@@ -15,12 +15,16 @@ export { normalizeVaultPath } from "./paths";
 /** HashiCorp Vault over its plain HTTP API (no SDK). */
 const PROVIDER = vaultDefinition.name;
 
-interface KvMount {
+/** A mount as Vault describes it: its path (no trailing slash), engine type and, for KV, version. */
+interface KnownMount {
   path: string;
+  type: string;
   kvVersion: KvVersion;
 }
-/** kvVersion "auto": mounts learnt from Vault, per connection, so each mount is asked about once. */
-const knownMounts = new ConnectionCache<KvMount[]>();
+/** Mounts learnt from Vault, per connection, so each mount is asked about once. */
+const knownMounts = new ConnectionCache<KnownMount[]>();
+/** The engine types that hold static key/value secrets ("generic" is KV v1's old name). */
+const KV_ENGINES = new Set(["kv", "generic"]);
 /** One keep-alive agent per connection (its lookup refuses metadata addresses). */
 const agents = new ConnectionCache<Agent>((agent) => agent.destroy());
 
@@ -28,8 +32,8 @@ function agentFor(context: AdapterContext): Promise<Agent> {
   return agents.get(context.connectionKey, async () => vaultAgent(context.config, context.resolveHost));
 }
 
-/** Asks Vault which mount holds `path` and which KV version it runs. */
-async function detectMount(config: ProviderConfig, agent: Agent, path: string, signal: AbortSignal): Promise<KvMount> {
+/** Asks Vault which mount holds `path`, which engine it runs and, for KV, which version. */
+async function detectMount(config: ProviderConfig, agent: Agent, path: string, signal: AbortSignal): Promise<KnownMount> {
   const body = (await vaultGet(config, agent, `${MOUNTS_PREFIX}${path}`, "", signal)) as {
     data?: { path?: unknown; type?: unknown; options?: { version?: unknown } | null };
   };
@@ -37,22 +41,54 @@ async function detectMount(config: ProviderConfig, agent: Agent, path: string, s
   if (!mountPath || !path.startsWith(`${mountPath}/`)) {
     throw providerError(PROVIDER, `malformed reply from mount detection for ${path}: no mount path`);
   }
-  // Only a KV engine with options.version "2" is versioned; KV v1 and other engines read as written.
-  const kvVersion: KvVersion = body.data?.type === "kv" && String(body.data.options?.version ?? "1") === "2" ? "2" : "1";
-  return { path: mountPath, kvVersion };
+  const type = typeof body.data?.type === "string" ? body.data.type : "";
+  // Only a KV engine with options.version "2" is versioned.
+  const kvVersion: KvVersion = type === "kv" && String(body.data?.options?.version ?? "1") === "2" ? "2" : "1";
+  return { path: mountPath, type, kvVersion };
 }
 
-async function normalizeForConnection(request: FetchSecretRequest, agent: Agent, signal: AbortSignal): Promise<NormalizedVaultPath> {
-  const mode = request.config.kvVersion ?? "2";
-  if (mode !== "auto") return normalizeVaultPath(request.path, mode);
-  const clean = cleanVaultPath(request.path);
+/**
+ * The mount that serves `path`, from what this connection has learnt or else from Vault. A path
+ * is only ever read once Vault has said it lies on a KV engine: an auth method, a database or PKI
+ * engine, cubbyhole or sys would hand out the connection's own token or live credentials. When
+ * Vault will not say (403, an error), nothing is read.
+ */
+async function kvMountOf(request: FetchSecretRequest, agent: Agent, path: string, signal: AbortSignal): Promise<KnownMount> {
   const mounts = await knownMounts.get(request.connectionKey, async () => []);
-  let mount = mounts.find((m) => clean.startsWith(`${m.path}/`));
+  let mount = mounts.filter((m) => path.startsWith(`${m.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
   if (!mount) {
-    mount = await detectMount(request.config, agent, clean, signal);
+    mount = await detectMount(request.config, agent, path, signal);
     mounts.push(mount);
   }
+  if (!KV_ENGINES.has(mount.type)) {
+    throw providerError(
+      PROVIDER,
+      `${path} is on the mount ${mount.path}/, a ${mount.type.slice(0, 40) || "non-KV"} engine; Vault connections read KV secrets only`,
+      { upstreamCode: NOT_KV_MOUNT, hint: "Point the secret at a path on a KV (v1 or v2) secrets engine." },
+    );
+  }
+  return mount;
+}
+
+/**
+ * kvVersion "auto": the mount's own version decides how the path is read. "1" and "2": the path
+ * is read as that version says, and the mount of the path actually requested must be KV.
+ */
+async function normalizeForConnection(request: FetchSecretRequest, agent: Agent, signal: AbortSignal): Promise<NormalizedVaultPath> {
+  const mode = request.config.kvVersion ?? "2";
+  if (mode !== "auto") {
+    const normalized = normalizeVaultPath(request.path, mode);
+    await kvMountOf(request, agent, normalized.apiPath, signal);
+    return normalized;
+  }
+  const clean = cleanVaultPath(request.path);
+  const mount = await kvMountOf(request, agent, clean, signal);
   return normalizeVaultPath(clean, mount.kvVersion, mount.path);
+}
+
+/** Checked before anything is sent: a version is a KV v2 version number. */
+function checkVersionSyntax(version: string | undefined): void {
+  if (version && !/^\d{1,10}$/.test(version)) throw providerError(PROVIDER, `version must be a KV v2 version number, not "${version.slice(0, 40)}"`);
 }
 
 function versionQuery(normalized: NormalizedVaultPath, version: string | undefined): string {
@@ -60,7 +96,6 @@ function versionQuery(normalized: NormalizedVaultPath, version: string | undefin
   if (normalized.kvVersion === "1") {
     throw providerError(PROVIDER, `version ${version} was asked for, but ${normalized.apiPath} is on a KV v1 mount, which keeps no versions`);
   }
-  if (!/^\d{1,10}$/.test(version)) throw providerError(PROVIDER, `version must be a KV v2 version number, not "${version.slice(0, 40)}"`);
   return `?version=${version}`;
 }
 
@@ -84,6 +119,8 @@ function readReply(body: unknown, normalized: NormalizedVaultPath): FetchedSecre
 
 export const vaultAdapter: ProviderAdapter = {
   async fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret> {
+    checkVersionSyntax(request.version);
+    if (request.config.kvVersion !== "auto") normalizeVaultPath(request.path, request.config.kvVersion ?? "2"); // a bad path is refused before anything is sent
     let normalized: NormalizedVaultPath | undefined;
     const agent = await agentFor(request);
     return callUpstream({

@@ -1,5 +1,5 @@
 import type { ProviderDefinition } from "../definition";
-import { isVaultSecretPath } from "./path-syntax";
+import { builtInMountProblem, cleanVaultPathOrNull, isVaultSecretPath } from "./path-syntax";
 
 export const vaultDefinition = {
   type: "vault",
@@ -14,6 +14,7 @@ export const vaultDefinition = {
       required: true,
       placeholder: "https://vault.example.com",
       help: "The Vault server's address, e.g. https://vault.example.com",
+      address: true,
       format: { kind: "url" },
     },
     {
@@ -46,5 +47,8 @@ export const vaultDefinition = {
   ],
   pathHelp:
     "The KV path, e.g. secret/my-app/api-key (KV v2: /data/ is inserted, giving secret/data/my-app/api-key). With several keys in the secret, set jsonKey to pick one.",
-  checkPath: (path) => (isVaultSecretPath(path) ? null : "Must be a KV path with a mount and a secret, e.g. secret/my-app/api-key"),
+  checkPath: (path) => {
+    if (!isVaultSecretPath(path)) return "Must be a KV path with a mount and a secret, e.g. secret/my-app/api-key";
+    return builtInMountProblem(cleanVaultPathOrNull(path)!);
+  },
 } as const satisfies ProviderDefinition<"vault">;

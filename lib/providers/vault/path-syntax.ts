@@ -21,3 +21,17 @@ export function isVaultSecretPath(path: string): boolean {
   const clean = cleanVaultPathOrNull(path);
   return clean !== null && clean.includes("/");
 }
+
+/**
+ * Vault's built-in mounts that are never KV engines: reading under them returns the connection's
+ * own token (auth/token/lookup-self), other tokens' data, or the server's configuration. Refused
+ * by their first segment, in any case, before anything is sent; every other mount is asked about
+ * (sys/internal/ui/mounts) when read, and refused unless Vault reports a KV engine.
+ */
+const BUILT_IN_NON_KV_MOUNTS = ["auth", "sys", "identity", "cubbyhole"];
+
+/** Why a clean path cannot be a KV secret, or null when its first segment is no built-in engine. */
+export function builtInMountProblem(clean: string): string | null {
+  const first = clean.split("/")[0]!.toLowerCase();
+  return BUILT_IN_NON_KV_MOUNTS.includes(first) ? `${first}/ is not a KV secrets engine; Vault connections read KV secrets only` : null;
+}

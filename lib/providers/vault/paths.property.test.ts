@@ -13,7 +13,10 @@ import { normalizeVaultPath, vaultValue } from "./paths";
  * hold is ours to fix (the request URL is built from it): letters, digits, spaces and _ . @ : + = , ~ -,
  * never blank, never `.` or `..` (they would re-route the request). Surrounding whitespace and
  * slashes are forgiven. The reference below is written from that text, character by character.
+ * CONTRACT "Vault connections read KV secrets, nothing else": a path under Vault's built-in
+ * non-KV mounts (auth/, sys/, identity/, cubbyhole/, in any case) is refused as well.
  */
+const BUILT_IN_NON_KV = ["auth", "sys", "identity", "cubbyhole"];
 const SEGMENT_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 _.@:+=,~-";
 
 function referenceSegments(path: string): string[] | null {
@@ -23,7 +26,8 @@ function referenceSegments(path: string): string[] | null {
   const segments = clean.split("/");
   if (segments.length < 2) return null;
   const segmentOk = (s: string) => s.trim() !== "" && s !== "." && s !== ".." && [...s].every((c) => SEGMENT_CHARS.includes(c));
-  return segments.every(segmentOk) ? segments : null;
+  if (!segments.every(segmentOk)) return null;
+  return BUILT_IN_NON_KV.includes(segments[0]!.toLowerCase()) ? null : segments;
 }
 
 function referenceApiPath(path: string, kvVersion: "1" | "2"): string | null {
@@ -46,7 +50,7 @@ function implementation(path: string, kvVersion: "1" | "2"): string | null {
 
 const HOSTILE = ["", " ", "  ", "\t", "\n", "\u0000", "\u00a0", "\u200b", "\u202e", "\ufeff", "\ud800", "\u{1F511}", "é", ".", "..", "...", "%2F", "?", "#", "&", "\\"];
 const segment = fc.oneof(
-  fc.constantFrom("secret", "kv", "data", "my-app", "api-key", "team a", "key b", "a:b", "a,b", "~x", "a@b", "x=y", "+", "v1.2"),
+  fc.constantFrom("secret", "kv", "data", "auth", "sys", "Sys", "identity", "CUBBYHOLE", "token", "lookup-self", "my-app", "api-key", "team a", "key b", "a:b", "a,b", "~x", "a@b", "x=y", "+", "v1.2"),
   fc.constantFrom(...HOSTILE),
   fc.stringMatching(/^[A-Za-z0-9 _.@:+=,~-]{1,10}$/),
   fc.string({ maxLength: 5, unit: "binary" }),

@@ -1,6 +1,6 @@
 import { providerError } from "../upstream/errors";
 import { vaultDefinition } from "./definition";
-import { cleanVaultPathOrNull } from "./path-syntax";
+import { builtInMountProblem, cleanVaultPathOrNull } from "./path-syntax";
 
 /**
  * Vault KV paths as users write them → the API path read under /v1/. KV v2 keeps values under
@@ -16,11 +16,16 @@ export interface NormalizedVaultPath {
   insertedData: boolean;
 }
 
+/** upstreamCode of a path refused because its mount is not a KV engine (a 400 where a path is being chosen). */
+export const NOT_KV_MOUNT = "not_kv_mount";
+
 export function cleanVaultPath(path: string): string {
   const clean = cleanVaultPathOrNull(path);
   if (clean === null) {
     throw providerError(vaultDefinition.name, `invalid path "${path.slice(0, 200)}": write mount/path/to/secret, e.g. secret/my-app/api-key`);
   }
+  const builtIn = builtInMountProblem(clean);
+  if (builtIn) throw providerError(vaultDefinition.name, `invalid path "${clean}": ${builtIn}`, { upstreamCode: NOT_KV_MOUNT });
   return clean;
 }
 

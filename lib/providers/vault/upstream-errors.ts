@@ -50,7 +50,7 @@ function interpretStatus(error: VaultHttpError, { config, normalized }: VaultRea
   if (status === 403 && apiPath.startsWith(MOUNTS_PREFIX)) {
     return fail(
       `permission denied detecting the mount of ${apiPath.slice(MOUNTS_PREFIX.length)} (${detail})`,
-      `The token needs some capability on the secret's path for mount detection; or set kvVersion to "1" or "2".`,
+      `Vault is asked which engine serves a path before it is read; the token needs some capability on the secret's path for that.`,
     );
   }
   if (status === 403) {

@@ -3,7 +3,7 @@ import https from "node:https";
 import type { ProviderConfig } from "../definition";
 import { parseRetryAfter } from "../upstream/call-upstream";
 import { providerError, sanitizeUpstreamText } from "../upstream/errors";
-import { guardedLookup, systemResolver, type ResolveHost } from "../upstream/guarded-lookup";
+import { guardedAgent, systemResolver, type ResolveHost } from "../upstream/guarded-lookup";
 import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
 import { vaultDefinition } from "./definition";
 
@@ -42,8 +42,7 @@ export class VaultHttpError extends Error {
 
 /** One connection's keep-alive agent, resolving through the metadata guard. */
 export function vaultAgent(config: ProviderConfig, resolve: ResolveHost = systemResolver): http.Agent {
-  const options = { keepAlive: true, lookup: guardedLookup(resolve) };
-  return (config.vaultUrl ?? "").startsWith("http:") ? new http.Agent(options) : new https.Agent(options);
+  return guardedAgent((config.vaultUrl ?? "").startsWith("http:") ? "http:" : "https:", resolve);
 }
 
 export async function vaultGet(config: ProviderConfig, agent: http.Agent, apiPath: string, query: string, signal: AbortSignal): Promise<unknown> {

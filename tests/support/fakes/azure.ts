@@ -27,6 +27,8 @@ export interface AzureFake {
   /** Faults for token requests. */
   tokenFaults: FaultQueue;
   tokenRequests: TokenRequest[];
+  /** The parameters after `authorization="…"` in the vault's 401 challenge; a hostile vault names its own resource or scope. */
+  challengeParameters: string;
   /** Adds a version and returns its id (32 hex digits). */
   putSecret(name: string, value: string): string;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function startAzureFake(options: { tenantId: string; clients: Recor
   const faults = new FaultQueue();
   const tokenFaults = new FaultQueue();
   const secrets = new Map<string, { version: string; value: string }[]>();
+  const state: { challengeParameters: string } = { challengeParameters: `resource="${KEY_VAULT_RESOURCE}"` };
 
   const authority = await startHttpFake(async (req, res, recorded) => {
     const base = `https://127.0.0.1:${authority.port}/${options.tenantId}`;
@@ -75,7 +78,7 @@ export async function startAzureFake(options: { tenantId: string; clients: Recor
   const vault = await startHttpFake(async (req, res) => {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (!token || !issued.has(token)) {
-      const challenge = `Bearer authorization="${authority.url}/${options.tenantId}", resource="${KEY_VAULT_RESOURCE}"`;
+      const challenge = `Bearer authorization="${authority.url}/${options.tenantId}", ${state.challengeParameters}`;
       return azureError(res, 401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.", { "www-authenticate": challenge });
     }
     const fault = faults.take();
@@ -96,6 +99,12 @@ export async function startAzureFake(options: { tenantId: string; clients: Recor
   });
 
   return {
+    get challengeParameters() {
+      return state.challengeParameters;
+    },
+    set challengeParameters(value: string) {
+      state.challengeParameters = value;
+    },
     vaultUrl: vault.url,
     authorityUrl: authority.url,
     vault,

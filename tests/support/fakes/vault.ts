@@ -5,6 +5,11 @@ import { applyTransportFault, FaultQueue, sendJson, startHttpFake, type HttpFake
  * HashiCorp Vault's HTTP API for KV v1 and v2 mounts: token auth (403 "permission denied" for an
  * unknown token or a path outside its policy), mount detection (sys/internal/ui/mounts) and
  * token lookup-self. Mounts may have several segments ("team/kv").
+ *
+ * Like a real server it also has mounts that are not KV engines, and answers reads on them the
+ * way those engines do: auth/token/lookup-self returns the caller's own token as `id`,
+ * cubbyhole/ and engines given in `otherMounts` (e.g. database/, pki/) return live-looking
+ * credentials. Mount detection reports each mount's real type.
  */
 interface StoredVersion {
   data: Record<string, unknown> | null;
@@ -13,6 +18,8 @@ interface StoredVersion {
 
 export interface VaultFake extends HttpFake {
   faults: FaultQueue;
+  /** Faults for mount detection (sys/internal/ui/mounts) only, which `faults` leaves alone. */
+  mountFaults: FaultQueue;
   /** Writes a new version under `path` (mount included, no data/), e.g. secret/my-app/api-key. */
   putSecret(path: string, data: Record<string, unknown>): void;
   /** Soft-deletes one KV v2 version, as `vault kv delete -versions=N` does. */
@@ -24,7 +31,12 @@ export interface VaultFakeOptions {
   mounts: Record<string, 1 | 2>;
   /** Token → path prefixes its policy may read ("" = everything). */
   tokens: Record<string, string[]>;
+  /** Mount path → engine type, for mounts that are not KV, e.g. { database: "database", pki: "pki" }. */
+  otherMounts?: Record<string, string>;
 }
+
+/** The mounts every Vault server has, none of them KV. */
+const BUILT_IN_MOUNTS: Record<string, string> = { "auth/token": "token", sys: "system", cubbyhole: "cubbyhole", identity: "identity" };
 
 const V2_WRONG_PATH_WARNING =
   "Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv get' for this operation.";
@@ -32,10 +44,13 @@ const V2_WRONG_PATH_WARNING =
 export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFake> {
   const store = new Map<string, StoredVersion[]>(); // key: mount + "/" + rest (no data/)
   const faults = new FaultQueue();
+  const mountFaults = new FaultQueue();
+  const otherMounts = { ...BUILT_IN_MOUNTS, ...options.otherMounts };
   const mountOf = (path: string) =>
-    Object.keys(options.mounts)
+    [...Object.keys(options.mounts), ...Object.keys(otherMounts)]
       .sort((a, b) => b.length - a.length)
       .find((mount) => path.startsWith(`${mount}/`));
+  const typeOf = (mount: string) => otherMounts[mount] ?? "kv";
   const errors = (res: ServerResponse, status: number, list: string[], extra: Record<string, unknown> = {}, headers = {}) =>
     sendJson(res, status, { errors: list, ...extra }, headers);
 
@@ -45,22 +60,29 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
     const allowed = options.tokens[String(req.headers["x-vault-token"] ?? "")];
     if (!allowed) return errors(res, 403, ["permission denied"]);
 
-    const fault = faults.take();
+    const detecting = path.startsWith("sys/internal/ui/mounts/");
+    const fault = (detecting ? mountFaults : faults).take();
     if (await applyTransportFault(fault, req, res)) return;
     if (fault?.status) {
       const headers = { ...fault.headers, ...(fault.retryAfter ? { "retry-after": fault.retryAfter } : {}) };
       return errors(res, fault.status, [fault.message ?? `fault ${fault.status}`], {}, headers);
     }
 
-    if (path === "auth/token/lookup-self") return sendJson(res, 200, { data: { policies: ["default"], ttl: 3600 } });
-    if (path.startsWith("sys/internal/ui/mounts/")) {
+    const token = String(req.headers["x-vault-token"]);
+    if (path === "auth/token/lookup-self") return sendJson(res, 200, { data: { id: token, policies: ["default"], ttl: 3600 } });
+    if (detecting) {
       const mount = mountOf(path.slice("sys/internal/ui/mounts/".length));
       if (!mount) return errors(res, 400, ["no mount for this path"]);
-      return sendJson(res, 200, { data: { path: `${mount}/`, type: "kv", options: { version: String(options.mounts[mount]) } } });
+      const type = typeOf(mount);
+      return sendJson(res, 200, { data: { path: `${mount}/`, type, options: type === "kv" ? { version: String(options.mounts[mount]) } : null } });
     }
 
     const mount = mountOf(path);
     if (!mount || !allowed.some((prefix) => path.startsWith(prefix))) return errors(res, 403, ["permission denied"]);
+    if (typeOf(mount) !== "kv") {
+      // What a non-KV engine hands out: the caller's token in cubbyhole-like places, live credentials elsewhere.
+      return sendJson(res, 200, { data: { id: token, username: `v-${typeOf(mount)}-user`, password: `live-${typeOf(mount)}-credential` } });
+    }
     const rest = path.slice(mount.length + 1);
     if (options.mounts[mount] === 1) {
       const latest = store.get(`${mount}/${rest}`)?.at(-1);
@@ -78,6 +100,7 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
   return {
     ...fake,
     faults,
+    mountFaults,
     putSecret(path, data) {
       const versions = store.get(path) ?? [];
       versions.push({ data });
