@@ -36,7 +36,12 @@ export class VaultHttpError extends Error {
 
   warnings(): string[] {
     const warnings = (this.body as { warnings?: unknown } | null)?.warnings;
-    return Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === "string") : [];
+    if (!Array.isArray(warnings)) return [];
+    // Outside text: only a few, each cut short, are ever looked at.
+    return warnings
+      .slice(0, 10)
+      .filter((w): w is string => typeof w === "string")
+      .map((w) => w.slice(0, 1024));
   }
 }
 
