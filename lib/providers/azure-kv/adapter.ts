@@ -9,9 +9,10 @@ import type { ProviderConfig } from "../definition";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, crossOriginRedirect, fetchingPath, providerError } from "../upstream/errors";
+import { connectionAgentOptions } from "../upstream/agent-options";
 import { guardedLookup } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
-import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
+import { declaredLength, MAX_REPLY_BYTES, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
 import { azureKvDefinition } from "./definition";
 import { interpretAzureError } from "./upstream-errors";
 
@@ -48,9 +49,11 @@ const guardReplies: PipelinePolicy = {
     }
     const stream = response.readableStreamBody;
     if (stream) {
-      const bytes = await readCapped(stream, declaredLength(response.headers.get("content-length")));
-      if (bytes === null) throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
-      response.bodyAsText = bytes.toString("utf8");
+      const cap = replyCap(response.status);
+      const bytes = await readCapped(stream, declaredLength(response.headers.get("content-length")), cap);
+      if (bytes === null && cap === MAX_REPLY_BYTES) throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
+      // An oversized error reply is dropped unread: the SDK then reports its status alone.
+      response.bodyAsText = bytes === null ? "" : bytes.toString("utf8");
       response.readableStreamBody = undefined;
     }
     return response;
@@ -74,12 +77,12 @@ function clientFor(context: AdapterContext): Promise<SecretClient> {
     const credential = config.clientId
       ? new identity.ClientSecretCredential(config.tenantId ?? "", config.clientId, config.clientSecret ?? "", {
           ...(config.authorityHost ? { authorityHost: config.authorityHost, disableInstanceDiscovery: true } : {}),
-          agent: new https.Agent({ keepAlive: true, lookup }),
+          agent: new https.Agent(connectionAgentOptions(lookup)),
           retryOptions,
         })
       : new identity.DefaultAzureCredential({ retryOptions });
     return new secrets.SecretClient(url.toString(), credential, {
-      agent: url.protocol === "http:" ? new http.Agent({ keepAlive: true, lookup }) : new https.Agent({ keepAlive: true, lookup }),
+      agent: url.protocol === "http:" ? new http.Agent(connectionAgentOptions(lookup)) : new https.Agent(connectionAgentOptions(lookup)),
       additionalPolicies: [{ policy: guardReplies, position: "perRetry" }],
       allowInsecureConnection: url.protocol === "http:",
       // Private endpoints and emulators answer the auth challenge for vault.azure.net from

@@ -2,9 +2,10 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { ProviderConfig } from "../definition";
 import { parseRetryAfter } from "../upstream/call-upstream";
+import { connectionAgentOptions } from "../upstream/agent-options";
 import { providerError, sanitizeUpstreamText } from "../upstream/errors";
 import { guardedLookup, systemResolver, type ResolveHost } from "../upstream/guarded-lookup";
-import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
+import { declaredLength, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
 import { vaultDefinition } from "./definition";
 
 /**
@@ -47,7 +48,7 @@ export class VaultHttpError extends Error {
 
 /** One connection's keep-alive agent, resolving through the metadata guard. */
 export function vaultAgent(config: ProviderConfig, resolve: ResolveHost = systemResolver): http.Agent {
-  const options = { keepAlive: true, lookup: guardedLookup(resolve) };
+  const options = connectionAgentOptions(guardedLookup(resolve));
   return (config.vaultUrl ?? "").startsWith("http:") ? new http.Agent(options) : new https.Agent(options);
 }
 
@@ -59,9 +60,11 @@ export async function vaultGet(config: ProviderConfig, agent: http.Agent, apiPat
   const response = await get(new URL(`${base}/v1/${encoded}${query}`), headers, agent, signal);
   const status = response.statusCode ?? 0;
 
-  const bytes = await readCapped(response, declaredLength(response.headers["content-length"]));
-  if (bytes === null) throw replyTooLarge(PROVIDER, `for ${apiPath}`, { upstreamStatus: status });
-  const text = bytes.toString("utf8");
+  const success = status >= 200 && status < 300;
+  const bytes = await readCapped(response, declaredLength(response.headers["content-length"]), replyCap(status));
+  if (bytes === null && success) throw replyTooLarge(PROVIDER, `for ${apiPath}`, { upstreamStatus: status });
+  // An oversized error reply was not read: its status alone is answered below.
+  const text = bytes?.toString("utf8") ?? "";
   let body: unknown = null;
   let parsed = false;
   try {
@@ -70,7 +73,7 @@ export async function vaultGet(config: ProviderConfig, agent: http.Agent, apiPat
   } catch {
     // A proxy's HTML error page or a truncated body: only fatal for a successful status.
   }
-  if (status >= 200 && status < 300) {
+  if (success) {
     if (!parsed || typeof body !== "object" || body === null) {
       throw providerError(PROVIDER, `malformed reply for ${apiPath}: not a JSON object`, { upstreamStatus: status });
     }
