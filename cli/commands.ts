@@ -13,6 +13,7 @@ import { exportToFile } from "@/lib/transfer/export-bundle";
 import { describeRebind, importPayload, ON_CONFLICT, readBundle, type OnConflict } from "@/lib/transfer/import-bundle";
 import { readPassphrase } from "@/lib/transfer/passphrase";
 import { createUser } from "@/lib/users/manage-users";
+import { say } from "./terminal-safe";
 
 type Options = Record<string, string | undefined>;
 
@@ -35,13 +36,13 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const commands: Record<string, (options: Options) => Promise<void>> = {
   async migrate() {
     const { applied } = await applyMigrations({ url: env().DATABASE_URL });
-    process.stderr.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "The database is up to date.\n");
+    say(applied.length ? `Applied: ${applied.join(", ")}\n` : "The database is up to date.\n");
   },
 
   async "user create"(options) {
     await prepare();
     const user = await createUser({ actor: CLI, input: { email: options.email, password: options.password, role: options.role } });
-    process.stderr.write(`Created ${user.role} ${user.email} (id ${user.id}).\n`);
+    say(`Created ${user.role} ${user.email} (id ${user.id}).\n`);
   },
 
   async "token create"(options) {
@@ -52,7 +53,7 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
       input: { name: options.name, role: options.role, scope: options.scope, expiresInDays: days === undefined ? undefined : Number(days) },
     });
     process.stdout.write(`${token}\n`);
-    process.stderr.write(
+    say(
       `Created ${view.role} token "${view.name}"${view.scope ? ` scoped to ${view.scope}` : ""}. It is shown only once; store it now.\n`,
     );
   },
@@ -61,16 +62,16 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
     await prepare();
     const report = await rotateKeys((progress) => {
       const done = progress.reencrypted.secretProviders + progress.reencrypted.secrets;
-      process.stderr.write(`Re-encrypted ${done} value(s) so far (${progress.alreadyCurrent} already current)…\n`);
+      say(`Re-encrypted ${done} value(s) so far (${progress.alreadyCurrent} already current)…\n`);
     });
     const total = report.reencrypted.secretProviders + report.reencrypted.secrets;
-    process.stderr.write(
+    say(
       `Re-encrypted ${total} value(s) under the current key (${report.reencrypted.secretProviders} connection credential(s), ` +
         `${report.reencrypted.secrets} secret(s)); ${report.alreadyCurrent} already current. ` +
         "SECRETS_MASTER_KEY_PREVIOUS can now be removed.\n",
     );
     if (report.lateWrites > 0) {
-      process.stderr.write(
+      say(
         `Warning: ${report.lateWrites} value(s) were written under the old key while rotating (and are now re-encrypted): ` +
           "some instance still runs with the old key as SECRETS_MASTER_KEY. Restart it with the new key, then run key rotate again.\n",
       );
@@ -83,7 +84,7 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
     const passphrase = await readPassphrase({ envVar: options["passphrase-env"], confirm: true });
     await prepare();
     const counts = await exportToFile({ actor: CLI, passphrase, file });
-    process.stderr.write(
+    say(
       `Exported ${plural(counts.connections, "connection")} and ${plural(counts.secrets, "secret")} ` +
         `(${counts.storedValues} with a stored value) to ${file} (mode 0600).\n` +
         "It is encrypted with your passphrase: keep the passphrase apart from the file; without it the bundle cannot be imported.\n",
@@ -116,7 +117,7 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
     });
     const line = (what: string, c: { created: number; replaced: number; skipped: number }) =>
       `${what}: ${c.created} created, ${c.replaced} replaced, ${c.skipped} skipped (already here)`;
-    process.stderr.write(
+    say(
       `Imported ${file} (exported ${payload.exportedAt} from ${payload.source.database}).\n` +
         `  ${line("Connections", report.connections)}\n  ${line("Secrets", report.secrets)}\n` +
         (report.newIds > 0 ? `  ${plural(report.newIds, "row")} got a new id (the bundle's was taken here).\n` : ""),
@@ -127,7 +128,7 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
 export async function runCommand(name: string, options: Options): Promise<number> {
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`provenance: unknown command "${name}"\n`);
+    say(`provenance: unknown command "${name}"\n`);
     return 2;
   }
   try {
@@ -137,7 +138,7 @@ export async function runCommand(name: string, options: Options): Promise<number
     if (error instanceof AppError) {
       const fields = (error.extra.fields ?? {}) as Record<string, string>;
       const details = Object.entries(fields).map(([field, message]) => `  --${field}: ${message}`);
-      process.stderr.write(`provenance: ${error.message}\n${details.join("\n")}${details.length ? "\n" : ""}`);
+      say(`provenance: ${error.message}\n${details.join("\n")}${details.length ? "\n" : ""}`);
       return 1;
     }
     throw error;

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { say } from "./terminal-safe";
 
 const root = process.env.PROVENANCE_ROOT ?? process.cwd();
 for (const file of [path.join(process.cwd(), ".env"), path.join(root, ".env")]) {
@@ -38,12 +39,12 @@ async function main(argv: string[]): Promise<number> {
   const rest = argv.slice(single ? 1 : 2);
   const { runCommand } = await import("./commands");
   if (!group || group === "help" || group === "--help" || group === "-h") {
-    process.stderr.write(USAGE);
+    say(USAGE);
     return group ? 0 : 2;
   }
   if (rest.some((arg) => arg === "--passphrase" || arg.startsWith("--passphrase="))) {
     // Refused before parsing so that the message can say why (and never echo the value).
-    process.stderr.write(
+    say(
       "provenance: --passphrase is not accepted: an argument stays in shell history and is visible to other users in `ps`.\n" +
         "Set PROVENANCE_BUNDLE_PASSPHRASE, name another variable with --passphrase-env VAR, or run in a terminal to be asked.\n",
     );
@@ -75,7 +76,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const usageProblem = error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS");
-    process.stderr.write(`provenance: ${error instanceof Error ? error.message : String(error)}\n${usageProblem ? USAGE : ""}`);
+    say(`provenance: ${error instanceof Error ? error.message : String(error)}\n${usageProblem ? USAGE : ""}`);
     process.exit(1);
   },
 );

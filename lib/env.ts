@@ -34,6 +34,16 @@ const envSchema = z.object({
   PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   /** Connection tests one token (or signed-in user) may run per connection per minute; 0 turns the limit off. */
   PROVENANCE_TEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+  /** Bytes of values one batch resolve may return; paths past it get the per-path error response_too_large. */
+  PROVENANCE_RESOLVE_BATCH_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  /** Batch resolves one token (or signed-in user) may have in flight at once, per instance; 0 turns the bound off. */
+  PROVENANCE_RESOLVE_BATCHES_IN_FLIGHT: z.coerce.number().int().min(0).default(4),
+  /** Largest value accepted from an external manager, in bytes; 0 means only the 1 MiB reply cap applies. */
+  PROVENANCE_MAX_EXTERNAL_VALUE_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Sockets one provider connection may open at once (HTTP-based managers; GCP multiplexes one HTTP/2 connection). */
+  PROVENANCE_PROVIDER_MAX_SOCKETS: z.coerce.number().int().positive().default(16),
+  /** Days audit events are kept; older ones are pruned hourly. 0 keeps them forever. */
+  PROVENANCE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(365),
   /** Failed sign-ins allowed per account from one address, per 15 minutes. */
   PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(0).default(10),
   /** Failed sign-ins allowed from one address across all accounts, per 15 minutes. */

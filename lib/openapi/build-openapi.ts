@@ -110,6 +110,11 @@ export function buildOpenApi(serverUrl?: string) {
         },
         post: {
           summary: "Resolve many secrets; one failure never fails the rest",
+          description:
+            "Each path counts against the per-minute resolve limit. Values are returned up to PROVENANCE_RESOLVE_BATCH_MAX_BYTES " +
+            "(default 4 MiB); later paths get the per-path error response_too_large (ask for them in another request). The whole " +
+            "batch answers within the provider timeout plus 3 s; paths not answered by then get provider_timeout. More than " +
+            "PROVENANCE_RESOLVE_BATCHES_IN_FLIGHT batches at once from one caller answer 429.",
           requestBody: jsonBody(requestSchema(batchResolveInput)),
           responses: { "200": jsonResponse("Values and per-path errors", ref("BatchResolved")), ...errors(400, 401, 403, 429) },
         },

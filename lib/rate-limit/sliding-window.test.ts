@@ -44,6 +44,22 @@ describe.each([
     expect((await consume(limited, "caller")).allowed).toBe(false);
   });
 
+  it("counts a weighted event as that many (a batch of N paths is N resolves), refunds all of it, caps it at the limit", async () => {
+    const limited = rule(10);
+    expect((await consume(limited, "batch", Date.now(), 7)).allowed).toBe(true);
+    const over = await consume(limited, "batch", Date.now(), 4);
+    expect(over.allowed).toBe(false);
+    // Refused: not counted. Three more still fit, then nothing.
+    const fits = await consume(limited, "batch", Date.now(), 3);
+    expect(fits.allowed).toBe(true);
+    expect((await consume(limited, "batch")).allowed).toBe(false);
+    if (!fits.allowed || !fits.hit) throw new Error("expected a counted hit");
+    await fits.hit.refund();
+    expect((await consume(limited, "batch", Date.now(), 3)).allowed).toBe(true);
+    // Larger than the whole limit: counted as the limit, so it passes in an empty window.
+    expect((await consume(rule(10), "huge", Date.now(), 500)).allowed).toBe(true);
+  });
+
   it("counts each subject on its own", async () => {
     const limited = rule(1);
     expect((await consume(limited, "alice")).allowed).toBe(true);

@@ -28,32 +28,37 @@ export interface CountedHit {
 /** Float noise allowed when comparing the weighted estimate with the limit. */
 const ROUNDING = 1e-9;
 
-/** Counts one event for `subject` under `rule`; an event over the limit is not counted. */
-export async function consume(rule: LimitRule, subject: string, now = Date.now()): Promise<LimitDecision> {
+/**
+ * Counts `weight` events (one by default; a batch counts each of its items) for `subject` under
+ * `rule`; events over the limit are not counted. A weight above the limit is counted as the
+ * limit, so that a large batch still passes in an otherwise idle window.
+ */
+export async function consume(rule: LimitRule, subject: string, now = Date.now(), weight = 1): Promise<LimitDecision> {
   if (rule.limit <= 0) return { allowed: true, hit: null };
+  const events = Math.max(1, Math.min(Math.floor(weight), rule.limit));
   const key = storedKey(rule, subject);
   const bucketStart = Math.floor(now / rule.windowMs) * rule.windowMs;
-  const current = await increment(key, bucketStart);
+  const current = await increment(key, bucketStart, events);
   const previous = await hitsIn(key, bucketStart - rule.windowMs);
   const elapsed = (now - bucketStart) / rule.windowMs;
 
-  const hit: CountedHit = { refund: () => decrement(key, bucketStart) };
+  const hit: CountedHit = { refund: () => decrement(key, bucketStart, events) };
   if (previous * (1 - elapsed) + current <= rule.limit + ROUNDING) {
     void sweepExpired(now);
     return { allowed: true, hit };
   }
   await hit.refund();
-  return { allowed: false, retryAfterSeconds: retryAfterSeconds(rule, previous, current - 1, now - bucketStart) };
+  return { allowed: false, retryAfterSeconds: retryAfterSeconds(rule, previous, current - events, now - bucketStart, events) };
 }
 
 /**
- * How long until one more event fits, if nothing else is counted meanwhile. Within this bucket
+ * How long until `events` more events fit (one by default), if nothing else is counted meanwhile. Within this bucket
  * the previous bucket's weight shrinks linearly; failing that, in the next bucket this bucket
  * becomes the shrinking "previous" one.
  */
-export function retryAfterSeconds(rule: LimitRule, previous: number, current: number, elapsedMs: number): number {
+export function retryAfterSeconds(rule: LimitRule, previous: number, current: number, elapsedMs: number, events = 1): number {
   const { limit, windowMs } = rule;
-  const room = limit - current - 1; // what the previous bucket's weighted share may still be
+  const room = limit - current - events; // what the previous bucket's weighted share may still be
   let waitMs: number;
   if (room >= 0 && previous > 0) {
     const within = windowMs * (1 - room / previous) - elapsedMs;
@@ -66,7 +71,7 @@ export function retryAfterSeconds(rule: LimitRule, previous: number, current: nu
 
   function nextBucketWait(): number {
     const untilNextBucket = windowMs - elapsedMs;
-    return untilNextBucket + (current > 0 ? Math.max(0, windowMs * (1 - (limit - 1) / current)) : 0);
+    return untilNextBucket + (current > 0 ? Math.max(0, windowMs * (1 - (limit - events) / current)) : 0);
   }
 }
 
@@ -80,17 +85,17 @@ function storedKey(rule: LimitRule, subject: string): string {
   return `${rule.name}:${createHash("sha256").update(subject).digest("base64url").slice(0, 32)}`;
 }
 
-async function increment(key: string, bucketStart: number): Promise<number> {
+async function increment(key: string, bucketStart: number, events: number): Promise<number> {
   const rows = await db().$queryRaw<{ hits: number | bigint }[]>`
-    INSERT INTO "rate_limit_hits" ("key", "bucket_start", "hits") VALUES (${key}, ${BigInt(bucketStart)}, 1)
-    ON CONFLICT ("key", "bucket_start") DO UPDATE SET "hits" = "rate_limit_hits"."hits" + 1
+    INSERT INTO "rate_limit_hits" ("key", "bucket_start", "hits") VALUES (${key}, ${BigInt(bucketStart)}, ${events})
+    ON CONFLICT ("key", "bucket_start") DO UPDATE SET "hits" = "rate_limit_hits"."hits" + ${events}
     RETURNING "hits"`;
-  return Number(rows[0]?.hits ?? 1);
+  return Number(rows[0]?.hits ?? events);
 }
 
-async function decrement(key: string, bucketStart: number): Promise<void> {
+async function decrement(key: string, bucketStart: number, events: number): Promise<void> {
   await db().$executeRaw`
-    UPDATE "rate_limit_hits" SET "hits" = "hits" - 1
+    UPDATE "rate_limit_hits" SET "hits" = CASE WHEN "hits" > ${events} THEN "hits" - ${events} ELSE 0 END
     WHERE "key" = ${key} AND "bucket_start" = ${BigInt(bucketStart)} AND "hits" > 0`;
 }
 

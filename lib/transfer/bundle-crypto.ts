@@ -18,8 +18,9 @@
  *   salt, the version or anything else fails authentication, just like a changed ciphertext byte.
  * - A wrong passphrase and an altered file are indistinguishable by design (both fail the tag),
  *   and both are reported as one clear error before anything is written.
- * - Readers check the header strictly and bound the KDF cost, so a hostile file cannot make an
- *   import allocate gigabytes or run for minutes before failing.
+ * - Readers check the header strictly and bound the KDF cost (128 MiB, the default's work), so a
+ *   hostile file cannot make an import allocate more or run for more than about a second before
+ *   failing; such a header is refused before any passphrase is asked for.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from "node:crypto";
 import { z } from "zod";
@@ -33,10 +34,19 @@ export const BUNDLE_CIPHER = "aes-256-gcm";
 export const DEFAULT_KDF_COST = Object.freeze({ N: 2 ** 17, r: 8, p: 1 });
 export type KdfCost = { N: number; r: number; p: number };
 
-/** Bounds a reader accepts. The lower ones keep bundles strong, the upper ones keep imports bounded. */
+/**
+ * Bounds a reader accepts. The lower ones keep bundles strong; the upper ones keep what a header
+ * alone can cost (before any passphrase is checked) at what `export` itself spends: scrypt needs
+ * about 128 * N * r bytes and time proportional to N * r * p, so both are capped at the default
+ * cost's (128 MiB, and well under a second on a server core). A header asking for more is refused
+ * before any prompt.
+ */
 const MIN_N = 2 ** 14;
-const MAX_N = 2 ** 22;
-const MAX_KDF_MEMORY = 1024 * 1024 * 1024; // 1 GiB: 128 * N * r
+const MAX_N = 2 ** 17;
+const MAX_R = 32;
+const MAX_P = 16;
+export const MAX_KDF_MEMORY_BYTES = 128 * 1024 * 1024; // 128 * N * r
+export const MAX_KDF_WORK = 2 ** 20; // N * r * p: the default cost's
 const SALT_BYTES = 16;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -84,12 +94,13 @@ const kdfShape = z
   .object({
     name: z.literal("scrypt"),
     N: z.number().int().min(MIN_N).max(MAX_N).refine(isPowerOfTwo, "N must be a power of two"),
-    r: z.number().int().min(8).max(32),
-    p: z.number().int().min(1).max(16),
+    r: z.number().int().min(8).max(MAX_R),
+    p: z.number().int().min(1).max(MAX_P),
     salt: base64url({ min: SALT_BYTES, max: 64 }),
   })
   .strict()
-  .refine((kdf) => 128 * kdf.N * kdf.r <= MAX_KDF_MEMORY, "scrypt parameters need more than 1 GiB of memory");
+  .refine((kdf) => 128 * kdf.N * kdf.r <= MAX_KDF_MEMORY_BYTES, "scrypt parameters would need more than 128 MiB of memory")
+  .refine((kdf) => kdf.N * kdf.r * kdf.p <= MAX_KDF_WORK, "scrypt parameters would cost more work than an export ever uses (N * r * p at most 2^20)");
 
 const headerShape = z
   .object({

@@ -5,6 +5,7 @@ const ACTIONS: Record<string, { label: string; failed?: string; denied?: string 
   "secret.update": { label: "Changed secret" },
   "secret.delete": { label: "Deleted secret" },
   "secret.resolve": { label: "Read secret value", failed: "Failed to read secret value", denied: "Refused secret value" },
+  "secret.resolve_batch": { label: "Read secret values (batch)", failed: "Failed to read secret values (batch)", denied: "Refused secret values (batch)" },
   "secret_provider.create": { label: "Created connection" },
   "secret_provider.update": { label: "Changed connection" },
   "secret_provider.delete": { label: "Deleted connection" },

@@ -8,7 +8,7 @@ import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, fetchingPath, providerError, redirectRefusal } from "../upstream/errors";
 import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
-import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
+import { declaredLength, MAX_REPLY_BYTES, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
 import { awsSmDefinition } from "./definition";
 import { interpretAwsError } from "./upstream-errors";
 
@@ -58,10 +58,14 @@ function capReplySize(client: SecretsManagerClient): void {
       const response = result.response as { statusCode?: number; headers?: Record<string, string>; body?: unknown };
       const body = response.body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
       if (body && typeof body[Symbol.asyncIterator] === "function") {
-        const bytes = await readCapped(body, declaredLength(response.headers?.["content-length"]));
+        const cap = replyCap(response.statusCode);
+        const bytes = await readCapped(body, declaredLength(response.headers?.["content-length"]), cap);
         const secretId = (args.input as { SecretId?: unknown }).SecretId;
-        if (bytes === null) throw replyTooLarge(PROVIDER, typeof secretId === "string" ? `for ${secretId}` : `to ${context.commandName ?? "the request"}`, { upstreamStatus: response.statusCode });
-        response.body = Readable.from([bytes]);
+        if (bytes === null && cap === MAX_REPLY_BYTES) {
+          throw replyTooLarge(PROVIDER, typeof secretId === "string" ? `for ${secretId}` : `to ${context.commandName ?? "the request"}`, { upstreamStatus: response.statusCode });
+        }
+        // An oversized error reply is dropped unread: the SDK then reports its status alone.
+        response.body = Readable.from(bytes === null ? [] : [bytes]);
       }
       return result;
     },

@@ -1,5 +1,6 @@
 import type { InterpretedFailure } from "../upstream/call-upstream";
-import { isTransientNetworkFailure, networkFailure, providerError, providerTimeout } from "../upstream/errors";
+import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/api/text";
+import { isTransientNetworkFailure, networkFailure, providerError, providerTimeout, upstreamCode } from "../upstream/errors";
 import { awsSmDefinition } from "./definition";
 
 /**
@@ -28,7 +29,10 @@ interface AwsErrorShape {
 
 export function interpretAwsError(error: unknown, path: string): InterpretedFailure {
   const e = (error ?? {}) as AwsErrorShape;
-  const code = typeof e.name === "string" ? e.name : "Error";
+  // The name comes from the service's reply: only a short code-shaped name is used.
+  const code = upstreamCode(e.name);
+  // Looked at only for a few words; a hostile reply's megabyte of text is never scanned whole.
+  const message = typeof e.message === "string" ? e.message.slice(0, OUTSIDE_TEXT_MAX_CHARS) : "";
   const status = e.$metadata?.httpStatusCode;
   const upstream = { upstreamCode: code, upstreamStatus: status };
   const fail = (reason: string, extra: Record<string, unknown> = {}, retryable = false): InterpretedFailure => ({
@@ -36,7 +40,7 @@ export function interpretAwsError(error: unknown, path: string): InterpretedFail
     retryable,
   });
 
-  if (code === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
+  if (code === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
     return {
       error: providerError(PROVIDER, "no credentials: set accessKeyId/secretAccessKey or give the server an IAM role", {
         upstreamCode: "CredentialsProviderError",
@@ -56,7 +60,7 @@ export function interpretAwsError(error: unknown, path: string): InterpretedFail
   if (code === "TimeoutError" || code === "AbortError") {
     return { error: providerTimeout(PROVIDER, 0, ""), retryable: false };
   }
-  if (code === "SyntaxError" || /Deserialization error/i.test(e.message ?? "")) {
+  if (code === "SyntaxError" || /Deserialization error/i.test(message)) {
     return fail("malformed reply: the response was not the JSON Secrets Manager sends", { upstreamCode: "MalformedReply" });
   }
 
@@ -64,7 +68,7 @@ export function interpretAwsError(error: unknown, path: string): InterpretedFail
     case "ResourceNotFoundException":
       return fail(`secret ${path} not found (${code})`);
     case "AccessDeniedException": {
-      const kms = /kms/i.test(e.message ?? "");
+      const kms = /kms/i.test(message);
       const actions = kms ? "secretsmanager:GetSecretValue on the secret and kms:Decrypt on its KMS key" : "secretsmanager:GetSecretValue on the secret";
       return fail(`access denied reading ${path} (${code})`, { hint: `The IAM identity needs ${actions}.` });
     }

@@ -10,7 +10,7 @@ import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, crossOriginRedirect, fetchingPath, providerError } from "../upstream/errors";
 import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
-import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
+import { declaredLength, MAX_REPLY_BYTES, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
 import { azureKvDefinition } from "./definition";
 import { interpretAzureError } from "./upstream-errors";
 
@@ -79,9 +79,11 @@ const guardReplies: PipelinePolicy = {
     }
     const stream = response.readableStreamBody;
     if (stream) {
-      const bytes = await readCapped(stream, declaredLength(response.headers.get("content-length")));
-      if (bytes === null) throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
-      response.bodyAsText = bytes.toString("utf8");
+      const cap = replyCap(response.status);
+      const bytes = await readCapped(stream, declaredLength(response.headers.get("content-length")), cap);
+      if (bytes === null && cap === MAX_REPLY_BYTES) throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
+      // An oversized error reply is dropped unread: the SDK then reports its status alone.
+      response.bodyAsText = bytes === null ? "" : bytes.toString("utf8");
       response.readableStreamBody = undefined;
     }
     return response;

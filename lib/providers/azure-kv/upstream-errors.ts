@@ -1,6 +1,7 @@
 import type { InterpretedFailure } from "../upstream/call-upstream";
 import { parseRetryAfter } from "../upstream/call-upstream";
-import { isTransientNetworkFailure, networkFailure, providerError, providerTimeout } from "../upstream/errors";
+import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/api/text";
+import { isTransientNetworkFailure, networkFailure, providerError, providerTimeout, upstreamCode } from "../upstream/errors";
 import { azureKvDefinition } from "./definition";
 
 /**
@@ -42,8 +43,8 @@ export function interpretAzureError(error: unknown, name: string): InterpretedFa
     // MSAL reports the token endpoint's OAuth error as "invalid_client: ... AADSTS7000215: ...":
     // only the two codes are kept, never the description (it can quote request data). Not
     // retried: after a 429/5xx MSAL itself blocks new token requests for a while.
-    const message = typeof e.message === "string" ? e.message : "";
-    const code = e.errorResponse?.error ?? /^([a-z_]+):/.exec(message)?.[1] ?? "authentication_failed";
+    const message = typeof e.message === "string" ? e.message.slice(0, OUTSIDE_TEXT_MAX_CHARS) : "";
+    const code = upstreamCode(e.errorResponse?.error ?? /^([a-z_]{1,100}):/.exec(message)?.[1], "authentication_failed");
     const aadsts = /AADSTS(\d{4,8})/.exec(message)?.[0];
     if (UNAVAILABLE_OAUTH.has(code) || (status !== undefined && status >= 500)) {
       return fail(`the token endpoint is unavailable (${code})`, { upstreamCode: code });
@@ -62,7 +63,7 @@ export function interpretAzureError(error: unknown, name: string): InterpretedFa
       };
     }
   }
-  const code = typeof e.code === "string" ? e.code : "Error";
+  const code = upstreamCode(e.code);
   if (code === "PARSE_ERROR" || e.name === "SyntaxError") {
     return fail("malformed reply: the vault's answer was not the JSON Key Vault sends", { upstreamCode: "MalformedReply" });
   }

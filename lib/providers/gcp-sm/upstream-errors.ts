@@ -1,4 +1,5 @@
 import type { InterpretedFailure } from "../upstream/call-upstream";
+import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/api/text";
 import { providerError, providerTimeout } from "../upstream/errors";
 import { gcpSmDefinition } from "./definition";
 
@@ -31,7 +32,8 @@ function retryDelayMs(details: unknown[] | undefined): number | undefined {
 
 export function interpretGcpError(error: unknown, name: string): InterpretedFailure {
   const e = (error ?? {}) as GrpcErrorShape;
-  const message = typeof e.message === "string" ? e.message : "";
+  // Looked at only for a few words; a hostile reply's megabyte of text is never scanned whole.
+  const message = typeof e.message === "string" ? e.message.slice(0, OUTSIDE_TEXT_MAX_CHARS) : "";
   if (typeof e.code !== "number") {
     if (/default credentials/i.test(message)) {
       return {

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { boundOutsideText, OUTSIDE_TEXT_MAX_CHARS } from "@/lib/api/text";
 import { redact } from "@/lib/log";
 
 /**
@@ -16,8 +17,12 @@ export interface ProviderErrorExtra {
 }
 
 export function providerError(provider: string, reason: string, extra: ProviderErrorExtra = {}): AppError {
-  const clean = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
-  return new AppError("provider_error", `${provider}: ${reason}`, clean);
+  const clean = Object.fromEntries(
+    Object.entries(extra)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, typeof v === "string" ? boundedMessage(v) : v]),
+  );
+  return new AppError("provider_error", boundedMessage(`${provider}: ${reason}`), clean);
 }
 
 export function providerTimeout(provider: string, timeoutMs: number, doing: string): AppError {
@@ -33,15 +38,40 @@ export const CHECKING_CONNECTION = "checking the connection";
 /**
  * A short upstream message that is safe to show: one line, at most 160 characters, with anything
  * that looks like a token or key masked and every given credential value removed outright.
+ *
+ * The text is cut FIRST (to 1 KiB plus the longest credential, so that a credential straddling
+ * the cut is still found whole), and only then stripped and redacted: a hostile server's megabyte
+ * of error text costs the same as a kilobyte.
  */
 export function sanitizeUpstreamText(text: unknown, credentials: readonly (string | undefined)[] = []): string {
   if (typeof text !== "string") return "";
-  let out = text;
+  const longest = Math.max(0, ...credentials.map((c) => c?.length ?? 0));
+  let out = boundOutsideText(text, OUTSIDE_TEXT_MAX_CHARS + longest);
   for (const credential of credentials) {
     if (credential && credential.length >= 4) out = out.split(credential).join("[redacted]");
   }
-  out = redact(out).replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  out = redact(out).replace(/\s+/g, " ").trim();
   return out.length > 160 ? `${out.slice(0, 157)}...` : out;
+}
+
+/**
+ * An upstream-derived code (an AWS error name, an Azure error code, an OAuth error): a short token
+ * of letters, digits and `._:-`, or "Error" when it is anything else. Never free text.
+ */
+export function upstreamCode(value: unknown, fallback = "Error"): string {
+  return typeof value === "string" && /^[A-Za-z0-9._:-]{1,100}$/.test(value) ? value : fallback;
+}
+
+/**
+ * The last fence for every provider message: whatever an adapter built from upstream pieces, the
+ * message is at most MAX_MESSAGE_CHARS and holds no control characters, so a 502 body, the stored
+ * last-test message and a log line stay one bounded line.
+ */
+const MAX_MESSAGE_CHARS = 600;
+
+function boundedMessage(text: string): string {
+  const clean = boundOutsideText(text, MAX_MESSAGE_CHARS + 1);
+  return clean.length > MAX_MESSAGE_CHARS ? `${clean.slice(0, MAX_MESSAGE_CHARS - 3)}...` : clean;
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -69,7 +99,7 @@ export function networkFailure(error: unknown): { code: string; reason: string }
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && NETWORK_CODES[code]) return { code, reason: NETWORK_CODES[code] };
     const message = (current as { message?: unknown }).message;
-    if (typeof message === "string" && /socket hang up|other side closed/i.test(message)) {
+    if (typeof message === "string" && /socket hang up|other side closed/i.test(message.slice(0, OUTSIDE_TEXT_MAX_CHARS))) {
       return { code: "ECONNRESET", reason: NETWORK_CODES.ECONNRESET! };
     }
     current = (current as { cause?: unknown }).cause;

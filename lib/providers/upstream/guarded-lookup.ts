@@ -5,6 +5,7 @@ import { isIP, type LookupFunction } from "node:net";
 import type { AppError } from "@/lib/errors";
 import { isMetadataHost } from "../url-rules";
 import { providerError } from "./errors";
+import { connectionAgentOptions } from "./agent-options";
 
 /**
  * The metadata-address rule applied after DNS, where it matters: a provider URL naming an
@@ -69,7 +70,7 @@ export function guardedLookup(resolve: ResolveHost = systemResolver): LookupFunc
  * so a connection saved before a rule existed cannot reach what the rule now forbids.
  */
 export function guardedAgent(protocol: "http:" | "https:", resolve: ResolveHost = systemResolver): http.Agent {
-  const options = { keepAlive: true, lookup: guardedLookup(resolve) };
+  const options = connectionAgentOptions(guardedLookup(resolve));
   const agent = protocol === "http:" ? new http.Agent(options) : new https.Agent(options);
   const connect = agent.createConnection.bind(agent) as (options: object, callback: (error: Error | null) => void) => unknown;
   agent.createConnection = ((options: { host?: string | null }, callback: (error: Error | null) => void) => {

@@ -7,6 +7,18 @@ import { providerError } from "./errors";
  */
 export const MAX_REPLY_BYTES = 1024 * 1024;
 
+/**
+ * Error replies (any status but 2xx) are a code and a sentence; one larger than this is not read
+ * further and its body is dropped: only its status is used. So a hostile server's megabyte of
+ * error text is never parsed, let alone redacted.
+ */
+export const MAX_ERROR_REPLY_BYTES = 64 * 1024;
+
+/** The cap for a reply with this status. */
+export function replyCap(status: number | undefined): number {
+  return status !== undefined && status >= 200 && status < 300 ? MAX_REPLY_BYTES : MAX_ERROR_REPLY_BYTES;
+}
+
 /** The whole body, or null as soon as it passes `maxBytes` (the stream is then destroyed). */
 export async function readCapped(
   body: AsyncIterable<Uint8Array | string> & { destroy?: () => void },

@@ -4,7 +4,7 @@ import type { ProviderConfig } from "../definition";
 import { parseRetryAfter } from "../upstream/call-upstream";
 import { providerError, sanitizeUpstreamText } from "../upstream/errors";
 import { guardedAgent, systemResolver, type ResolveHost } from "../upstream/guarded-lookup";
-import { declaredLength, readCapped, replyTooLarge } from "../upstream/reply-size";
+import { declaredLength, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
 import { vaultDefinition } from "./definition";
 
 /**
@@ -36,7 +36,12 @@ export class VaultHttpError extends Error {
 
   warnings(): string[] {
     const warnings = (this.body as { warnings?: unknown } | null)?.warnings;
-    return Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === "string") : [];
+    if (!Array.isArray(warnings)) return [];
+    // Outside text: only a few, each cut short, are ever looked at.
+    return warnings
+      .slice(0, 10)
+      .filter((w): w is string => typeof w === "string")
+      .map((w) => w.slice(0, 1024));
   }
 }
 
@@ -53,9 +58,11 @@ export async function vaultGet(config: ProviderConfig, agent: http.Agent, apiPat
   const response = await get(new URL(`${base}/v1/${encoded}${query}`), headers, agent, signal);
   const status = response.statusCode ?? 0;
 
-  const bytes = await readCapped(response, declaredLength(response.headers["content-length"]));
-  if (bytes === null) throw replyTooLarge(PROVIDER, `for ${apiPath}`, { upstreamStatus: status });
-  const text = bytes.toString("utf8");
+  const success = status >= 200 && status < 300;
+  const bytes = await readCapped(response, declaredLength(response.headers["content-length"]), replyCap(status));
+  if (bytes === null && success) throw replyTooLarge(PROVIDER, `for ${apiPath}`, { upstreamStatus: status });
+  // An oversized error reply was not read: its status alone is answered below.
+  const text = bytes?.toString("utf8") ?? "";
   let body: unknown = null;
   let parsed = false;
   try {
@@ -64,7 +71,7 @@ export async function vaultGet(config: ProviderConfig, agent: http.Agent, apiPat
   } catch {
     // A proxy's HTML error page or a truncated body: only fatal for a successful status.
   }
-  if (status >= 200 && status < 300) {
+  if (success) {
     if (!parsed || typeof body !== "object" || body === null) {
       throw providerError(PROVIDER, `malformed reply for ${apiPath}: not a JSON object`, { upstreamStatus: status });
     }

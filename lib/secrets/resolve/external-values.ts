@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { providerAdapters } from "@/lib/providers/adapters";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
+import { CircuitBreaker } from "@/lib/providers/upstream/circuit-breaker";
 import { openConfig } from "@/lib/secret-providers/connection-config";
 import type { ConnectionRow } from "@/lib/secret-providers/connection-view";
 import type { SecretProviderConfig } from "../secret-schemas";
@@ -13,7 +14,13 @@ import { ValueCache, type CacheResult } from "./value-cache";
  * Fetching external values through the cache. One cache per process; it listens for changes to
  * secrets and connections and drops what they invalidate.
  */
-const globalForCache = globalThis as typeof globalThis & { __provenanceValueCache?: ValueCache };
+const globalForCache = globalThis as typeof globalThis & { __provenanceValueCache?: ValueCache; __provenanceBreaker?: CircuitBreaker };
+
+/** One breaker per process, keyed by connection id (see circuit-breaker.ts). */
+function breaker(): CircuitBreaker {
+  globalForCache.__provenanceBreaker ??= new CircuitBreaker();
+  return globalForCache.__provenanceBreaker;
+}
 
 function cache(): ValueCache {
   if (!globalForCache.__provenanceValueCache) {
@@ -21,6 +28,7 @@ function cache(): ValueCache {
     onChange((event) => {
       if (event.kind === "connection") {
         for (const adapter of Object.values(providerAdapters)) adapter.forget(event.id);
+        breaker().forget(event.id);
       }
       created.dropWhere((key) => event.kind === "all" || key.split(":").includes(event.id));
     });
@@ -58,20 +66,34 @@ export async function fetchExternalValue(secret: ExternalSecret): Promise<CacheR
     key,
     { ttlMs: ttlSeconds * 1000, maxStaleMs: env().PROVENANCE_CACHE_MAX_STALE_SECONDS * 1000, serveStaleOn: isUpstreamFailure },
     () =>
-      withDeadline(
-        adapter.fetchSecret({
-          connectionKey: `${connection.id}:${connection.version}`,
-          config: openConfig(connection),
-          timeoutMs,
-          path: secret.providerPath,
-          version: secret.providerConfig.version,
-        }),
-        // A safety net over the adapter's own deadline (which starts after the SDK has loaded):
-        // whatever happens below, no caller hangs.
-        SAFETY_NET_MS + timeoutMs,
-        `${providerDefinition(type).name}: timed out after ${timeoutMs} ms fetching ${secret.providerPath}`,
-      ),
+      breaker().run(connection.id, providerDefinition(type).name, async () => {
+        const fetched = await withDeadline(
+          adapter.fetchSecret({
+            connectionKey: `${connection.id}:${connection.version}`,
+            config: openConfig(connection),
+            timeoutMs,
+            path: secret.providerPath,
+            version: secret.providerConfig.version,
+          }),
+          // A safety net over the adapter's own deadline (which starts after the SDK has loaded):
+          // whatever happens below, no caller hangs.
+          SAFETY_NET_MS + timeoutMs,
+          `${providerDefinition(type).name}: timed out after ${timeoutMs} ms fetching ${secret.providerPath}`,
+        );
+        checkValueSize(providerDefinition(type).name, secret.providerPath, fetched.value);
+        return fetched;
+      }),
   );
+}
+
+/** PROVENANCE_MAX_EXTERNAL_VALUE_BYTES, when set: a larger upstream value is refused, not cached or served. */
+function checkValueSize(provider: string, providerPath: string, value: string): void {
+  const max = env().PROVENANCE_MAX_EXTERNAL_VALUE_BYTES;
+  if (max > 0 && Buffer.byteLength(value, "utf8") > max) {
+    throw new AppError("provider_error", `${provider}: the value of ${providerPath} is larger than ${max} bytes (PROVENANCE_MAX_EXTERNAL_VALUE_BYTES)`, {
+      upstreamCode: "ValueTooLarge",
+    });
+  }
 }
 
 export function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

@@ -2,10 +2,12 @@ import "server-only";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { scopeAllows } from "@/lib/auth/scope";
+import { sanitizeText } from "@/lib/api/text";
 import { parseInput } from "@/lib/api/zod-errors";
 import { recordAudits, type AuditEntry } from "@/lib/audit/record-audit";
 import { decrypt } from "@/lib/crypto";
 import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { AppError, isAppError, notFound, validationError } from "@/lib/errors";
 import { secretValueAad } from "@/lib/keys/aad";
 import { keyring } from "@/lib/keys/keyring";
@@ -16,7 +18,9 @@ import { PROVENANCE_PROVIDER } from "../secret-schemas";
 import { parseProviderConfig } from "../secret-view";
 import { fetchExternalValue } from "./external-values";
 import { extractJsonKey } from "./json-key";
+import { enterBatch } from "./batches-in-flight";
 import { enforceResolveLimit } from "./resolve-limit";
+import { runBatch, type PathOutcome } from "./run-batch";
 
 /** GET /api/secrets/resolve's answer: the only place a secret value leaves the server. */
 export interface ResolvedSecret {
@@ -40,7 +44,7 @@ const BATCH_CONCURRENCY = 32;
 
 // GET /api/secrets/resolve?path= — 404 when no such secret
 export async function resolveSecret(options: { actor: Actor; path: string }): Promise<ResolvedSecret> {
-  await enforceResolveLimit(options.actor);
+  await enforceResolveLimit(options.actor, 1);
   const outcome = await resolveWithAudit(options.actor, options.path);
   await recordAudits([outcome.audit]);
   if ("error" in outcome) throw outcome.error;
@@ -58,25 +62,90 @@ export const batchResolveInput = z
     path: ["paths"],
   });
 
+/**
+ * Time a batch may take beyond the provider timeout (room for a cold SDK import and the database
+ * reads): the whole batch answers within PROVENANCE_PROVIDER_TIMEOUT_MS plus this, however many
+ * of its paths hang.
+ */
+export const BATCH_DEADLINE_MARGIN_MS = 3_000;
+/** Paths named in a batch's audit row; the row also has the counts. */
+const AUDITED_PATHS = 100;
+
 // POST /api/secrets/resolve — {values, errors}; one failing path never fails the rest
 export async function resolveSecrets(options: { actor: Actor; input: unknown }): Promise<{
   values: Record<string, string>;
   errors: Record<string, ResolveFailure>;
 }> {
-  await enforceResolveLimit(options.actor);
+  const { actor } = options;
   const input = parseInput(batchResolveInput, options.input);
-  const paths = input.paths ? [...new Set(input.paths)] : await pathsUnderPrefix(options.actor, input.prefix!);
-  const outcomes = await mapWithConcurrency(paths, BATCH_CONCURRENCY, (path) => resolveWithAudit(options.actor, path));
-  await recordAudits(outcomes.map((o) => o.audit));
+  const leave = enterBatch(actor);
+  try {
+    const paths = input.paths ? [...new Set(input.paths)] : await pathsUnderPrefix(actor, input.prefix!);
+    // Each path is one resolve for the per-minute limit: a batch is not a way around it.
+    await enforceResolveLimit(actor, paths.length);
+    const timeoutMs = env().PROVENANCE_PROVIDER_TIMEOUT_MS;
+    const deadlineMs = timeoutMs + BATCH_DEADLINE_MARGIN_MS;
+    const outcomes = await runBatch(
+      paths,
+      {
+        concurrency: BATCH_CONCURRENCY,
+        budgetBytes: env().PROVENANCE_RESOLVE_BATCH_MAX_BYTES,
+        deadlineMs,
+        timeoutFailure: (path) => ({
+          code: "provider_timeout",
+          message: `${path}: not answered within the batch's deadline of ${deadlineMs} ms (the provider timeout, ${timeoutMs} ms, plus ${BATCH_DEADLINE_MARGIN_MS} ms).`,
+        }),
+      },
+      (path) => resolveForBatch(actor, path),
+    );
 
-  const values: Record<string, string> = {};
-  const errors: Record<string, ResolveFailure> = {};
-  outcomes.forEach((outcome, index) => {
-    const path = paths[index]!;
-    if ("error" in outcome) errors[path] = { code: outcome.error.code, message: outcome.error.message };
-    else values[path] = outcome.result.value;
-  });
-  return { values, errors };
+    const values: Record<string, string> = {};
+    const errors: Record<string, ResolveFailure> = {};
+    outcomes.forEach((outcome, index) => {
+      const path = paths[index]!;
+      if (outcome.ok) values[path] = outcome.value;
+      else errors[path] = { code: outcome.code, message: outcome.message };
+    });
+    await recordAudits([batchAudit(actor, input.prefix, paths, errors)]);
+    return { values, errors };
+  } finally {
+    leave();
+  }
+}
+
+async function resolveForBatch(actor: Actor, path: string): Promise<PathOutcome<null>> {
+  try {
+    const { result } = await resolveOne(actor, path);
+    return { ok: true, value: result.value, extra: null };
+  } catch (caught) {
+    const error = isAppError(caught) ? caught : unexpected(caught, path);
+    return { ok: false, code: error.code, message: error.message };
+  }
+}
+
+/**
+ * One audit row per batch, however many paths it read: audit writes grow with requests, not
+ * paths. It names the paths asked for (the first AUDITED_PATHS) and which failed with what.
+ */
+function batchAudit(actor: Actor, prefix: string | undefined, paths: string[], errors: Record<string, ResolveFailure>): AuditEntry {
+  const failed = Object.entries(errors);
+  const denied = failed.filter(([, e]) => e.code === "forbidden").length;
+  const outcome = paths.length > 0 && failed.length === paths.length ? (denied === paths.length ? "denied" : "failure") : "success";
+  return {
+    actor,
+    action: "secret.resolve_batch",
+    target: { type: "secret", label: prefix !== undefined ? `${prefix || "(all)"}.*` : paths.length === 1 ? paths[0]! : `${paths.length} paths` },
+    outcome,
+    details: {
+      ...(prefix !== undefined ? { prefix } : {}),
+      paths: paths.length,
+      resolved: paths.length - failed.length,
+      failed: failed.length,
+      // Paths that failed validation are whatever the caller sent: made storable and readable.
+      pathsListed: paths.slice(0, AUDITED_PATHS).map((p) => sanitizeText(p, 200)),
+      failures: failed.slice(0, AUDITED_PATHS).map(([p, e]) => `${sanitizeText(p, 200)}: ${e.code}`),
+    },
+  };
 }
 
 async function pathsUnderPrefix(actor: Actor, prefix: string): Promise<string[]> {
@@ -170,17 +239,4 @@ async function resolveOne(actor: Actor, path: string): Promise<{ result: Resolve
 function unexpected(error: unknown, path: string): AppError {
   log.error("resolve failed unexpectedly", { path, ...describeError(error) });
   return new AppError("internal_error", `Resolving ${path} failed on the server; the error was logged.`);
-}
-
-async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
