@@ -18,6 +18,15 @@ export const createTokenInput = z
       .refine((s) => s === null || isValidScope(s), `Scope is not valid. ${SCOPE_HELP}`),
     expiresInDays: z.number().int().min(1).max(3650).optional().nullable(),
   })
-  .strict();
+  .strict()
+  .superRefine((input, context) => {
+    // An admin token can reach the connections, users and tokens, which no path scope fences in:
+    // a scope on it would promise a limit that does not hold.
+    if (input.role === "admin" && input.scope !== null) {
+      context.addIssue({ code: "custom", path: ["scope"], message: ADMIN_SCOPE_MESSAGE });
+    }
+  });
+
+export const ADMIN_SCOPE_MESSAGE = "Admin tokens carry no scope: an admin token reaches connections, users and tokens, which no scope limits. Choose the editor or viewer role for a scoped token.";
 
 export type CreateTokenInput = z.input<typeof createTokenInput>;
