@@ -8,6 +8,7 @@ import { useToast } from "@/components/toast-provider";
 import { ROLES } from "@/lib/auth/roles";
 import type { UserView } from "@/lib/users/manage-users";
 import { updateUserAction } from "./actions";
+import { ResetPasswordButton } from "./reset-password-button";
 
 /** Change a user's role (applies at once) and disable or re-enable them (disabling asks first). */
 export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boolean }) {
@@ -65,6 +66,7 @@ export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boole
           Disable
         </Button>
       )}
+      <ResetPasswordButton user={user} />
       <ConfirmDialog
         open={confirming}
         title={`Disable ${user.email}?`}
@@ -74,7 +76,7 @@ export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boole
         onConfirm={() => setDisabled(true)}
         onClose={() => setConfirming(false)}
       >
-        <p>They are signed out at once and cannot sign in until re-enabled. API tokens they created keep working until revoked.</p>
+        <p>They are signed out at once and cannot sign in until re-enabled. API tokens they created stop working while they are disabled.</p>
       </ConfirmDialog>
     </div>
   );
