@@ -34,11 +34,10 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (dialect) => {
     for (let round = 0; round < 8; round++) {
       // Stored directly (no password hashing): only these two are admins in this round.
       await db().user.updateMany({ where: { role: "admin" }, data: { role: "viewer" } });
-      const [a, b] = await Promise.all(
-        ["a", "b"].map((name) =>
-          db().user.create({ data: { id: `${name}-${round}`, email: `${name}${round}@example.test`, passwordHash: "unused", role: "admin" } }),
-        ),
-      );
+      const admin = (name: string) =>
+        db().user.create({ data: { id: `${name}-${round}`, email: `${name}${round}@example.test`, passwordHash: "unused", role: "admin" } });
+      const a = await admin("a");
+      const b = await admin("b");
       const { ok, refused } = await settle([
         updateUser({ actor: asUser(a.id, a.email), id: b.id, input: change }),
         updateUser({ actor: asUser(b.id, b.email), id: a.id, input: change }),
