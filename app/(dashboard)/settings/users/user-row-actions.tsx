@@ -8,6 +8,7 @@ import { useToast } from "@/components/toast-provider";
 import { ROLES } from "@/lib/auth/roles";
 import type { UserView } from "@/lib/users/manage-users";
 import { updateUserAction } from "./actions";
+import { withArticle } from "./role-words";
 import { ResetPasswordButton } from "./reset-password-button";
 
 /** Change a user's role (applies at once) and disable or re-enable them (disabling asks first). */
@@ -23,7 +24,7 @@ export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boole
     setPending(true);
     const result = await updateUserAction(user.id, { role: next });
     setPending(false);
-    if (result.ok) toast.success(`${user.email} is now ${next === "admin" ? "an admin" : `a ${next}`}.`);
+    if (result.ok) toast.success(`${user.email} is now ${withArticle(next)}.`);
     else {
       setRole(previous);
       toast.error(result.message ?? "The role could not be changed.");
