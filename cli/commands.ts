@@ -13,6 +13,8 @@ import { exportToFile } from "@/lib/transfer/export-bundle";
 import { describeRebind, importPayload, ON_CONFLICT, readBundle, type OnConflict } from "@/lib/transfer/import-bundle";
 import { readPassphrase } from "@/lib/transfer/passphrase";
 import { createUser } from "@/lib/users/manage-users";
+import { resetPassword } from "@/lib/users/passwords";
+import { readNewPassword } from "./new-password";
 import { say } from "./terminal-safe";
 
 type Options = Record<string, string | undefined>;
@@ -43,6 +45,15 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
     await prepare();
     const user = await createUser({ actor: CLI, input: { email: options.email, password: options.password, role: options.role } });
     say(`Created ${user.role} ${user.email} (id ${user.id}).\n`);
+  },
+
+  async "user set-password"(options) {
+    if (!options.email) throw validationError({ email: "Required: the account whose password to set, e.g. --email ada@example.com" });
+    // Asked before the database is touched, so a cancelled prompt changes nothing.
+    const newPassword = await readNewPassword();
+    await prepare();
+    const user = await resetPassword({ actor: CLI, user: { email: options.email }, input: { newPassword } });
+    say(`Set a new password for ${user.email}; every session of that account has ended.\n`);
   },
 
   async "token create"(options) {
@@ -111,7 +122,7 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
       rebind,
       // Listed before anything is written, so the operator sees every path that now reads with this server's credentials.
       onRebind: (rebinds) =>
-        process.stderr.write(
+        say(
           `Rebinding ${plural(rebinds.length, "secret")} to this server's connections (--rebind):\n${rebinds.map((r) => `  ${describeRebind(r)}\n`).join("")}`,
         ),
     });

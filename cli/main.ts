@@ -18,7 +18,10 @@ for (const file of [path.join(process.cwd(), ".env"), path.join(root, ".env")]) 
 
 const USAGE = `Usage:
   npx provenance user create --email E --password P --role admin|editor|viewer
+  npx provenance user set-password --email E
+    (the new password comes from $PROVENANCE_NEW_PASSWORD or a prompt on the terminal; never from an argument)
   npx provenance token create --name N --role admin|editor|viewer [--scope 'stripe.*'] [--expires-in-days D]
+    (--scope only with editor or viewer: admin tokens carry no scope)
   npx provenance key rotate
   npx provenance migrate
   npx provenance export --out FILE [--passphrase-env VAR]
@@ -41,6 +44,13 @@ async function main(argv: string[]): Promise<number> {
   if (!group || group === "help" || group === "--help" || group === "-h") {
     say(USAGE);
     return group ? 0 : 2;
+  }
+  if (command === "user set-password" && rest.some((arg) => arg === "--password" || arg.startsWith("--password="))) {
+    process.stderr.write(
+      "provenance: --password is not accepted here: an argument stays in shell history and is visible to other users in `ps`.\n" +
+        "Set PROVENANCE_NEW_PASSWORD, or run in a terminal to be asked.\n",
+    );
+    return 2;
   }
   if (rest.some((arg) => arg === "--passphrase" || arg.startsWith("--passphrase="))) {
     // Refused before parsing so that the message can say why (and never echo the value).

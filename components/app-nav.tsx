@@ -5,7 +5,7 @@ import { usePathname } from "next/navigation";
 import { HomeIcon, KeyIcon, ListIcon, LockIcon, PlugIcon, TokenIcon, UsersIcon } from "./icons";
 import { isActive, NAV_ITEMS, type NavItem } from "./nav-items";
 
-const ICONS = { home: HomeIcon, key: KeyIcon, list: ListIcon, plug: PlugIcon, token: TokenIcon, users: UsersIcon } as const;
+const ICONS = { home: HomeIcon, key: KeyIcon, list: ListIcon, plug: PlugIcon, token: TokenIcon, users: UsersIcon, lock: LockIcon } as const;
 
 /** The section links, with the current one marked (aria-current) for sight and screen readers. */
 export function AppNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?: () => void }) {

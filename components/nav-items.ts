@@ -2,7 +2,7 @@
 export interface NavItem {
   href: string;
   label: string;
-  icon: "home" | "key" | "list" | "plug" | "token" | "users";
+  icon: "home" | "key" | "list" | "plug" | "token" | "users" | "lock";
   /** Shown under the Settings heading. */
   settings?: boolean;
   adminOnly?: boolean;
@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/settings/secret-providers", label: "Secret providers", icon: "plug", settings: true },
   { href: "/settings/tokens", label: "API tokens", icon: "token", settings: true, adminOnly: true },
   { href: "/settings/users", label: "Users", icon: "users", settings: true, adminOnly: true },
+  { href: "/account", label: "Your account", icon: "lock", settings: true },
 ];
 
 export function isActive(pathname: string, href: string): boolean {

@@ -26,9 +26,15 @@ const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-
 
 /** The signed-in user of the current request (pages, server actions, route handlers). */
 export async function sessionActor(ip: string | null): Promise<Actor | null> {
+  const id = await currentSessionId();
+  return id ? sessionUser(id, ip) : null;
+}
+
+/** The id of the server-side session the request's cookie names (not yet checked to be live). */
+export async function currentSessionId(): Promise<string | null> {
   const jar = await cookies();
   const cookie = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
   if (!cookie) return null;
   const token = await decodeSessionToken(cookie);
-  return typeof token?.sid === "string" ? sessionUser(token.sid, ip) : null;
+  return typeof token?.sid === "string" ? token.sid : null;
 }

@@ -2,7 +2,9 @@ import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import type { SystemActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { parseInput } from "@/lib/api/zod-errors";
 import { createUser, type UserView } from "@/lib/users/manage-users";
+import { createUserInput } from "@/lib/users/user-schemas";
 
 /**
  * First-run set-up. While no user exists, the server prints a one-time code to its own log; only
@@ -39,20 +41,48 @@ export async function setupPending(): Promise<boolean> {
   return (await db().user.count()) === 0;
 }
 
-/** Creates the first admin if the code is right and nobody has done so yet. */
+/**
+ * Creates the first admin if the code is right and nobody has done so yet. Every try first takes
+ * one of the code's attempts (reserveAttempt), so parallel guesses cannot all slip in while the
+ * counter still reads low; the right code is then claimed by deleting it, so two people racing with
+ * the right code cannot both create an admin.
+ */
 export async function completeSetup(options: { code: string; email: string; password: string; sourceIp: string | null }): Promise<UserView> {
   if (!(await setupPending())) throw new AppError("conflict", "Provenance is already set up; sign in instead.");
-  const row = await db().setting.findUnique({ where: { key: SETTING } });
-  const stored = row ? (JSON.parse(row.value) as StoredCode) : null;
-  if (!stored || stored.expiresAt < Date.now() || stored.attempts >= MAX_ATTEMPTS) {
-    throw new AppError("forbidden", "The setup code has expired or was tried too often; restart the server for a new one.");
-  }
+  // The form's own mistakes are answered before an attempt is spent on them.
+  const input = parseInput(createUserInput, { email: options.email, password: options.password, role: "admin" });
+  const reserved = await reserveAttempt();
   const given = Buffer.from(hashCode(options.code), "hex");
-  if (!timingSafeEqual(given, Buffer.from(stored.hash, "hex"))) {
-    await db().setting.update({ where: { key: SETTING }, data: { value: JSON.stringify({ ...stored, attempts: stored.attempts + 1 }) } });
+  if (!timingSafeEqual(given, Buffer.from(reserved.stored.hash, "hex"))) {
     throw new AppError("validation_error", "That setup code is not right; copy it from the server log.", { fields: { code: "Wrong setup code" } });
   }
-  const user = await createUser({ actor: SYSTEM, input: { email: options.email, password: options.password, role: "admin" } });
-  await db().setting.delete({ where: { key: SETTING } });
-  return user;
+  const claimed = await db().setting.deleteMany({ where: { key: SETTING, value: reserved.value } });
+  if (claimed.count !== 1) throw new AppError("conflict", "Someone else is completing the set-up with this code; sign in instead.");
+  try {
+    return await createUser({ actor: SYSTEM, input });
+  } catch (error) {
+    // Nothing was set up: put the code back (with the attempt it used) so the form can be sent again.
+    await db().setting.create({ data: { key: SETTING, value: reserved.value } }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Counts one attempt against the stored code with a compare-and-swap on the stored text: the
+ * UPDATE only applies while the row still holds what was read, so of several concurrent tries
+ * exactly one wins each count and the others read again. The loop ends: every lost race means
+ * another try took an attempt, and there are at most MAX_ATTEMPTS of those.
+ */
+async function reserveAttempt(): Promise<{ stored: StoredCode; value: string }> {
+  for (;;) {
+    const row = await db().setting.findUnique({ where: { key: SETTING } });
+    const stored = row ? (JSON.parse(row.value) as StoredCode) : null;
+    if (!row || !stored || stored.expiresAt < Date.now() || stored.attempts >= MAX_ATTEMPTS) {
+      throw new AppError("forbidden", "The setup code has expired or was tried too often; restart the server for a new one.");
+    }
+    const next: StoredCode = { ...stored, attempts: stored.attempts + 1 };
+    const value = JSON.stringify(next);
+    const { count } = await db().setting.updateMany({ where: { key: SETTING, value: row.value }, data: { value } });
+    if (count === 1) return { stored: next, value };
+  }
 }

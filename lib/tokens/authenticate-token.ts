@@ -1,5 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
-import { isRole } from "@/lib/auth/roles";
+import { isRole, type Role } from "@/lib/auth/roles";
+import { roleOnBehalfOf } from "@/lib/auth/user-actor";
 import { db } from "@/lib/db/client";
 import { hashToken, looksLikeToken, tokenMatchesHash } from "./token-secret";
 
@@ -9,18 +10,19 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Looks a bearer token up by its hash. The lookup is by an unguessable digest, so timing reveals
  * nothing about stored tokens. Returns null for unknown, revoked or expired tokens, and for
- * tokens whose creator has been disabled.
+ * tokens whose user has been disabled or deleted.
  */
 export async function authenticateToken(token: string, sourceIp: string | null): Promise<Actor | null> {
   if (!looksLikeToken(token)) return null;
   const record = await db().apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    include: { createdBy: { select: { disabled: true } } },
+    include: { createdBy: { select: { role: true, disabled: true } } },
   });
   if (!record || !tokenMatchesHash(token, record.tokenHash) || record.revokedAt || !isRole(record.role)) return null;
   const now = Date.now();
   if (record.expiresAt && record.expiresAt.getTime() <= now) return null;
-  if (record.createdBy?.disabled) return null;
+  const role = tokenRole(record.role, record.issuedByUser, record.createdBy);
+  if (role === null) return null;
 
   if (!record.lastUsedAt || now - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db()
@@ -31,9 +33,19 @@ export async function authenticateToken(token: string, sourceIp: string | null):
     kind: "token",
     id: record.id,
     label: record.name,
-    role: record.role,
+    role,
     scope: record.scope,
     userId: record.createdById,
     sourceIp,
   };
+}
+
+/**
+ * The role a token acts with now: the lower of its own and its user's current role (so demoting a
+ * user demotes every token the user made), none once that user is disabled or deleted. A CLI-made
+ * token has no user and acts with its own role.
+ */
+function tokenRole(own: Role, issuedByUser: boolean, user: { role: string; disabled: boolean } | null): Role | null {
+  if (user) return roleOnBehalfOf(user, own);
+  return issuedByUser ? null : own;
 }

@@ -2,7 +2,10 @@ import type { AuditActor } from "@/lib/auth/actor";
 import { parseInput } from "@/lib/api/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
-import { notFound } from "@/lib/errors";
+import { fieldMap } from "@/lib/api/zod-errors";
+import { roleAtLeast, type Role } from "@/lib/auth/roles";
+import { scopeWithin } from "@/lib/auth/scope";
+import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { createTokenInput } from "./token-schemas";
 import { displayPrefix, generateToken, hashToken } from "./token-secret";
@@ -62,13 +65,23 @@ function toView(row: TokenRow): TokenView {
   };
 }
 
-/** Creates a token and returns it once, in plain text, beside its stored view. */
+/**
+ * Creates a token and returns it once, in plain text, beside its stored view. A token made by a
+ * token never outgrows its maker (see checkWithinMaker); its creating user is the maker's user, so a
+ * later demotion or removal of that user reaches every token down the chain.
+ */
 export async function createToken(options: { actor: AuditActor; input: unknown }): Promise<{ token: string; view: TokenView }> {
   const input = parseInput(createTokenInput, options.input);
   const token = generateToken();
   const id = newId();
   const createdById = options.actor.kind === "system" ? null : options.actor.userId;
+  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
   const row = await db().$transaction(async (tx) => {
+    if (options.actor.kind === "token") {
+      const maker = await tx.apiToken.findUnique({ where: { id: options.actor.id }, select: { expiresAt: true } });
+      if (!maker) throw new AppError("unauthorized", "The token making this request no longer exists.");
+      checkWithinMaker({ role: input.role, scope: input.scope, expiresAt }, { role: options.actor.role, scope: options.actor.scope, expiresAt: maker.expiresAt });
+    }
     const created = await tx.apiToken.create({
       data: {
         id,
@@ -78,7 +91,8 @@ export async function createToken(options: { actor: AuditActor; input: unknown }
         tokenHash: hashToken(token),
         tokenPrefix: displayPrefix(token),
         createdById,
-        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+        issuedByUser: createdById !== null,
+        expiresAt,
       },
       select: tokenSelect,
     });
@@ -95,6 +109,33 @@ export async function createToken(options: { actor: AuditActor; input: unknown }
     return created;
   });
   return { token, view: toView(row) };
+}
+
+interface TokenLimits {
+  role: Role;
+  scope: string | null;
+  expiresAt: Date | null;
+}
+
+/**
+ * A token may only make tokens that reach no further than itself: a role at most its own (already
+ * lowered to its user's current role), a scope inside its own, an expiry no later than its own.
+ * Refused with 403 rather than 400: the same request is fine from a more powerful caller, so it is
+ * the caller's authority that falls short, not the input. `fields` names what to change.
+ */
+export function checkWithinMaker(wanted: TokenLimits, maker: TokenLimits): void {
+  const fields = fieldMap();
+  if (!roleAtLeast(maker.role, wanted.role)) fields.role = `At most ${maker.role}: the role of the token making this one`;
+  if (!scopeWithin(wanted.scope, maker.scope)) {
+    fields.scope = `Must lie inside ${maker.scope ?? "every path"}, the scope of the token making this one`;
+  }
+  if (maker.expiresAt && (!wanted.expiresAt || wanted.expiresAt.getTime() > maker.expiresAt.getTime())) {
+    fields.expiresInDays = `Must expire by ${maker.expiresAt.toISOString()}, when the token making this one expires`;
+  }
+  const problems = Object.keys(fields);
+  if (problems.length > 0) {
+    throw new AppError("forbidden", `A token cannot make a token that reaches further than itself (${problems.join(", ")}).`, { fields });
+  }
 }
 
 export async function listTokens(): Promise<TokenView[]> {

@@ -60,7 +60,7 @@ export async function readPassphrase(options: PassphraseOptions): Promise<string
 }
 
 /** Reads one line from a terminal in raw mode, echoing nothing. Ctrl-C or Ctrl-D on an empty line cancels. */
-function promptHidden(input: NodeJS.ReadStream, output: NodeJS.WritableStream, question: string): Promise<string> {
+export function promptHidden(input: NodeJS.ReadStream, output: NodeJS.WritableStream, question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let value = "";
     const wasRaw = input.isRaw;

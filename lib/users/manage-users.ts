@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { keepAnotherAdmin } from "./last-admin";
 import { createUserInput, updateUserInput } from "./user-schemas";
 
 export interface UserView {
@@ -17,9 +18,9 @@ export interface UserView {
   createdAt: string;
 }
 
-const userSelect = { id: true, email: true, name: true, role: true, disabled: true, lastSignInAt: true, createdAt: true } as const;
+export const userSelect = { id: true, email: true, name: true, role: true, disabled: true, lastSignInAt: true, createdAt: true } as const;
 
-function toView(row: {
+export function userView(row: {
   id: string;
   email: string;
   name: string | null;
@@ -47,39 +48,38 @@ export async function createUser(options: { actor: AuditActor; input: unknown })
       { actor: options.actor, action: "user.create", target: { type: "user", id, label: input.email }, outcome: "success", details: { role: input.role } },
       tx,
     );
-    return toView(row);
+    return userView(row);
   });
 }
 
 export async function listUsers(): Promise<UserView[]> {
   const rows = await db().user.findMany({ select: userSelect, orderBy: { createdAt: "asc" } });
-  return rows.map(toView);
+  return rows.map(userView);
 }
 
-/** Changes a user's role, status, name or password; the last active admin cannot be demoted or disabled. */
+/**
+ * Changes a user's role, status or name; the last active admin cannot be demoted or disabled (see
+ * keepAnotherAdmin). Passwords change only through lib/users/passwords.ts.
+ */
 export async function updateUser(options: { actor: AuditActor; id: string; input: unknown }): Promise<UserView> {
   const input = parseInput(updateUserInput, options.input);
-  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   return db().$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { id: options.id }, select: userSelect });
     if (!existing) throw notFound("User");
     const losesAdmin = existing.role === "admin" && !existing.disabled && ((input.role && input.role !== "admin") || input.disabled === true);
-    if (losesAdmin) {
-      const admins = await tx.user.count({ where: { role: "admin", disabled: false } });
-      if (admins <= 1) throw new AppError("conflict", "This is the last active admin; make another admin first.");
-    }
+    if (losesAdmin) await keepAnotherAdmin(tx, existing.id);
     const row = await tx.user.update({
       where: { id: options.id },
-      data: { role: input.role, disabled: input.disabled, name: input.name, passwordHash },
+      data: { role: input.role, disabled: input.disabled, name: input.name },
       select: userSelect,
     });
-    // A disabled account or a new password ends every session the user has open.
-    if (input.disabled === true || input.password) await tx.userSession.deleteMany({ where: { userId: row.id } });
+    // A disabled account ends every session the user has open (its tokens stop at their next request).
+    if (input.disabled === true) await tx.userSession.deleteMany({ where: { userId: row.id } });
     const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
     await recordAudit(
       { actor: options.actor, action: "user.update", target: { type: "user", id: row.id, label: row.email }, outcome: "success", details: { changed } },
       tx,
     );
-    return toView(row);
+    return userView(row);
   });
 }

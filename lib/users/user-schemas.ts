@@ -28,9 +28,26 @@ export const updateUserInput = z
   .object({
     role: z.enum(ROLES, { message: "Role must be admin, editor or viewer" }).optional(),
     disabled: z.boolean().optional(),
-    password: password.optional(),
     name: singleLine("Name", 100).trim().optional().nullable(),
   })
   .strict();
 
 export type CreateUserInput = z.input<typeof createUserInput>;
+
+/** Changing one's own password: the current one proves it is the account's owner at the keyboard. */
+export const changePasswordInput = z
+  .object({
+    // Not checked against the length rules: an old password from before a rule change must still work.
+    currentPassword: z.string().min(1, "Enter your current password").max(MAX_PASSWORD_LENGTH, "Not your current password"),
+    newPassword: password,
+  })
+  .strict()
+  .refine((input) => input.currentPassword !== input.newPassword, {
+    path: ["newPassword"],
+    message: "Choose a password different from the current one",
+  });
+
+/** An admin setting another user's password (or the CLI setting anyone's). */
+export const resetPasswordInput = z.object({ newPassword: password }).strict();
+
+export type ChangePasswordInput = z.input<typeof changePasswordInput>;

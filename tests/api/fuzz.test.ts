@@ -460,6 +460,7 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
   it("the build's manifest lists every action of the dashboard, login and setup", () => {
     expect(actions.map((a) => a.name).sort()).toEqual(
       [
+        "changePasswordAction",
         "createConnectionAction",
         "createFirstAdmin",
         "createSecretAction",
@@ -468,6 +469,7 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
         "deleteConnectionAction",
         "deleteSecretAction",
         "revealSecretAction",
+        "resetPasswordAction",
         "revokeTokenAction",
         "testConnectionAction",
         "updateConnectionAction",
@@ -494,6 +496,8 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
     createUserAction: fc.tuple(inputArg),
     updateUserAction: fc.tuple(idArg, inputArg),
     createFirstAdmin: fc.tuple(inputArg),
+    changePasswordAction: fc.tuple(inputArg),
+    resetPasswordAction: fc.tuple(idArg, inputArg),
   };
   const anyArgs = fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(hostileJson, { maxLength: 4 }) });
 

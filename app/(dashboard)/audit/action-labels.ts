@@ -14,6 +14,8 @@ const ACTIONS: Record<string, { label: string; failed?: string; denied?: string 
   "token.revoke": { label: "Revoked API token" },
   "user.create": { label: "Added user" },
   "user.update": { label: "Changed user" },
+  "user.password_change": { label: "Changed own password", denied: "Password change refused" },
+  "user.password_reset": { label: "Reset password" },
 };
 
 export const ACTION_FAMILIES = [

@@ -13,11 +13,11 @@ import { AlertIcon } from "@/components/icons";
 import { SelectField } from "@/components/select-field";
 import { useToast } from "@/components/toast-provider";
 import { SCOPE_HELP } from "@/lib/auth/scope";
-import { createTokenInput } from "@/lib/tokens/token-schemas";
+import { createTokenFields, noScopeOnAdmin } from "@/lib/tokens/token-schemas";
 import { createTokenAction } from "./actions";
 
 // The API's schema, with the expiry as the select's string (converted on submit).
-const formSchema = createTokenInput.extend({ expiresInDays: z.enum(["", "30", "90", "365"]) });
+const formSchema = createTokenFields.extend({ expiresInDays: z.enum(["", "30", "90", "365"]) }).superRefine(noScopeOnAdmin);
 type TokenFormValues = { name: string; role: "admin" | "editor" | "viewer"; scope: string; expiresInDays: "" | "30" | "90" | "365" };
 
 /** Creates a token, then shows it once: copy it now, it is stored only as a hash. */

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { idArgument, runAction, type ActionResult } from "@/lib/api/server-action";
 import { isPlainObject } from "@/lib/api/text";
 import { createUser, updateUser, type UserView } from "@/lib/users/manage-users";
+import { resetPassword } from "@/lib/users/passwords";
 
 /** Server actions for Settings → Users (admins only). */
 export async function createUserAction(input: unknown): Promise<ActionResult<UserView>> {
@@ -23,4 +24,9 @@ export async function updateUserAction(id: string, input: { role?: string; disab
   });
   if (result.ok) revalidatePath("/settings/users");
   return result;
+}
+
+/** Sets a user's password (e.g. after a leak): every session of that user ends; their API tokens stay. */
+export async function resetPasswordAction(id: string, input: unknown): Promise<ActionResult<UserView>> {
+  return runAction("admin", (actor) => resetPassword({ actor, user: { id: idArgument(id) }, input }));
 }

@@ -11,6 +11,7 @@ import { FormBanner } from "@/components/form-banner";
 import { SelectField } from "@/components/select-field";
 import { useToast } from "@/components/toast-provider";
 import { createUserAction } from "./actions";
+import { withArticle } from "./role-words";
 import { userFormSchema, type UserFormValues } from "./user-form-schema";
 
 /** Adds a person with a role and a first password (they sign in with it at /login). */
@@ -28,7 +29,7 @@ export function UserCreateForm() {
     const result = await createUserAction({ ...values, name: values.name || null });
     if (!result.ok) return setBanner(applyServerErrors(setError, result, ["email", "name", "role", "password"]));
     reset();
-    toast.success(`${result.data.email} can now sign in as ${result.data.role === "admin" ? "an admin" : `a ${result.data.role}`}.`);
+    toast.success(`${result.data.email} can now sign in as ${withArticle(result.data.role)}.`);
   }
 
   return (

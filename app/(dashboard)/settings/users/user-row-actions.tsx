@@ -8,6 +8,8 @@ import { useToast } from "@/components/toast-provider";
 import { ROLES } from "@/lib/auth/roles";
 import type { UserView } from "@/lib/users/manage-users";
 import { updateUserAction } from "./actions";
+import { withArticle } from "./role-words";
+import { ResetPasswordButton } from "./reset-password-button";
 
 /** Change a user's role (applies at once) and disable or re-enable them (disabling asks first). */
 export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boolean }) {
@@ -22,7 +24,7 @@ export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boole
     setPending(true);
     const result = await updateUserAction(user.id, { role: next });
     setPending(false);
-    if (result.ok) toast.success(`${user.email} is now ${next === "admin" ? "an admin" : `a ${next}`}.`);
+    if (result.ok) toast.success(`${user.email} is now ${withArticle(next)}.`);
     else {
       setRole(previous);
       toast.error(result.message ?? "The role could not be changed.");
@@ -65,6 +67,7 @@ export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boole
           Disable
         </Button>
       )}
+      <ResetPasswordButton user={user} />
       <ConfirmDialog
         open={confirming}
         title={`Disable ${user.email}?`}
@@ -74,7 +77,7 @@ export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boole
         onConfirm={() => setDisabled(true)}
         onClose={() => setConfirming(false)}
       >
-        <p>They are signed out at once and cannot sign in until re-enabled. API tokens they created keep working until revoked.</p>
+        <p>They are signed out at once and cannot sign in until re-enabled. API tokens they created stop working while they are disabled.</p>
       </ConfirmDialog>
     </div>
   );
