@@ -103,7 +103,7 @@ describe("a failed sign-in for an unknown account", () => {
     expect((await stranger.signIn(typed, "whatever")).status).toBe(401);
     const first = await newestUnknown();
     expect(first?.target_label).toMatch(/^hmac-sha256:[A-Za-z0-9_-]{16,}$/);
-    const anywhere = await query("SELECT id FROM audit_events WHERE target_label LIKE $1 OR details LIKE $1 OR actor_label LIKE $1", Array(3).fill(`%${typed.toLowerCase()}%`));
+    const anywhere = await query("SELECT id FROM audit_events WHERE LOWER(COALESCE(target_label, '')) LIKE $1 OR LOWER(COALESCE(details, '')) LIKE $2 OR LOWER(COALESCE(actor_label, '')) LIKE $3", Array(3).fill(`%${typed.toLowerCase()}%`));
     expect(anywhere).toEqual([]);
 
     expect((await stranger.signIn(typed, "again")).status).toBe(401);
