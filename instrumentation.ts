@@ -1,10 +1,14 @@
 /**
- * Next runs this once per server process before serving requests. Start-up failures (no master
- * key in production, a key that does not match the data, a database that cannot be migrated)
- * stop the process with a clear message instead of a server that answers with errors.
+ * Next runs this once per server process before serving requests. Every request is stamped with
+ * the address of the connection it came over (the one client address that cannot be forged), and
+ * start-up failures (no master key in production, a key that does not match the data, a database
+ * that cannot be migrated) stop the process with a clear message instead of a server that answers
+ * with errors.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { stampPeerAddress } = await import("./lib/boot/stamp-peer-address");
+  stampPeerAddress();
   const { bootOrExit } = await import("./lib/boot/boot");
   await bootOrExit();
 }

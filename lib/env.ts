@@ -17,8 +17,10 @@ const envSchema = z.object({
   NEXTAUTH_SECRET: z.string().optional(),
   NEXTAUTH_URL: z.string().optional(),
   PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: booleanFlag,
-  /** Believe the client address in X-Forwarded-For's first entry (only behind your own proxy). */
+  /** Believe X-Forwarded-For and X-Forwarded-Proto (only behind your own proxy). */
   PROVENANCE_TRUST_PROXY: booleanFlag,
+  /** How many proxies of your own append to X-Forwarded-For: the client is that many entries from the right. */
+  PROVENANCE_TRUSTED_PROXY_COUNT: z.coerce.number().int().min(1).max(20).default(1),
   PROVENANCE_ADMIN_EMAIL: z.string().optional(),
   PROVENANCE_ADMIN_PASSWORD: z.string().optional(),
   /** Upstream call timeout for external secret managers, in milliseconds. */

@@ -17,7 +17,7 @@ export const dynamic = "force-dynamic";
 // The signed-in home: what is here, what needs attention, what happened lately, what to do next.
 export default async function OverviewPage() {
   const actor = await currentActor();
-  const [counts, recent] = await Promise.all([overviewCounts(), listAuditEvents({ pageSize: 8 })]);
+  const [counts, recent] = await Promise.all([overviewCounts(), listAuditEvents({ viewer: actor, pageSize: 8 })]);
   const isAdmin = roleAtLeast(actor.role, "admin");
   const canEdit = roleAtLeast(actor.role, "editor");
   const secretTotal = counts.secrets.stored + counts.secrets.external;

@@ -1,4 +1,6 @@
+import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
+import { visibleTo } from "./audit-visibility";
 
 /** One audit event as pages and exports see it: plain data, details parsed from their JSON. */
 export interface AuditEventView {
@@ -37,13 +39,14 @@ export const AUDIT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
 /**
- * The audit log, newest first, filtered and paged. Read-only: audit rows are only ever written
- * by recordAudit. Page numbers (rather than a cursor) so a reader can say "page 3" and jump back;
+ * The audit log as `viewer` may see it (all of it for admins, their own events for everyone
+ * else), newest first, filtered and paged. Read-only: audit rows are only ever written by
+ * recordAudit. Page numbers (rather than a cursor) so a reader can say "page 3" and jump back;
  * events are ordered by time then id, so equal timestamps never shuffle between pages.
  */
-export async function listAuditEvents(options: { filter?: AuditEventFilter; page?: number; pageSize?: number } = {}): Promise<AuditEventPage> {
+export async function listAuditEvents(options: { viewer: Actor; filter?: AuditEventFilter; page?: number; pageSize?: number }): Promise<AuditEventPage> {
   const pageSize = clamp(Math.trunc(options.pageSize ?? AUDIT_PAGE_SIZE), 1, MAX_PAGE_SIZE);
-  const where = whereClause(options.filter ?? {});
+  const where = { AND: [visibleTo(options.viewer), whereClause(options.filter ?? {})] };
   const total = await db().auditEvent.count({ where });
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = clamp(Math.trunc(options.page ?? 1) || 1, 1, pageCount);

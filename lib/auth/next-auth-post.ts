@@ -3,10 +3,13 @@ import { NextRequest } from "next/server";
 import { readBodyText } from "@/lib/api/read-json-body";
 import { errorResponse } from "@/lib/api/route";
 import { sourceIp } from "@/lib/api/source-ip";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { describeWait } from "@/lib/rate-limit/sliding-window";
-import { reserveSignInAttempt } from "./sign-in-limits";
+import { deviceCookie, knownDevice } from "./sign-in-device";
+import { normalizeEmail, reserveSignInAttempt } from "./sign-in-limits";
 
 /**
  * Every POST to next-auth's endpoints (sign-in, sign-out), before next-auth sees it:
@@ -15,7 +18,10 @@ import { reserveSignInAttempt } from "./sign-in-limits";
  *   counted before next-auth checks the password and forgiven when it signs the user in (a
  *   session cookie is set), so only failures add up. Over a limit the answer is the contract's
  *   429 `rate_limited` with Retry-After; its `url` member keeps next-auth's browser client
- *   (which reads `url` from every sign-in answer) working.
+ *   (which reads `url` from every sign-in answer) working, and is on the public URL
+ *   (NEXTAUTH_URL), as next-auth's own answers are, not on the address the server listens on;
+ * - a successful password sign-in also gets the device cookie (lib/auth/sign-in-device.ts), and
+ *   one brought along exempts the attempt from the limits a stranger can fill.
  */
 export async function guardedNextAuthPost(
   request: Request,
@@ -34,20 +40,29 @@ export async function guardedNextAuthPost(
   if (action !== "callback" || provider !== "credentials") return nextAuth(copy());
 
   const ip = sourceIp(request.headers);
-  const attempt = await reserveSignInAttempt(emailIn(body, request.headers.get("content-type")), ip);
+  const email = emailIn(body, request.headers.get("content-type"));
+  const attempt = await reserveSignInAttempt(email, ip, knownDevice(request.headers.get("cookie")));
   if (!attempt.allowed) {
     log.warn("sign-in rate limited", { sourceIp: ip, retryAfterSeconds: attempt.retryAfterSeconds });
     const error = new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${describeWait(attempt.retryAfterSeconds)}.`, {
       retryAfterSeconds: attempt.retryAfterSeconds,
     });
     return Response.json(
-      { ...error.toBody(), url: new URL("/login?error=rate_limited", request.url).toString() },
+      { ...error.toBody(), url: new URL("/login?error=rate_limited", publicUrl()).toString() },
       { status: 429, headers: { "Retry-After": String(attempt.retryAfterSeconds), "Cache-Control": "no-store" } },
     );
   }
   const response = await nextAuth(copy());
-  if (setsSessionCookie(response)) await attempt.forgive();
+  if (!setsSessionCookie(response)) return response;
+  await attempt.forgive();
+  const user = await db().user.findUnique({ where: { email: normalizeEmail(email) }, select: { id: true } });
+  if (user) response.headers.append("Set-Cookie", deviceCookie(user.id));
   return response;
+}
+
+/** The dashboard's public URL, the base next-auth itself builds its answers' URLs on. */
+function publicUrl(): string {
+  return env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { consume, type CountedHit, type LimitRule } from "@/lib/rate-limit/sliding-window";
+import { consume, type CountedHit, type LimitDecision, type LimitRule } from "@/lib/rate-limit/sliding-window";
+import type { KnownDevice } from "./sign-in-device";
+import { typedAccountDigest } from "./sign-in-keys";
 
 /**
  * Limits on password guessing, counted per attempt before the password is checked (so a burst of
@@ -9,10 +11,15 @@ import { consume, type CountedHit, type LimitRule } from "@/lib/rate-limit/slidi
  *
  * - per account and source address: the everyday lock, for someone guessing one account;
  * - per source address: one address guessing many accounts;
- * - per account from every address: a spread-out attack on one account. This is the lock a
- *   stranger could aim at the admin, so it never applies to an address the account has signed in
- *   from successfully before; the real admin keeps signing in from their usual place while the
- *   attacker stays locked out. Every lock ends on its own once the failures age out of the window.
+ * - per account from every address: a spread-out attack on one account.
+ *
+ * The last two are locks a stranger can fill on purpose: made-up accounts from a shared address
+ * (an office, a reverse proxy), or guesses at the admin from many addresses. So neither applies
+ * to an account at an address it has signed in from successfully before: the real owner keeps
+ * signing in from their usual place while the stranger stays locked out. A browser with a device
+ * cookie for the account (lib/auth/sign-in-device.ts) is not held by any of the three: its
+ * failures count on a counter of the cookie's own, as strict as the per-account-and-address one.
+ * Every lock ends on its own once the failures age out of the window.
  */
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 const ONE_HOUR = 60 * 60 * 1000;
@@ -25,6 +32,7 @@ function rules() {
     perAccountAndAddress: { name: "signin.account+address", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, windowMs: FIFTEEN_MINUTES },
     perAddress: { name: "signin.address", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ADDRESS, windowMs: FIFTEEN_MINUTES },
     perAccount: { name: "signin.account", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT, windowMs: ONE_HOUR },
+    perDevice: { name: "signin.device", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, windowMs: FIFTEEN_MINUTES },
   } satisfies Record<string, LimitRule>;
 }
 
@@ -37,32 +45,48 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase().slice(0, 254);
 }
 
-/** Counts a sign-in attempt for `email` from `sourceIp`, or says how long until one is allowed. */
-export async function reserveSignInAttempt(email: string, sourceIp: string | null): Promise<SignInAttempt> {
+/**
+ * Counts a sign-in attempt for `email` from `sourceIp` (with the browser's device cookie, if it
+ * brought one), or says how long until one is allowed.
+ */
+export async function reserveSignInAttempt(email: string, sourceIp: string | null, device: KnownDevice | null = null): Promise<SignInAttempt> {
   const account = normalizeEmail(email);
   const address = sourceIp ?? "unknown";
-  const { perAccountAndAddress, perAddress, perAccount } = rules();
+  const user = account ? await db().user.findUnique({ where: { email: account }, select: { id: true } }) : null;
+  // Counters are keyed by what was typed; when that matches no account it may be anything (a
+  // password in the wrong box), so even its unkeyed digest is not stored.
+  const accountKey = user ? account : typedAccountDigest(account);
+  const { perAccountAndAddress, perAddress, perAccount, perDevice } = rules();
   const counted: CountedHit[] = [];
   const refundAll = () => Promise.all(counted.map((hit) => hit.refund())).then(() => undefined);
+  const refuse = async (decision: LimitDecision & { allowed: false }) => {
+    await refundAll();
+    return decision;
+  };
 
-  for (const [rule, subject] of [
-    [perAccountAndAddress, `${account}|${address}`],
-    [perAddress, address],
-  ] as const) {
-    const decision = await consume(rule, subject);
-    if (!decision.allowed) {
-      await refundAll();
-      return decision;
-    }
-    if (decision.hit) counted.push(decision.hit);
+  if (user && device?.userId === user.id) {
+    const decision = await consume(perDevice, device.id);
+    if (!decision.allowed) return decision;
+    return { allowed: true, forgive: () => decision.hit?.refund() ?? Promise.resolve() };
   }
 
-  const accountWide = await consume(perAccount, account);
-  if (accountWide.allowed) {
-    if (accountWide.hit) counted.push(accountWide.hit);
-  } else if (!(await signedInBefore(account, address))) {
-    await refundAll();
-    return accountWide;
+  const pair = await consume(perAccountAndAddress, `${accountKey}|${address}`);
+  if (!pair.allowed) return pair;
+  if (pair.hit) counted.push(pair.hit);
+
+  // A stranger's failures fill these two; the account's own address is not held by them.
+  let known: boolean | undefined;
+  const knownAddress = async () => (known ??= user !== null && (await signedInBefore(account, address)));
+  for (const [rule, subject] of [
+    [perAddress, address],
+    [perAccount, accountKey],
+  ] as const) {
+    const decision = await consume(rule, subject);
+    if (decision.allowed) {
+      if (decision.hit) counted.push(decision.hit);
+    } else if (!(await knownAddress())) {
+      return refuse(decision);
+    }
   }
   return { allowed: true, forgive: refundAll };
 }

@@ -4,11 +4,13 @@ import { db } from "@/lib/db/client";
 import { userActor } from "./user-actor";
 import { decoyHash, verifyPassword } from "./password";
 import { MAX_PASSWORD_LENGTH } from "./password-rules";
+import { typedAccountDigest } from "./sign-in-keys";
 import { normalizeEmail } from "./sign-in-limits";
 
 /**
  * Checks an email and password. Unknown accounts cost the same time as wrong passwords, and every
- * attempt is audited (the password never is).
+ * attempt is audited (the password never is). For an unknown account the audit row keeps a keyed
+ * digest of what was typed, never the text: people type passwords into the email box.
  */
 export async function signInWithPassword(options: {
   email: string;
@@ -26,7 +28,7 @@ export async function signInWithPassword(options: {
     await recordAudit({
       actor: null,
       action: "auth.sign_in",
-      target: { type: "user", id: user?.id ?? null, label: email || null },
+      target: { type: "user", id: user?.id ?? null, label: user ? user.email : email ? typedAccountDigest(email) : null },
       outcome: "denied",
       sourceIp: ip,
       details: { reason: !user ? "unknown_account" : !valid ? "wrong_password" : "account_disabled" },

@@ -166,4 +166,22 @@ describe("sign-in, across both instances", () => {
     expect((await signIn(0, victim.email, victim.password, home)).status).toBe(200);
     expect((await signIn(1, victim.email, victim.password, home)).status).toBe(200);
   });
+
+  it("a device cookie from one instance gets its owner past a full address limit on the other", async () => {
+    const owner = { email: "traveller@example.test", password: `pw-${randomBytes(9).toString("hex")}` };
+    await cli(["user", "create", "--email", owner.email, "--password", owner.password, "--role", "viewer"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY });
+    const laptop = new CookieJar();
+    expect((await laptop.signIn(a, owner.email, owner.password, from("198.51.100.30"))).status).toBe(200);
+    expect(laptop.cookies.get("provenance-device")).toBeDefined();
+
+    // An anonymous client at a shared address fills its limit with made-up accounts.
+    const cafe = "203.0.113.30";
+    for (let n = 0; n < LIMITS.perAddress; n++) {
+      expect((await signIn(n, `nobody-${n}@example.test`, "wrong-password", cafe)).status).toBe(401);
+    }
+    expectRateLimited(await signIn(0, owner.email, owner.password, cafe));
+    const device = new CookieJar();
+    device.cookies.set("provenance-device", laptop.cookies.get("provenance-device")!);
+    expect((await device.signIn(b, owner.email, owner.password, from(cafe))).status).toBe(200);
+  });
 });

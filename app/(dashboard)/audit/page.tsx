@@ -8,6 +8,7 @@ import { ListIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
 import { listAuditFacets } from "@/lib/audit/audit-facets";
 import { listAuditEvents, type AuditEventView } from "@/lib/audit/list-audit-events";
+import { roleAtLeast } from "@/lib/auth/roles";
 import { currentActor } from "../current-actor";
 import { actionLabel, describeDetails, OUTCOMES } from "./action-labels";
 import { AuditFilters, type AuditFilterValues } from "./audit-filters";
@@ -28,7 +29,7 @@ function dayStart(day: string, offsetDays = 0): Date | null {
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Search }) {
-  await currentActor();
+  const viewer = await currentActor();
   const params = await searchParams;
   const values: AuditFilterValues = {
     actor: one(params.actor),
@@ -41,11 +42,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const requestedPage = Number.parseInt(one(params.page) || "1", 10);
   const [result, facets] = await Promise.all([
     listAuditEvents({
+      viewer,
       // "To" is inclusive: events up to the end of that day.
       filter: { ...values, from: dayStart(values.from), to: dayStart(values.to, 1) },
       page: Number.isFinite(requestedPage) ? requestedPage : 1,
     }),
-    listAuditFacets(),
+    listAuditFacets(viewer),
   ]);
   const filtered = Object.values(values).some(Boolean);
   const first = result.total === 0 ? 0 : (result.page - 1) * result.pageSize + 1;
@@ -59,7 +61,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every change, sign-in and secret read, with who did it, from where, and whether it worked. Times are UTC." />
+      <PageHeader
+        title="Audit log"
+        description={
+          roleAtLeast(viewer.role, "admin")
+            ? "Every change, sign-in and secret read, with who did it, from where, and whether it worked. Times are UTC."
+            : "Your own sign-ins, changes and secret reads, from where, and whether they worked (the whole log is for admins). Times are UTC."
+        }
+      />
       <AuditFilters values={values} actions={facets.actions} actors={facets.actors} />
       {result.events.length === 0 ? (
         <EmptyState icon={<ListIcon />} title={filtered ? "No events match these filters" : "Nothing recorded yet"}>
