@@ -37,6 +37,8 @@ const baseEnv = () => ({
   PROVENANCE_ADMIN_PASSWORD: ADMIN.password,
   PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true",
   PROVENANCE_PROVIDER_TIMEOUT_MS: "2000",
+  // These tests read every secret again and again; tests/cluster/rate-limits.test.ts proves the limit.
+  PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: "0",
   // The change listener logs each event it hears at debug level: the tests read that.
   PROVENANCE_LOG_LEVEL: "debug",
 });
