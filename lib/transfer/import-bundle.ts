@@ -237,7 +237,10 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
   // DNS and Vault are asked before the transaction, never while it holds the write lock; the plan
   // is made again inside it.
   const existing = { connections: await db().secretProvider.findMany({ select: { id: true, name: true, type: true } }), secrets: await db().secret.findMany({ select: { id: true, secretPath: true } }) };
-  await checkBundleUpstreams(payload, plan(payload, existing, onConflict), options.resolveHost);
+  const preview = plan(payload, existing, onConflict);
+  // Nothing is asked through this server's own connections for paths the bundle chose before --rebind allows them.
+  if (preview.rebinds.length > 0 && !options.rebind) throw refuseRebinds(preview.rebinds);
+  await checkBundleUpstreams(payload, preview, options.resolveHost);
 
   try {
     return await db().$transaction(

@@ -98,6 +98,10 @@ describe.each(["sqlite", "postgres"] as const)("import's upstream checks on %s",
   it("refuses it through this server's own connection as well (skip + rebind)", async () => {
     await createConnection({ actor, input: { name: "vault", type: "vault", config: { vaultUrl: vault.url, token: TOKEN } } });
     const before = await snapshot();
+    // Without --rebind nothing is asked through this server's connection for the bundle's paths.
+    const asked = vault.requests.length;
+    expect((await appErrorFrom(importPayload({ actor, payload: withDynamicSecret(payload), onConflict: "skip" }))).code).toBe("conflict");
+    expect(vault.requests.length).toBe(asked);
     const error = await appErrorFrom(importPayload({ actor, payload: withDynamicSecret(payload), onConflict: "skip", rebind: true }));
     expect(error.code).toBe("validation_error");
     expect(error.message).toContain("secret app.dyn: providerPath:");
