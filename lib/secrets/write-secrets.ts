@@ -22,6 +22,7 @@ import {
 } from "./secret-schemas";
 import { parseProviderConfig, secretViewSelect, toSecretView, type SecretView } from "./secret-view";
 import { changesUpstream, refuseScopedUpstreamChoice } from "./upstream-choice";
+import { refuseNonKvVaultMount } from "./vault-mount-check";
 
 /** A secret as it will be stored, after defaults (create) or merging (update). */
 export interface SecretTarget {
@@ -114,6 +115,7 @@ export async function createSecret(options: { actor: Actor; input: unknown }): P
     providerConfig: compactProviderConfig(input.providerConfig),
     description: input.description ?? "",
   };
+  await refuseNonKvVaultMount(target); // asks Vault, so before the transaction and its write lock
   const id = newId();
   try {
     const row = await db().$transaction(async (tx) => {
@@ -183,11 +185,13 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
   };
   requireScope(options.actor, target.secretPath);
   const before = { ...existing, providerConfig: storedConfig };
-  if (changesUpstream(before, target)) refuseScopedUpstreamChoice(options.actor, "change where an external secret reads from");
+  const upstreamChanges = changesUpstream(before, target);
+  if (upstreamChanges) refuseScopedUpstreamChoice(options.actor, "change where an external secret reads from");
   // A write that changes nothing keeps version and ETag, so it cannot break another editor's If-Match.
   if (target.value === undefined && isUnchanged(existing, target)) {
     return toSecretView(await db().secret.findUniqueOrThrow({ where: { id: existing.id }, select: secretViewSelect }));
   }
+  if (upstreamChanges) await refuseNonKvVaultMount(target); // asks Vault, so before the transaction
 
   try {
     const row = await db().$transaction(async (tx) => {

@@ -9,12 +9,14 @@ import { AppError, isAppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { secretValueAad } from "@/lib/keys/aad";
 import { keyring } from "@/lib/keys/keyring";
+import type { ResolveHost } from "@/lib/providers/upstream/guarded-lookup";
 import { sealConfig } from "@/lib/secret-providers/connection-config";
 import { storeFence } from "@/lib/secret-providers/provider-path-fence";
 import { compactProviderConfig } from "@/lib/secrets/secret-schemas";
 import { checkSecretTarget } from "@/lib/secrets/write-secrets";
 import { openBundle } from "./bundle-crypto";
 import { checkPayload, parsePayload, summarize, type BundleConnection, type BundlePayload, type BundleSecret } from "./payload";
+import { checkBundleUpstreams } from "./upstream-checks";
 
 /**
  * What to do when a connection name or a secret path in the bundle already exists here:
@@ -218,6 +220,8 @@ export interface ImportOptions {
   rebind?: boolean;
   /** Told every rebound secret before anything is written (the CLI lists them). */
   onRebind?: (rebinds: Rebind[]) => void;
+  /** How connection host names are resolved for the metadata-address rule (the system resolver unless a test injects one). */
+  resolveHost?: ResolveHost;
 }
 
 /**
@@ -230,6 +234,13 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
   const onConflict = options.onConflict ?? "fail";
   checkPayload(payload, { allowInsecure: env().PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS });
   const ring = keyring();
+  // DNS and Vault are asked before the transaction, never while it holds the write lock; the plan
+  // is made again inside it.
+  const existing = { connections: await db().secretProvider.findMany({ select: { id: true, name: true, type: true } }), secrets: await db().secret.findMany({ select: { id: true, secretPath: true } }) };
+  const preview = plan(payload, existing, onConflict);
+  // Nothing is asked through this server's own connections for paths the bundle chose before --rebind allows them.
+  if (preview.rebinds.length > 0 && !options.rebind) throw refuseRebinds(preview.rebinds);
+  await checkBundleUpstreams(payload, preview, options.resolveHost);
 
   try {
     return await db().$transaction(

@@ -2,9 +2,12 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeServiceAccount } from "../providers/support/service-account";
 import { startAwsFake, type AwsFake } from "../support/fakes/aws";
+import { startHttpFake } from "../support/fakes/http";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
+import { Browser } from "./support/browser";
 import { call, unique } from "./support/client";
 import { apiContext } from "./support/context";
+import { callAction, serverActions } from "./support/fuzz-actions";
 import { query } from "./support/database";
 import { startServer, type RunningServer } from "./support/server";
 
@@ -85,6 +88,59 @@ describe("Vault connections read KV secrets, nothing else", () => {
     }
   });
 
+  it.each(["1", "2", "auto"])("kvVersion %s: saving a secret on a mount Vault reports as another engine is 400 (POST, PUT, PATCH, dashboard actions)", async (kvVersion) => {
+    const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
+    const base = { provider: "vault", secretProviderId: connection, providerConfig: { jsonKey: "password" } };
+    for (const [providerPath, engine] of [["database/creds/readonly", "database"], ["pki/issue/web", "pki"]]) {
+      const created = await send("/api/secrets", { method: "POST", body: { ...base, secretPath: secretPath("vault.engine"), providerPath } });
+      expect(created.status, `${providerPath}: ${created.text}`).toBe(400);
+      expect(created.body.error).toMatchObject({ code: "validation_error", fields: { providerPath: expect.stringContaining(`a ${engine} engine`) } });
+    }
+    const good = await send<{ id: string; version: number }>("/api/secrets", { method: "POST", body: { ...base, secretPath: secretPath("vault.kv"), providerPath: kvVersion === "1" ? "kv/x" : "secret/app/db" } });
+    expect(good.status, good.text).toBe(201);
+    for (const method of ["PUT", "PATCH"]) {
+      const changed = await send(`/api/secrets/${good.body.id}`, { method, body: { providerPath: "database/creds/readonly" } });
+      expect(changed.status, changed.text).toBe(400);
+      expect(changed.body.error).toMatchObject({ code: "validation_error", fields: { providerPath: expect.stringContaining("a database engine") } });
+    }
+
+    const browser = new Browser();
+    const { admin } = apiContext();
+    expect((await browser.signIn(admin.email, admin.password)).status).toBeLessThan(400);
+    const action = (name: string) => serverActions().find((a) => a.name === name)!;
+    const viaAction = [
+      await callAction(browser, action("createSecretAction"), "/secrets/new", [{ ...base, secretPath: secretPath("vault.action"), providerPath: "database/creds/readonly" }]),
+      await callAction(browser, action("updateSecretAction"), "/secrets/new", [good.body.id, { providerPath: "database/creds/readonly" }]),
+    ];
+    for (const response of viaAction) {
+      expect(response.result, response.text).toMatchObject({ ok: false, fields: { providerPath: expect.stringContaining("a database engine") } });
+    }
+    const stored = await send<{ providerPath: string; version: number }>(`/api/secrets/${good.body.id}`);
+    expect(stored.body).toMatchObject({ providerPath: kvVersion === "1" ? "kv/x" : "secret/app/db", version: good.body.version });
+    expect(vault.requests.some((r) => r.path.startsWith("/v1/database/") || r.path.startsWith("/v1/pki/"))).toBe(false);
+  });
+
+  it("a Vault that cannot say which engine serves a path (refused, unreachable) does not block the save, nor hold it long", async () => {
+    const refusing = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN });
+    vault.mountFaults.add({ status: 503 });
+    const whileRefused = await send("/api/secrets", {
+      method: "POST",
+      body: { secretPath: secretPath("vault.refused"), provider: "vault", providerPath: "database/creds/readonly", secretProviderId: refusing },
+    });
+    expect(whileRefused.status, whileRefused.text).toBe(201);
+
+    const gone = await startHttpFake((_req, res) => void res.end());
+    await gone.close();
+    const unreachable = await connect("vault", { vaultUrl: gone.url, token: VAULT_TOKEN });
+    const started = Date.now();
+    const offline = await send("/api/secrets", {
+      method: "POST",
+      body: { secretPath: secretPath("vault.offline"), provider: "vault", providerPath: "database/creds/readonly", secretProviderId: unreachable },
+    });
+    expect(offline.status, offline.text).toBe(201);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it.each(["1", "2", "auto"])("kvVersion %s: testing with a non-KV path is 400, for built-in and other engines alike", async (kvVersion) => {
     const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
     for (const providerPath of [...BUILT_IN, "database/creds/readonly", "pki/issue/web"]) {
@@ -97,6 +153,8 @@ describe("Vault connections read KV secrets, nothing else", () => {
   it.each(["1", "2", "auto"])("kvVersion %s: resolving a secret on a mount Vault reports as another engine fails (single and batch), never returning its data", async (kvVersion) => {
     const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
     const dynamic = secretPath("vault.dynamic");
+    // Saved while Vault would not say which engine serves the path (a save refuses it otherwise).
+    vault.mountFaults.add({ status: 503 });
     const created = await send("/api/secrets", {
       method: "POST",
       body: { secretPath: dynamic, provider: "vault", providerPath: "database/creds/readonly", secretProviderId: connection, providerConfig: { jsonKey: "password" } },

@@ -53,7 +53,7 @@ async function detectMount(config: ProviderConfig, agent: Agent, path: string, s
  * engine, cubbyhole or sys would hand out the connection's own token or live credentials. When
  * Vault will not say (403, an error), nothing is read.
  */
-async function kvMountOf(request: FetchSecretRequest, agent: Agent, path: string, signal: AbortSignal): Promise<KnownMount> {
+async function kvMountOf(request: AdapterContext, agent: Agent, path: string, signal: AbortSignal): Promise<KnownMount> {
   const mounts = await knownMounts.get(request.connectionKey, async () => []);
   let mount = mounts.filter((m) => path.startsWith(`${m.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
   if (!mount) {
@@ -74,7 +74,7 @@ async function kvMountOf(request: FetchSecretRequest, agent: Agent, path: string
  * kvVersion "auto": the mount's own version decides how the path is read. "1" and "2": the path
  * is read as that version says, and the mount of the path actually requested must be KV.
  */
-async function normalizeForConnection(request: FetchSecretRequest, agent: Agent, signal: AbortSignal): Promise<NormalizedVaultPath> {
+async function normalizeForConnection(request: AdapterContext & { path: string }, agent: Agent, signal: AbortSignal): Promise<NormalizedVaultPath> {
   const mode = request.config.kvVersion ?? "2";
   if (mode !== "auto") {
     const normalized = normalizeVaultPath(request.path, mode);
@@ -115,6 +115,23 @@ function readReply(body: unknown, normalized: NormalizedVaultPath): FetchedSecre
   if (typeof fields !== "object" || fields === undefined || Array.isArray(fields)) throw malformed();
   const version = typeof metadata?.version === "number" ? String(metadata.version) : null;
   return { value: vaultValue(fields as Record<string, unknown>), fields: fields as Record<string, unknown>, version };
+}
+
+/**
+ * When a secret is saved: asks which engine serves `request.path` (this connection's learnt
+ * mounts, else Vault), exactly as a read would, and reads nothing. Throws the read's NOT_KV_MOUNT
+ * error when Vault reports another engine; any other failure means Vault could not say.
+ */
+export async function checkVaultKvMount(request: AdapterContext & { path: string }): Promise<void> {
+  const agent = await agentFor(request);
+  await callUpstream({
+    provider: PROVIDER,
+    doing: `detecting the mount of ${request.path}`,
+    timeoutMs: request.timeoutMs,
+    maxAttempts: 1,
+    run: ({ signal }) => normalizeForConnection(request, agent, signal),
+    interpret: (error) => interpretVaultError(error, { config: request.config }),
+  });
 }
 
 export const vaultAdapter: ProviderAdapter = {
