@@ -4,7 +4,7 @@
 #   docker run -p 3000:3000 -e SECRETS_MASTER_KEY=… -e DATABASE_URL=postgresql://… provenance
 # Migrations are applied by the server itself when it starts.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 # better-sqlite3 compiles its native addon when no prebuilt binary fits.
 RUN apt-get update \
@@ -21,7 +21,7 @@ COPY . .
 ENV NEXT_TELEMETRY_DISABLED=1
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \

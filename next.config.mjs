@@ -1,3 +1,8 @@
+import { exitOnUnsupportedNode } from "./scripts/node-version.mjs";
+
+// `next dev`, `next build` and `next start` load this file first: stop on an unsupported Node.
+exitOnUnsupportedNode();
+
 // Sent with every response. The page may never be framed (clickjacking a reveal button), never
 // sniffed into another type, and never leak its URL to other sites.
 const securityHeaders = [

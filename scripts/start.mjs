@@ -5,6 +5,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { exitOnUnsupportedNode } from "./node-version.mjs";
+
+exitOnUnsupportedNode();
 
 const root = process.cwd();
 const server = path.join(root, ".next", "standalone", "server.js");

@@ -121,4 +121,11 @@ describe("retryAfterSeconds", () => {
       { numRuns: 2000 },
     );
   });
+
+  it("rounds a wait that ends a fraction of a millisecond past a whole second up", () => {
+    // 56 of 56 used, 3446.4 s into a 3553 s window: one more fits only after 67000.43 ms.
+    const r: LimitRule = { name: "p", limit: 56, windowMs: 3_553_000 };
+    expect(retryAfterSeconds(r, 0, 56, 3_549_446)).toBe(68);
+    expect(fits(r, 0, 56, 3_549_446 + 68_000)).toBe(true);
+  });
 });

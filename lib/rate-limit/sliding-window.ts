@@ -66,8 +66,9 @@ export function retryAfterSeconds(rule: LimitRule, previous: number, current: nu
   } else {
     waitMs = nextBucketWait();
   }
-  // Whole milliseconds first, so that float noise (0.30000000000000004) cannot add a second.
-  return Math.max(1, Math.ceil(Math.round(waitMs) / 1000));
+  // Rounded to the microsecond first, so that float noise (0.30000000000000004) cannot add a second,
+  // while a real fraction of a millisecond (67000.43 ms) still rounds up to the next second.
+  return Math.max(1, Math.ceil(Math.round(waitMs * 1000) / 1_000_000));
 
   function nextBucketWait(): number {
     const untilNextBucket = windowMs - elapsedMs;
