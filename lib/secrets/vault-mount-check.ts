@@ -13,6 +13,21 @@ import type { SecretTarget } from "./write-secrets";
 
 /** A save waits at most this long for Vault's answer (or the provider timeout, if shorter). */
 const SAVE_LOOKUP_MS = 2_000;
+/**
+ * After a connection's lookup timed out, saves through it stop asking for this long: creating many
+ * secrets against a hanging Vault would otherwise cost the lookup's whole wait on every one of them.
+ */
+const UNANSWERED_PAUSE_MS = 30_000;
+/** Connection cache key → until when saves do not ask it (per instance; bounded by the connections). */
+const unanswered = new Map<string, number>();
+
+function recentlyUnanswered(connectionKey: string): boolean {
+  const until = unanswered.get(connectionKey);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  unanswered.delete(connectionKey);
+  return false;
+}
 
 /** The Vault connection a lookup goes through: its cache key (`id:version`), full config and resolver. */
 export type VaultLookupConnection = Omit<AdapterContext, "timeoutMs">;
@@ -26,13 +41,15 @@ export type MountAnswer = { kv: true } | { kv: false; problem: string } | { kv: 
  * ahead: resolve and test ask again and fail closed. Never call this inside a transaction.
  */
 export async function vaultMountAnswer(connection: VaultLookupConnection, providerPath: string): Promise<MountAnswer> {
+  const { connectionKey, config, resolveHost } = connection;
+  if (recentlyUnanswered(connectionKey)) return { kv: null };
   try {
-    const { connectionKey, config, resolveHost } = connection;
     await checkVaultKvMount({ connectionKey, config, resolveHost, path: providerPath, timeoutMs: Math.min(env().PROVENANCE_PROVIDER_TIMEOUT_MS, SAVE_LOOKUP_MS) });
     return { kv: true };
   } catch (error) {
     if (isAppError(error) && error.extra.upstreamCode === NOT_KV_MOUNT) return { kv: false, problem: error.message };
     log.debug("Vault mount lookup on save could not answer; the save goes ahead", { code: isAppError(error) ? error.code : "unexpected" });
+    if (isAppError(error) && error.code === "provider_timeout") unanswered.set(connectionKey, Date.now() + UNANSWERED_PAUSE_MS);
     return { kv: null };
   }
 }

@@ -1,9 +1,11 @@
 import type { AuditActor } from "@/lib/auth/actor";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { reserveSignInAttempt } from "@/lib/auth/sign-in-limits";
 import { parseInput } from "@/lib/api/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { AppError, notFound, validationError } from "@/lib/errors";
+import { describeWait } from "@/lib/rate-limit/sliding-window";
 import { userSelect, userView, type UserView } from "./manage-users";
 import { changePasswordInput, email as emailSchema, resetPasswordInput } from "./user-schemas";
 
@@ -21,6 +23,14 @@ export async function changeOwnPassword(options: { actor: AuditActor; keepSessio
   const input = parseInput(changePasswordInput, options.input);
   const user = await db().user.findUnique({ where: { id: actor.id }, select: { id: true, email: true, passwordHash: true } });
   if (!user) throw notFound("User");
+  // A wrong current password is a failed sign-in: the same limits, so a borrowed session cannot
+  // guess the password it would need to lock the owner out.
+  const attempt = await reserveSignInAttempt(user.email, actor.sourceIp);
+  if (!attempt.allowed) {
+    throw new AppError("rate_limited", `Too many wrong passwords. Try again in ${describeWait(attempt.retryAfterSeconds)}.`, {
+      retryAfterSeconds: attempt.retryAfterSeconds,
+    });
+  }
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
     await recordAudit({
       actor,
@@ -31,6 +41,7 @@ export async function changeOwnPassword(options: { actor: AuditActor; keepSessio
     });
     throw validationError({ currentPassword: "Not your current password" }, "Your current password is not right.");
   }
+  await attempt.forgive();
   return storePassword({
     actor,
     userId: user.id,
