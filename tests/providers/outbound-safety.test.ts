@@ -5,7 +5,7 @@ import type { AdapterContext, ProviderAdapter } from "@/lib/providers/adapter";
 import { awsSmAdapter } from "@/lib/providers/aws-sm/adapter";
 import { azureKvAdapter } from "@/lib/providers/azure-kv/adapter";
 import { gcpSmAdapter } from "@/lib/providers/gcp-sm/adapter";
-import { guardedLookup, resolveAllowed, type ResolvedAddress, type ResolveHost } from "@/lib/providers/upstream/guarded-lookup";
+import { guardedLookup, resolveAllowed, type ResolveHost } from "@/lib/providers/upstream/guarded-lookup";
 import { MAX_REPLY_BYTES } from "@/lib/providers/upstream/reply-size";
 import { vaultAdapter } from "@/lib/providers/vault/adapter";
 import { AWS_REGION, startAwsFake, type AwsFake } from "../support/fakes/aws";
@@ -15,6 +15,7 @@ import { trustTestCa } from "../support/fakes/tls";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
 import { appErrorFrom, expectNoCredentials } from "./support/app-errors";
 import { makeServiceAccount } from "./support/service-account";
+import { resolverAnswering } from "../support/resolver";
 
 /**
  * Outbound safety for every provider (issue: outbound safety): a host name that resolves to a
@@ -58,15 +59,6 @@ afterAll(async () => {
   await Promise.all([vault?.close(), aws?.close(), azure?.close(), gcp?.close()]);
 });
 
-/** A resolver that answers every name with these addresses, and counts the questions. */
-function resolverAnswering(...addresses: string[]): ResolveHost & { asked: string[] } {
-  const asked: string[] = [];
-  const resolve = async (hostname: string): Promise<ResolvedAddress[]> => {
-    asked.push(hostname);
-    return addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
-  };
-  return Object.assign(resolve, { asked });
-}
 
 const port = (url: string) => new URL(url).port;
 

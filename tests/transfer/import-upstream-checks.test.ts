@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Actor } from "@/lib/auth/actor";
 import { db, disconnectDb } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
-import type { ResolvedAddress, ResolveHost } from "@/lib/providers/upstream/guarded-lookup";
+import type { ResolveHost } from "@/lib/providers/upstream/guarded-lookup";
 import { createConnection } from "@/lib/secret-providers/write-connections";
 import { createSecret } from "@/lib/secrets/write-secrets";
 import { collectPayload } from "@/lib/transfer/export-bundle";
@@ -14,6 +14,7 @@ import type { TempDatabase } from "../support/databases";
 import { startHttpFake, type HttpFake } from "../support/fakes/http";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
 import { newInstall } from "./support/install";
+import { resolverAnswering } from "../support/resolver";
 
 /**
  * An import applies the rules of the API's doors that look outside this server, before its
@@ -28,15 +29,6 @@ let vault: VaultFake;
 let closed: HttpFake;
 const created: TempDatabase[] = [];
 
-/** A DNS that answers every name with these addresses, and notes the questions. */
-function resolverAnswering(...addresses: string[]): ResolveHost & { asked: string[] } {
-  const asked: string[] = [];
-  const resolve = async (hostname: string): Promise<ResolvedAddress[]> => {
-    asked.push(hostname);
-    return addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
-  };
-  return Object.assign(resolve, { asked });
-}
 
 beforeAll(async () => {
   process.env.PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS = "true";
