@@ -12,7 +12,8 @@ import { killHard, newKey, resolveAll, resolveValue, startWithToken, type Served
  * is either absent or whole, and every stored value and connection credential still decrypts.
  */
 const VAULT_TOKEN = "hvs.killed-server-token-0123456789";
-const CREATES = 60;
+// Large enough that a fast server is still writing when the first answer arrives.
+const CREATES = 300;
 const UPDATES = 20;
 let kills = 0;
 let vault: VaultFake;
@@ -54,14 +55,14 @@ describe.each(["sqlite", "postgres"] as const)("the server killed mid-burst of w
       existing.push({ id: created.body.id, secretPath, before, after: `after-${randomBytes(8).toString("hex")}` });
     }
 
-    // The burst: creates and value updates all at once; the kill lands after the tenth answer.
+    // The burst: creates and value updates all at once; the kill lands with the first answer.
     const creates = Array.from({ length: CREATES }, (_, i) => ({ secretPath: `killed.new${i}`, value: `new-${randomBytes(8).toString("hex")}` }));
     let answered = 0;
     let killing: Promise<void> | undefined;
     const settle = (request: Promise<Reply>) =>
       request.then(
         (reply) => {
-          if (++answered === 10) killing = killHard(first.server);
+          if (++answered === 1) killing = killHard(first.server);
           return reply.status;
         },
         () => "no answer" as const,
