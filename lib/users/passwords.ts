@@ -59,6 +59,11 @@ export async function resetPassword(options: { actor: AuditActor; user: { id: st
   const where = "id" in options.user ? { id: options.user.id } : { email: emailOrThrow(options.user.email) };
   const user = await db().user.findUnique({ where, select: { id: true } });
   if (!user) throw notFound("User");
+  // One's own password changes only with the current one (changeOwnPassword): a borrowed admin
+  // session must not be able to reset its way past that and lock the owner out.
+  if (actor.kind === "user" && actor.id === user.id) {
+    throw new AppError("forbidden", "Change your own password on Your account, with your current password; a reset is for other people's.");
+  }
   return storePassword({
     actor,
     userId: user.id,

@@ -4,7 +4,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { db, disconnectDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { resetEnvForTests } from "@/lib/env";
-import { changeOwnPassword } from "@/lib/users/passwords";
+import { changeOwnPassword, resetPassword } from "@/lib/users/passwords";
 import type { TempDatabase } from "../support/databases";
 import { rejectionOf } from "../support/rejection";
 import { newInstall } from "../transfer/support/install";
@@ -42,5 +42,17 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (dialect) => {
     // Nothing changed: the old password still verifies.
     const stored = await db().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(stored.passwordHash).toBe(user.passwordHash);
+  }, 60_000);
+
+  it("an admin cannot reset their own password (that needs the current one), only other people's", async () => {
+    await newInstall(dialect, created);
+    const admin = await db().user.create({ data: { id: "admin", email: "admin@example.test", passwordHash: await hashPassword("admins-password"), role: "admin" } });
+    const other = await db().user.create({ data: { id: "other", email: "other@example.test", passwordHash: await hashPassword("others-password"), role: "viewer" } });
+    const actor: Actor = { kind: "user", id: admin.id, label: admin.email, role: "admin", scope: null, userId: admin.id, sourceIp: null };
+    const own = await rejectionOf(resetPassword({ actor, user: { id: admin.id }, input: { newPassword: "taken-over-password" } }), AppError);
+    expect(own).toMatchObject({ code: "forbidden" });
+    expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).passwordHash).toBe(admin.passwordHash);
+    await resetPassword({ actor, user: { id: other.id }, input: { newPassword: "a-new-password-for-other" } });
+    expect((await db().user.findUniqueOrThrow({ where: { id: other.id } })).passwordHash).not.toBe(other.passwordHash);
   }, 60_000);
 });

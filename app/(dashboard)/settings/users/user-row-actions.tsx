@@ -67,7 +67,7 @@ export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boole
           Disable
         </Button>
       )}
-      <ResetPasswordButton user={user} />
+      {isSelf ? null : <ResetPasswordButton user={user} />}
       <ConfirmDialog
         open={confirming}
         title={`Disable ${user.email}?`}
