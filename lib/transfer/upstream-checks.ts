@@ -6,6 +6,7 @@ import { vaultAdapter } from "@/lib/providers/vault/adapter";
 import { vaultDefinition } from "@/lib/providers/vault/definition";
 import type { ResolveHost } from "@/lib/providers/upstream/guarded-lookup";
 import { openConfig } from "@/lib/secret-providers/connection-config";
+import { fenceAllows, fencedConnection, type FencedConnection } from "@/lib/secret-providers/provider-path-fence";
 import { resolvedAddressProblems } from "@/lib/secret-providers/resolved-address-rules";
 import { vaultMountAnswer, type VaultLookupConnection } from "@/lib/secrets/vault-mount-check";
 import type { BundlePayload } from "./payload";
@@ -59,9 +60,11 @@ async function nonKvMountProblems(payload: BundlePayload, planned: PlannedAction
   const bundleConnections = new Map(payload.connections.map((c) => [c.id, c]));
   // A connection the import keeps (skip) is read as it is here; one it writes, as the bundle has it,
   // under a lookup key of its own that is forgotten afterwards.
-  const lookups = new Map<string, VaultLookupConnection & { answered: boolean }>();
+  // Each lookup carries the fence the connection will have, so nothing is asked about a path it may not read.
+  type Lookup = VaultLookupConnection & { answered: boolean; fence: FencedConnection };
+  const lookups = new Map<string, Lookup>();
   const temporary: string[] = [];
-  const lookupFor = async (bundleId: string): Promise<(VaultLookupConnection & { answered: boolean }) | null> => {
+  const lookupFor = async (bundleId: string): Promise<Lookup | null> => {
     const step = steps.get(bundleId);
     const connection = bundleConnections.get(bundleId);
     if (!step || !connection || connection.type !== vaultDefinition.type) return null;
@@ -70,11 +73,16 @@ async function nonKvMountProblems(payload: BundlePayload, planned: PlannedAction
       if (step.action === "skip") {
         const row = await db().secretProvider.findUnique({ where: { id: step.id } });
         if (!row || row.type !== vaultDefinition.type) return null;
-        lookup = { connectionKey: `${row.id}:${row.version}`, config: openConfig(row), resolveHost, answered: true };
+        lookup = { connectionKey: `${row.id}:${row.version}`, config: openConfig(row), resolveHost, answered: true, fence: fencedConnection(row) };
       } else {
         const key = `import-${newId()}`;
         temporary.push(key);
-        lookup = { connectionKey: `${key}:0`, config: connection.config, resolveHost, answered: true };
+        // A replaced connection whose bundle entry has no fence keeps the local one (as the import writes it).
+        const kept = connection.allowedProviderPaths === undefined && step.action === "replace"
+          ? await db().secretProvider.findUnique({ where: { id: step.id }, select: { type: true, config: true, allowedProviderPaths: true } })
+          : null;
+        const fence = kept ? fencedConnection(kept) : { type: connection.type, config: connection.config, allowedProviderPaths: connection.allowedProviderPaths ?? null };
+        lookup = { connectionKey: `${key}:0`, config: connection.config, resolveHost, answered: true, fence };
       }
       lookups.set(bundleId, lookup);
     }
@@ -87,7 +95,7 @@ async function nonKvMountProblems(payload: BundlePayload, planned: PlannedAction
       if (secret.provider !== vaultDefinition.type || !secret.providerPath || !secret.secretProviderId || !written.has(secret.secretPath)) continue;
       if (vaultDefinition.checkPath(secret.providerPath)) continue; // the transaction's checks report it
       const lookup = await lookupFor(secret.secretProviderId);
-      if (!lookup?.answered) continue;
+      if (!lookup?.answered || !fenceAllows(lookup.fence, secret.providerPath)) continue; // outside the fence: the transaction refuses it
       const answer = await vaultMountAnswer(lookup, secret.providerPath);
       if (answer.kv === null) lookup.answered = false;
       if (answer.kv === false) problems.push(`secret ${secret.secretPath}: providerPath: ${answer.problem}`);
