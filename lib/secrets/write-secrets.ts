@@ -45,28 +45,32 @@ type Tx = Pick<Db, "secretProvider">;
  * allowedProviderPaths fence (403, for every role).
  */
 export async function checkSecretTarget(target: SecretTarget, tx: Tx): Promise<void> {
-  const fields = await checkTarget(target, tx);
+  const { fields, connection } = await checkTarget(target, tx);
   if (Object.keys(fields).length > 0) throw validationError(fields);
-  if (target.provider === PROVENANCE_PROVIDER || !target.secretProviderId || !target.providerPath) return;
-  const connection = await tx.secretProvider.findUniqueOrThrow({
-    where: { id: target.secretProviderId },
-    select: { name: true, type: true, config: true, allowedProviderPaths: true },
-  });
-  requireInsideFence(connection, target.providerPath);
+  if (connection && target.providerPath) requireInsideFence(connection, target.providerPath);
 }
 
-/** The rules across fields and against the database; returns `fields` errors, empty when valid. */
-async function checkTarget(target: SecretTarget, tx: Tx): Promise<Record<string, string>> {
+/** The connection columns the rules read: its type, and what its fence needs. */
+const checkedConnection = { name: true, type: true, config: true, allowedProviderPaths: true } as const;
+
+/**
+ * The rules across fields and against the database: `fields` errors (empty when valid), and the
+ * external secret's connection when it exists, for the fence.
+ */
+async function checkTarget(
+  target: SecretTarget,
+  tx: Tx,
+): Promise<{ fields: Record<string, string>; connection: { name: string; type: string; config: string; allowedProviderPaths: string | null } | null }> {
   const fields: Record<string, string> = {};
   if (target.provider === PROVENANCE_PROVIDER) {
     if (target.value === undefined && !target.hasStoredValue) fields.value = "Value is required for a secret stored in Provenance";
     if (target.providerPath) fields.providerPath = "Only external secrets have a providerPath";
     if (target.secretProviderId) fields.secretProviderId = "Only external secrets reference a provider connection";
-    return fields;
+    return { fields, connection: null };
   }
   if (!isProviderType(target.provider)) {
     fields.provider = `Provider must be "${PROVENANCE_PROVIDER}" or one of ${PROVIDER_TYPES.join(", ")}`;
-    return fields;
+    return { fields, connection: null };
   }
   const definition = providerDefinition(target.provider);
   if (target.value !== undefined) fields.value = `An external secret has no value here; it lives in ${definition.name}`;
@@ -75,15 +79,16 @@ async function checkTarget(target: SecretTarget, tx: Tx): Promise<Record<string,
     const problem = definition.checkPath(target.providerPath);
     if (problem) fields.providerPath = problem;
   }
-  if (!target.secretProviderId) fields.secretProviderId = `Choose a ${definition.name} connection`;
-  else {
-    const connection = await tx.secretProvider.findUnique({ where: { id: target.secretProviderId }, select: { type: true, name: true } });
-    if (!connection) fields.secretProviderId = "No provider connection has this id";
-    else if (connection.type !== target.provider) {
-      fields.secretProviderId = `Connection "${connection.name}" is ${connection.type}, not ${target.provider}`;
-    }
+  if (!target.secretProviderId) {
+    fields.secretProviderId = `Choose a ${definition.name} connection`;
+    return { fields, connection: null };
   }
-  return fields;
+  const connection = await tx.secretProvider.findUnique({ where: { id: target.secretProviderId }, select: checkedConnection });
+  if (!connection) fields.secretProviderId = "No provider connection has this id";
+  else if (connection.type !== target.provider) {
+    fields.secretProviderId = `Connection "${connection.name}" is ${connection.type}, not ${target.provider}`;
+  }
+  return { fields, connection };
 }
 
 function requireScope(actor: Actor, secretPath: string): void {
@@ -188,7 +193,7 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
   const upstreamChanges = changesUpstream(before, target);
   if (upstreamChanges) refuseScopedUpstreamChoice(options.actor, "change where an external secret reads from");
   // A write that changes nothing keeps version and ETag, so it cannot break another editor's If-Match.
-  if (target.value === undefined && isUnchanged(existing, target)) {
+  if (target.value === undefined && isUnchanged(before, target)) {
     return toSecretView(await db().secret.findUniqueOrThrow({ where: { id: existing.id }, select: secretViewSelect }));
   }
   if (upstreamChanges) await refuseNonKvVaultMount(target); // asks Vault, so before the transaction
@@ -230,7 +235,7 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
 }
 
 function isUnchanged(
-  existing: { secretPath: string; provider: string; providerPath: string | null; secretProviderId: string | null; providerConfig: string; description: string },
+  existing: { secretPath: string; provider: string; providerPath: string | null; secretProviderId: string | null; providerConfig: SecretProviderConfig; description: string },
   target: SecretTarget,
 ): boolean {
   const sorted = (config: object) => JSON.stringify(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
@@ -240,7 +245,7 @@ function isUnchanged(
     existing.providerPath === target.providerPath &&
     existing.secretProviderId === target.secretProviderId &&
     existing.description === target.description &&
-    sorted(parseProviderConfig(existing.providerConfig)) === sorted(target.providerConfig)
+    sorted(existing.providerConfig) === sorted(target.providerConfig)
   );
 }
 
