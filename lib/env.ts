@@ -75,6 +75,11 @@ export function resetEnvForTests(): void {
   cached = undefined;
 }
 
+/** The dashboard's public URL (NEXTAUTH_URL, default http://localhost:$PORT): what links and redirects are built on. */
+export function publicUrl(): string {
+  return env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`;
+}
+
 export function isSqliteUrl(url: string): boolean {
   return url.startsWith("file:");
 }

@@ -4,7 +4,7 @@ import { readBodyText } from "@/lib/api/read-json-body";
 import { errorResponse } from "@/lib/api/route";
 import { sourceIp } from "@/lib/api/source-ip";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
+import { publicUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { describeWait } from "@/lib/rate-limit/sliding-window";
@@ -58,11 +58,6 @@ export async function guardedNextAuthPost(
   const user = await db().user.findUnique({ where: { email: normalizeEmail(email) }, select: { id: true } });
   if (user) response.headers.append("Set-Cookie", deviceCookie(user.id));
   return response;
-}
-
-/** The dashboard's public URL, the base next-auth itself builds its answers' URLs on. */
-function publicUrl(): string {
-  return env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`;
 }
 
 /**

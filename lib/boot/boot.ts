@@ -1,6 +1,6 @@
 import { startChangeListener, stopChangeListener } from "@/lib/cluster/change-listener";
 import { applyMigrations } from "@/lib/db/migrate";
-import { env, resetEnvForTests } from "@/lib/env";
+import { env, publicUrl, resetEnvForTests } from "@/lib/env";
 import { ensureKeyCheck } from "@/lib/keys/key-check-store";
 import { keyring } from "@/lib/keys/keyring";
 import { log } from "@/lib/log";
@@ -70,7 +70,7 @@ async function ensureFirstAdmin(): Promise<void> {
     return;
   }
   const code = await issueSetupCode();
-  const url = `${env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`}/setup`;
+  const url = `${publicUrl()}/setup`;
   // Printed plainly (not only as JSON) so a person watching the terminal sees it.
   console.log(
     [
