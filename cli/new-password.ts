@@ -6,7 +6,7 @@ import { promptHidden } from "@/lib/transfer/passphrase";
  * PROVENANCE_NEW_PASSWORD when set, else a prompt on the terminal without echo, asked twice.
  * Length rules are checked by the same lib function as the dashboard's.
  */
-export const NEW_PASSWORD_ENV = "PROVENANCE_NEW_PASSWORD";
+const NEW_PASSWORD_ENV = "PROVENANCE_NEW_PASSWORD";
 
 export async function readNewPassword(options: {
   env?: NodeJS.ProcessEnv;

@@ -2,7 +2,7 @@ import type { Actor } from "./actor";
 import { isRole, lowerRole, type Role } from "./roles";
 
 /** The columns of a user that decide whether, and with which role, the user (or a token) may act. */
-export interface ActingUser {
+interface ActingUser {
   id: string;
   email: string;
   role: string;

@@ -10,7 +10,7 @@ import type { ProviderConfig, ProviderDefinition } from "./definition";
  * requests still go to secretsmanager.<region>.amazonaws.com (or to the configured endpoint), AWS's
  * own hosts, and a signature (never the secret key) is valid for that one region only.
  */
-export interface AddressChange {
+interface AddressChange {
   field: string;
   from: string | null;
   to: string | null;

@@ -79,7 +79,7 @@ function embeddedIpv4(g: readonly number[]): number | null {
  * decimal, octal (leading 0) or hex (0x), the last one filling the remaining bytes. Null when
  * the host is not such an address.
  */
-export function parseIpv4(host: string): number | null {
+function parseIpv4(host: string): number | null {
   const parts = host.split(".");
   if (parts.length > 4) return null;
   const numbers: number[] = [];

@@ -25,7 +25,7 @@ import { cleanVaultPathOrNull } from "@/lib/providers/vault/path-syntax";
  * Pure: also used by the dashboard form.
  */
 export const MAX_FENCE_PATTERNS = 100;
-export const MAX_FENCE_PATTERN_LENGTH = 512;
+const MAX_FENCE_PATTERN_LENGTH = 512;
 
 export const FENCE_HELP =
   "One pattern per line. * matches within one segment, a trailing /** any depth below, e.g. secret/payments/**. Empty: any path the connection can read.";

@@ -32,7 +32,7 @@ function recentlyUnanswered(connectionKey: string): boolean {
 /** The Vault connection a lookup goes through: its cache key (`id:version`), full config and resolver. */
 export type VaultLookupConnection = Omit<AdapterContext, "timeoutMs">;
 
-export type MountAnswer = { kv: true } | { kv: false; problem: string } | { kv: null };
+type MountAnswer = { kv: true } | { kv: false; problem: string } | { kv: null };
 
 /**
  * CONTRACT "Vault connections read KV secrets, nothing else", on save: which engine Vault says

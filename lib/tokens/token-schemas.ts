@@ -20,7 +20,7 @@ export const createTokenFields = z
   })
   .strict();
 
-export const ADMIN_SCOPE_MESSAGE =
+const ADMIN_SCOPE_MESSAGE =
   "Admin tokens carry no scope: an admin token reaches connections, users and tokens, which no scope limits. Choose the editor or viewer role for a scoped token.";
 
 /**

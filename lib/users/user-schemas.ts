@@ -50,4 +50,3 @@ export const changePasswordInput = z
 /** An admin setting another user's password (or the CLI setting anyone's). */
 export const resetPasswordInput = z.object({ newPassword: password }).strict();
 
-export type ChangePasswordInput = z.input<typeof changePasswordInput>;

@@ -67,7 +67,7 @@ export const batchResolveInput = z
  * reads): the whole batch answers within PROVENANCE_PROVIDER_TIMEOUT_MS plus this, however many
  * of its paths hang.
  */
-export const BATCH_DEADLINE_MARGIN_MS = 3_000;
+const BATCH_DEADLINE_MARGIN_MS = 3_000;
 /** Paths named in a batch's audit row; the row also has the counts. */
 const AUDITED_PATHS = 100;
 

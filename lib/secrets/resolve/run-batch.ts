@@ -21,7 +21,7 @@ export interface BatchBounds {
   timeoutFailure: (path: string) => { code: string; message: string };
 }
 
-export const RESPONSE_TOO_LARGE = "response_too_large";
+const RESPONSE_TOO_LARGE = "response_too_large";
 /** Before any value is seen, each is assumed to take this share of the budget. */
 const START_WINDOW = 8;
 
