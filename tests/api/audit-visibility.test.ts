@@ -67,6 +67,8 @@ describe("who sees which audit events", () => {
     expect(filtered.status).toBe(200);
     expect(filtered.text).not.toContain(adminsPath);
     const byTarget = await editor.browser.request(`/audit?target=${encodeURIComponent(adminsPath)}`);
+    expect(byTarget.status).toBe(200);
+    expect(byTarget.text).toContain(editor.email); // the page itself, signed in as the editor
     expect(byTarget.text).not.toMatch(new RegExp(`>${adminsPath.replace(/\./g, "\\.")}<`));
   });
 
@@ -82,6 +84,7 @@ describe("who sees which audit events", () => {
     expect(forViewer.status).toBe(200);
     for (const text of [adminsPath, editorsPath, editor.email]) expect(forViewer.text).not.toContain(text);
     const forAdmin = await admin.request("/");
+    expect(forAdmin.status).toBe(200);
     expect(forAdmin.text).toContain(editorsPath);
   });
 });

@@ -231,6 +231,7 @@ describe("A credential stays with the address it was given for", () => {
       // Only some of several credentials sent anew: the others are still named.
       if (credentialKeys.length > 1) {
         const partial = await send(`/api/secret-providers/${id}`, { method, body: { config: { ...address(), [credentialKeys[0]!]: credentials()[credentialKeys[0] as never] } } });
+        expect(partial.status, partial.text).toBe(400);
         expect(Object.keys(partial.body.error.fields ?? {})).toEqual(credentialKeys.slice(1).map((key) => `config.${key}`));
       }
       const after = await send<Connection>(`/api/secret-providers/${id}`);
