@@ -1,17 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminalSafe } from "@/cli/terminal-safe";
 import { sealBundle } from "@/lib/transfer/bundle-crypto";
+import { runCli } from "./support/cli";
 
 /**
  * The CLI prints names and members from files it reads. A crafted bundle (no passphrase needed:
  * the header is reported before one is asked for) must not reach the terminal's escape-sequence
  * parser: no ESC, no C1 control, no bidi override in anything the CLI writes.
  */
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const CLEAR = "\u001b[2J\u001b[H";
 const TITLE = "\u001b]0;owned\u0007";
 const CLIPBOARD = "\u001b]52;c;ZWNobyBvd25lZA==\u001b\\";
@@ -22,22 +21,7 @@ const CONTROL = /[\u001b\u0007\u0080-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 let workDir: string;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "bin", "provenance.mjs"), ...args], {
-      cwd: workDir,
-      env: { ...process.env, PROVENANCE_BUNDLE_PASSPHRASE: "", DATABASE_URL: `file:${path.join(workDir, "never.db")}` },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.stdin.end();
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: workDir, env: { DATABASE_URL: `file:${path.join(workDir, "never.db")}` } });
 
 async function bundleWith(change: (file: Record<string, unknown> & { kdf: Record<string, unknown> }) => void): Promise<string> {
   const file = JSON.parse(await sealBundle("{}", "correct horse battery staple", { N: 2 ** 14, r: 8, p: 1 })) as Record<string, unknown> & {

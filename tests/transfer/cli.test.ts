@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
@@ -17,6 +16,7 @@ import { openConfig } from "@/lib/secret-providers/connection-config";
 import { createConnection } from "@/lib/secret-providers/write-connections";
 import { createSecret } from "@/lib/secrets/write-secrets";
 import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "../support/databases";
+import { runCli } from "./support/cli";
 
 /**
  * The real command line, end to end: `node bin/provenance.mjs export` from a SQLite install, then
@@ -43,29 +43,8 @@ let workDir: string;
 let source: { database: TempDatabase; key: string };
 let target: { database: TempDatabase; key: string };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "bin", "provenance.mjs"), ...args], {
-      cwd: root,
-      // Explicit values win over the checkout's .env (the CLI never overrides what is set).
-      env: { ...process.env, SECRETS_MASTER_KEY_PREVIOUS: "", PROVENANCE_BUNDLE_PASSPHRASE: "", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.stdin.end();
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// Explicit values win over the checkout's .env (the CLI never overrides what is set).
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { env });
 
 const sourceEnv = () => ({ DATABASE_URL: source.database.url, SECRETS_MASTER_KEY: source.key });
 const targetEnv = () => ({ DATABASE_URL: target.database.url, SECRETS_MASTER_KEY: target.key });
