@@ -33,6 +33,12 @@ const nextConfig = {
   // Server actions take what a dashboard form sends: the API's 64 KiB, not Next's 1 MB default.
   experimental: { serverActions: { bodySizeLimit: "64kb" } },
   reactStrictMode: true,
+  // Settings has no page of its own: its first section is the providers list. Redirected before
+  // any rendering (a redirect() thrown mid-render reaches the browser as a client-side navigation
+  // after the page has loaded, which can cut short whatever the user clicked next).
+  async redirects() {
+    return [{ source: "/settings", destination: "/settings/secret-providers", permanent: false }];
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -64,6 +64,10 @@ test("every dashboard page works under the CSP, signed in, with no violation", a
     expect(response?.headers()["content-security-policy"], path).toContain("'strict-dynamic'");
     await page.waitForLoadState("networkidle");
   }
+  // /settings is an HTTP redirect, answered before any page renders.
+  const settings = await page.request.get("/settings", { maxRedirects: 0 });
+  expect(settings.status()).toBe(307);
+  expect(settings.headers()["location"]).toBe("/settings/secret-providers");
 
   // The page's scripts run: a reveal is a server action called from client code.
   await page.goto(`/secrets/${secret.id}`);
