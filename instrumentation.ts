@@ -3,7 +3,7 @@
  * the address of the connection it came over (the one client address that cannot be forged), and
  * start-up failures (no master key in production, a key that does not match the data, a database
  * that cannot be migrated) stop the process with a clear message instead of a server that answers
- * with errors.
+ * with errors. Then bearer-token resolves start taking the fast path (lib/api/fast-path.ts).
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -11,4 +11,7 @@ export async function register(): Promise<void> {
   stampPeerAddress();
   const { bootOrExit } = await import("./lib/boot/boot");
   await bootOrExit();
+  // Only once the database is migrated and the master key checked.
+  const { openFastPath } = await import("./lib/api/fast-path");
+  openFastPath();
 }

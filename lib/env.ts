@@ -21,6 +21,11 @@ const envSchema = z.object({
   PROVENANCE_TRUST_PROXY: booleanFlag,
   /** How many proxies of your own append to X-Forwarded-For: the client is that many entries from the right. */
   PROVENANCE_TRUSTED_PROXY_COUNT: z.coerce.number().int().min(1).max(20).default(1),
+  /** Answer bearer-token resolves before Next routes them (lib/api/fast-path.ts); on by default. */
+  PROVENANCE_FAST_PATH: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => v !== "false" && v !== "0"),
   PROVENANCE_ADMIN_EMAIL: z.string().optional(),
   PROVENANCE_ADMIN_PASSWORD: z.string().optional(),
   /** Upstream call timeout for external secret managers, in milliseconds. */

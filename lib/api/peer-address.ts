@@ -15,8 +15,12 @@ import https from "node:https";
 const PEER_HEADER = "x-provenance-peer";
 const STATE = Symbol.for("provenance.peerAddress");
 
+/** Answers a request itself (returning true) before Next sees it; see claimRequests. */
+export type RequestClaim = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+
 interface PeerState {
   proof: string;
+  claim?: RequestClaim;
 }
 
 const holder = globalThis as typeof globalThis & { [STATE]?: PeerState };
@@ -41,10 +45,21 @@ export function installPeerAddressHeader(onRequest?: (request: http.IncomingMess
         const request = args[0] as http.IncomingMessage;
         request.headers[PEER_HEADER] = `${state.proof} ${request.socket?.remoteAddress ?? ""}`;
         onRequest?.(request);
+        if (state.claim?.(request, args[1] as http.ServerResponse)) return true;
       }
       return emit.call(this, event, ...args);
     };
   }
+}
+
+/**
+ * From now on, every stamped request is offered to `claim` first; a request it answers never
+ * reaches Next. Needs installPeerAddressHeader first (the claim sees stamped requests only).
+ */
+export function claimRequests(claim: RequestClaim): void {
+  const state = holder[STATE];
+  if (!state) throw new Error("installPeerAddressHeader must run before claimRequests");
+  state.claim = claim;
 }
 
 /** The socket peer address stamped on this request, or null when there is no genuine stamp. */

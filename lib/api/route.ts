@@ -60,6 +60,13 @@ async function authorizeAndRun(
   }
 }
 
+/** Requests the fast path (lib/api/fast-path.ts) brought in, so the request log says which door. */
+const fastPathRequests = new WeakSet<Request>();
+
+export function cameThroughFastPath(request: Request): void {
+  fastPathRequests.add(request);
+}
+
 /** One structured line per API request: who, what, outcome and time; never bodies or query values. */
 function logRequest(request: Request, status: number, started: number, requestId: string, actor: Actor | null): void {
   log.info("request", {
@@ -69,6 +76,7 @@ function logRequest(request: Request, status: number, started: number, requestId
     status,
     ms: Math.round(performance.now() - started),
     actor: actor ? `${actor.kind}:${actor.id}` : null,
+    ...(fastPathRequests.has(request) ? { door: "fast" } : {}),
   });
 }
 

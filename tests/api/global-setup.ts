@@ -17,6 +17,7 @@ const ROOT = path.resolve(__dirname, "../..");
  */
 export default async function setup(project: TestProject) {
   const kind = project.name === "postgres" ? "postgres" : "sqlite";
+  const door = project.name === "route-handler" ? "route-handler" : "fast-path";
   const database = kind === "postgres" ? await createPostgresDatabase() : createSqliteDatabase();
   const admin = { email: "admin@example.test", password: `pw-${randomBytes(12).toString("hex")}` };
   const masterKey = randomBytes(32).toString("base64url");
@@ -35,6 +36,7 @@ export default async function setup(project: TestProject) {
     PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT: "1000000",
     // The Azure fake's sign-in authority speaks https with a test CA, as Azure's SDK requires.
     ...TEST_CA_ENV,
+    PROVENANCE_FAST_PATH: door === "fast-path" ? "true" : "false",
   };
   const server = await startServer({ ...env, PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true" }, kind);
   const strict = await startServer({ ...env, PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "false" }, `${kind}-strict`);
@@ -58,6 +60,7 @@ export default async function setup(project: TestProject) {
 
   const context: ApiContext = {
     kind,
+    door,
     baseUrl: server.baseUrl,
     strictBaseUrl: strict.baseUrl,
     logFiles: [server.logFile, strict.logFile],

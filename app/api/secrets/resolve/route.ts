@@ -1,15 +1,9 @@
-import { apiRoute, json, otherMethods } from "@/lib/api/route";
-import { validationError } from "@/lib/errors";
-import { resolveSecret, resolveSecrets } from "@/lib/secrets/resolve/resolve-secrets";
+import { otherMethods } from "@/lib/api/route";
+import { resolveEndpoint } from "@/lib/secrets/resolve/resolve-endpoint";
 
-// GET /api/secrets/resolve?path=stripe.apiKey — the value, for editors, admins and tokens whose scope covers it
-export const GET = apiRoute("editor", async ({ actor, query }) => {
-  const path = query.get("path");
-  if (!path) throw validationError({ path: "Required: the secret path to resolve, e.g. ?path=stripe.apiKey" });
-  return json(await resolveSecret({ actor, path }));
-});
-
-// POST /api/secrets/resolve {paths: [...]} or {prefix} — {values, errors}; one failure never fails the rest
-export const POST = apiRoute("editor", async ({ actor, body }) => json(await resolveSecrets({ actor, input: await body() })));
+// On a Node server, bearer-token resolves are answered by the fast path before they get here
+// (lib/api/fast-path.ts); signed-in users and serverless hosts come through this route.
+export const GET = resolveEndpoint.GET;
+export const POST = resolveEndpoint.POST;
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
