@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: measures running servers (the built app on a temp SQLite database, then on
- * PostgreSQL with one and with two instances) against local wire-protocol fakes of the four
- * managers, each upstream reply delayed by a fixed 20 ms.
- * Prints a table; numbers depend on the machine, ratios to GET /api/health much less.
+ * `npm run bench`: measures the built app (fresh SQLite file, then a fresh PostgreSQL database)
+ * against local wire-protocol fakes of the four managers, each upstream reply delayed by 20 ms,
+ * and a bare node:http server measured in the same run as the machine's ceiling. Every goal of
+ * the read path is a row with its ratio and ok / NOT OK. A benchmark, not a test: it never fails
+ * the build; numbers depend on the machine, ratios within one run much less.
+ *
+ * BENCH_REQUESTS (default 5000) requests per scenario, BENCH_CONCURRENCY (default 50) connections.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -13,187 +16,262 @@ import { startAzureFake } from "../../tests/support/fakes/azure";
 import { startGcpFake } from "../../tests/support/fakes/gcp";
 import { TEST_CA_ENV } from "../../tests/support/fakes/tls";
 import { startVaultFake } from "../../tests/support/fakes/vault";
-import { createPostgresDatabase, createSqliteDatabase } from "../../tests/support/databases";
-import { startServer } from "../../tests/api/support/server";
-import { formatTable, runLoad, type LoadResult } from "./load";
+import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "../../tests/support/databases";
+import { startServer, type RunningServer } from "../../tests/api/support/server";
+import { formatTable, runLoad, type LoadRequest, type LoadResult } from "./load";
 
 const ROOT = path.resolve(__dirname, "../..");
 const UPSTREAM_DELAY_MS = 20;
-const CONCURRENCY = 16;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const BATCH_PER_PROVIDER = 25;
+const LOAD = { requests: REQUESTS, concurrency: CONCURRENCY };
+
+type Fakes = Awaited<ReturnType<typeof startFakes>>;
+
+interface Goal {
+  goal: string;
+  measured: string;
+  target: string;
+  ok: boolean;
+}
 
 async function main() {
   if (!existsSync(path.join(ROOT, ".next/standalone/server.js"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  const fakes = await startFakes();
+  const bare = await startBareServer();
+  const loads: LoadResult[] = [];
+  const goals: Goal[] = [];
+  try {
+    for (const [label, create] of [
+      ["SQLite", async () => createSqliteDatabase()],
+      ["PostgreSQL", () => createPostgresDatabase()],
+    ] as const) {
+      const database = await create();
+      try {
+        await benchDatabase(label, database, fakes, bare.url, loads, goals);
+      } finally {
+        await database.drop();
+      }
+    }
+  } finally {
+    bare.stop();
+    await fakes.close();
+  }
 
-  const awsKey = { id: `AKIA${randomBytes(8).toString("hex").toUpperCase()}`, secret: randomBytes(20).toString("base64") };
-  const azureClient = { tenant: "bench-tenant", id: "bench-client", secret: randomBytes(16).toString("hex") };
-  const vaultToken = `hvs.${randomBytes(12).toString("hex")}`;
-  const vault = await startVaultFake({ mounts: { secret: 2 }, tokens: { [vaultToken]: [""] } });
-  const aws = await startAwsFake({ [awsKey.id]: awsKey.secret });
-  const azure = await startAzureFake({ tenantId: azureClient.tenant, clients: { [azureClient.id]: azureClient.secret } });
-  const gcp = await startGcpFake();
-  // Every upstream answer takes 20 ms, like a nearby cloud API on a good day.
-  const slow = { delayMs: UPSTREAM_DELAY_MS };
-  vault.faults.add(slow, 1_000_000);
-  aws.faults.add(slow, 1_000_000);
-  azure.faults.add(slow, 1_000_000);
-  gcp.faults.add(slow, 1_000_000);
+  console.log(`\nProvenance bench: ${REQUESTS} requests per scenario, ${CONCURRENCY} connections, upstream delay ${UPSTREAM_DELAY_MS} ms\n`);
+  const rows = [["scenario", "req/s", "p50 ms", "p99 ms", "errors", "timeouts"]];
+  for (const r of loads) rows.push([r.name, r.perSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), String(r.errors), String(r.timeouts)]);
+  console.log(formatTable(rows));
+  console.log(`\n${formatTable([["goal", "measured", "target", "ok"], ...goals.map((g) => [g.goal, g.measured, g.target, g.ok ? "ok" : "NOT OK"])])}\n`);
+}
 
-  const database = createSqliteDatabase();
-  const env = { DATABASE_URL: database.url, SECRETS_MASTER_KEY: randomBytes(32).toString("base64url"), PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true",
-    // Counted but never refused: the bench measures throughput, including the limiter's own cost.
-    PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: "100000000" };
-  const server = await startServer({ ...env, ...TEST_CA_ENV }, "bench");
-  const token = execFileSync(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "bench", "--role", "admin"], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-  }).trim();
+async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes, bareUrl: string, loads: LoadResult[], goals: Goal[]): Promise<void> {
+  const env = {
+    DATABASE_URL: database.url,
+    SECRETS_MASTER_KEY: randomBytes(32).toString("base64url"),
+    PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true",
+    ...TEST_CA_ENV,
+  };
+  // Two servers on one database: bearer-token resolves take the fast path on the first; the second
+  // serves them through Next's route handler, as a serverless host does.
+  const fast = await startServer({ ...env, PROVENANCE_FAST_PATH: "true" }, `bench-${label}-fast`);
+  const route = await startServer({ ...env, PROVENANCE_FAST_PATH: "false" }, `bench-${label}-route`);
+  try {
+    const token = execFileSync(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "bench", "--role", "admin"], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    }).trim();
+    const auth = { authorization: `Bearer ${token}` };
+    const batchPaths = await seed(fast.baseUrl, auth, fakes);
+    const at = (server: RunningServer, p: string): LoadRequest => ({ url: `${server.baseUrl}${p}`, headers: auth });
+    const measure = async (name: string, request: LoadRequest, options = LOAD) => {
+      const result = await runLoad(`[${label}] ${name}`, request, options);
+      loads.push(result);
+      return result;
+    };
 
-  const api = (p: string, init: RequestInit = {}) =>
-    fetch(`${server.baseUrl}${p}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers } });
+    const ceiling = await measure("bare node:http server (the machine's ceiling)", { url: bareUrl });
+    await measure("GET /api/health", { url: `${fast.baseUrl}/api/health` });
+    const live = await measure("GET /api/health/live", { url: `${fast.baseUrl}/api/health/live` });
+    const stored = await measure("resolve stored secret (fast path)", at(fast, "/api/secrets/resolve?path=bench.stored"));
+    const cached = await measure("resolve cached external, Vault (fast path)", at(fast, "/api/secrets/resolve?path=bench.vault.cached"));
+    const routeLive = await measure("GET /api/health/live (route-handler server)", { url: `${route.baseUrl}/api/health/live` });
+    const routeStored = await measure("resolve stored secret (route handler)", at(route, "/api/secrets/resolve?path=bench.stored"));
+    const routeCached = await measure("resolve cached external, Vault (route handler)", at(route, "/api/secrets/resolve?path=bench.vault.cached"));
+    await measure("resolve uncached external, Vault 20 ms (fast path)", at(fast, "/api/secrets/resolve?path=bench.vault.uncached"), {
+      ...LOAD,
+      requests: Math.min(REQUESTS, 1000),
+    });
+
+    for (const [name, result] of [
+      ["stored", stored],
+      ["cached external", cached],
+    ] as const) {
+      const share = result.perSecond / ceiling.perSecond;
+      goals.push({ goal: `[${label}] resolve ${name}: share of bare node:http`, measured: percent(share), target: "≥ 10 %", ok: share >= 0.1 });
+      goals.push({ goal: `[${label}] resolve ${name}: p99 at ${CONCURRENCY} connections`, measured: `${result.p99.toFixed(1)} ms`, target: "≤ 100 ms", ok: result.p99 <= 100 });
+      goals.push({
+        goal: `[${label}] resolve ${name}: errors and timeouts`,
+        measured: `${result.errors} / ${result.timeouts}`,
+        target: "0 / 0",
+        ok: result.errors === 0 && result.timeouts === 0,
+      });
+    }
+    for (const [name, result] of [
+      ["stored", routeStored],
+      ["cached external", routeCached],
+    ] as const) {
+      const ratio = result.perSecond / routeLive.perSecond;
+      goals.push({ goal: `[${label}] route handler, resolve ${name} ÷ /api/health/live`, measured: `${ratio.toFixed(2)}×`, target: "≥ 0.8×", ok: ratio >= 0.8 });
+    }
+    goals.push({
+      goal: `[${label}] fast path resolve stored ÷ /api/health/live`,
+      measured: `${(stored.perSecond / live.perSecond).toFixed(2)}×`,
+      target: "(information)",
+      ok: true,
+    });
+
+    goals.push(...(await upstreamGoals(label, fast, auth, fakes, batchPaths)));
+  } finally {
+    await Promise.all([fast.stop(), route.stop()]);
+  }
+}
+
+/** A thundering herd on one uncached secret, and a batch of 100 across the four managers. */
+async function upstreamGoals(label: string, server: RunningServer, auth: Record<string, string>, fakes: Fakes, batchPaths: string[]): Promise<Goal[]> {
+  const call = (p: string, init: RequestInit = {}) => fetch(`${server.baseUrl}${p}`, { ...init, headers: { ...auth, "content-type": "application/json" } });
+  const herdPath = "/v1/secret/data/bench/herd";
+  const herdCalls = () => fakes.vault.requests.filter((r) => r.path.startsWith(herdPath)).length;
+  const before = herdCalls();
+  await Promise.all(Array.from({ length: 100 }, () => call("/api/secrets/resolve?path=bench.vault.herd").then((r) => r.arrayBuffer())));
+  const herd = herdCalls() - before;
+
+  const single = await medianMs(async () => (await call("/api/secrets/resolve?path=bench.vault.uncached")).arrayBuffer());
+  let batchErrors = 0;
+  const batch = await medianMs(async () => {
+    const response = await call("/api/secrets/resolve", { method: "POST", body: JSON.stringify({ paths: batchPaths }) });
+    batchErrors = Object.keys(((await response.json()) as { errors: Record<string, unknown> }).errors).length;
+  });
+  return [
+    { goal: `[${label}] upstream calls for 100 concurrent resolves of one uncached secret`, measured: String(herd), target: "1", ok: herd === 1 },
+    {
+      goal: `[${label}] batch of ${batchPaths.length} uncached across 4 managers ÷ one uncached resolve`,
+      measured: `${(batch / single).toFixed(1)}× (${batch.toFixed(0)} ms ÷ ${single.toFixed(0)} ms)`,
+      target: "≤ 3×",
+      ok: batch / single <= 3,
+    },
+    { goal: `[${label}] batch errors`, measured: String(batchErrors), target: "0", ok: batchErrors === 0 },
+  ];
+}
+
+/** Connections to the four fakes, the secrets each scenario reads, and a batch of 100. */
+async function seed(baseUrl: string, auth: Record<string, string>, fakes: Fakes): Promise<string[]> {
   const post = async (p: string, body: unknown) => {
-    const response = await api(p, { method: "POST", body: JSON.stringify(body) });
+    const response = await fetch(`${baseUrl}${p}`, { method: "POST", body: JSON.stringify(body), headers: { ...auth, "content-type": "application/json" } });
     if (!response.ok) throw new Error(`${p}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { id: string };
   };
-
+  const { vault, aws, azure, gcp, credentials } = fakes;
   const connections = {
-    vault: await post("/api/secret-providers", { name: "bench vault", type: "vault", config: { vaultUrl: vault.url, token: vaultToken } }),
-    "aws-sm": await post("/api/secret-providers", {
+    vault: await post("/api/secret-providers", { name: "bench vault", type: "vault", config: { vaultUrl: vault.url, token: credentials.vaultToken } }),
+    aws: await post("/api/secret-providers", {
       name: "bench aws",
       type: "aws-sm",
-      config: { region: "eu-west-1", accessKeyId: awsKey.id, secretAccessKey: awsKey.secret, endpoint: aws.url },
+      config: { region: "eu-west-1", accessKeyId: credentials.aws.id, secretAccessKey: credentials.aws.secret, endpoint: aws.url },
     }),
-    "azure-kv": await post("/api/secret-providers", {
+    azure: await post("/api/secret-providers", {
       name: "bench azure",
       type: "azure-kv",
-      config: { vaultUrl: azure.vaultUrl, tenantId: azureClient.tenant, clientId: azureClient.id, clientSecret: azureClient.secret, authorityHost: azure.authorityUrl },
+      config: {
+        vaultUrl: azure.vaultUrl,
+        tenantId: credentials.azure.tenant,
+        clientId: credentials.azure.id,
+        clientSecret: credentials.azure.secret,
+        authorityHost: azure.authorityUrl,
+      },
     }),
-    "gcp-sm": await post("/api/secret-providers", { name: "bench gcp", type: "gcp-sm", config: { projectId: "bench-project", apiEndpoint: `http://${gcp.endpoint}` } }),
+    gcp: await post("/api/secret-providers", { name: "bench gcp", type: "gcp-sm", config: { projectId: "bench-project", apiEndpoint: `http://${gcp.endpoint}` } }),
   };
 
   await post("/api/secrets", { secretPath: "bench.stored", value: "stored-value" });
-  vault.putSecret("secret/bench/cached", { value: "cached-value" });
-  vault.putSecret("secret/bench/uncached", { value: "uncached-value" });
-  vault.putSecret("secret/bench/herd", { value: "herd" });
   await post("/api/secrets", { secretPath: "bench.vault.cached", provider: "vault", providerPath: "secret/bench/cached", secretProviderId: connections.vault.id });
-  const uncached = { provider: "vault", providerPath: "secret/bench/uncached", secretProviderId: connections.vault.id, providerConfig: { cacheTtlSeconds: 0 } };
-  await post("/api/secrets", { secretPath: "bench.vault.uncached", ...uncached });
-  await post("/api/secrets", { secretPath: "bench.vault.herd", ...uncached, providerPath: "secret/bench/herd" });
+  const uncached = { provider: "vault", secretProviderId: connections.vault.id, providerConfig: { cacheTtlSeconds: 0 } };
+  await post("/api/secrets", { secretPath: "bench.vault.uncached", providerPath: "secret/bench/uncached", ...uncached });
+  await post("/api/secrets", { secretPath: "bench.vault.herd", providerPath: "secret/bench/herd", ...uncached });
 
   const batchPaths: string[] = [];
   for (let i = 0; i < BATCH_PER_PROVIDER; i++) {
-    vault.putSecret(`secret/batch/s${i}`, { value: `v${i}` });
-    aws.putSecret(`batch/s${i}`, `a${i}`);
-    azure.putSecret(`batch-s${i}`, `z${i}`);
-    gcp.putSecret("bench-project", `batch-s${i}`, `g${i}`);
-    const entries: Array<[string, Record<string, unknown>]> = [
+    for (const [type, body] of [
       ["vault", { provider: "vault", providerPath: `secret/batch/s${i}`, secretProviderId: connections.vault.id }],
-      ["aws", { provider: "aws-sm", providerPath: `batch/s${i}`, secretProviderId: connections["aws-sm"].id }],
-      ["azure", { provider: "azure-kv", providerPath: `batch-s${i}`, secretProviderId: connections["azure-kv"].id }],
-      ["gcp", { provider: "gcp-sm", providerPath: `batch-s${i}`, secretProviderId: connections["gcp-sm"].id }],
-    ];
-    for (const [type, body] of entries) {
+      ["aws", { provider: "aws-sm", providerPath: `batch/s${i}`, secretProviderId: connections.aws.id }],
+      ["azure", { provider: "azure-kv", providerPath: `batch-s${i}`, secretProviderId: connections.azure.id }],
+      ["gcp", { provider: "gcp-sm", providerPath: `batch-s${i}`, secretProviderId: connections.gcp.id }],
+    ] as const) {
       const secretPath = `bench.batch.${type}.s${i}`;
       await post("/api/secrets", { secretPath, ...body, providerConfig: { cacheTtlSeconds: 0 } });
       batchPaths.push(secretPath);
     }
   }
+  return batchPaths;
+}
 
-  const options = { requests: REQUESTS, concurrency: CONCURRENCY };
-  const results: LoadResult[] = [];
-  results.push(await runLoad("GET /api/health", () => fetch(`${server.baseUrl}/api/health`), options));
-  results.push(await runLoad("resolve stored secret", () => api("/api/secrets/resolve?path=bench.stored"), options));
-  results.push(await runLoad("resolve cached external (Vault)", () => api("/api/secrets/resolve?path=bench.vault.cached"), options));
-  results.push(
-    await runLoad("resolve uncached external (Vault, 20 ms)", () => api("/api/secrets/resolve?path=bench.vault.uncached"), { ...options, requests: Math.min(REQUESTS, 1000) }),
-  );
-
-  // A thundering herd: 100 concurrent resolves of one uncached secret.
-  const herdPath = "/v1/secret/data/bench/herd";
-  const before = vault.requests.filter((r) => r.path.startsWith(herdPath)).length;
-  await Promise.all(Array.from({ length: 100 }, () => api("/api/secrets/resolve?path=bench.vault.herd").then((r) => r.arrayBuffer())));
-  const herdCalls = vault.requests.filter((r) => r.path.startsWith(herdPath)).length - before;
-
-  const timeIt = async (fn: () => Promise<unknown>, runs = 7) => {
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await fn();
-      times.push(performance.now() - t0);
-    }
-    return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+async function startFakes() {
+  const credentials = {
+    aws: { id: `AKIA${randomBytes(8).toString("hex").toUpperCase()}`, secret: randomBytes(20).toString("base64") },
+    azure: { tenant: "bench-tenant", id: "bench-client", secret: randomBytes(16).toString("hex") },
+    vaultToken: `hvs.${randomBytes(12).toString("hex")}`,
   };
-  const single = await timeIt(async () => (await api("/api/secrets/resolve?path=bench.vault.uncached")).arrayBuffer());
-  let batchErrors = 0;
-  const batch = await timeIt(async () => {
-    const response = await api("/api/secrets/resolve", { method: "POST", body: JSON.stringify({ paths: batchPaths }) });
-    const body = (await response.json()) as { errors: Record<string, unknown> };
-    batchErrors = Object.keys(body.errors).length;
+  const vault = await startVaultFake({ mounts: { secret: 2 }, tokens: { [credentials.vaultToken]: [""] } });
+  const aws = await startAwsFake({ [credentials.aws.id]: credentials.aws.secret });
+  const azure = await startAzureFake({ tenantId: credentials.azure.tenant, clients: { [credentials.azure.id]: credentials.azure.secret } });
+  const gcp = await startGcpFake();
+  // Every upstream answer takes 20 ms, like a nearby cloud API on a good day.
+  for (const fake of [vault, aws, azure, gcp]) fake.faults.add({ delayMs: UPSTREAM_DELAY_MS }, 1_000_000);
+  vault.putSecret("secret/bench/cached", { value: "cached-value" });
+  vault.putSecret("secret/bench/uncached", { value: "uncached-value" });
+  vault.putSecret("secret/bench/herd", { value: "herd" });
+  for (let i = 0; i < BATCH_PER_PROVIDER; i++) {
+    vault.putSecret(`secret/batch/s${i}`, { value: `v${i}` });
+    aws.putSecret(`batch/s${i}`, `a${i}`);
+    azure.putSecret(`batch-s${i}`, `z${i}`);
+    gcp.putSecret("bench-project", `batch-s${i}`, `g${i}`);
+  }
+  return {
+    vault,
+    aws,
+    azure,
+    gcp,
+    credentials,
+    close: () => Promise.all([vault.close(), aws.close(), azure.close(), gcp.close()]),
+  };
+}
+
+/** The ceiling: a node:http server in its own process answering a constant JSON body. */
+async function startBareServer(): Promise<{ url: string; stop: () => void }> {
+  const source = `require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "application/json" }); s.end('{"status":"ok"}'); })
+    .listen(0, "127.0.0.1", function () { console.log(this.address().port); });`;
+  const child = spawn(process.execPath, ["-e", source], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`bare server exited with ${code}`)));
   });
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
+}
 
-  await server.stop();
-
-  // What the resolve limit's counter (one upsert and one read per request) costs: the same
-  // database, served with the limit turned off.
-  const unlimited = await startServer({ ...env, ...TEST_CA_ENV, PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: "0" }, "bench-unlimited");
-  results.push(
-    await runLoad("resolve stored secret, resolve limit off", () =>
-      fetch(`${unlimited.baseUrl}/api/secrets/resolve?path=bench.stored`, { headers: { authorization: `Bearer ${token}` } }), options),
-  );
-  await unlimited.stop();
-
-  // The same resolves on PostgreSQL, with one instance and with two sharing the database.
-  const pgDatabase = await createPostgresDatabase();
-  const pgEnv = { ...env, DATABASE_URL: pgDatabase.url };
-  const pgA = await startServer({ ...pgEnv, ...TEST_CA_ENV }, "bench-pg-a");
-  const pgB = await startServer({ ...pgEnv, ...TEST_CA_ENV }, "bench-pg-b");
-  const pgToken = execFileSync(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "bench", "--role", "admin"], {
-    cwd: ROOT,
-    env: { ...process.env, ...pgEnv },
-    encoding: "utf8",
-  }).trim();
-  const pgCall = (base: string, p: string, init: RequestInit = {}) =>
-    fetch(`${base}${p}`, { ...init, headers: { authorization: `Bearer ${pgToken}`, "content-type": "application/json", ...init.headers } });
-  const pgPost = async (p: string, body: unknown) => (await (await pgCall(pgA.baseUrl, p, { method: "POST", body: JSON.stringify(body) })).json()) as { id: string };
-  const pgVault = await pgPost("/api/secret-providers", { name: "bench vault", type: "vault", config: { vaultUrl: vault.url, token: vaultToken } });
-  await pgPost("/api/secrets", { secretPath: "bench.stored", value: "stored-value" });
-  await pgPost("/api/secrets", { secretPath: "bench.vault.cached", provider: "vault", providerPath: "secret/bench/cached", secretProviderId: pgVault.id });
-  let turn = 0;
-  const both = () => (turn++ % 2 === 0 ? pgA.baseUrl : pgB.baseUrl);
-  for (const [label, pick] of [
-    ["PostgreSQL", () => pgA.baseUrl],
-    ["PostgreSQL, 2 instances", both],
-  ] as const) {
-    results.push(await runLoad(`[${label}] GET /api/health`, () => fetch(`${pick()}/api/health`), options));
-    results.push(await runLoad(`[${label}] resolve stored secret`, () => pgCall(pick(), "/api/secrets/resolve?path=bench.stored"), options));
-    results.push(await runLoad(`[${label}] resolve cached external (Vault)`, () => pgCall(pick(), "/api/secrets/resolve?path=bench.vault.cached"), options));
+async function medianMs(fn: () => Promise<unknown>, runs = 7): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
   }
-  await Promise.all([pgA.stop(), pgB.stop()]);
-  await pgDatabase.drop();
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
 
-  const health = results[0]!;
-  const rows = [["scenario", "req/s", "p50 ms", "p99 ms", "req/s vs SQLite health", "errors"]];
-  for (const r of results) {
-    rows.push([r.name, r.perSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), `${(r.perSecond / health.perSecond).toFixed(2)}×`, String(r.errors)]);
-  }
-  console.log(`\nProvenance bench: ${REQUESTS} requests per scenario, ${CONCURRENCY} concurrent, upstream delay ${UPSTREAM_DELAY_MS} ms; rows without a database are SQLite\n`);
-  console.log(formatTable(rows));
-  console.log(
-    `\n${formatTable([
-      ["measure", "value"],
-      ["upstream calls for 100 concurrent resolves of one uncached secret", String(herdCalls)],
-      ["one uncached resolve, median of 7 (ms)", single.toFixed(1)],
-      [`batch of ${batchPaths.length} uncached secrets across 4 providers, median of 7 (ms)`, batch.toFixed(1)],
-      ["batch / single", `${(batch / single).toFixed(1)}×`],
-      ["batch errors", String(batchErrors)],
-    ])}\n`,
-  );
-
-  await Promise.all([vault.close(), aws.close(), azure.close(), gcp.close()]);
-  await database.drop();
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)} %`;
 }
 
 main().then(

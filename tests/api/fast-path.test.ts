@@ -40,7 +40,7 @@ function expectedDoor(): string | undefined {
 let secretPath: string;
 
 beforeAll(async () => {
-  secretPath = `fastpath${unique()}.key`;
+  secretPath = `${unique("fastpath")}.key`;
   const created = await call("/api/secrets", { method: "POST", body: { secretPath, value: "fast-path-value" } });
   expect(created.status, created.text).toBe(201);
 });
