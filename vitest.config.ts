@@ -7,11 +7,12 @@ export default defineConfig({
   resolve: {
     alias: {
       "@": root,
+      "@provenance/client": path.join(root, "client/src/index.ts"),
       "server-only": path.join(root, "tests/support/server-only-stub.ts"),
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "tests/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "client/src/**/*.test.ts", "tests/**/*.test.ts"],
     // These need the built app: they run in tests/api/vitest.config.ts after `npm run build`.
     exclude: ["tests/api/**", "tests/boot/**", "tests/cluster/**", "tests/deploy/**", "tests/faults/**", "node_modules/**"],
     environment: "node",

@@ -18,6 +18,7 @@ import { TEST_CA_ENV } from "../../tests/support/fakes/tls";
 import { startVaultFake } from "../../tests/support/fakes/vault";
 import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "../../tests/support/databases";
 import { startServer, type RunningServer } from "../../tests/api/support/server";
+import { createClient } from "../../client/src/index";
 import { formatTable, runLoad, type LoadRequest, type LoadResult } from "./load";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -134,6 +135,7 @@ async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes
     });
 
     goals.push(...(await upstreamGoals(label, fast, auth, fakes, batchPaths)));
+    if (label === "SQLite") goals.push(await clientCacheGoal(fast.baseUrl, token));
   } finally {
     await Promise.all([fast.stop(), route.stop()]);
   }
@@ -164,6 +166,17 @@ async function upstreamGoals(label: string, server: RunningServer, auth: Record<
     },
     { goal: `[${label}] batch errors`, measured: String(batchErrors), target: "0", ok: batchErrors === 0 },
   ];
+}
+
+/** The TypeScript client's cached get, in process: what a program pays per read once warm. */
+async function clientCacheGoal(baseUrl: string, token: string): Promise<Goal> {
+  const client = createClient({ url: baseUrl, token, cacheTtlSeconds: 3600 });
+  await client.get("bench.stored");
+  const gets = 1_000_000;
+  const t0 = performance.now();
+  for (let i = 0; i < gets; i++) await client.get("bench.stored");
+  const perSecond = gets / ((performance.now() - t0) / 1000);
+  return { goal: "TypeScript client: cached get() per second, in process", measured: perSecond.toFixed(0), target: "≥ 1,000,000", ok: perSecond >= 1_000_000 };
 }
 
 /** Connections to the four fakes, the secrets each scenario reads, and a batch of 100. */

@@ -1,0 +1,5 @@
+export { createClient, resolveForEnv } from "./client.js";
+export type { ClientOptions, LoadEnvOptions, LoadedEnv, ManyInput, ProvenanceClient } from "./client.js";
+export { envName, isPortableEnvName, isUnderPrefix } from "./env-names.js";
+export { isProvenanceError, ProvenanceError } from "./errors.js";
+export type { BatchResolveResult, ErrorBody, ResolveFailure, ResolvedSecret } from "./types.js";
