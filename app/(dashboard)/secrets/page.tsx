@@ -41,7 +41,7 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
   const { page, filterError, pageLinkError } = listed;
   const secrets = page.secrets;
   const paged = Boolean(position.cursor || position.before);
-  const href = (cursor: { cursor?: string; before?: string }) => secretsHref(filter, cursor);
+  const href = (at: { cursor?: string; before?: string }) => secretsHref(filter, at);
 
   return (
     <>
@@ -188,25 +188,22 @@ function SecretPagination({ secrets, pages }: { secrets: SecretView[]; pages: { 
         {pages.next ? null : <span className="text-slate-500"> · end of the list</span>}
       </p>
       <div className="flex shrink-0 gap-2">
-        {pages.previous ? (
-          <Link href={pages.previous} className={buttonClasses("secondary", "sm")} rel="prev">
-            ← Previous
-          </Link>
-        ) : (
-          <span aria-disabled="true" className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")}>
-            ← Previous
-          </span>
-        )}
-        {pages.next ? (
-          <Link href={pages.next} className={buttonClasses("secondary", "sm")} rel="next">
-            Next →
-          </Link>
-        ) : (
-          <span aria-disabled="true" className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")}>
-            Next →
-          </span>
-        )}
+        <PageLink href={pages.previous} rel="prev" label="← Previous" />
+        <PageLink href={pages.next} rel="next" label="Next →" />
       </div>
     </nav>
+  );
+}
+
+/** A Previous/Next link, or the same label greyed out where there is no such page. */
+function PageLink({ href, rel, label }: { href: string | null; rel: "prev" | "next"; label: string }) {
+  return href ? (
+    <Link href={href} className={buttonClasses("secondary", "sm")} rel={rel}>
+      {label}
+    </Link>
+  ) : (
+    <span aria-disabled="true" className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")}>
+      {label}
+    </span>
   );
 }
