@@ -97,3 +97,43 @@ test("an external secret: the provider type narrows the connections, the path fi
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByRole("heading", { name: "No secrets match these filters" })).toBeVisible();
 });
+
+test("the list pages by 50: Next and Previous keep the filter, and the addresses can be bookmarked", async ({ page, api }) => {
+  const suffix = uniqueSuffix();
+  const prefix = `e2e.pages${suffix}`;
+  const leaves = Array.from({ length: 53 }, (_, i) => `s${String(i).padStart(2, "0")}`);
+  for (const leaf of leaves) await apiPost(api, "/api/secrets", { secretPath: `${prefix}.${leaf}`, value: `v-${leaf}` });
+  const rows = page.getByRole("table").locator("tbody tr");
+  const pages = page.getByRole("navigation", { name: "Pages" });
+
+  await page.goto(`/secrets?prefix=${prefix}`);
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first()).toContainText(`${prefix}.s00`);
+  await expect(rows.last()).toContainText(`${prefix}.s49`);
+  await expect(page.getByText("50 secrets on this page")).toBeVisible();
+  await expect(pages.getByRole("link", { name: "← Previous" })).toHaveCount(0);
+
+  await pages.getByRole("link", { name: "Next →" }).click();
+  await expect(page).toHaveURL(new RegExp(`prefix=${prefix}.*cursor=`));
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText(`${prefix}.s50`);
+  await expect(pages).toContainText("end of the list");
+  await expect(pages.getByRole("link", { name: "Next →" })).toHaveCount(0);
+  const second = page.url();
+
+  await pages.getByRole("link", { name: "← Previous" }).click();
+  await expect(page).toHaveURL(new RegExp(`prefix=${prefix}.*before=`));
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first()).toContainText(`${prefix}.s00`);
+  await expect(page.getByLabel("Path prefix")).toHaveValue(prefix);
+
+  // A page's address is the page: opened afresh, it shows the same secrets.
+  await page.goto(second);
+  await expect(rows).toHaveCount(3);
+  await expect(rows.first()).toContainText(`${prefix}.s50`);
+
+  // A damaged page address falls back to the first page and says so.
+  await page.goto(`/secrets?prefix=${prefix}&cursor=not-a-cursor`);
+  await expect(page.getByText("That page link is out of date or damaged; showing the first page.")).toBeVisible();
+  await expect(rows).toHaveCount(50);
+});

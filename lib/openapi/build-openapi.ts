@@ -1,4 +1,5 @@
 import { batchResolveInput } from "@/lib/secrets/resolve/resolve-secrets";
+import { PAGE_LIMIT_MAX } from "@/lib/secrets/secret-cursor";
 import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schemas";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
@@ -83,12 +84,33 @@ export function buildOpenApi(serverUrl?: string) {
       "/api/secrets": {
         get: {
           summary: "List secrets (metadata only)",
+          description:
+            "Always a JSON array, in secretPath order. Without limit (and cursor) it is the whole list the caller may see. With limit " +
+            "it is one page of that list, full unless it is the last (a path-scoped token's pages hold only its secrets, with no " +
+            "gaps); when more follow, the Link header (rel=\"next\") gives the next page's URL and X-Next-Cursor its cursor. " +
+            "A cursor stays valid while secrets are added or removed; an unknown or altered one answers 400 with fields.cursor.",
           parameters: [
             { name: "prefix", in: "query", schema: { type: "string" } },
             { name: "provider", in: "query", schema: { type: "string" } },
             { name: "secretProviderId", in: "query", schema: { type: "string" } },
+            { name: "limit", in: "query", description: "Page size; omit for the whole list", schema: { type: "integer", minimum: 1, maximum: PAGE_LIMIT_MAX } },
+            {
+              name: "cursor",
+              in: "query",
+              description: "Opaque: the X-Next-Cursor of the previous page (the secrets after it). Without limit, everything after it",
+              schema: { type: "string" },
+            },
           ],
-          responses: { "200": jsonResponse("Secrets", { type: "array", items: ref("Secret") }), ...errors(400, 401) },
+          responses: {
+            "200": {
+              ...jsonResponse("Secrets", { type: "array", items: ref("Secret") }),
+              headers: {
+                Link: { description: '<URL of the next page>; rel="next" — only when limit was given and more secrets follow', schema: { type: "string" } },
+                "X-Next-Cursor": { description: "The next page's cursor, under the same condition as Link", schema: { type: "string" } },
+              },
+            },
+            ...errors(400, 401),
+          },
         },
         post: {
           summary: "Create a secret (editor). 403 for a path-scoped token creating an external secret, or for a providerPath outside the connection's allowedProviderPaths",

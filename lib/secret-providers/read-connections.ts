@@ -1,6 +1,7 @@
 import { scopeAllows } from "@/lib/auth/scope";
 import { db } from "@/lib/db/client";
 import { notFound } from "@/lib/errors";
+import { scopeWhere } from "@/lib/secrets/read-secrets";
 import { maskConnection, type ConnectionView } from "./connection-view";
 
 const withSecretCount = { _count: { select: { secrets: true } } } as const;
@@ -22,10 +23,20 @@ export async function getConnection(id: string, options: { scope?: string | null
   return maskConnection(row, visible ? (visible.get(row.id) ?? 0) : row._count.secrets);
 }
 
-/** Per connection, how many of its secrets `scope` covers (scopes are patterns, so counted here). */
+/** What pages that only name or pick connections need: no credentials are read or decrypted for it. */
+export async function listConnectionSummaries(): Promise<Array<{ id: string; name: string; type: string }>> {
+  return db().secretProvider.findMany({ select: { id: true, name: true, type: true }, orderBy: { name: "asc" } });
+}
+
+/**
+ * Per connection, how many of its secrets `scope` covers. The database narrows to the scope's
+ * paths; the exact rule is applied here (the database's prefix match is coarser).
+ */
 async function countsWithinScope(scope: string, connectionId?: string): Promise<Map<string, number>> {
+  const inScope = scopeWhere(scope);
+  if (inScope === null) return new Map();
   const secrets = await db().secret.findMany({
-    where: connectionId ? { secretProviderId: connectionId } : { secretProviderId: { not: null } },
+    where: { AND: [connectionId ? { secretProviderId: connectionId } : { secretProviderId: { not: null } }, inScope] },
     select: { secretProviderId: true, secretPath: true },
   });
   const counts = new Map<string, number>();

@@ -295,17 +295,21 @@ describe("route handlers: query strings", () => {
   const isSecretPath = (s: string) => s.length <= 200 && SECRET_PATH.test(s);
   const PROVIDERS = ["provenance", "aws-sm", "azure-kv", "gcp-sm", "vault"];
 
-  it("GET /api/secrets?prefix&provider&secretProviderId → 200 when every filter is valid, else 400 naming it", async () => {
+  it("GET /api/secrets?prefix&provider&secretProviderId&limit&cursor → 200 when every parameter is valid, else 400 naming it", async () => {
     const name = "GET /api/secrets (query)";
+    // A cursor is the base64url (canonical, unpadded) of a secret path.
+    const isCursor = (c: string) => /^[A-Za-z0-9_-]+$/.test(c) && isSecretPath(Buffer.from(c, "base64url").toString("utf8")) && Buffer.from(Buffer.from(c, "base64url").toString("utf8")).toString("base64url") === c;
     await fc.assert(
-      fc.asyncProperty(hostileQuery(["prefix", "provider", "secretProviderId"]), async (query) => {
+      fc.asyncProperty(hostileQuery(["prefix", "provider", "secretProviderId", "limit", "cursor"]), async (query) => {
         count(name);
         const seen = new URL(`http://x/?${query}`).searchParams;
-        const [prefix, provider, id] = [seen.get("prefix"), seen.get("provider"), seen.get("secretProviderId")];
+        const [prefix, provider, id, limit, cursor] = ["prefix", "provider", "secretProviderId", "limit", "cursor"].map((key) => seen.get(key));
         const bad = [
           prefix && !isSecretPath(prefix.endsWith(".") ? prefix.slice(0, -1) : prefix) ? "prefix" : null,
-          provider && !PROVIDERS.includes(provider) ? "provider" : null,
+          provider && !PROVIDERS.includes(provider!) ? "provider" : null,
           id && !/^[A-Za-z0-9_-]{1,128}$/.test(id) ? "secretProviderId" : null,
+          limit !== null && !(/^[1-9][0-9]{0,3}$/.test(limit!) && Number(limit) <= 1000) ? "limit" : null,
+          cursor !== null && !isCursor(cursor!) ? "cursor" : null,
         ].filter((f): f is string => f !== null);
         const response = await call(`/api/secrets?${query}`);
         check(response, bad.length > 0 ? { statuses: [400], code: "validation_error", field: bad[0] } : { statuses: [200] }, query);

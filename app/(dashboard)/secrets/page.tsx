@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { buttonClasses } from "@/components/button-styles";
 import { EmptyState } from "@/components/empty-state";
 import { formatDateTime, timeAgo } from "@/components/format-time";
 import { KeyIcon } from "@/components/icons";
@@ -8,8 +9,9 @@ import { PageHeader } from "@/components/page-header";
 import { ProviderBadge } from "@/components/provider-badge";
 import { roleAtLeast } from "@/lib/auth/roles";
 import { isAppError } from "@/lib/errors";
-import { listConnections } from "@/lib/secret-providers/read-connections";
-import { listSecrets } from "@/lib/secrets/read-secrets";
+import type { Actor } from "@/lib/auth/actor";
+import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
+import { listSecretsPage, type ListSecretsFilter, type SecretPage } from "@/lib/secrets/read-secrets";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import { currentActor } from "../current-actor";
 import { SecretFilters } from "./secret-filters";
@@ -23,23 +25,23 @@ function one(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
 }
 
+/** Rows per page: enough to scan, few enough that the page answers at once with thousands of secrets. */
+const PAGE_SIZE = 50;
+
 export default async function SecretsPage({ searchParams }: { searchParams: Search }) {
   const actor = await currentActor();
   const params = await searchParams;
   const filter = { prefix: one(params.prefix), provider: one(params.provider), secretProviderId: one(params.secretProviderId) };
   const filtered = Boolean(filter.prefix || filter.provider || filter.secretProviderId);
   const canEdit = roleAtLeast(actor.role, "editor");
+  const position = { cursor: one(params.cursor) || null, before: one(params.before) || null };
 
-  const connections = await listConnections();
+  const [connections, listed] = await Promise.all([listConnectionSummaries(), readPage(actor, filter, position)]);
   const names = new Map(connections.map((c) => [c.id, c.name]));
-  let secrets: SecretView[] = [];
-  let filterError: string | null = null;
-  try {
-    secrets = await listSecrets({ actor, filter });
-  } catch (error) {
-    if (!isAppError(error) || error.code !== "validation_error") throw error;
-    filterError = Object.values((error.extra.fields ?? {}) as Record<string, string>)[0] ?? error.message;
-  }
+  const { page, filterError, pageLinkError } = listed;
+  const secrets = page.secrets;
+  const paged = Boolean(position.cursor || position.before);
+  const href = (at: { cursor?: string; before?: string }) => secretsHref(filter, at);
 
   return (
     <>
@@ -54,8 +56,17 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
         connection={filter.secretProviderId ? { id: filter.secretProviderId, name: names.get(filter.secretProviderId) ?? "unknown connection" } : null}
         error={filterError}
       />
+      {pageLinkError ? (
+        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+          That page link is out of date or damaged; showing the first page.
+        </p>
+      ) : null}
       {secrets.length === 0 ? (
-        filtered ? (
+        paged ? (
+          <EmptyState title="No more secrets" action={<LinkButton href={href({})} variant="secondary">Back to the first page</LinkButton>}>
+            The list ends before this page (secrets may have been deleted since the link was made).
+          </EmptyState>
+        ) : filtered ? (
           <EmptyState title="No secrets match these filters" action={<LinkButton href="/secrets" variant="secondary">Clear filters</LinkButton>}>
             Try a shorter path prefix, or another provider.
           </EmptyState>
@@ -70,17 +81,51 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
           </EmptyState>
         )
       ) : (
-        <SecretTable secrets={secrets} names={names} />
+        <SecretTable
+          secrets={secrets}
+          names={names}
+          pages={{
+            previous: page.previousCursor ? href({ before: page.previousCursor }) : null,
+            next: page.nextCursor ? href({ cursor: page.nextCursor }) : null,
+          }}
+        />
       )}
     </>
   );
 }
 
-function SecretTable({ secrets, names }: { secrets: SecretView[]; names: Map<string, string> }) {
+/**
+ * One page of the list. A bad filter shows under the filters with nothing listed; a page link
+ * that is damaged (or from another version) falls back to the first page with a notice.
+ */
+async function readPage(actor: Actor, filter: ListSecretsFilter, position: { cursor: string | null; before: string | null }) {
+  const empty: SecretPage = { secrets: [], nextCursor: null, previousCursor: null };
+  try {
+    return { page: await listSecretsPage({ actor, filter, page: { limit: PAGE_SIZE, ...position } }), filterError: null, pageLinkError: false };
+  } catch (error) {
+    if (!isAppError(error) || error.code !== "validation_error") throw error;
+    const fields = (error.extra.fields ?? {}) as Record<string, string>;
+    const filterProblem = fields.prefix ?? fields.provider ?? fields.secretProviderId;
+    if (filterProblem || !(fields.cursor || fields.before)) return { page: empty, filterError: filterProblem ?? error.message, pageLinkError: false };
+    return { page: await listSecretsPage({ actor, filter, page: { limit: PAGE_SIZE } }), filterError: null, pageLinkError: true };
+  }
+}
+
+/** A bookmarkable address of a page: the filters, and at most one of cursor (after) or before. */
+function secretsHref(filter: ListSecretsFilter, position: { cursor?: string; before?: string }): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...filter, ...position })) if (value) query.set(key, value);
+  const text = query.toString();
+  return text ? `/secrets?${text}` : "/secrets";
+}
+
+function SecretTable({ secrets, names, pages }: { secrets: SecretView[]; names: Map<string, string>; pages: { previous: string | null; next: string | null } }) {
+  const paged = Boolean(pages.previous || pages.next);
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
       <p className="border-b border-slate-100 px-4 py-2.5 text-xs text-slate-500" aria-live="polite">
         {secrets.length} secret{secrets.length === 1 ? "" : "s"}
+        {paged ? " on this page" : ""}
       </p>
       <table className="w-full table-fixed text-left text-sm">
         <caption className="sr-only">Secrets</caption>
@@ -128,6 +173,37 @@ function SecretTable({ secrets, names }: { secrets: SecretView[]; names: Map<str
           })}
         </tbody>
       </table>
+      {paged ? <SecretPagination secrets={secrets} pages={pages} /> : null}
     </div>
+  );
+}
+
+function SecretPagination({ secrets, pages }: { secrets: SecretView[]; pages: { previous: string | null; next: string | null } }) {
+  const first = secrets[0]!.secretPath;
+  const last = secrets[secrets.length - 1]!.secretPath;
+  return (
+    <nav aria-label="Pages" className="flex flex-col items-center justify-between gap-2 border-t border-slate-200 bg-slate-50 px-4 py-3 text-sm sm:flex-row">
+      <p className="min-w-0 truncate text-slate-600" data-testid="secrets-range">
+        <span className="font-mono text-[13px]">{first}</span> to <span className="font-mono text-[13px]">{last}</span>
+        {pages.next ? null : <span className="text-slate-500"> · end of the list</span>}
+      </p>
+      <div className="flex shrink-0 gap-2">
+        <PageLink href={pages.previous} rel="prev" label="← Previous" />
+        <PageLink href={pages.next} rel="next" label="Next →" />
+      </div>
+    </nav>
+  );
+}
+
+/** A Previous/Next link, or the same label greyed out where there is no such page. */
+function PageLink({ href, rel, label }: { href: string | null; rel: "prev" | "next"; label: string }) {
+  return href ? (
+    <Link href={href} className={buttonClasses("secondary", "sm")} rel={rel}>
+      {label}
+    </Link>
+  ) : (
+    <span aria-disabled="true" className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")}>
+      {label}
+    </span>
   );
 }

@@ -7,7 +7,7 @@ import { Panel } from "@/components/panel";
 import { ProviderBadge } from "@/components/provider-badge";
 import { roleAtLeast } from "@/lib/auth/roles";
 import { isAppError } from "@/lib/errors";
-import { listConnections } from "@/lib/secret-providers/read-connections";
+import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
 import { getSecret } from "@/lib/secrets/read-secrets";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import { currentActor } from "../../current-actor";
@@ -29,7 +29,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
     throw error;
   }
   const canEdit = roleAtLeast(actor.role, "editor");
-  const connections = (await listConnections()).map(({ id, name, type }) => ({ id, name, type }));
+  const connections = await listConnectionSummaries();
   const connection = connections.find((c) => c.id === secret.secretProviderId) ?? null;
   const external = secret.provider !== "provenance";
 

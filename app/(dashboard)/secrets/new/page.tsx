@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { roleAtLeast } from "@/lib/auth/roles";
-import { listConnections } from "@/lib/secret-providers/read-connections";
+import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
 import { currentActor } from "../../current-actor";
 import { SecretForm } from "../secret-form";
 
@@ -22,7 +22,7 @@ export default async function NewSecretPage() {
       </>
     );
   }
-  const connections = (await listConnections()).map(({ id, name, type }) => ({ id, name, type }));
+  const connections = await listConnectionSummaries();
   return (
     <>
       <PageHeader title="New secret" description="Store a value here, or point at one in an external secrets manager." back={back} />
