@@ -3,7 +3,7 @@
  * import (`provenance import`, the CLI's one-transaction path), then the list endpoints and the
  * dashboard's Secrets page timed one request at a time against a running server.
  *
- * Used by the bench; `tsx scripts/bench/run-large-catalogue.ts` runs it alone on a fresh server.
+ * Used by the bench (scripts/bench/run.ts), on SQLite and on PostgreSQL.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
