@@ -1,7 +1,8 @@
 import { ValueCache } from "./cache.js";
 import { envName, isPortableEnvName } from "./env-names.js";
 import { ProvenanceError } from "./errors.js";
-import type { BatchResolveResult, ErrorBody, ResolvedSecret } from "./types.js";
+import { createTransport } from "./transport.js";
+import type { BatchResolveResult, ResolvedSecret } from "./types.js";
 
 export interface ClientOptions {
   /** The server, e.g. `https://secrets.example.com`. */
@@ -56,44 +57,9 @@ export interface ProvenanceClient {
 const RESOLVE = "/api/secrets/resolve";
 
 export function createClient(options: ClientOptions): ProvenanceClient {
-  const base = serverUrl(options.url);
-  if (!options.token) throw new ProvenanceError("bad_usage", "A token is required (PROVENANCE_TOKEN or --token).");
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const { request } = createTransport(options);
   const ttlMs = (options.cacheTtlSeconds ?? 60) * 1000;
   const cache = new ValueCache<string>((options.staleWhileRevalidateSeconds ?? 300) * 1000);
-  const timeoutMs = options.timeoutMs ?? 10_000;
-
-  async function request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-    let response: Response;
-    try {
-      response = await doFetch(new URL(path, base), {
-        method: init.method ?? "GET",
-        headers: {
-          authorization: `Bearer ${options.token}`,
-          accept: "application/json",
-          ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
-        },
-        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new ProvenanceError("unreachable", `Could not reach ${base.origin}: ${describe(error)}.`);
-    }
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    if (response.ok && body !== undefined) return body as T;
-    const error = (body as ErrorBody | undefined)?.error;
-    if (error && typeof error.code === "string" && typeof error.message === "string") {
-      const { code, message, ...extra } = error;
-      throw new ProvenanceError(code, message, response.status, extra);
-    }
-    throw new ProvenanceError("bad_response", `${base.origin} answered ${response.status} without the API's JSON (is the URL a Provenance server?).`, response.status);
-  }
 
   const getSecret = (path: string) => request<ResolvedSecret>(`${RESOLVE}?path=${encodeURIComponent(path)}`);
 
@@ -173,22 +139,4 @@ function processEnv(): Record<string, string | undefined> {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   if (!env) throw new ProvenanceError("bad_usage", "This runtime has no process.env: pass loadEnv({ env }).");
   return env;
-}
-
-function serverUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ProvenanceError("bad_usage", `The server URL ${JSON.stringify(url)} is not a URL (e.g. https://secrets.example.com).`);
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ProvenanceError("bad_usage", "The server URL must start with https:// or http://.");
-  if (parsed.username || parsed.password) throw new ProvenanceError("bad_usage", "Put the token in PROVENANCE_TOKEN, not in the URL.");
-  return parsed;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error && error.name === "TimeoutError") return "no answer in time";
-  const cause = error instanceof Error ? ((error as Error & { cause?: { code?: string } }).cause?.code ?? error.message) : String(error);
-  return cause;
 }

@@ -1,0 +1,181 @@
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { constants } from "node:os";
+import { createClient, resolveForEnv } from "../client.js";
+import { envName } from "../env-names.js";
+import { ProvenanceError } from "../errors.js";
+import { createTransport } from "../transport.js";
+import { FORMATS, FormatError, formatEnv, parseDotenv, type Format } from "./formats.js";
+import { say } from "./terminal.js";
+
+export interface CommandOptions {
+  url: string;
+  token: string;
+  raw?: boolean;
+  prefix?: string[];
+  path?: string[];
+  env?: string[];
+  "no-override"?: boolean;
+  format?: string;
+  "on-conflict"?: string;
+  positionals: string[];
+  /** What came after `--` (run's command). */
+  command: string[];
+}
+
+export const USAGE = `Usage (remote mode: PROVENANCE_URL and PROVENANCE_TOKEN, or --url and --token):
+  provenance get <path> [--raw]
+  provenance run [--prefix P]... [--path P]... [--env NAME=path]... [--no-override] -- cmd args...
+  provenance export [--prefix P]... [--path P]... [--env NAME=path]... --format dotenv|docker|json|shell
+  provenance import <file.env> --prefix P [--on-conflict fail|skip|replace]
+
+Names: prefix stripe turns stripe.apiKey into API_KEY; --path stripe.apiKey gives STRIPE_API_KEY;
+--env NAME=path names one explicitly.
+`;
+
+type Command = (options: CommandOptions) => Promise<number>;
+
+const clientFor = (options: CommandOptions) => createClient({ url: options.url, token: options.token, cacheTtlSeconds: 0 });
+
+// provenance get <path>: the value and a newline on stdout (--raw: the exact bytes).
+const get: Command = async (options) => {
+  const [path, extra] = options.positionals;
+  if (!path || extra !== undefined) throw new ProvenanceError("bad_usage", "get takes one secret path, e.g. provenance get stripe.apiKey");
+  const secret = await clientFor(options).getSecret(path);
+  await write(options.raw ? secret.value : `${secret.value}\n`);
+  return 0;
+};
+
+// provenance export …: every value under its variable name, in the chosen format, on stdout.
+const exportCommand: Command = async (options) => {
+  const format = options.format as Format;
+  if (!FORMATS.includes(format)) throw new ProvenanceError("bad_usage", `--format must be one of ${FORMATS.join(", ")}.`);
+  noPositionals(options, "export");
+  const planned = await plan(options);
+  try {
+    await write(formatEnv(format, Object.entries(planned).map(([name, { path, value }]) => ({ name, path, value }))));
+  } catch (error) {
+    if (error instanceof FormatError) throw new ProvenanceError("unsupported_value", error.message);
+    throw error;
+  }
+  return 0;
+};
+
+// provenance run … -- cmd: resolve everything first; any failure and cmd never starts.
+const run: Command = async (options) => {
+  const [program, ...args] = options.command;
+  if (!program) throw new ProvenanceError("bad_usage", "run needs a command after --, e.g. provenance run --prefix app -- node server.js");
+  noPositionals(options, "run");
+  const planned = await plan(options);
+  const env = { ...process.env };
+  for (const [name, { value }] of Object.entries(planned)) {
+    if (options["no-override"] && env[name] !== undefined) continue;
+    env[name] = value;
+  }
+  return runChild(program, args, env);
+};
+
+// provenance import <file.env> --prefix P: each variable stored as P.<name as written>.
+const importCommand: Command = async (options) => {
+  const [file, extra] = options.positionals;
+  const prefix = options.prefix?.[0];
+  if (!file || extra !== undefined || !prefix || (options.prefix?.length ?? 0) > 1) {
+    throw new ProvenanceError("bad_usage", "import takes one .env file and one --prefix, e.g. provenance import .env --prefix app");
+  }
+  const onConflict = options["on-conflict"] ?? "fail";
+  if (!["fail", "skip", "replace"].includes(onConflict)) throw new ProvenanceError("bad_usage", "--on-conflict must be fail, skip or replace.");
+
+  let entries: ReturnType<typeof parseDotenv>;
+  try {
+    entries = parseDotenv(await readFile(file, "utf8"));
+  } catch (error) {
+    if (error instanceof FormatError) throw new ProvenanceError("invalid_file", `${file}: ${error.message}`);
+    throw new ProvenanceError("invalid_file", `${file} could not be read (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
+  }
+  const bad = entries.filter((e) => !/^[A-Za-z0-9_-]+$/.test(e.name));
+  if (bad.length > 0) {
+    throw new ProvenanceError("invalid_file", `${file}: these names cannot be path segments (letters, digits, _ and - only): ${bad.map((e) => `line ${e.line}`).join(", ")}.`);
+  }
+  const base = prefix.replace(/\.$/, "");
+  const { request } = createTransport({ url: options.url, token: options.token });
+  const existing = new Map(
+    (await request<Array<{ id: string; secretPath: string }>>(`/api/secrets?prefix=${encodeURIComponent(base)}`)).map((s) => [s.secretPath, s.id]),
+  );
+  const clashes = entries.filter((e) => existing.has(`${base}.${e.name}`));
+  if (onConflict === "fail" && clashes.length > 0) {
+    throw new ProvenanceError("conflict", `Nothing imported: ${clashes.length} secret(s) exist already (${clashes.map((e) => `${base}.${e.name}`).join(", ")}); use --on-conflict skip or replace.`);
+  }
+  const counts = { created: 0, replaced: 0, skipped: 0, failed: 0 };
+  for (const entry of entries) {
+    const secretPath = `${base}.${entry.name}`;
+    const id = existing.get(secretPath);
+    try {
+      if (id === undefined) {
+        await request("/api/secrets", { method: "POST", body: { secretPath, value: entry.value } });
+        counts.created++;
+      } else if (onConflict === "skip") {
+        counts.skipped++;
+      } else {
+        await request(`/api/secrets/${encodeURIComponent(id)}`, { method: "PATCH", body: { value: entry.value } });
+        counts.replaced++;
+      }
+    } catch (error) {
+      counts.failed++;
+      const detail = error instanceof ProvenanceError ? `${error.code}: ${error.message}` : String(error);
+      say(`${secretPath}: ${detail}\n`);
+    }
+  }
+  say(`Imported into ${base}: ${counts.created} created, ${counts.replaced} replaced, ${counts.skipped} skipped, ${counts.failed} failed.\n`);
+  return counts.failed > 0 ? 1 : 0;
+};
+
+export const COMMANDS: Record<string, Command> = { get, run, export: exportCommand, import: importCommand };
+
+/** The variables to set: --prefix, --path and --env, named by the contract's rule, all or nothing. */
+async function plan(options: CommandOptions) {
+  const names: Record<string, string> = {};
+  for (const pair of options.env ?? []) {
+    const match = /^([^=]+)=(.+)$/.exec(pair);
+    if (!match) throw new ProvenanceError("bad_usage", `--env takes NAME=path, e.g. --env DATABASE_URL=prod.db.url (got ${JSON.stringify(pair)}).`);
+    names[match[1]!] = match[2]!;
+  }
+  const prefixes = options.prefix ?? [];
+  const paths = options.path ?? [];
+  if (prefixes.length + paths.length + Object.keys(names).length === 0) {
+    throw new ProvenanceError("bad_usage", "Say what to read: --prefix P, --path P or --env NAME=path (each may repeat).");
+  }
+  // Checked before any request: a path that gives no usable name is bad usage, not a server error.
+  for (const path of paths) envName(path);
+  const client = clientFor(options);
+  return resolveForEnv(client.getMany, { prefixes, paths, names });
+}
+
+function noPositionals(options: CommandOptions, command: string): void {
+  if (options.positionals.length > 0) {
+    throw new ProvenanceError("bad_usage", `${command} takes no bare arguments (got ${options.positionals.length}); use --prefix, --path or --env.`);
+  }
+}
+
+/** Writes to stdout and waits until it is flushed (a pipe may be slower than the exit). */
+function write(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
+
+/** Starts cmd with the environment, passes signals on, and answers its exit code. */
+function runChild(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(program, args, { stdio: "inherit", env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    for (const signal of FORWARDED) process.on(signal, forward);
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      say(`provenance: could not start ${program}: ${error.code ?? error.message}\n`);
+      resolve(error.code === "ENOENT" ? 127 : 126);
+    });
+    child.once("exit", (code, signal) => {
+      for (const s of FORWARDED) process.off(s, forward);
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+    });
+  });
+}

@@ -1,0 +1,75 @@
+import { ProvenanceError } from "./errors.js";
+import type { ErrorBody } from "./types.js";
+
+export interface TransportOptions {
+  url: string;
+  token: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** One JSON request to the API; resolves with the parsed body, or throws a ProvenanceError. */
+export type Request = <T>(path: string, init?: { method?: string; body?: unknown }) => Promise<T>;
+
+/**
+ * Talks JSON to a Provenance server with a bearer token. Every failure becomes a ProvenanceError
+ * carrying the API's code and message; an unreachable server is `unreachable`, an answer that is
+ * not the API's JSON is `bad_response`. The token never appears in a message.
+ */
+export function createTransport(options: TransportOptions): { base: URL; request: Request } {
+  const base = serverUrl(options.url);
+  if (!options.token) throw new ProvenanceError("bad_usage", "A token is required (PROVENANCE_TOKEN or --token).");
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+
+  const request: Request = async <T>(path: string, init: { method?: string; body?: unknown } = {}) => {
+    let response: Response;
+    try {
+      response = await doFetch(new URL(path, base), {
+        method: init.method ?? "GET",
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          accept: "application/json",
+          ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+        },
+        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new ProvenanceError("unreachable", `Could not reach ${base.origin}: ${describe(error)}.`);
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (response.ok && (body !== undefined || response.status === 204)) return body as T;
+    const error = (body as ErrorBody | undefined)?.error;
+    if (error && typeof error.code === "string" && typeof error.message === "string") {
+      const { code, message, ...extra } = error;
+      throw new ProvenanceError(code, message, response.status, extra);
+    }
+    throw new ProvenanceError("bad_response", `${base.origin} answered ${response.status} without the API's JSON (is the URL a Provenance server?).`, response.status);
+  };
+  return { base, request };
+}
+
+function serverUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ProvenanceError("bad_usage", `The server URL ${JSON.stringify(url)} is not a URL (e.g. https://secrets.example.com).`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ProvenanceError("bad_usage", "The server URL must start with https:// or http://.");
+  if (parsed.username || parsed.password) throw new ProvenanceError("bad_usage", "Put the token in PROVENANCE_TOKEN, not in the URL.");
+  return parsed;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error && error.name === "TimeoutError") return "no answer in time";
+  if (error instanceof Error) return (error as Error & { cause?: { code?: string } }).cause?.code ?? error.message;
+  return String(error);
+}
