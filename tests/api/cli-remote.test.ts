@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { startTcpProxy } from "../support/tcp-proxy";
 import { runCli } from "../transfer/support/cli";
 import { call, unique } from "./support/client";
 import { apiContext } from "./support/context";
@@ -109,6 +110,51 @@ describe("provenance run", () => {
     expect(existsSync(ready)).toBe(true);
     child.kill("SIGTERM");
     expect(await exited).toBe(42);
+  });
+});
+
+describe("provenance run --fallback-file", () => {
+  it("keeps an encrypted last-good copy and starts from it, with a notice, while the server cannot be reached", async () => {
+    // The server behind a proxy that can be cut: the same URL, first reachable, then not.
+    const proxy = await startTcpProxy(Number(new URL(apiContext().baseUrl).port));
+    const env = { ...remoteEnv(), PROVENANCE_URL: `http://127.0.0.1:${proxy.port}` };
+    const file = path.join(dir, `fallback-${Date.now()}`);
+    const printKey = ["--", process.execPath, "-e", "process.stdout.write(process.env.API_KEY ?? 'unset')"];
+    try {
+      const online = await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey], env);
+      expect(online).toMatchObject({ code: 0, stdout: "key-1" });
+      expect(readFileSync(file, "utf8")).not.toContain("key-1");
+
+      proxy.cut();
+      const offline = await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey], env);
+      expect(offline.code, offline.stderr).toBe(0);
+      expect(offline.stdout).toBe("key-1");
+      expect(offline.stderr).toMatch(/^provenance: Could not reach .* Starting with the last-good copy from /);
+      expect(offline.stderr).not.toContain("key-1");
+
+      // Another token cannot read the copy; a copy older than --fallback-max-age is not used.
+      const otherToken = await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey], { ...env, PROVENANCE_TOKEN: apiContext().tokens.admin });
+      expect(otherToken.code).toBe(1);
+      expect(otherToken.stderr).toContain("another token");
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const tooOld = await cli(["run", "--prefix", prefix, "--fallback-file", file, "--fallback-max-age", "1s", ...printKey], env);
+      expect(tooOld.code).toBe(1);
+      expect(tooOld.stderr).toContain("more than --fallback-max-age allows");
+      expect(tooOld.stdout).toBe("");
+    } finally {
+      proxy.restore();
+      await proxy.close();
+    }
+  });
+
+  it("a server that refuses (revoked or wrong token) never falls back", async () => {
+    const file = path.join(dir, `fallback-refused-${Date.now()}`);
+    const printKey = ["--", process.execPath, "-e", "process.stdout.write(process.env.API_KEY ?? 'unset')"];
+    expect((await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey])).code).toBe(0);
+    const refused = await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey], { ...remoteEnv(), PROVENANCE_TOKEN: "pvt_revoked-or-wrong" });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^unauthorized: /);
+    expect(refused.stdout).toBe("");
   });
 });
 

@@ -5,6 +5,7 @@ import { createClient, resolveForEnv } from "../client.js";
 import { envName } from "../env-names.js";
 import { ProvenanceError } from "../errors.js";
 import { createTransport } from "../transport.js";
+import { describeAge, fallbackContext, loadFallback, parseMaxAge, saveFallback, serverUnreachable, type Planned } from "./fallback.js";
 import { FORMATS, FormatError, formatEnv, parseDotenv, type Format } from "./formats.js";
 import { say } from "./terminal.js";
 
@@ -18,6 +19,8 @@ export interface CommandOptions {
   "no-override"?: boolean;
   format?: string;
   "on-conflict"?: string;
+  "fallback-file"?: string;
+  "fallback-max-age"?: string;
   positionals: string[];
   /** What came after `--` (run's command). */
   command: string[];
@@ -25,7 +28,8 @@ export interface CommandOptions {
 
 export const USAGE = `Usage (remote mode: PROVENANCE_URL and PROVENANCE_TOKEN, or --url and --token):
   provenance get <path> [--raw]
-  provenance run [--prefix P]... [--path P]... [--env NAME=path]... [--no-override] -- cmd args...
+  provenance run [--prefix P]... [--path P]... [--env NAME=path]... [--no-override]
+                 [--fallback-file F [--fallback-max-age 24h]] -- cmd args...
   provenance export [--prefix P]... [--path P]... [--env NAME=path]... --format dotenv|docker|json|shell
   provenance import <file.env> --prefix P [--on-conflict fail|skip|replace]
 
@@ -66,7 +70,7 @@ const run: Command = async (options) => {
   const [program, ...args] = options.command;
   if (!program) throw new ProvenanceError("bad_usage", "run needs a command after --, e.g. provenance run --prefix app -- node server.js");
   noPositionals(options, "run");
-  const planned = await plan(options);
+  const planned = await planWithFallback(options);
   const env = { ...process.env };
   for (const [name, { value }] of Object.entries(planned)) {
     if (options["no-override"] && env[name] !== undefined) continue;
@@ -131,16 +135,44 @@ const importCommand: Command = async (options) => {
 
 export const COMMANDS: Record<string, Command> = { get, run, export: exportCommand, import: importCommand };
 
-/** The variables to set: --prefix, --path and --env, named by the contract's rule, all or nothing. */
-async function plan(options: CommandOptions) {
+/**
+ * run's values, kept in the --fallback-file after every success and read from it, with a notice,
+ * when the server cannot be reached (never when it refuses: a revoked token gets nothing).
+ */
+async function planWithFallback(options: CommandOptions): Promise<Planned> {
+  const file = options["fallback-file"];
+  const maxAgeMs = parseMaxAge(options["fallback-max-age"] ?? "24h");
+  if (options["fallback-max-age"] !== undefined && !file) throw new ProvenanceError("bad_usage", "--fallback-max-age needs --fallback-file.");
+  const context = fallbackContext(new URL(options.url).origin, requested(options));
+  try {
+    const planned = await plan(options);
+    if (file) await saveFallback(file, options.token, context, planned);
+    return planned;
+  } catch (error) {
+    if (!file || !serverUnreachable(error)) throw error;
+    const reason = (error as ProvenanceError).message;
+    const saved = await loadFallback(file, options.token, context, maxAgeMs).catch((unusable: ProvenanceError) => {
+      throw new ProvenanceError((error as ProvenanceError).code, `${reason} No fallback either: ${unusable.message}.`);
+    });
+    say(`provenance: ${reason} Starting with the last-good copy from ${saved.savedAt.toISOString()} (${describeAge(Date.now() - saved.savedAt.getTime())} old).\n`);
+    return saved.planned;
+  }
+}
+
+/** What was asked for: --prefix, --path and --env. */
+function requested(options: CommandOptions): { prefixes: string[]; paths: string[]; names: Record<string, string> } {
   const names: Record<string, string> = {};
   for (const pair of options.env ?? []) {
     const match = /^([^=]+)=(.+)$/.exec(pair);
     if (!match) throw new ProvenanceError("bad_usage", `--env takes NAME=path, e.g. --env DATABASE_URL=prod.db.url (got ${JSON.stringify(pair)}).`);
     names[match[1]!] = match[2]!;
   }
-  const prefixes = options.prefix ?? [];
-  const paths = options.path ?? [];
+  return { prefixes: options.prefix ?? [], paths: options.path ?? [], names };
+}
+
+/** The variables to set: --prefix, --path and --env, named by the contract's rule, all or nothing. */
+async function plan(options: CommandOptions): Promise<Planned> {
+  const { prefixes, paths, names } = requested(options);
   if (prefixes.length + paths.length + Object.keys(names).length === 0) {
     throw new ProvenanceError("bad_usage", "Say what to read: --prefix P, --path P or --env NAME=path (each may repeat).");
   }

@@ -40,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
         "no-override": { type: "boolean" },
         format: { type: "string" },
         "on-conflict": { type: "string" },
+        "fallback-file": { type: "string" },
+        "fallback-max-age": { type: "string" },
       },
     });
     const url = values.url ?? process.env.PROVENANCE_URL;
