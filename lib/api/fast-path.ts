@@ -4,14 +4,15 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
 import { resolveEndpoint } from "@/lib/secrets/resolve/resolve-endpoint";
+import { watchEndpoint } from "@/lib/secrets/watch/watch-endpoint";
 import { claimRequests } from "./peer-address";
 import { cameThroughFastPath } from "./route";
 import { arrivedOverHttps, STRICT_TRANSPORT_SECURITY } from "./security-headers";
 import staticSecurityHeaders from "./static-security-headers.json";
 
 /**
- * The resolve fast path: on a Node server (npm start, the container), bearer-token resolves are
- * answered straight from the HTTP server's request event, before Next routes them. Next's routing,
+ * The resolve fast path: on a Node server (npm start, the container), bearer-token resolves (and
+ * watch streams) are answered straight from the HTTP server's request event, before Next routes them. Next's routing,
  * proxy and rendering machinery cost more than a cached resolve itself; programs call resolve at
  * every start, and a fleet restarting calls it all at once.
  *
@@ -27,6 +28,7 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   "/api/secrets/resolve": resolveEndpoint,
+  "/api/secrets/watch": watchEndpoint,
 };
 
 const NO_PARAMS = { params: Promise.resolve({}) };
@@ -60,6 +62,7 @@ async function answer(handler: Handler, incoming: IncomingMessage, outgoing: Ser
       headers[name] = value;
     });
     if (arrivedOverHttps(request.headers)) headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY;
+    if (response.body && response.headers.get("content-type")?.startsWith("text/event-stream")) return stream(response.body, response.status, headers, outgoing);
     const body = Buffer.from(await response.arrayBuffer());
     headers["content-length"] = String(body.byteLength);
     outgoing.writeHead(response.status, headers).end(body);
@@ -73,6 +76,16 @@ async function answer(handler: Handler, incoming: IncomingMessage, outgoing: Ser
       .writeHead(refusal.status, { ...staticSecurityHeaders, "content-type": "application/json", "cache-control": "no-store" })
       .end(JSON.stringify(refusal.toBody()));
   }
+}
+
+/** An event stream goes out as it is written; the client leaving cancels it (the watcher is removed). */
+function stream(body: ReadableStream<Uint8Array>, status: number, headers: Record<string, string>, outgoing: ServerResponse): void {
+  outgoing.writeHead(status, headers);
+  outgoing.flushHeaders();
+  const readable = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+  readable.on("error", () => outgoing.destroy());
+  outgoing.on("close", () => readable.destroy());
+  readable.pipe(outgoing);
 }
 
 function toWebRequest(incoming: IncomingMessage): Request {

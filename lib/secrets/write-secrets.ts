@@ -4,7 +4,7 @@ import { scopeAllows } from "@/lib/auth/scope";
 import { parseInput } from "@/lib/api/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { notifyChange } from "@/lib/change-events";
-import { encrypt } from "@/lib/crypto";
+import { decrypt, encrypt } from "@/lib/crypto";
 import { db, type Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, notFound, validationError } from "@/lib/errors";
@@ -23,6 +23,7 @@ import {
 import { parseProviderConfig, secretViewSelect, toSecretView, type SecretView } from "./secret-view";
 import { changesUpstream, refuseScopedUpstreamChoice } from "./upstream-choice";
 import { refuseNonKvVaultMount } from "./vault-mount-check";
+import { recordSecretChange } from "./watch/change-log";
 
 /** A secret as it will be stored, after defaults (create) or merging (update). */
 export interface SecretTarget {
@@ -150,8 +151,10 @@ export async function createSecret(options: { actor: Actor; input: unknown }): P
         },
         tx,
       );
+      await recordSecretChange(tx, { secretId: id, secretPath: target.secretPath, kind: "created", version: created.version, value: target.value ?? null });
       return created;
     });
+    notifyChange({ kind: "secret", id });
     return toSecretView(row);
   } catch (error) {
     if (isUniqueViolation(error)) throw pathTaken(target.secretPath);
@@ -224,6 +227,15 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
         { actor: options.actor, action: "secret.update", target: { type: "secret", id: existing.id, label: target.secretPath }, outcome: "success", details: { changed } },
         tx,
       );
+      const value = becomesExternal ? null : (target.value ?? storedValue(existing));
+      const version = existing.version + 1;
+      if (target.secretPath === existing.secretPath) {
+        await recordSecretChange(tx, { secretId: existing.id, secretPath: target.secretPath, kind: "updated", version, value });
+      } else {
+        // Watchers of the old path see it go, watchers of the new one see it come.
+        await recordSecretChange(tx, { secretId: existing.id, secretPath: existing.secretPath, kind: "deleted", version: null });
+        await recordSecretChange(tx, { secretId: existing.id, secretPath: target.secretPath, kind: "created", version, value });
+      }
       return tx.secret.findUniqueOrThrow({ where: { id: existing.id }, select: secretViewSelect });
     });
     notifyChange({ kind: "secret", id: existing.id });
@@ -259,8 +271,14 @@ export async function deleteSecret(options: { actor: Actor; id: string }): Promi
       { actor: options.actor, action: "secret.delete", target: { type: "secret", id: existing.id, label: existing.secretPath }, outcome: "success" },
       tx,
     );
+    await recordSecretChange(tx, { secretId: existing.id, secretPath: existing.secretPath, kind: "deleted", version: null });
   });
   notifyChange({ kind: "secret", id: options.id });
+}
+
+/** The stored value of a stored secret (for its change's fingerprint), or null for an external one. */
+function storedValue(secret: { id: string; valueCiphertext: string | null }): string | null {
+  return secret.valueCiphertext === null ? null : decrypt(keyring(), secret.valueCiphertext, secretValueAad(secret.id));
 }
 
 function staleVersion(): AppError {

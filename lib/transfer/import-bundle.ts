@@ -2,7 +2,7 @@ import "server-only";
 import type { AuditActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { encrypt } from "@/lib/crypto";
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
@@ -13,6 +13,7 @@ import type { ResolveHost } from "@/lib/providers/upstream/guarded-lookup";
 import { sealConfig } from "@/lib/secret-providers/connection-config";
 import { storeFence } from "@/lib/secret-providers/provider-path-fence";
 import { compactProviderConfig } from "@/lib/secrets/secret-schemas";
+import { recordSecretChanges } from "@/lib/secrets/watch/change-log";
 import { checkSecretTarget } from "@/lib/secrets/write-secrets";
 import { openBundle } from "./bundle-crypto";
 import { checkPayload, parsePayload, summarize, type BundleConnection, type BundlePayload, type BundleSecret } from "./payload";
@@ -204,6 +205,20 @@ function count<T>(steps: Step<T>[]): { created: number; replaced: number; skippe
   };
 }
 
+/** Watchers hear of imported secrets like of any other change (lib/secrets/watch). */
+async function recordImportedChanges(tx: Pick<Db, "secret" | "secretChange">, secrets: Array<{ action: string; item: BundleSecret; id: string }>): Promise<void> {
+  const written = secrets.filter((s) => s.action === "create" || s.action === "replace");
+  for (const batch of chunks(written)) {
+    const versions = new Map(
+      (await tx.secret.findMany({ where: { id: { in: batch.map((s) => s.id) } }, select: { id: true, version: true } })).map((row) => [row.id, row.version]),
+    );
+    await recordSecretChanges(
+      tx,
+      batch.map(({ action, item, id }) => ({ secretId: id, secretPath: item.secretPath, kind: action === "create" ? "created" : "updated", version: versions.get(id) ?? null, value: item.value })),
+    );
+  }
+}
+
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
@@ -314,6 +329,7 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
         for (const { item, id } of steps.secrets.filter((s) => s.action === "replace")) {
           await tx.secret.update({ where: { id }, data: { ...columns(item, id), updatedById: null, version: { increment: 1 } } });
         }
+        await recordImportedChanges(tx, steps.secrets);
 
         const report: ImportReport = { connections: count(steps.connections), secrets: count(steps.secrets), newIds: steps.newIds };
         await recordAudit(

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openEventStream } from "../support/event-stream";
 import { Browser } from "./support/browser";
 import { call, unique } from "./support/client";
 import { apiContext } from "./support/context";
@@ -58,6 +59,16 @@ describe("which door answers", () => {
     expect(response.status, response.text).toBe(200);
     expect(response.body.values[secretPath]).toBe("fast-path-value");
     expect((await logLineFor(response.headers.get("x-request-id"))).door).toBe(expectedDoor());
+  });
+
+  it("a bearer-token watch stream takes the same door", async () => {
+    const stream = await openEventStream(`${apiContext().baseUrl}/api/secrets/watch?prefix=fastpath`, { authorization: `Bearer ${apiContext().tokens.editor}` });
+    try {
+      expect(stream.status, stream.text).toBe(200);
+      expect((await logLineFor(stream.headers.get("x-request-id"))).door).toBe(expectedDoor());
+    } finally {
+      stream.close();
+    }
   });
 
   it("a signed-in user's resolve always goes through Next (cookies and the same-origin check live there)", async () => {

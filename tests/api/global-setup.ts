@@ -49,11 +49,16 @@ export default async function setup(project: TestProject) {
   }).trim();
 
   async function token(name: string, role: string, scope?: string): Promise<string> {
-    const response = await fetch(`${server.baseUrl}/api/tokens`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ name, role, scope }),
-    });
+    const request = () =>
+      fetch(`${server.baseUrl}/api/tokens`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ name, role, scope }),
+      });
+    // The keep-alive socket of the health check idled through the CLI run above; the server may
+    // close it just as it is reused ("other side closed", before the request was read): once more
+    // on a new socket.
+    const response = await request().catch(() => request());
     if (response.status !== 201) throw new Error(`token create failed: ${response.status} ${await response.text()}`);
     return ((await response.json()) as { token: string }).token;
   }

@@ -32,6 +32,7 @@ export default defineConfig({
       // the same resolve tests go through Next's route handler (what serverless hosts run).
       api("route-handler", [
         "tests/api/fast-path.test.ts",
+        "tests/api/watch.test.ts",
         "tests/api/external-secrets.test.ts",
         "tests/api/secrets.test.ts",
         "tests/api/trust-scope.test.ts",

@@ -1,0 +1,101 @@
+import { onChange } from "@/lib/change-events";
+import { describeError, log } from "@/lib/log";
+import { changesAfter, changesSince, latestChangeId, pruneChangeLog, type SecretChangeRow } from "./change-log";
+
+/**
+ * One reader of the change log per process, however many watchers are connected: it is woken by
+ * change events (this instance's own changes at once, other instances' through PostgreSQL
+ * notifications) and every few seconds regardless, reads the new rows once and hands each to the
+ * watchers it concerns. Rows that committed late (a transaction that took its id before another
+ * that committed first) are caught by re-reading the last few seconds; each row is delivered once.
+ */
+export interface Watcher {
+  wants(secretPath: string): boolean;
+  send(row: SecretChangeRow): void;
+}
+
+const POLL_MS = 2_000;
+const LATE_COMMIT_MS = 5_000;
+const BATCH = 500;
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+
+class WatchHub {
+  private readonly watchers = new Set<Watcher>();
+  private lastId: number | undefined;
+  /** Ids delivered in the last LATE_COMMIT_MS, so the re-read of recent rows sends nothing twice. */
+  private readonly recent = new Map<number, number>();
+  private pumping = false;
+  private again = false;
+  private started = false;
+  private startedAt = 0;
+
+  add(watcher: Watcher): () => void {
+    this.start();
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** The id the hub has read up to: a new watcher that replays history replays up to here. */
+  async position(): Promise<number> {
+    this.start();
+    if (this.lastId === undefined) this.lastId = await latestChangeId();
+    return this.lastId;
+  }
+
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.startedAt = Date.now();
+    onChange((event) => {
+      if (event.kind === "secret" || event.kind === "all") this.wake();
+    });
+    setInterval(() => this.wake(), POLL_MS).unref();
+    setInterval(() => void pruneChangeLog().catch((error: unknown) => log.warn("could not prune the secret change log", describeError(error))), PRUNE_EVERY_MS).unref();
+  }
+
+  wake(): void {
+    if (this.watchers.size === 0) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump().finally(() => (this.pumping = false));
+  }
+
+  private async pump(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        const from = await this.position();
+        const now = Date.now();
+        const rows = [...(await changesAfter(from, BATCH)), ...(await changesSince(new Date(now - LATE_COMMIT_MS), BATCH))].sort((a, b) => a.id - b.id);
+        for (const row of rows) {
+          // Skipped: sent already, from before this process watched, or an old row a late read found.
+          const at = row.changedAt.getTime();
+          if (this.recent.has(row.id) || at < this.startedAt || (row.id <= from && at < now - LATE_COMMIT_MS)) continue;
+          this.recent.set(row.id, now);
+          this.lastId = Math.max(this.lastId ?? 0, row.id);
+          for (const watcher of this.watchers) if (watcher.wants(row.secretPath)) watcher.send(row);
+        }
+        for (const [id, at] of this.recent) if (at < now - 2 * LATE_COMMIT_MS) this.recent.delete(id);
+        if (rows.length >= BATCH) this.again = true;
+      } catch (error) {
+        // The next change event or poll tries again; watchers stay connected.
+        log.warn("could not read the secret change log", describeError(error));
+      }
+    } while (this.again);
+  }
+}
+
+const holder = globalThis as typeof globalThis & { [key: symbol]: WatchHub | undefined };
+const KEY = Symbol.for("provenance.watchHub");
+
+/** The process's hub (on globalThis: the fast path and the route handlers share it). */
+export function watchHub(): WatchHub {
+  return (holder[KEY] ??= new WatchHub());
+}
