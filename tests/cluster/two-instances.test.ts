@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyring } from "@/lib/crypto";
 import { createPostgresDatabase, type TempDatabase } from "../support/databases";
+import { openEventStream } from "../support/event-stream";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
 import { call, cli, CookieJar, listen, logLines, sql, startInstance, waitFor, type Instance, type Reply } from "./support/cluster";
 
@@ -200,6 +201,24 @@ describe("(a) a change made through one instance reaches the other's caches", ()
     const refetched = await waitFor(async () => ((await resolve(a, secretPath)).body.cached === false ? true : undefined), 2000);
     expect(refetched, "A kept serving its cached value after another instance's change event").toBe(true);
     console.info(`(a) injected event: A's cache entry gone within ${Date.now() - sentAt} ms`);
+  });
+
+  it("a watcher on A hears secrets created and edited through B (the change log is shared; B's NOTIFY wakes A's reader)", async () => {
+    const prefix = unique("clusterwatch").replace(/-/g, "");
+    const stream = await openEventStream(`${a.baseUrl}/api/secrets/watch?prefix=${prefix}`, { authorization: `Bearer ${token}` });
+    try {
+      expect(stream.status, stream.text).toBe(200);
+      const sentAt = Date.now();
+      const secret = await createSecret(b, { secretPath: `${prefix}.key`, value: "v1" });
+      const created = await stream.next(5_000);
+      expect(JSON.parse(created.data)).toMatchObject({ secretPath: `${prefix}.key`, change: "created", version: "1" });
+      const heardAfter = Date.now() - sentAt;
+      expect((await api(b, `/api/secrets/${secret.id}`, { method: "PATCH", body: { value: "v2" } })).status).toBe(200);
+      expect(JSON.parse((await stream.next(5_000)).data)).toMatchObject({ change: "updated", version: "2" });
+      console.info(`(a) watch: a secret created through B reached a watcher on A within ${heardAfter} ms`);
+    } finally {
+      stream.close();
+    }
   });
 
   it("a listener whose connection drops reconnects, drops everything it may have missed, and hears again", async () => {
