@@ -2,6 +2,7 @@ import { ValueCache } from "./cache.js";
 import { envName, isPortableEnvName } from "./env-names.js";
 import { ProvenanceError } from "./errors.js";
 import { createTransport } from "./transport.js";
+import { followWatch, type SecretChange, type Watch, type WatchOptions } from "./watch.js";
 import type { BatchResolveResult, ResolvedSecret } from "./types.js";
 
 export interface ClientOptions {
@@ -52,12 +53,17 @@ export interface ProvenanceClient {
   loadEnv(options: LoadEnvOptions): Promise<LoadedEnv>;
   /** Forgets one cached value, or all. */
   invalidate(path?: string): void;
+  /**
+   * Calls `onChange` for every secret created, edited or deleted under `prefix` (never with its
+   * value), reconnecting by itself; a change also drops that path's cached value.
+   */
+  watch(prefix: string, onChange: (change: SecretChange) => void, options?: WatchOptions): Watch;
 }
 
 const RESOLVE = "/api/secrets/resolve";
 
 export function createClient(options: ClientOptions): ProvenanceClient {
-  const { request } = createTransport(options);
+  const { request, openStream } = createTransport(options);
   const ttlMs = (options.cacheTtlSeconds ?? 60) * 1000;
   const cache = new ValueCache<string>((options.staleWhileRevalidateSeconds ?? 300) * 1000);
 
@@ -90,6 +96,16 @@ export function createClient(options: ClientOptions): ProvenanceClient {
       return { variables: Object.fromEntries(Object.entries(planned).map(([name, { path }]) => [name, path])), kept };
     },
     invalidate: (path) => cache.delete(path),
+    watch: (prefix, onChange, watchOptions) =>
+      followWatch(
+        openStream,
+        prefix,
+        (change) => {
+          cache.delete(change.secretPath);
+          onChange(change);
+        },
+        watchOptions,
+      ),
   };
 }
 

@@ -3,3 +3,4 @@ export type { ClientOptions, LoadEnvOptions, LoadedEnv, ManyInput, ProvenanceCli
 export { envName, isPortableEnvName, isUnderPrefix } from "./env-names.js";
 export { isProvenanceError, ProvenanceError } from "./errors.js";
 export type { BatchResolveResult, ErrorBody, ResolveFailure, ResolvedSecret } from "./types.js";
+export type { SecretChange, Watch, WatchOptions } from "./watch.js";

@@ -16,7 +16,10 @@ export type Request = <T>(path: string, init?: { method?: string; body?: unknown
  * carrying the API's code and message; an unreachable server is `unreachable`, an answer that is
  * not the API's JSON is `bad_response`. The token never appears in a message.
  */
-export function createTransport(options: TransportOptions): { base: URL; request: Request } {
+/** Opens a streamed GET (the watch stream): its body, or a ProvenanceError for a refusal. */
+export type OpenStream = (path: string, headers: Record<string, string>, signal: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
+
+export function createTransport(options: TransportOptions): { base: URL; request: Request; openStream: OpenStream } {
   const base = serverUrl(options.url);
   if (!options.token) throw new ProvenanceError("bad_usage", "A token is required (PROVENANCE_TOKEN or --token).");
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -46,14 +49,37 @@ export function createTransport(options: TransportOptions): { base: URL; request
       body = undefined;
     }
     if (response.ok && (body !== undefined || response.status === 204)) return body as T;
-    const error = (body as ErrorBody | undefined)?.error;
-    if (error && typeof error.code === "string" && typeof error.message === "string") {
-      const { code, message, ...extra } = error;
-      throw new ProvenanceError(code, message, response.status, extra);
-    }
-    throw new ProvenanceError("bad_response", `${base.origin} answered ${response.status} without the API's JSON (is the URL a Provenance server?).`, response.status);
+    throw refusal(base, response.status, body);
   };
-  return { base, request };
+
+  const openStream: OpenStream = async (path, headers, signal) => {
+    let response: Response;
+    try {
+      response = await doFetch(new URL(path, base), { headers: { authorization: `Bearer ${options.token}`, accept: "text/event-stream", ...headers }, signal });
+    } catch (error) {
+      throw new ProvenanceError("unreachable", `Could not reach ${base.origin}: ${describe(error)}.`);
+    }
+    if (response.ok && response.body) return response.body;
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    throw refusal(base, response.status, body);
+  };
+  return { base, request, openStream };
+}
+
+/** The API's error body as a ProvenanceError, or `bad_response` for anything else. */
+function refusal(base: URL, status: number, body: unknown): ProvenanceError {
+  const error = (body as ErrorBody | undefined)?.error;
+  if (error && typeof error.code === "string" && typeof error.message === "string") {
+    const { code, message, ...extra } = error;
+    return new ProvenanceError(code, message, status, extra);
+  }
+  return new ProvenanceError("bad_response", `${base.origin} answered ${status} without the API's JSON (is the URL a Provenance server?).`, status);
 }
 
 function serverUrl(url: string): URL {

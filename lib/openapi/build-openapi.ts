@@ -141,6 +141,23 @@ export function buildOpenApi(serverUrl?: string) {
           responses: { "200": jsonResponse("Values and per-path errors", ref("BatchResolved")), ...errors(400, 401, 403, 429) },
         },
       },
+      "/api/secrets/watch": {
+        get: {
+          summary: "Follow changes under a prefix as server-sent events (editor, or a token: its scope)",
+          description:
+            "text/event-stream: one `change` event per secret created, edited or deleted under the prefix, with id (the change log's), " +
+            "data {secretPath, version, fingerprint, changedAt, change} and never a value; a comment line every 10 s. Send " +
+            "Last-Event-ID to get every later event from the last hour first. At most 16 open streams per caller per instance (429).",
+          parameters: [
+            { name: "prefix", in: "query", required: false, schema: { type: "string" }, description: "A dotted path such as stripe; empty for every secret" },
+            { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string", pattern: "^[0-9]+$" } },
+          ],
+          responses: {
+            "200": { description: "The event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
+            ...errors(400, 401, 403, 429),
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {

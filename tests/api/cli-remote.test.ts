@@ -113,6 +113,43 @@ describe("provenance run", () => {
   });
 });
 
+describe("provenance run --watch", () => {
+  it("restarts the command with the new value when one it was given changes, and never prints the value", async () => {
+    const path_ = `${prefix}.watched`;
+    const created = await call<{ id: string }>("/api/secrets", { method: "POST", body: { secretPath: path_, value: "watched-one" } });
+    expect(created.status).toBe(201);
+    const log = path.join(dir, `starts-${Date.now()}`);
+    // Each start appends the value it got; SIGTERM ends it cleanly.
+    const script = `const fs = require("fs"); fs.appendFileSync(${JSON.stringify(log)}, process.env[${JSON.stringify(`${prefix.toUpperCase()}_WATCHED`)}] + "\\n"); process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, [path.resolve(__dirname, "../../bin/provenance.mjs"), "run", "--watch", "--path", path_, "--", process.execPath, "-e", script], {
+      env: { ...process.env, ...remoteEnv() },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const starts = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : []);
+    try {
+      for (let i = 0; i < 200 && starts().length < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(starts()).toEqual(["watched-one"]);
+      // The watch stream opens just after the first start: a moment for it to connect.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect((await call(`/api/secrets/${created.body.id}`, { method: "PATCH", body: { value: "watched-two" } })).status).toBe(200);
+      for (let i = 0; i < 300 && starts().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(starts()).toEqual(["watched-one", "watched-two"]);
+      // An edit that leaves the value as it was does not restart it.
+      expect((await call(`/api/secrets/${created.body.id}`, { method: "PATCH", body: { description: "same value" } })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(starts()).toHaveLength(2);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toContain(`${prefix.toUpperCase()}_WATCHED changed; restarting`);
+    expect(stderr).not.toContain("watched-two");
+  }, 60_000);
+});
+
 describe("provenance run --fallback-file", () => {
   it("keeps an encrypted last-good copy and starts from it, with a notice, while the server cannot be reached", async () => {
     // The server behind a proxy that can be cut: the same URL, first reachable, then not.

@@ -104,6 +104,36 @@ describe("getMany and loadEnv", () => {
   });
 });
 
+describe("watch", () => {
+  it("hears changes under its prefix (never a value), and a change drops that path's cached value", async () => {
+    const { client } = countingClient({ cacheTtlSeconds: 3600 });
+    const path = `${prefix}.watched`;
+    const created = await call<{ id: string }>("/api/secrets", { method: "POST", body: { secretPath: path, value: "before" } });
+    expect(await client.get(path)).toBe("before");
+    const heard: Array<{ secretPath: string; change: string; version: string | null }> = [];
+    const watch = client.watch(prefix, (change) => heard.push(change));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await call(`/api/secrets/${created.body.id}`, { method: "PATCH", body: { value: "after" } })).status).toBe(200);
+      for (let i = 0; i < 100 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(heard).toEqual([expect.objectContaining({ secretPath: path, change: "updated", version: "2" })]);
+      expect(JSON.stringify(heard)).not.toContain("after");
+      expect(await client.get(path)).toBe("after");
+    } finally {
+      watch.close();
+    }
+  });
+
+  it("stops on a refusal and reports it", async () => {
+    const errors: string[] = [];
+    const { client } = countingClient({ token: apiContext().tokens.viewer });
+    const watch = client.watch(prefix, () => undefined, { onError: (error) => errors.push(error.code) });
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    watch.close();
+    expect(errors).toEqual(["forbidden"]);
+  });
+});
+
 describe("errors", () => {
   it("a bad token is the API's 401, without the token in the message", async () => {
     const token = "pvt_not-a-real-token-at-all";

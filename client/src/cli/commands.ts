@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { createClient, resolveForEnv } from "../client.js";
-import { envName } from "../env-names.js";
+import { envName, isUnderPrefix } from "../env-names.js";
 import { ProvenanceError } from "../errors.js";
 import { createTransport } from "../transport.js";
 import { describeAge, fallbackContext, loadFallback, parseMaxAge, saveFallback, serverUnreachable, type Planned } from "./fallback.js";
@@ -20,6 +20,7 @@ export interface CommandOptions {
   format?: string;
   "on-conflict"?: string;
   "fallback-file"?: string;
+  watch?: boolean;
   "fallback-max-age"?: string;
   positionals: string[];
   /** What came after `--` (run's command). */
@@ -28,7 +29,7 @@ export interface CommandOptions {
 
 export const USAGE = `Usage (remote mode: PROVENANCE_URL and PROVENANCE_TOKEN, or --url and --token):
   provenance get <path> [--raw]
-  provenance run [--prefix P]... [--path P]... [--env NAME=path]... [--no-override]
+  provenance run [--prefix P]... [--path P]... [--env NAME=path]... [--no-override] [--watch]
                  [--fallback-file F [--fallback-max-age 24h]] -- cmd args...
   provenance export [--prefix P]... [--path P]... [--env NAME=path]... --format dotenv|docker|json|shell
   provenance import <file.env> --prefix P [--on-conflict fail|skip|replace]
@@ -71,13 +72,83 @@ const run: Command = async (options) => {
   if (!program) throw new ProvenanceError("bad_usage", "run needs a command after --, e.g. provenance run --prefix app -- node server.js");
   noPositionals(options, "run");
   const planned = await planWithFallback(options);
+  const forward = forwardSignals();
+  try {
+    if (!options.watch) return await forward.follow(startChild(program, args, childEnv(planned, options)));
+    return await runWatching(options, program, args, planned, forward);
+  } finally {
+    forward.stop();
+  }
+};
+
+/**
+ * run --watch: the command restarts (SIGTERM, then SIGKILL after 10 s) when a value it was given
+ * changes; a change that cannot be resolved leaves it running on the old values. Ends when the
+ * command ends by itself, with its exit code.
+ */
+async function runWatching(options: CommandOptions, program: string, args: string[], first: Planned, forward: SignalForwarder): Promise<number> {
+  const { prefixes, paths, names } = requested(options);
+  const exact = new Set([...paths, ...Object.values(names)]);
+  const relevant = (secretPath: string) => exact.has(secretPath) || prefixes.some((prefix) => secretPath === prefix.replace(/\.$/, "") || isUnderPrefix(secretPath, prefix));
+  let current = first;
+  let child = startChild(program, args, childEnv(current, options));
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  let checking = Promise.resolve();
+
+  const check = async () => {
+    let next: Planned;
+    try {
+      next = await plan(options);
+    } catch (error) {
+      const reason = error instanceof ProvenanceError ? `${error.code}: ${error.message}` : String(error);
+      say(`provenance: a value changed but could not be resolved (${reason}); ${program} keeps running with the values it has.\n`);
+      return;
+    }
+    const changed = changedNames(current, next);
+    if (changed.length === 0) return;
+    current = next;
+    say(`provenance: ${changed.join(", ")} changed; restarting ${program}.\n`);
+    const previous = child;
+    child = startChild(program, args, childEnv(current, options), previous.stop());
+  };
+  const client = clientFor(options);
+  const watches = [...prefixes, ...exact].map((prefix) =>
+    client.watch(
+      prefix.replace(/\.$/, ""),
+      (change) => {
+        if (!relevant(change.secretPath)) return;
+        // A burst of changes (an import, a rotation of several values) is one restart.
+        clearTimeout(pending);
+        pending = setTimeout(() => (checking = checking.then(check)), 300);
+      },
+      { onError: (error) => say(`provenance: watching ${prefix}: ${error.code}: ${error.message}\n`) },
+    ),
+  );
+  try {
+    for (;;) {
+      const watched = child;
+      const code = await forward.follow(watched);
+      if (watched === child) return code; // ended by itself, not replaced by a restart
+    }
+  } finally {
+    clearTimeout(pending);
+    for (const watch of watches) watch.close();
+  }
+}
+
+function changedNames(before: Planned, after: Planned): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => before[name]?.value !== after[name]?.value).sort();
+}
+
+function childEnv(planned: Planned, options: CommandOptions): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const [name, { value }] of Object.entries(planned)) {
-    if (options["no-override"] && env[name] !== undefined) continue;
+    if (options["no-override"] && process.env[name] !== undefined) continue;
     env[name] = value;
   }
-  return runChild(program, args, env);
-};
+  return env;
+}
 
 // provenance import <file.env> --prefix P: each variable stored as P.<name as written>.
 const importCommand: Command = async (options) => {
@@ -194,20 +265,61 @@ function write(text: string): Promise<void> {
 }
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
+const STOP_GRACE_MS = 10_000;
 
-/** Starts cmd with the environment, passes signals on, and answers its exit code. */
-function runChild(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(program, args, { stdio: "inherit", env });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    for (const signal of FORWARDED) process.on(signal, forward);
-    child.once("error", (error: NodeJS.ErrnoException) => {
-      say(`provenance: could not start ${program}: ${error.code ?? error.message}\n`);
-      resolve(error.code === "ENOENT" ? 127 : 126);
-    });
-    child.once("exit", (code, signal) => {
-      for (const s of FORWARDED) process.off(s, forward);
-      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
-    });
-  });
+interface Child {
+  /** Resolves with the exit code (128 + the signal's number when a signal ended it). */
+  exited: Promise<number>;
+  process: ReturnType<typeof spawn> | null;
+  /** SIGTERM, then SIGKILL after 10 s; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/** Starts cmd (after `before`, e.g. the previous one's stop) with the environment. */
+function startChild(program: string, args: string[], env: NodeJS.ProcessEnv, before: Promise<void> = Promise.resolve()): Child {
+  const holder: Child = { process: null, exited: Promise.resolve(0), stop: async () => {} };
+  holder.exited = before.then(
+    () =>
+      new Promise<number>((resolve) => {
+        const child = spawn(program, args, { stdio: "inherit", env });
+        holder.process = child;
+        child.once("error", (error: NodeJS.ErrnoException) => {
+          say(`provenance: could not start ${program}: ${error.code ?? error.message}\n`);
+          resolve(error.code === "ENOENT" ? 127 : 126);
+        });
+        child.once("exit", (code, signal) => resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0)));
+      }),
+  );
+  holder.stop = async () => {
+    await before;
+    const child = holder.process;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+      await holder.exited;
+      clearTimeout(killer);
+    }
+  };
+  return holder;
+}
+
+interface SignalForwarder {
+  /** Passes signals to `child` until it exits; answers its exit code. */
+  follow(child: Child): Promise<number>;
+  stop(): void;
+}
+
+function forwardSignals(): SignalForwarder {
+  let current: Child | null = null;
+  const forward = (signal: NodeJS.Signals) => current?.process?.kill(signal);
+  for (const signal of FORWARDED) process.on(signal, forward);
+  return {
+    follow: (child) => {
+      current = child;
+      return child.exited;
+    },
+    stop: () => {
+      for (const signal of FORWARDED) process.off(signal, forward);
+    },
+  };
 }

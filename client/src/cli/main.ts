@@ -41,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
         format: { type: "string" },
         "on-conflict": { type: "string" },
         "fallback-file": { type: "string" },
+        watch: { type: "boolean" },
         "fallback-max-age": { type: "string" },
       },
     });

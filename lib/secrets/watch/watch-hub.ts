@@ -27,19 +27,23 @@ class WatchHub {
   private pumping = false;
   private again = false;
   private started = false;
-  private startedAt = 0;
+  /** When the current run of watchers began: rows from before are not news. */
+  private since = 0;
 
-  add(watcher: Watcher): () => void {
+  /**
+   * Adds a watcher; it hears changes committed from now on. An idle hub reads nothing, so the
+   * first watcher after a quiet spell moves it to the log's end: old rows are history (what
+   * Last-Event-ID replays), not news.
+   */
+  async add(watcher: Watcher): Promise<() => void> {
     this.start();
+    if (this.watchers.size === 0) {
+      this.since = Date.now();
+      this.lastId = await latestChangeId();
+      this.recent.clear();
+    }
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
-  }
-
-  /** The id the hub has read up to: a new watcher that replays history replays up to here. */
-  async position(): Promise<number> {
-    this.start();
-    if (this.lastId === undefined) this.lastId = await latestChangeId();
-    return this.lastId;
   }
 
   get size(): number {
@@ -49,7 +53,6 @@ class WatchHub {
   private start(): void {
     if (this.started) return;
     this.started = true;
-    this.startedAt = Date.now();
     onChange((event) => {
       if (event.kind === "secret" || event.kind === "all") this.wake();
     });
@@ -71,13 +74,13 @@ class WatchHub {
     do {
       this.again = false;
       try {
-        const from = await this.position();
+        const from = this.lastId ?? (this.lastId = await latestChangeId());
         const now = Date.now();
         const rows = [...(await changesAfter(from, BATCH)), ...(await changesSince(new Date(now - LATE_COMMIT_MS), BATCH))].sort((a, b) => a.id - b.id);
         for (const row of rows) {
-          // Skipped: sent already, from before this process watched, or an old row a late read found.
+          // Skipped: sent already, from before these watchers came, or an old row a late read found.
           const at = row.changedAt.getTime();
-          if (this.recent.has(row.id) || at < this.startedAt || (row.id <= from && at < now - LATE_COMMIT_MS)) continue;
+          if (this.recent.has(row.id) || at < this.since || (row.id <= from && at < now - LATE_COMMIT_MS)) continue;
           this.recent.set(row.id, now);
           this.lastId = Math.max(this.lastId ?? 0, row.id);
           for (const watcher of this.watchers) if (watcher.wants(row.secretPath)) watcher.send(row);

@@ -38,9 +38,18 @@ export async function openWatchStream(options: { actor: Actor; prefix: string; l
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       openStreams.set(caller, (openStreams.get(caller) ?? 0) + 1);
-      const sent = new Set<number>();
-      let replaying = true;
-      const held: SecretChangeRow[] = [];
+      let leave: (() => void) | undefined;
+      let heartbeat: ReturnType<typeof setInterval> | undefined;
+      let closed = false;
+      close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        leave?.();
+        const left = (openStreams.get(caller) ?? 1) - 1;
+        if (left > 0) openStreams.set(caller, left);
+        else openStreams.delete(caller);
+      };
       const write = (text: string) => {
         try {
           controller.enqueue(encoder.encode(text));
@@ -48,6 +57,7 @@ export async function openWatchStream(options: { actor: Actor; prefix: string; l
           close(); // the stream was closed under us
         }
       };
+      const sent = new Set<number>();
       const send = (row: SecretChangeRow) => {
         if (sent.has(row.id)) return;
         sent.add(row.id);
@@ -56,22 +66,12 @@ export async function openWatchStream(options: { actor: Actor; prefix: string; l
       };
       // Subscribed before the replay is read, so nothing committed in between is missed; live
       // events are held until the replay is out, then sent in order without repeats.
-      const leave = watchHub().add({
-        wants,
-        send: (row) => (replaying ? held.push(row) : send(row)),
-      });
-      const heartbeat = setInterval(() => write(": keepalive\n\n"), HEARTBEAT_MS);
+      let replaying = true;
+      const held: SecretChangeRow[] = [];
+      leave = await watchHub().add({ wants, send: (row) => (replaying ? held.push(row) : send(row)) });
+      if (closed) return leave();
+      heartbeat = setInterval(() => write(": keepalive\n\n"), HEARTBEAT_MS);
       heartbeat.unref();
-      let closed = false;
-      close = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        leave();
-        const left = (openStreams.get(caller) ?? 1) - 1;
-        if (left > 0) openStreams.set(caller, left);
-        else openStreams.delete(caller);
-      };
 
       write("retry: 3000\n: connected\n\n");
       if (resumeAfter !== null) {

@@ -76,8 +76,12 @@ const pgTypes: Record<string, (precision: number | null) => string> = {
 
 const pgActions: Record<string, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
-/** `''::text` → `''`: PostgreSQL reports string defaults with their cast. */
-const normalisePgDefault = (value: string | null) => (value === null ? null : value.replace(/::[a-z ]+$/, ""));
+/**
+ * `''::text` → `''`: PostgreSQL reports string defaults with their cast. A SERIAL column's
+ * `nextval('<table>_<column>_seq'::regclass)` reads as AUTOINCREMENT.
+ */
+const normalisePgDefault = (value: string | null) =>
+  value === null ? null : /^nextval\('[a-z_]+_seq'::regclass\)$/.test(value) ? "AUTOINCREMENT" : value.replace(/::[a-z ]+$/, "");
 
 // Column names of an int2vector/array of attribute numbers, in order.
 const attnames = (attnums: string, relid: string) => `ARRAY(

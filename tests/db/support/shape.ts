@@ -58,12 +58,14 @@ function columnOf(model: DmmfModel, fieldName: string): string {
   return field.dbName ?? field.name;
 }
 
-function sqlDefault(value: unknown): string | null {
+function sqlDefault(value: unknown, dialect: Dialect): string | null {
   if (value === undefined) return null;
+  // SQLite's INTEGER PRIMARY KEY AUTOINCREMENT has no column default; PostgreSQL's SERIAL has a sequence.
+  if (value && typeof value === "object" && "name" in value && value.name === "autoincrement") return dialect === "sqlite" ? null : "AUTOINCREMENT";
   if (typeof value === "boolean" || typeof value === "number") return String(value);
   if (typeof value === "string") return `'${value.replace(/'/g, "''")}'`;
   if (value && typeof value === "object" && "name" in value && value.name === "now") return "CURRENT_TIMESTAMP";
-  // cuid(), uuid(), autoincrement()…: not used by our models (ids come from the app). Extend
+  // cuid(), uuid()…: not used by our models (ids come from the app). Extend
   // this (and the migrations) deliberately if that changes.
   throw new Error(`The drift test does not know the default ${JSON.stringify(value)}`);
 }
@@ -82,7 +84,7 @@ export function expectedShape(datamodel: Datamodel, dialect: Dialect): SchemaSha
         table.columns[field.dbName ?? field.name] = {
           type,
           nullable: !field.isRequired,
-          default: sqlDefault(field.default),
+          default: sqlDefault(field.default, dialect),
         };
       } else if (field.kind === "object" && field.relationFromFields?.length) {
         const target = byName.get(field.type)!;
