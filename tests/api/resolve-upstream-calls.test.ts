@@ -71,9 +71,10 @@ describe("100 concurrent resolves of one secret", () => {
       // The mount is learnt first, so only reads of the secret itself are in question.
       await call(`/api/secret-providers/${connection}/test`, { method: "POST", body: { providerPath: `secret/${name}` } });
       const before = reads();
-      // A slow manager (1 s): the herd reaches the route while the first read is out, however
-      // slowly a busy test machine takes the 100 requests in (Next's own routing comes first).
-      vault.faults.add({ delayMs: 1_000 }, 100);
+      // A slow manager (1.5 s, inside the suite's 2 s provider timeout): every request of the herd
+      // reaches the route while the first read is out, however slowly a busy test machine takes
+      // the 100 requests in (Next's own routing comes before the route).
+      vault.faults.add({ delayMs: 1_500 }, 100);
       const answers = await Promise.all(Array.from({ length: 100 }, () => resolve(secretPath)));
       while (vault.faults.pending > 0) vault.faults.take();
       expect(answers.map((a) => a.status)).toEqual(Array(100).fill(200));

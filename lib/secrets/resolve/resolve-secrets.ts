@@ -41,11 +41,12 @@ export interface ResolveFailure {
 
 const MAX_BATCH = 500;
 /**
- * Paths of one batch in flight at once: all of them. What reaches each manager is bounded per
- * connection instead (PROVENANCE_PROVIDER_MAX_SOCKETS sockets; AWS reads go 20 to a call), and
- * memory by the batch's byte budget (run-batch.ts).
+ * Paths of one batch in flight at once, once its first values have shown they are small
+ * (run-batch.ts): enough for a batch of 100 to go out together, one round trip to each manager.
+ * What reaches each manager is bounded per connection (PROVENANCE_PROVIDER_MAX_SOCKETS sockets;
+ * AWS reads go 20 to a call).
  */
-const BATCH_CONCURRENCY = MAX_BATCH;
+const BATCH_CONCURRENCY = 128;
 
 /**
  * `askedAt`: when the request arrived (Date.now()), as early as the door that took it can tell. A

@@ -5,14 +5,10 @@
  *   batch past `budgetBytes` is dropped and its path answered `response_too_large`, and from then
  *   on no further path is started (they get the same answer);
  * - a window on paths in flight, at most `concurrency`, and no more than the budget left could
- *   hold if each value were as large as the largest seen so far. Before any is seen, each is taken
- *   to be ASSUMED_VALUE_BYTES (an eighth of the budget, for budgets under 256 KiB): the first wave
- *   of a batch of small values is the whole batch, one round trip to each manager rather than
- *   two. Small values keep the window at `concurrency`; large ones shrink it to the few that can
- *   still fit, so memory stays near the budget and large values past it are not fetched at all.
- *   (The first wave is the one guess: values far above the assumption, which only Vault allows,
- *   can overshoot the budget in flight once, each under the 1 MiB reply cap, before the window
- *   shrinks);
+ *   hold if each value were as large as the largest seen so far (before any is seen: an eighth of
+ *   the budget each). Small values open the window to `concurrency` at once; large ones keep it
+ *   to the few that can still fit, so memory stays near the budget and large values past it are
+ *   not fetched at all;
  * - one deadline: whatever is not answered `deadlineMs` after the start is answered with
  *   `timeoutFailure`, and nothing more is started; late answers are dropped.
  */
@@ -26,12 +22,7 @@ export interface BatchBounds {
 }
 
 const RESPONSE_TOO_LARGE = "response_too_large";
-/**
- * Before any value is seen, each is assumed to take this much: secrets are small (Azure allows
- * 25 KiB, AWS and GCP 64 KiB; most are under 1 KiB), and a 4 MiB budget then starts 128 paths.
- */
-const ASSUMED_VALUE_BYTES = 32 * 1024;
-/** ... and never more than this share of the budget, so a small budget still starts a few. */
+/** Before any value is seen, each is assumed to take this share of the budget. */
 const START_WINDOW = 8;
 
 export function runBatch<T>(paths: string[], bounds: BatchBounds, resolve: (path: string) => Promise<PathOutcome<T>>): Promise<PathOutcome<T>[]> {
@@ -58,7 +49,7 @@ export function runBatch<T>(paths: string[], bounds: BatchBounds, resolve: (path
     const timer = setTimeout(finish, bounds.deadlineMs);
 
     const window = () => {
-      const estimate = largest < 0 ? Math.min(ASSUMED_VALUE_BYTES, bounds.budgetBytes / START_WINDOW) : Math.max(largest, 1);
+      const estimate = largest < 0 ? bounds.budgetBytes / START_WINDOW : Math.max(largest, 1);
       return Math.max(1, Math.min(bounds.concurrency, Math.floor((bounds.budgetBytes - spent) / estimate)));
     };
 
