@@ -47,8 +47,12 @@ const envSchema = z.object({
   PROVENANCE_RESOLVE_BATCHES_IN_FLIGHT: z.coerce.number().int().min(0).default(4),
   /** Largest value accepted from an external manager, in bytes; 0 means only the 1 MiB reply cap applies. */
   PROVENANCE_MAX_EXTERNAL_VALUE_BYTES: z.coerce.number().int().min(0).default(0),
-  /** Sockets one provider connection may open at once (HTTP-based managers; GCP multiplexes one HTTP/2 connection). */
-  PROVENANCE_PROVIDER_MAX_SOCKETS: z.coerce.number().int().positive().default(16),
+  /**
+   * Sockets one provider connection may open at once (HTTP-based managers; GCP multiplexes one
+   * HTTP/2 connection). 32: a batch's reads of one connection go out together, so a batch of up to
+   * 32 Vault or Azure secrets takes one round trip instead of two.
+   */
+  PROVENANCE_PROVIDER_MAX_SOCKETS: z.coerce.number().int().positive().default(32),
   /** Days audit events are kept; older ones are pruned hourly. 0 keeps them forever. */
   PROVENANCE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(365),
   /** Failed sign-ins allowed per account from one address, per 15 minutes. */

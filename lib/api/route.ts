@@ -15,6 +15,8 @@ type NextContext = { params: Promise<Record<string, string | string[] | undefine
 
 export interface RouteContext {
   request: Request;
+  /** When the request reached this handler's route (Date.now()), before authentication. */
+  receivedAt: number;
   actor: Actor;
   params: Params;
   query: URLSearchParams;
@@ -30,8 +32,9 @@ export interface RouteContext {
 export function apiRoute(minimumRole: Role, handler: (context: RouteContext) => Promise<Response>) {
   return async (request: Request, context: NextContext): Promise<Response> => {
     const requestId = randomUUID();
+    const receivedAt = Date.now();
     const started = performance.now();
-    const { response, actor } = await authorizeAndRun(minimumRole, handler, request, context, requestId);
+    const { response, actor } = await authorizeAndRun(minimumRole, handler, request, context, requestId, receivedAt);
     logRequest(request, response.status, started, requestId, actor);
     return withStandardHeaders(response, requestId);
   };
@@ -43,6 +46,7 @@ async function authorizeAndRun(
   request: Request,
   context: NextContext,
   requestId: string,
+  receivedAt: number,
 ): Promise<{ response: Response; actor: Actor | null }> {
   let actor: Actor | null = null;
   try {
@@ -53,7 +57,7 @@ async function authorizeAndRun(
     }
     if (actor.kind === "user") checkSameOrigin(request);
     const params = await readParams(context);
-    const response = await handler({ request, actor, params, query: new URL(request.url).searchParams, body: () => readJsonBody(request) });
+    const response = await handler({ request, receivedAt, actor, params, query: new URL(request.url).searchParams, body: () => readJsonBody(request) });
     return { response, actor };
   } catch (error) {
     return { response: errorResponse(error, requestId), actor };

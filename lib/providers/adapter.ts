@@ -36,6 +36,12 @@ export interface FetchedSecret {
 
 export interface ProviderAdapter {
   fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret>;
+  /**
+   * For managers with a batch read (AWS BatchGetSecretValue): the current version of several
+   * secrets of one connection in as few upstream calls as the manager allows. One outcome per
+   * path, in order, each exactly what fetchSecret would have answered or thrown for it.
+   */
+  fetchCurrentSecrets?(context: AdapterContext, paths: string[]): Promise<PromiseSettledResult<FetchedSecret>[]>;
   /** A cheap authenticated call proving the endpoint is reachable and the credentials work. */
   checkConnection(context: AdapterContext): Promise<void>;
   /** Drops cached SDK clients for a connection (its config changed or it was deleted). */

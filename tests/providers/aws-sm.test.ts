@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { AppError } from "@/lib/errors";
 import { awsSmAdapter } from "@/lib/providers/aws-sm/adapter";
 import { AWS_REGION, startAwsFake, type AwsFake } from "../support/fakes/aws";
 import { appErrorFrom, expectNoCredentials, DEADLINE_SLACK_MS } from "./support/app-errors";
@@ -187,5 +188,76 @@ describe("aws-sm adapter", () => {
     awsSmAdapter.forget(ctx.connectionKey.split(":")[0]!);
     await appErrorFrom(awsSmAdapter.fetchSecret({ ...changed, path: "cached" }));
     expect(fake.signedBy.at(-1)).toBe("AKIAOTHERKEY00000001");
+  });
+});
+
+describe("aws-sm batch reads (BatchGetSecretValue)", () => {
+  const targets = (from: number) => fake.requests.slice(from).map((r) => String(r.headers["x-amz-target"]));
+  const idLists = (from: number) =>
+    fake.requests
+      .slice(from)
+      .filter((r) => r.headers["x-amz-target"] === "secretsmanager.BatchGetSecretValue")
+      .map((r) => (JSON.parse(r.body) as { SecretIdList: string[] }).SecretIdList);
+
+  it("reads strings, binaries and ARNs, 20 ids to a call, each answer as fetchSecret gives it", async () => {
+    const names = Array.from({ length: 23 }, (_, i) => `batch-unit/s${i}`);
+    const versions = names.map((name, i) => fake.putSecret(name, `value-${i}`));
+    const binaryVersion = fake.putSecret("batch-unit/binary", Buffer.from([0, 1, 2, 250, 255]));
+    const arn = `arn:aws:secretsmanager:${AWS_REGION}:123456789012:secret:batch-unit/s0-AbCdEf`;
+    const paths = [...names, "batch-unit/binary", arn, "batch-unit/s1"];
+    const before = fake.requests.length;
+    const outcomes = await awsSmAdapter.fetchCurrentSecrets!(context(), paths);
+    expect(outcomes.slice(0, 23)).toEqual(versions.map((version, i) => ({ status: "fulfilled", value: { value: `value-${i}`, version } })));
+    expect(outcomes[23]).toEqual({ status: "fulfilled", value: { value: Buffer.from([0, 1, 2, 250, 255]).toString("base64"), version: binaryVersion } });
+    expect(outcomes[24]).toEqual({ status: "fulfilled", value: { value: "value-0", version: versions[0] } });
+    // A repeated path is asked for once; 25 distinct ids make calls of 20 and 5.
+    expect(outcomes[25]).toEqual(outcomes[1]);
+    expect(idLists(before).map((ids) => ids.length).sort((a, b) => a - b)).toEqual([5, 20]);
+    expect(targets(before)).toEqual(["secretsmanager.BatchGetSecretValue", "secretsmanager.BatchGetSecretValue"]);
+    expect(fake.signedBy.at(-1)).toBe(ACCESS_KEY);
+  });
+
+  it("words a secret's own error from the reply exactly as a single read would", async () => {
+    fake.putSecret("batch-unit/present", "here");
+    const [present, missing] = await awsSmAdapter.fetchCurrentSecrets!(context(), ["batch-unit/present", "batch-unit/absent"]);
+    expect(present).toMatchObject({ status: "fulfilled", value: { value: "here" } });
+    const single = await appErrorFrom(awsSmAdapter.fetchSecret({ ...context(), path: "batch-unit/absent" }));
+    expect(missing!.status).toBe("rejected");
+    const batched = (missing as PromiseRejectedResult).reason as AppError;
+    expect([batched.code, batched.message]).toEqual([single.code, single.message]);
+    expect(batched.message).toMatch(/AWS Secrets Manager.*batch-unit\/absent.*ResourceNotFoundException/);
+  });
+
+  it("falls back to one GetSecretValue per secret when the batch call is refused, and not when it times out", async () => {
+    fake.putSecret("batch-unit/a", "a");
+    fake.putSecret("batch-unit/b", "b");
+    fake.faults.add({ status: 400, code: "AccessDeniedException", message: "not authorized to perform: secretsmanager:BatchGetSecretValue" });
+    let before = fake.requests.length;
+    const outcomes = await awsSmAdapter.fetchCurrentSecrets!(context(), ["batch-unit/a", "batch-unit/b"]);
+    expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value.value : o.reason))).toEqual(["a", "b"]);
+    expect(targets(before).sort()).toEqual(["secretsmanager.BatchGetSecretValue", "secretsmanager.GetSecretValue", "secretsmanager.GetSecretValue"]);
+
+    fake.faults.add({ delayMs: 2_000 });
+    before = fake.requests.length;
+    const slow = await awsSmAdapter.fetchCurrentSecrets!(context({}, 500), ["batch-unit/a", "batch-unit/b"]);
+    expect(slow.map((o) => o.status === "rejected" && (o.reason as AppError).code)).toEqual(["provider_timeout", "provider_timeout"]);
+    expect(targets(before)).toEqual(["secretsmanager.BatchGetSecretValue"]);
+    while (fake.faults.take());
+  });
+});
+
+describe("the AWS fake's BatchGetSecretValue", () => {
+  it("answers name filters page by page through the real SDK, and refuses a list longer than 20", async () => {
+    const { SecretsManagerClient, BatchGetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+    const client = new SecretsManagerClient({ region: AWS_REGION, endpoint: fake.url, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
+    for (const name of ["filtered/a", "filtered/b", "filtered/c"]) fake.putSecret(name, `${name}-value`);
+    const first = await client.send(new BatchGetSecretValueCommand({ Filters: [{ Key: "name", Values: ["filtered/"] }], MaxResults: 2 }));
+    expect(first.SecretValues?.map((v) => v.SecretString)).toEqual(["filtered/a-value", "filtered/b-value"]);
+    const second = await client.send(new BatchGetSecretValueCommand({ Filters: [{ Key: "name", Values: ["filtered/"] }], MaxResults: 2, NextToken: first.NextToken }));
+    expect(second.SecretValues?.map((v) => v.Name)).toEqual(["filtered/c"]);
+    expect(second.NextToken).toBeUndefined();
+    const tooMany = Array.from({ length: 21 }, (_, i) => `filtered/${i}`);
+    await expect(client.send(new BatchGetSecretValueCommand({ SecretIdList: tooMany }))).rejects.toMatchObject({ name: "InvalidParameterException" });
+    client.destroy();
   });
 });

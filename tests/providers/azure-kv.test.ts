@@ -29,6 +29,15 @@ const lastVaultRequest = () => fake.vault.requests.at(-1)!;
 const secretRequests = () => fake.vault.requests.filter((r) => r.headers.authorization).length;
 
 describe("azure-kv adapter", () => {
+  it("asks the authority for one token when many reads start together on a new connection", async () => {
+    for (let i = 0; i < 25; i++) fake.putSecret(`parallel-${i}`, `p${i}`);
+    const ctx = context();
+    const tokensBefore = fake.tokenRequests.length;
+    const read = await Promise.all(Array.from({ length: 25 }, (_, i) => azureKvAdapter.fetchSecret({ ...ctx, path: `parallel-${i}` })));
+    expect(read.map((r) => r.value)).toEqual(Array.from({ length: 25 }, (_, i) => `p${i}`));
+    expect(fake.tokenRequests.length - tokensBefore).toBe(1);
+  });
+
   it("signs in with the client credentials, answers the challenge, and returns value and version", async () => {
     const version = fake.putSecret("database-password", "pa55");
     const tokensBefore = fake.tokenRequests.length;

@@ -119,4 +119,15 @@ describe("vault adapter: reading", () => {
     expect(last().headers["x-vault-token"]).toBe(wrong);
     expectNoCredentials(error, [wrong, TOKEN]);
   });
+
+  it("asks which mount serves a path once for many parallel first reads on a connection", async () => {
+    const ctx = context();
+    const before = fake.requests.length;
+    fake.faults.add({ delayMs: 50 }, 1);
+    const paths = ["secret/my-app/api-key", "secret/database", "secret/numbers"];
+    const read = await Promise.all(paths.map((path) => vaultAdapter.fetchSecret({ ...ctx, path })));
+    expect(read.map((r) => r.value)).toEqual(["abc123", JSON.stringify({ username: "app", password: "pw" }), "5432"]);
+    const asked = fake.requests.slice(before).filter((r) => r.path.startsWith("/v1/sys/internal/ui/mounts/"));
+    expect(asked).toHaveLength(1);
+  });
 });

@@ -22,14 +22,16 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const faults = { connectionsReset: 0, connectionsRefused: 0 };
   let refusing = false;
 
-  const server = net.createServer((client) => {
+  // No Nagle on either leg, like the endpoints it stands between: otherwise a small reply waits
+  // for the peer's delayed ACK (~40 ms), and the proxy, not the service, sets the latency.
+  const server = net.createServer({ noDelay: true }, (client) => {
     if (refusing) {
       // Accept-then-reset: a client sees its connection fail at once, as with a host that is down.
       faults.connectionsRefused++;
       client.resetAndDestroy();
       return;
     }
-    const upstream = net.connect(targetPort, "127.0.0.1");
+    const upstream = net.connect({ port: targetPort, host: "127.0.0.1", noDelay: true });
     clients.add(client);
     for (const socket of [client, upstream]) socket.on("error", () => {});
     client.pipe(upstream).pipe(client);

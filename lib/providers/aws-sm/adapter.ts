@@ -1,7 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
-import type { GetSecretValueCommandInput, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { GetSecretValueCommandInput, SecretsManagerClient, SecretValueEntry } from "@aws-sdk/client-secrets-manager";
+import { isAppError } from "@/lib/errors";
+import { processShared } from "@/lib/process-shared";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
@@ -19,7 +21,9 @@ interface AwsClient {
 }
 
 const PROVIDER = awsSmDefinition.name;
-const clients = new ConnectionCache<AwsClient>((entry) => entry.client.destroy());
+const clients = processShared("aws-sm.clients", () => new ConnectionCache<AwsClient>((entry) => entry.client.destroy()));
+/** BatchGetSecretValue takes at most this many secret ids (SecretIdList). */
+export const BATCH_READ_SIZE = 20;
 
 function clientFor(context: AdapterContext): Promise<AwsClient> {
   return clients.get(context.connectionKey, async () => {
@@ -100,16 +104,107 @@ async function getSecretValue(context: AdapterContext, secretId: string, version
   });
 }
 
+/** SecretString as is, SecretBinary as base64: the same for GetSecretValue and BatchGetSecretValue entries. */
+function readValue(output: Pick<SecretValueEntry, "SecretString" | "SecretBinary" | "VersionId">, path: string): FetchedSecret {
+  let value: string;
+  if (typeof output.SecretString === "string") value = output.SecretString;
+  else if (output.SecretBinary instanceof Uint8Array) value = Buffer.from(output.SecretBinary).toString("base64");
+  else throw providerError(PROVIDER, `malformed reply for ${path}: neither SecretString nor SecretBinary`);
+  return { value, version: output.VersionId ?? null };
+}
+
+async function batchGetSecretValue(context: AdapterContext, secretIds: string[]) {
+  const { sdk, client } = await clientFor(context);
+  const what = `${secretIds.length} secrets`;
+  return callUpstream({
+    provider: PROVIDER,
+    doing: `fetching ${what} (BatchGetSecretValue)`,
+    timeoutMs: context.timeoutMs,
+    run: async ({ signal, remainingMs }) =>
+      client.send(new sdk.BatchGetSecretValueCommand({ SecretIdList: secretIds }), { abortSignal: signal, requestTimeout: remainingMs }),
+    interpret: (error) => {
+      const redirected = redirectRefusal(PROVIDER, error, `for ${what}`);
+      return redirected ? { error: redirected, retryable: false } : interpretAwsError(error, what);
+    },
+  });
+}
+
+/**
+ * Answers to the call as a whole that a single GetSecretValue per secret may not meet: a policy
+ * without secretsmanager:BatchGetSecretValue, an endpoint that does not know the action, an id the
+ * list form refuses, a reply over the size cap (20 large values). Anything else (a timeout, a
+ * network failure, throttling, a 5xx, rejected credentials) would meet each single read the same
+ * way, so it becomes every secret's error instead of twenty more calls.
+ */
+const REFUSALS = new Set(["AccessDeniedException", "UnknownOperationException", "InvalidParameterException", "ValidationException", "ReplyTooLarge", "MalformedReply"]);
+
+function batchRefused(error: unknown): boolean {
+  if (!isAppError(error) || error.code !== "provider_error") return false;
+  const { upstreamStatus, upstreamCode } = error.extra;
+  return REFUSALS.has(String(upstreamCode)) || upstreamStatus === 404 || upstreamStatus === 501;
+}
+
+/** Per-secret errors worded from the batch reply; any other code is left to a single read (with its retries). */
+const SECRET_ERRORS = new Set(["ResourceNotFoundException", "AccessDeniedException", "DecryptionFailure", "InvalidRequestException", "InvalidParameterException"]);
+
+/** The reply's entry for a requested id: by name, by full ARN, or by an ARN without its random suffix. */
+function entryFor(secretId: string, entries: SecretValueEntry[]): SecretValueEntry | undefined {
+  return entries.find((e) => e.Name === secretId || e.ARN === secretId || (secretId.startsWith("arn:") && e.ARN?.startsWith(`${secretId}-`)));
+}
+
+/** Up to BATCH_READ_SIZE distinct ids in one BatchGetSecretValue; whatever it does not settle is read on its own. */
+async function readBatch(context: AdapterContext, secretIds: string[]): Promise<Map<string, PromiseSettledResult<FetchedSecret>>> {
+  const settled = new Map<string, PromiseSettledResult<FetchedSecret>>();
+  const single = (secretId: string) => awsSmAdapter.fetchSecret({ ...context, path: secretId });
+  let left: string[] = secretIds;
+  try {
+    const output = await batchGetSecretValue(context, secretIds);
+    const entries = output.SecretValues ?? [];
+    const errors = output.Errors ?? [];
+    left = [];
+    for (const secretId of secretIds) {
+      const entry = entryFor(secretId, entries);
+      const failure = entry ? undefined : errors.find((e) => e.SecretId === secretId);
+      if (entry) {
+        try {
+          settled.set(secretId, { status: "fulfilled", value: readValue(entry, secretId) });
+        } catch (error) {
+          settled.set(secretId, { status: "rejected", reason: error });
+        }
+      } else if (failure && SECRET_ERRORS.has(failure.ErrorCode ?? "")) {
+        const { error } = interpretAwsError({ name: failure.ErrorCode, message: failure.Message }, secretId);
+        settled.set(secretId, { status: "rejected", reason: error });
+      } else {
+        left.push(secretId);
+      }
+    }
+  } catch (error) {
+    if (!batchRefused(error)) {
+      for (const secretId of secretIds) settled.set(secretId, { status: "rejected", reason: error });
+      return settled;
+    }
+  }
+  const singles = await Promise.allSettled(left.map(single));
+  left.forEach((secretId, index) => settled.set(secretId, singles[index]!));
+  return settled;
+}
+
 export const awsSmAdapter: ProviderAdapter = {
   async fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret> {
     const output = await getSecretValue(request, request.path, request.version, fetchingPath(request.path));
-    let value: string;
-    if (typeof output.SecretString === "string") value = output.SecretString;
-    else if (output.SecretBinary instanceof Uint8Array) value = Buffer.from(output.SecretBinary).toString("base64");
-    else throw providerError(PROVIDER, `malformed reply for ${request.path}: neither SecretString nor SecretBinary`);
-    return { value, version: output.VersionId ?? null };
+    return readValue(output, request.path);
   },
-
+  /** BatchGetSecretValue, BATCH_READ_SIZE ids to a call, the calls in parallel. */
+  async fetchCurrentSecrets(context: AdapterContext, paths: string[]): Promise<PromiseSettledResult<FetchedSecret>[]> {
+    const distinct = [...new Set(paths)];
+    const calls: string[][] = [];
+    for (let i = 0; i < distinct.length; i += BATCH_READ_SIZE) calls.push(distinct.slice(i, i + BATCH_READ_SIZE));
+    const settled = new Map<string, PromiseSettledResult<FetchedSecret>>();
+    for (const answered of await Promise.all(calls.map((ids) => readBatch(context, ids)))) {
+      for (const [secretId, outcome] of answered) settled.set(secretId, outcome);
+    }
+    return paths.map((path) => settled.get(path)!);
+  },
   /**
    * GetSecretValue on a name that cannot exist. AWS authenticates the request before it looks the
    * name up, so ResourceNotFoundException proves the endpoint answers and the keys are valid, and

@@ -1,4 +1,5 @@
 import "server-only";
+import { processShared } from "@/lib/process-shared";
 import { randomUUID } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
@@ -15,7 +16,7 @@ import { azureKvDefinition } from "./definition";
 import { interpretAzureError } from "./upstream-errors";
 
 const PROVIDER = azureKvDefinition.name;
-const clients = new ConnectionCache<SecretClient>();
+const clients = processShared("azure-kv.clients", () => new ConnectionCache<SecretClient>());
 
 /** Key Vault's own domains (public and sovereign clouds). Only for these is the challenge's resource checked. */
 const KEY_VAULT_DOMAINS = ["vault.azure.net", "vault.azure.cn", "vault.usgovcloudapi.net", "vault.microsoftazure.de", "managedhsm.azure.net"];

@@ -1,4 +1,5 @@
 import "server-only";
+import { processShared } from "@/lib/process-shared";
 import { randomUUID } from "node:crypto";
 import type { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
@@ -19,7 +20,7 @@ export { expandGcpPath } from "./paths";
 
 const PROVIDER = gcpSmDefinition.name;
 const SDK = "@google-cloud/secret-manager";
-const clients = new ConnectionCache<SecretManagerServiceClient>((client) => void client.close().catch(() => {}));
+const clients = processShared("gcp-sm.clients", () => new ConnectionCache<SecretManagerServiceClient>((client) => void client.close().catch(() => {})));
 
 function serviceAccountCredentials(config: ProviderConfig) {
   if (!config.serviceAccountJson) return {};

@@ -1,4 +1,5 @@
 import "server-only";
+import { processShared } from "@/lib/process-shared";
 import type { Agent } from "node:http";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import type { ProviderConfig } from "../definition";
@@ -22,11 +23,17 @@ interface KnownMount {
   kvVersion: KvVersion;
 }
 /** Mounts learnt from Vault, per connection, so each mount is asked about once. */
-const knownMounts = new ConnectionCache<KnownMount[]>();
+const knownMounts = processShared("vault.knownMounts", () => new ConnectionCache<ConnectionMounts>());
+
+interface ConnectionMounts {
+  known: KnownMount[];
+  /** Detections under way: a path whose mount is not known yet waits for them before asking itself. */
+  detecting: Set<Promise<unknown>>;
+}
 /** The engine types that hold static key/value secrets ("generic" is KV v1's old name). */
 const KV_ENGINES = new Set(["kv", "generic"]);
 /** One keep-alive agent per connection (its lookup refuses metadata addresses). */
-const agents = new ConnectionCache<Agent>((agent) => agent.destroy());
+const agents = processShared("vault.agents", () => new ConnectionCache<Agent>((agent) => agent.destroy()));
 
 function agentFor(context: AdapterContext): Promise<Agent> {
   return agents.get(context.connectionKey, async () => vaultAgent(context.config, context.resolveHost));
@@ -54,11 +61,24 @@ async function detectMount(config: ProviderConfig, agent: Agent, path: string, s
  * Vault will not say (403, an error), nothing is read.
  */
 async function kvMountOf(request: AdapterContext, agent: Agent, path: string, signal: AbortSignal): Promise<KnownMount> {
-  const mounts = await knownMounts.get(request.connectionKey, async () => []);
-  let mount = mounts.filter((m) => path.startsWith(`${m.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  const mounts = await knownMounts.get(request.connectionKey, async () => ({ known: [], detecting: new Set() }));
+  const find = () => mounts.known.filter((m) => path.startsWith(`${m.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  let mount = find();
+  // A batch's first reads on a new connection would each ask the same question: one asks, the
+  // others wait for its answer (whatever it is) and ask only if it did not cover their path.
+  if (!mount && mounts.detecting.size > 0) {
+    await Promise.allSettled([...mounts.detecting]);
+    mount = find();
+  }
   if (!mount) {
-    mount = await detectMount(request.config, agent, path, signal);
-    mounts.push(mount);
+    const detection = detectMount(request.config, agent, path, signal);
+    mounts.detecting.add(detection);
+    try {
+      mount = await detection;
+    } finally {
+      mounts.detecting.delete(detection);
+    }
+    mounts.known.push(mount);
   }
   if (!KV_ENGINES.has(mount.type)) {
     throw providerError(

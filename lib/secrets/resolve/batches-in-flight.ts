@@ -1,6 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { processShared } from "@/lib/process-shared";
 
 /**
  * Batch resolves one caller (token or signed-in user) may have running at once, on this
@@ -8,7 +9,7 @@ import { AppError } from "@/lib/errors";
  * server (memory, sockets, upstream calls) one caller holds at any moment, however fast it
  * starts them. Past the bound: 429 with Retry-After, nothing started.
  */
-const running = new Map<string, number>();
+const running = processShared("resolve.batchesInFlight", () => new Map<string, number>());
 
 export function enterBatch(actor: Actor): () => void {
   const limit = env().PROVENANCE_RESOLVE_BATCHES_IN_FLIGHT;

@@ -5,25 +5,24 @@ import { AppError, isAppError } from "@/lib/errors";
 import { providerAdapters } from "@/lib/providers/adapters";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { CircuitBreaker } from "@/lib/providers/upstream/circuit-breaker";
+import { processShared } from "@/lib/process-shared";
 import { openConfig } from "@/lib/secret-providers/connection-config";
 import type { ConnectionRow } from "@/lib/secret-providers/connection-view";
 import type { SecretProviderConfig } from "../secret-schemas";
+import type { GatherTicket } from "./fetch-gatherer";
 import { ValueCache, type CacheResult } from "./value-cache";
 
 /**
- * Fetching external values through the cache. One cache per process; it listens for changes to
- * secrets and connections and drops what they invalidate.
+ * Fetching external values through the cache. One cache and one breaker per process (shared by
+ * every bundle that loads this module); the cache listens for changes to secrets and connections
+ * and drops what they invalidate. The breaker is keyed by connection id (see circuit-breaker.ts).
  */
-const globalForCache = globalThis as typeof globalThis & { __provenanceValueCache?: ValueCache; __provenanceBreaker?: CircuitBreaker };
-
-/** One breaker per process, keyed by connection id (see circuit-breaker.ts). */
 function breaker(): CircuitBreaker {
-  globalForCache.__provenanceBreaker ??= new CircuitBreaker();
-  return globalForCache.__provenanceBreaker;
+  return processShared("resolve.breaker", () => new CircuitBreaker());
 }
 
 function cache(): ValueCache {
-  if (!globalForCache.__provenanceValueCache) {
+  return processShared("resolve.valueCache", () => {
     const created = new ValueCache({ maxEntries: env().PROVENANCE_CACHE_MAX_ENTRIES, maxBytes: env().PROVENANCE_CACHE_MAX_BYTES });
     onChange((event) => {
       if (event.kind === "connection") {
@@ -32,9 +31,8 @@ function cache(): ValueCache {
       }
       created.dropWhere((key) => event.kind === "all" || key.split(":").includes(event.id));
     });
-    globalForCache.__provenanceValueCache = created;
-  }
-  return globalForCache.__provenanceValueCache;
+    return created;
+  });
 }
 
 /** Upstream trouble may be answered with the last good value; our own errors may not. */
@@ -53,7 +51,14 @@ export interface ExternalSecret {
   connection: ConnectionRow;
 }
 
-export async function fetchExternalValue(secret: ExternalSecret): Promise<CacheResult> {
+export interface FetchOptions {
+  /** When the request arrived (Date.now()): a read in flight at that moment answers it. */
+  askedAt?: number;
+  /** In a batch resolve: this path's place among the reads the manager may answer together. */
+  gather?: GatherTicket;
+}
+
+export async function fetchExternalValue(secret: ExternalSecret, options: FetchOptions = {}): Promise<CacheResult> {
   const { connection } = secret;
   if (!isProviderType(connection.type)) throw new AppError("provider_error", `Unknown provider type ${connection.type}.`);
   const type = connection.type;
@@ -67,14 +72,15 @@ export async function fetchExternalValue(secret: ExternalSecret): Promise<CacheR
     { ttlMs: ttlSeconds * 1000, maxStaleMs: env().PROVENANCE_CACHE_MAX_STALE_SECONDS * 1000, serveStaleOn: isUpstreamFailure },
     () =>
       breaker().run(connection.id, providerDefinition(type).name, async () => {
+        const request = {
+          connectionKey: `${connection.id}:${connection.version}`,
+          config: openConfig(connection),
+          timeoutMs,
+          path: secret.providerPath,
+          version: secret.providerConfig.version,
+        };
         const fetched = await withDeadline(
-          adapter.fetchSecret({
-            connectionKey: `${connection.id}:${connection.version}`,
-            config: openConfig(connection),
-            timeoutMs,
-            path: secret.providerPath,
-            version: secret.providerConfig.version,
-          }),
+          options.gather ? options.gather.fetch(adapter, request) : adapter.fetchSecret(request),
           // A safety net over the adapter's own deadline (which starts after the SDK has loaded):
           // whatever happens below, no caller hangs.
           SAFETY_NET_MS + timeoutMs,
@@ -83,6 +89,7 @@ export async function fetchExternalValue(secret: ExternalSecret): Promise<CacheR
         checkValueSize(providerDefinition(type).name, secret.providerPath, fetched.value);
         return fetched;
       }),
+    options.askedAt,
   );
 }
 

@@ -16,7 +16,8 @@ import { requireInsideFence } from "@/lib/secret-providers/provider-path-fence";
 import { isSecretPath, isValidPrefix, matchesPrefix } from "../secret-path";
 import { PROVENANCE_PROVIDER } from "../secret-schemas";
 import { parseProviderConfig } from "../secret-view";
-import { fetchExternalValue } from "./external-values";
+import { fetchExternalValue, type FetchOptions } from "./external-values";
+import { FetchGatherer } from "./fetch-gatherer";
 import { extractJsonKey } from "./json-key";
 import { enterBatch } from "./batches-in-flight";
 import { enforceResolveLimit } from "./resolve-limit";
@@ -39,13 +40,29 @@ export interface ResolveFailure {
 }
 
 const MAX_BATCH = 500;
-/** Upstream calls in flight at once for one batch: parallel, without flooding a manager. */
-const BATCH_CONCURRENCY = 32;
+/**
+ * Paths of one batch in flight at once, once its first values have shown they are small
+ * (run-batch.ts): enough for a batch of 100 to go out together, one round trip to each manager.
+ * What reaches each manager is bounded per connection (PROVENANCE_PROVIDER_MAX_SOCKETS sockets;
+ * AWS reads go 20 to a call).
+ */
+const BATCH_CONCURRENCY = 128;
+
+/**
+ * `askedAt`: when the request arrived (Date.now()), as early as the door that took it can tell. A
+ * read of the secret in flight at that moment answers it, even with a TTL of 0 (value-cache.ts),
+ * so a herd of concurrent resolves costs one upstream call however long each spends on the way.
+ */
+interface Asked {
+  actor: Actor;
+  askedAt?: number;
+}
 
 // GET /api/secrets/resolve?path= — 404 when no such secret
-export async function resolveSecret(options: { actor: Actor; path: string }): Promise<ResolvedSecret> {
+export async function resolveSecret(options: Asked & { path: string }): Promise<ResolvedSecret> {
+  const askedAt = options.askedAt ?? Date.now();
   await enforceResolveLimit(options.actor, 1);
-  const outcome = await resolveWithAudit(options.actor, options.path);
+  const outcome = await resolveWithAudit(options.actor, options.path, { askedAt });
   await recordAudits([outcome.audit]);
   if ("error" in outcome) throw outcome.error;
   return outcome.result;
@@ -72,11 +89,12 @@ const BATCH_DEADLINE_MARGIN_MS = 3_000;
 const AUDITED_PATHS = 100;
 
 // POST /api/secrets/resolve — {values, errors}; one failing path never fails the rest
-export async function resolveSecrets(options: { actor: Actor; input: unknown }): Promise<{
+export async function resolveSecrets(options: Asked & { input: unknown }): Promise<{
   values: Record<string, string>;
   errors: Record<string, ResolveFailure>;
 }> {
   const { actor } = options;
+  const askedAt = options.askedAt ?? Date.now();
   const input = parseInput(batchResolveInput, options.input);
   const leave = enterBatch(actor);
   try {
@@ -85,6 +103,7 @@ export async function resolveSecrets(options: { actor: Actor; input: unknown }):
     await enforceResolveLimit(actor, paths.length);
     const timeoutMs = env().PROVENANCE_PROVIDER_TIMEOUT_MS;
     const deadlineMs = timeoutMs + BATCH_DEADLINE_MARGIN_MS;
+    const gatherer = new FetchGatherer();
     const outcomes = await runBatch(
       paths,
       {
@@ -96,7 +115,7 @@ export async function resolveSecrets(options: { actor: Actor; input: unknown }):
           message: `${path}: not answered within the batch's deadline of ${deadlineMs} ms (the provider timeout, ${timeoutMs} ms, plus ${BATCH_DEADLINE_MARGIN_MS} ms).`,
         }),
       },
-      (path) => resolveForBatch(actor, path),
+      (path) => resolveForBatch(actor, path, askedAt, gatherer),
     );
 
     const values: Record<string, string> = {};
@@ -113,13 +132,16 @@ export async function resolveSecrets(options: { actor: Actor; input: unknown }):
   }
 }
 
-async function resolveForBatch(actor: Actor, path: string): Promise<PathOutcome<null>> {
+async function resolveForBatch(actor: Actor, path: string, askedAt: number, gatherer: FetchGatherer): Promise<PathOutcome<null>> {
+  const gather = gatherer.ticket();
   try {
-    const { result } = await resolveOne(actor, path);
+    const { result } = await resolveOne(actor, path, { askedAt, gather });
     return { ok: true, value: result.value, extra: null };
   } catch (caught) {
     const error = isAppError(caught) ? caught : unexpected(caught, path);
     return { ok: false, code: error.code, message: error.message };
+  } finally {
+    gather.done();
   }
 }
 
@@ -164,10 +186,10 @@ async function pathsUnderPrefix(actor: Actor, prefix: string): Promise<string[]>
 type Outcome = { result: ResolvedSecret; audit: AuditEntry } | { error: AppError; audit: AuditEntry };
 
 /** Resolves one path and describes the read for the audit log (never with its value). */
-async function resolveWithAudit(actor: Actor, path: string): Promise<Outcome> {
+async function resolveWithAudit(actor: Actor, path: string, read: FetchOptions): Promise<Outcome> {
   const audit: AuditEntry = { actor, action: "secret.resolve", target: { type: "secret", label: path.slice(0, 200) }, outcome: "success" };
   try {
-    const { result, secretId, connectionId } = await resolveOne(actor, path);
+    const { result, secretId, connectionId } = await resolveOne(actor, path, read);
     audit.target = { type: "secret", id: secretId, label: path };
     audit.details = {
       provider: result.provider,
@@ -184,7 +206,7 @@ async function resolveWithAudit(actor: Actor, path: string): Promise<Outcome> {
   }
 }
 
-async function resolveOne(actor: Actor, path: string): Promise<{ result: ResolvedSecret; secretId: string; connectionId: string | null }> {
+async function resolveOne(actor: Actor, path: string, read: FetchOptions): Promise<{ result: ResolvedSecret; secretId: string; connectionId: string | null }> {
   if (!isSecretPath(path)) throw validationError({ path: "Must be a dotted secret path such as stripe.apiKey" });
   if (!scopeAllows(actor.scope, path)) throw new AppError("forbidden", `This token's scope (${actor.scope}) does not cover ${path}.`);
   const secret = await db().secret.findUnique({ where: { secretPath: path }, include: { secretProvider: true } });
@@ -214,13 +236,20 @@ async function resolveOne(actor: Actor, path: string): Promise<{ result: Resolve
   }
   // Checked on every read, cached values included, so narrowing a fence takes effect at once.
   requireInsideFence(secret.secretProvider, secret.providerPath);
-  const fetched = await fetchExternalValue({
-    id: secret.id,
-    version: secret.version,
-    providerPath: secret.providerPath,
-    providerConfig,
-    connection: secret.secretProvider,
-  });
+  const fetching = fetchExternalValue(
+    {
+      id: secret.id,
+      version: secret.version,
+      providerPath: secret.providerPath,
+      providerConfig,
+      connection: secret.secretProvider,
+    },
+    read,
+  );
+  // The read is now served, joined or on its way: in a batch, the gathered reads need not wait
+  // for this one (say, joined to another request's read) to finish.
+  read.gather?.done();
+  const fetched = await fetching;
   return {
     secretId: secret.id,
     connectionId: secret.secretProvider.id,

@@ -76,6 +76,42 @@ describe("ValueCache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("with a TTL of zero, hands a finished read to requests that arrived while it ran, and only to them", async () => {
+    const time = clock();
+    const cache = new ValueCache({ maxEntries: 10, maxBytes: 1e6 }, time.now);
+    const noStore = { ...policy, ttlMs: 0 };
+    let calls = 0;
+    const load = async () => {
+      time.advance(20); // the upstream round trip
+      return value(`v${++calls}`);
+    };
+    const firstArrived = time.now();
+    time.advance(5);
+    const secondArrived = time.now();
+    expect((await cache.get("k", noStore, load, firstArrived)).fetched.value).toBe("v1");
+    // Arrived while the read ran, got here after it finished: answered as if it had joined.
+    expect((await cache.get("k", noStore, load, secondArrived)).fetched.value).toBe("v1");
+    // Arrived after the read finished: reads again.
+    time.advance(1);
+    expect((await cache.get("k", noStore, load, time.now())).fetched.value).toBe("v2");
+    expect((await cache.get("k", noStore, load)).fetched.value).toBe("v3");
+    expect(calls).toBe(3);
+    expect(cache.size).toBe(0);
+  });
+
+  it("does not hand a failed read to later callers", async () => {
+    const time = clock();
+    const cache = new ValueCache({ maxEntries: 10, maxBytes: 1e6 }, time.now);
+    const askedEarly = time.now();
+    time.advance(5);
+    await expect(
+      cache.get("k", { ...policy, ttlMs: 0 }, async () => {
+        throw new AppError("provider_error", "down");
+      }),
+    ).rejects.toMatchObject({ code: "provider_error" });
+    expect((await cache.get("k", { ...policy, ttlMs: 0 }, async () => value("up"), askedEarly)).fetched.value).toBe("up");
+  });
+
   it("stays within its entry and byte bounds, evicting the least recently used", async () => {
     const cache = new ValueCache({ maxEntries: 3, maxBytes: 1e6 });
     for (const key of ["a", "b", "c"]) await cache.get(key, policy, async () => value(key));

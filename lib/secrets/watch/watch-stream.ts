@@ -38,14 +38,14 @@ export async function openWatchStream(options: { actor: Actor; prefix: string; l
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       openStreams.set(caller, (openStreams.get(caller) ?? 0) + 1);
-      let leave: (() => void) | undefined;
-      let heartbeat: ReturnType<typeof setInterval> | undefined;
+      // Set once subscribed; close() may run before that (a client gone at once).
+      const subscription = { leave: undefined as (() => void) | undefined, heartbeat: undefined as ReturnType<typeof setInterval> | undefined };
       let closed = false;
       close = () => {
         if (closed) return;
         closed = true;
-        clearInterval(heartbeat);
-        leave?.();
+        clearInterval(subscription.heartbeat);
+        subscription.leave?.();
         const left = (openStreams.get(caller) ?? 1) - 1;
         if (left > 0) openStreams.set(caller, left);
         else openStreams.delete(caller);
@@ -68,10 +68,10 @@ export async function openWatchStream(options: { actor: Actor; prefix: string; l
       // events are held until the replay is out, then sent in order without repeats.
       let replaying = true;
       const held: SecretChangeRow[] = [];
-      leave = await watchHub().add({ wants, send: (row) => (replaying ? held.push(row) : send(row)) });
-      if (closed) return leave();
-      heartbeat = setInterval(() => write(": keepalive\n\n"), HEARTBEAT_MS);
-      heartbeat.unref();
+      subscription.leave = await watchHub().add({ wants, send: (row) => (replaying ? held.push(row) : send(row)) });
+      if (closed) return subscription.leave();
+      subscription.heartbeat = setInterval(() => write(": keepalive\n\n"), HEARTBEAT_MS);
+      subscription.heartbeat.unref();
 
       write("retry: 3000\n: connected\n\n");
       if (resumeAfter !== null) {
