@@ -14,7 +14,7 @@ let secretPath: string;
 const at = <T = unknown>(path: string, options: Parameters<typeof call>[1] = {}) => call<T>(path, { ...options, baseUrl: server.baseUrl }) as Promise<ApiResponse<T>>;
 
 async function token(): Promise<string> {
-  const reply = await at<{ token: string }>("/api/tokens", { method: "POST", body: { name: unique("limited"), role: "viewer" } });
+  const reply = await at<{ token: string }>("/api/tokens", { method: "POST", body: { name: unique("limited"), role: "editor" } });
   expect(reply.status, reply.text).toBe(201);
   return reply.body.token;
 }
