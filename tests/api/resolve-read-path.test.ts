@@ -127,4 +127,22 @@ describe("tokens, right after they were used", () => {
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe("unauthorized");
   });
+
+  it("records when a token was last used, without the request waiting for it, at most once a minute", async () => {
+    const made = await call<{ token: string; id: string }>("/api/tokens", { method: "POST", body: { name: unique("hot-stamp"), role: "viewer" } });
+    expect(made.status, made.text).toBe(201);
+    const lastUsed = async () =>
+      (await call<Array<{ id: string; lastUsedAt: string | null }>>("/api/tokens")).body.find((t) => t.id === made.body.id)?.lastUsedAt ?? null;
+    expect(await lastUsed()).toBeNull();
+    expect((await call("/api/secrets", { token: made.body.token })).status).toBe(200);
+    let stamped: string | null = null;
+    for (let tries = 0; tries < 40 && stamped === null; tries++) {
+      stamped = await lastUsed();
+      if (stamped === null) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(stamped, "the last-used stamp was never written").not.toBeNull();
+    expect((await call("/api/secrets", { token: made.body.token })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await lastUsed()).toBe(stamped);
+  });
 });
