@@ -101,3 +101,16 @@ describe("ShortLivedCache", () => {
     expect(db.calls).toEqual(["a", "b", "c", "a"]);
   });
 });
+
+describe("ShortLivedCache.readFrom", () => {
+  it("starts empty when the rows come from another database client", async () => {
+    const cache = new ShortLivedCache<string>({ maxEntries: 10, ttlMs: 60_000 });
+    const first = {};
+    cache.readFrom(first);
+    await cache.get("a", async () => "from the first database", 0);
+    cache.readFrom(first);
+    expect(await cache.get("a", async () => "never read", 1)).toBe("from the first database");
+    cache.readFrom({});
+    expect(await cache.get("a", async () => "from the second database", 2)).toBe("from the second database");
+  });
+});

@@ -15,6 +15,7 @@ export class ShortLivedCache<V> {
   private readonly loading = new Map<string, Promise<V | null>>();
   /** Bumped by every drop: a load started under an older generation may hold what was dropped. */
   private generation = 0;
+  private source: object | undefined;
 
   constructor(private readonly options: { maxEntries: number; ttlMs: number }) {}
 
@@ -39,6 +40,16 @@ export class ShortLivedCache<V> {
     );
     this.loading.set(key, loaded);
     return loaded;
+  }
+
+  /**
+   * Rows belong to the database client they were read through: a new client (another database,
+   * as in tests that move between two within one process) starts from an empty cache.
+   */
+  readFrom(source: object): void {
+    if (this.source === source) return;
+    if (this.source !== undefined) this.clear();
+    this.source = source;
   }
 
   /** Drops every entry whose value matches (e.g. every token of one user). */

@@ -44,6 +44,7 @@ function cache(): ShortLivedCache<CachedToken> {
     });
     created = globalForTokens[KEY] = tokens;
   }
+  created.readFrom(db());
   return created;
 }
 

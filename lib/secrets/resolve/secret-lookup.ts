@@ -31,6 +31,7 @@ function cache(): ShortLivedCache<SecretRow> {
     });
     created = globalForSecrets[KEY] = secrets;
   }
+  created.readFrom(db());
   return created;
 }
 
