@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { SystemActor } from "@/lib/auth/actor";
+import { changesAnnounced } from "@/lib/cluster/publish";
 import { disconnectDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
@@ -154,6 +155,8 @@ export async function runCommand(name: string, options: Options): Promise<number
     }
     throw error;
   } finally {
+    // Imports and token changes tell running servers (PostgreSQL) before the pool closes.
+    await changesAnnounced();
     await disconnectDb();
   }
 }

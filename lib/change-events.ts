@@ -3,19 +3,25 @@ import { describeError, log } from "@/lib/log";
 
 /**
  * Notice that a secret or a provider connection changed or was deleted, so caches built on them
- * (the resolve cache, SDK clients) drop what they hold. Listeners must be cheap and must not throw.
+ * (the resolve caches, SDK clients) drop what they hold; likewise a token (revoked, created) or a
+ * user (role, disabled, password), for the token cache. Listeners must be cheap and must not throw.
  *
  * Across processes: on PostgreSQL, `notifyChange` also tells the other server processes on the
  * same database (lib/cluster: NOTIFY out, one LISTEN connection in). Those processes hear it
  * through `deliverChange`. `{kind: "all"}` means "drop everything": the listening connection was
  * (re)established and events may have been missed while it was down.
  *
- * Correctness does not hang on these notices: every resolve reads the secret and connection rows,
- * and cache keys carry both versions, so an edited row is never served from an old entry. The
- * notices free old values and old credentials (SDK clients) from memory as soon as they are
- * superseded, on every instance.
+ * The value cache does not hang on these notices (its keys carry the secret's and the connection's
+ * versions; the notices free old values and SDK clients early). The row caches of the read path do:
+ * tokens (lib/tokens/token-cache.ts) and secret rows (lib/secrets/resolve/secret-lookup.ts) are
+ * dropped by them at once, and read again after a few seconds anyway, for writes nobody announces
+ * (another process on SQLite). So every write that changes a secret, a connection, a token or a
+ * user sends its notice after its transaction commits.
  */
-export type ChangeEvent = { kind: "secret" | "connection"; id: string } | { kind: "all" };
+export type ChangeEvent = { kind: ChangeKind; id: string } | { kind: "all" };
+
+export const CHANGE_KINDS = ["secret", "connection", "token", "user"] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 type Listener = (event: ChangeEvent) => void;
 

@@ -38,7 +38,7 @@ const envSchema = z.object({
   PROVENANCE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
   PROVENANCE_CACHE_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** Secrets one token (or signed-in user) may resolve per minute, a batch counting each path; 0 turns the limit off. */
-  PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60000),
   /** Connection tests one token (or signed-in user) may run per connection per minute; 0 turns the limit off. */
   PROVENANCE_TEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Bytes of values one batch resolve may return; paths past it get the per-path error response_too_large. */

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { ChangeEvent } from "@/lib/change-events";
+import { CHANGE_KINDS, type ChangeEvent, type ChangeKind } from "@/lib/change-events";
 import { parseDatabaseUrl } from "@/lib/db/url";
 import { env } from "@/lib/env";
 
 /**
  * The wire format of cross-instance change events: PostgreSQL `NOTIFY provenance_changes` with a
- * JSON payload `{"kind":"secret"|"connection"|"all","id":"…","instance":"…"}`. `instance` names the
+ * JSON payload `{"kind":"secret"|"connection"|"token"|"user"|"all","id":"…","instance":"…"}`. `instance` names the
  * sending process, so a process ignores the echo of its own events (LISTEN hears its own NOTIFYs).
  * Payloads carry ids only, never names, paths or values.
  */
@@ -48,6 +48,10 @@ export function decodeChange(payload: string | undefined): ChangeMessage | undef
   const { kind, id, instance } = raw as Record<string, unknown>;
   if (typeof instance !== "string" || instance.length === 0 || instance.length > 100) return undefined;
   if (kind === "all") return { event: { kind }, instance };
-  if ((kind === "secret" || kind === "connection") && typeof id === "string" && ID.test(id)) return { event: { kind, id }, instance };
+  if (isChangeKind(kind) && typeof id === "string" && ID.test(id)) return { event: { kind, id }, instance };
   return undefined;
+}
+
+function isChangeKind(kind: unknown): kind is ChangeKind {
+  return (CHANGE_KINDS as readonly unknown[]).includes(kind);
 }

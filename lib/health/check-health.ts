@@ -8,8 +8,40 @@ export interface Health {
   checks: { database: "ok" | "unreachable" | "error"; masterKey: "ok" | "mismatch" | "missing" | "unknown" };
 }
 
+/**
+ * A load balancer polls health many times a second across its nodes; one database read per
+ * HEALTH_FRESH_MS answers them all. Only a good result is kept, and only that long, so a failure
+ * shows within HEALTH_FRESH_MS and a recovery at once; callers that arrive while a check is
+ * running share it.
+ */
+export const HEALTH_FRESH_MS = 1_000;
+
+interface LastCheck {
+  startedAt: number;
+  pending: Promise<Health>;
+  /** Set once the check answered "ok". */
+  ok: boolean;
+  settled: boolean;
+}
+
+// On globalThis under a registered symbol: Next loads lib modules once per bundle, and both share it.
+const KEY = Symbol.for("provenance.health");
+const globalForHealth = globalThis as typeof globalThis & { [KEY]?: LastCheck };
+
 // GET /api/health — ok when the database answers and the master key opens the stored key check
-export async function checkHealth(): Promise<Health> {
+export function checkHealth(now = Date.now()): Promise<Health> {
+  const last = globalForHealth[KEY];
+  if (last && (!last.settled || (last.ok && now - last.startedAt < HEALTH_FRESH_MS && now >= last.startedAt))) return last.pending;
+  const check: LastCheck = { startedAt: now, ok: false, settled: false, pending: runChecks() };
+  void check.pending.then((health) => {
+    check.ok = health.status === "ok";
+    check.settled = true;
+  });
+  globalForHealth[KEY] = check;
+  return check.pending;
+}
+
+async function runChecks(): Promise<Health> {
   try {
     const keyCheck = await readKeyCheck();
     const masterKey = keyCheck === "mismatch" ? "mismatch" : keyCheck === "absent" ? "missing" : "ok";

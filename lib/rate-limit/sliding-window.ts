@@ -82,11 +82,12 @@ export function describeWait(seconds: number): string {
 }
 
 /** Subjects (addresses, emails, token ids) are stored as digests: bounded keys, no personal data. */
-function storedKey(rule: LimitRule, subject: string): string {
+export function storedKey(rule: LimitRule, subject: string): string {
   return `${rule.name}:${createHash("sha256").update(subject).digest("base64url").slice(0, 32)}`;
 }
 
-async function increment(key: string, bucketStart: number, events: number): Promise<number> {
+/** Adds events to a stored bucket (atomically) and returns its new total. */
+export async function increment(key: string, bucketStart: number, events: number): Promise<number> {
   const rows = await db().$queryRaw<{ hits: number | bigint }[]>`
     INSERT INTO "rate_limit_hits" ("key", "bucket_start", "hits") VALUES (${key}, ${BigInt(bucketStart)}, ${events})
     ON CONFLICT ("key", "bucket_start") DO UPDATE SET "hits" = "rate_limit_hits"."hits" + ${events}
@@ -108,13 +109,22 @@ async function hitsIn(key: string, bucketStart: number): Promise<number> {
   return row?.hits ?? 0;
 }
 
+/** The stored totals of these keys' buckets (absent rows are left out). */
+export async function storedTotals(keys: string[], bucketStarts: number[]): Promise<Array<{ key: string; bucketStart: number; hits: number }>> {
+  const rows = await db().rateLimitHit.findMany({
+    where: { key: { in: keys }, bucketStart: { in: bucketStarts.map((b) => BigInt(b)) } },
+    select: { key: true, bucketStart: true, hits: true },
+  });
+  return rows.map((row) => ({ key: row.key, bucketStart: Number(row.bucketStart), hits: row.hits }));
+}
+
 /** Buckets older than this can no longer count towards any rule (the longest window is an hour). */
 const RETENTION_MS = 3 * 60 * 60 * 1000;
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
 let lastSweep = 0;
 
 /** Drops dead buckets now and then; best effort, off the request's path. */
-async function sweepExpired(now: number): Promise<void> {
+export async function sweepExpired(now: number): Promise<void> {
   if (now - lastSweep < SWEEP_EVERY_MS) return;
   lastSweep = now;
   await db()

@@ -1,6 +1,7 @@
 import type { AuditActor } from "@/lib/auth/actor";
 import { parseInput } from "@/lib/api/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { notifyChange } from "@/lib/change-events";
 import { db } from "@/lib/db/client";
 import { fieldMap } from "@/lib/api/zod-errors";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
@@ -108,6 +109,7 @@ export async function createToken(options: { actor: AuditActor; input: unknown }
     );
     return created;
   });
+  notifyChange({ kind: "token", id });
   return { token, view: toView(row) };
 }
 
@@ -144,7 +146,7 @@ export async function listTokens(): Promise<TokenView[]> {
 }
 
 export async function revokeToken(options: { actor: AuditActor; id: string }): Promise<TokenView> {
-  return db().$transaction(async (tx) => {
+  const view = await db().$transaction(async (tx) => {
     const existing = await tx.apiToken.findUnique({ where: { id: options.id }, select: tokenSelect });
     if (!existing) throw notFound("Token");
     const row = existing.revokedAt
@@ -156,4 +158,7 @@ export async function revokeToken(options: { actor: AuditActor; id: string }): P
     );
     return toView(row);
   });
+  // After the commit: the token stops working at its next request, on every instance.
+  notifyChange({ kind: "token", id: view.id });
+  return view;
 }

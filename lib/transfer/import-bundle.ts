@@ -1,6 +1,7 @@
 import "server-only";
 import type { AuditActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { notifyChange, type ChangeEvent } from "@/lib/change-events";
 import { encrypt } from "@/lib/crypto";
 import { db, type Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -257,9 +258,13 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
   if (preview.rebinds.length > 0 && !options.rebind) throw refuseRebinds(preview.rebinds);
   await checkBundleUpstreams(payload, preview, options.resolveHost);
 
+  // Rows replaced in place: announced after the commit, so cached copies (here and on other
+  // instances) are dropped. Created rows need no notice: nothing caches a path that did not exist.
+  let replaced: ChangeEvent[] = [];
   try {
-    return await db().$transaction(
+    const report = await db().$transaction(
       async (tx) => {
+        replaced = [];
         const steps = plan(
           payload,
           {
@@ -289,6 +294,7 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
           });
         }
         for (const { item, id } of steps.connections.filter((s) => s.action === "replace")) {
+          replaced.push({ kind: "connection", id });
           await tx.secretProvider.update({
             where: { id },
             data: {
@@ -327,6 +333,7 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
           });
         }
         for (const { item, id } of steps.secrets.filter((s) => s.action === "replace")) {
+          replaced.push({ kind: "secret", id });
           await tx.secret.update({ where: { id }, data: { ...columns(item, id), updatedById: null, version: { increment: 1 } } });
         }
         await recordImportedChanges(tx, steps.secrets);
@@ -359,6 +366,8 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 30_000 },
     );
+    for (const event of replaced) notifyChange(event);
+    return report;
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError(

@@ -2,6 +2,7 @@ import type { AuditActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { parseInput } from "@/lib/api/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { notifyChange } from "@/lib/change-events";
 import { db } from "@/lib/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -63,7 +64,7 @@ export async function listUsers(): Promise<UserView[]> {
  */
 export async function updateUser(options: { actor: AuditActor; id: string; input: unknown }): Promise<UserView> {
   const input = parseInput(updateUserInput, options.input);
-  return db().$transaction(async (tx) => {
+  const view = await db().$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { id: options.id }, select: userSelect });
     if (!existing) throw notFound("User");
     const losesAdmin = existing.role === "admin" && !existing.disabled && ((input.role && input.role !== "admin") || input.disabled === true);
@@ -82,4 +83,7 @@ export async function updateUser(options: { actor: AuditActor; id: string; input
     );
     return userView(row);
   });
+  // After the commit: a demotion or a disable reaches the user's tokens at their next request.
+  notifyChange({ kind: "user", id: view.id });
+  return view;
 }

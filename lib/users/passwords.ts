@@ -3,6 +3,7 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { reserveSignInAttempt } from "@/lib/auth/sign-in-limits";
 import { parseInput } from "@/lib/api/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { notifyChange } from "@/lib/change-events";
 import { db } from "@/lib/db/client";
 import { AppError, notFound, validationError } from "@/lib/errors";
 import { describeWait } from "@/lib/rate-limit/sliding-window";
@@ -86,7 +87,7 @@ async function storePassword(options: {
   keepSessionId: string | null;
   action: "user.password_change" | "user.password_reset";
 }): Promise<UserView> {
-  return db().$transaction(async (tx) => {
+  const view = await db().$transaction(async (tx) => {
     const row = await tx.user.update({ where: { id: options.userId }, data: { passwordHash: options.passwordHash }, select: userSelect });
     const ended = await tx.userSession.deleteMany({
       where: { userId: row.id, ...(options.keepSessionId ? { id: { not: options.keepSessionId } } : {}) },
@@ -103,4 +104,7 @@ async function storePassword(options: {
     );
     return userView(row);
   });
+  // Tokens stay valid across a password change, but whatever is cached about the user is re-read.
+  notifyChange({ kind: "user", id: view.id });
+  return view;
 }

@@ -10,6 +10,7 @@ import { call, cli, CookieJar, startInstance, type Instance, type Reply } from "
  * database, with requests spread over both as a load balancer would. The counters live in the
  * database, so a caller gets no more through two instances than through one. Both instances trust
  * X-Forwarded-For (as behind a proxy), so each test can speak from source addresses of its own.
+ * (Resolves are counted in memory and shared about once a second: see lib/rate-limit/synced-window.ts.)
  */
 const ROOT = path.resolve(__dirname, "../..");
 const ADMIN = { email: "limits-admin@example.test", password: `pw-${randomBytes(12).toString("hex")}` };
@@ -83,6 +84,9 @@ describe("resolve, per token, across both instances", () => {
       statuses.push(reply.status);
     }
     expect(statuses).toEqual(Array(LIMITS.resolvePerMinute).fill(200));
+    // Each instance counts in memory and shares its counts through the database once a second:
+    // after two syncs, both know the total.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
 
     const overOnA = await call(a, "/api/secrets/resolve?path=limits.value", { token });
     const overOnB = await call(b, "/api/secrets/resolve", { method: "POST", token, body: { paths: ["limits.value"] } });

@@ -181,6 +181,21 @@ describe("(a) a change made through one instance reaches the other's caches", ()
     console.info(`(a) secret, ms after the PATCH was sent to B: heard by A's listener ${heard! - changedAt}, B's 200 received ${answeredAt - changedAt}, A resolved the new jsonKey ${Date.now() - changedAt}`);
   });
 
+  it("a token revoked through B is refused by A at its next request, although A had it in memory", async () => {
+    const made = await api<{ id: string; token: string }>(a, "/api/tokens", { method: "POST", body: { name: unique("revoked"), role: "viewer" } });
+    expect(made.status, made.text).toBe(201);
+    const use = (instance: Instance) => call(instance, "/api/secrets", { token: made.body.token });
+    expect((await use(a)).status).toBe(200);
+    const revokedAt = Date.now();
+    const revoked = await api(b, `/api/tokens/${made.body.id}`, { method: "DELETE" });
+    expect(revoked.status, revoked.text).toBe(204);
+    expect((await use(b)).status).toBe(401);
+    // Well within the token cache's backstop (3 s): it is B's NOTIFY that ends it on A.
+    const refused = await waitFor(async () => ((await use(a)).status === 401 ? true : undefined), 1500);
+    expect(refused, "A still accepts a token revoked through B").toBe(true);
+    console.info(`(a) token revoked through B: refused by A ${Date.now() - revokedAt} ms after the DELETE was sent`);
+  });
+
   it("A drops a cached value when another instance announces a change to it, and ignores its own echo", async () => {
     const vaultPath = `secret/${unique("drop")}`;
     vault.putSecret(vaultPath, { value: "v" });

@@ -22,6 +22,7 @@ import { extractJsonKey } from "./json-key";
 import { enterBatch } from "./batches-in-flight";
 import { enforceResolveLimit } from "./resolve-limit";
 import { runBatch, type PathOutcome } from "./run-batch";
+import { findSecretByPath } from "./secret-lookup";
 
 /** GET /api/secrets/resolve's answer: the only place a secret value leaves the server. */
 export interface ResolvedSecret {
@@ -209,7 +210,7 @@ async function resolveWithAudit(actor: Actor, path: string, read: FetchOptions):
 async function resolveOne(actor: Actor, path: string, read: FetchOptions): Promise<{ result: ResolvedSecret; secretId: string; connectionId: string | null }> {
   if (!isSecretPath(path)) throw validationError({ path: "Must be a dotted secret path such as stripe.apiKey" });
   if (!scopeAllows(actor.scope, path)) throw new AppError("forbidden", `This token's scope (${actor.scope}) does not cover ${path}.`);
-  const secret = await db().secret.findUnique({ where: { secretPath: path }, include: { secretProvider: true } });
+  const secret = await findSecretByPath(path);
   if (!secret) throw notFound(`Secret ${path}`);
   const providerConfig = parseProviderConfig(secret.providerConfig);
   const pick = (fetched: { value: string; fields?: Record<string, unknown> }) =>
