@@ -56,21 +56,23 @@ const lines = (file: string) =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { id: string; action: string; target: { label: string } });
 
-/** Collects what the server logs as warnings while `run` runs. */
-async function warningsDuring(run: () => Promise<void>): Promise<string[]> {
+/** What the process writes to `output` while `run` runs (passed on as well). */
+async function writtenTo(output: NodeJS.WriteStream, run: () => Promise<void>): Promise<string> {
   const seen: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  const write = output.write.bind(output);
+  output.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
     seen.push(String(chunk));
     return write(chunk, ...rest);
-  }) as typeof process.stderr.write;
+  }) as typeof output.write;
   try {
     await run();
   } finally {
-    process.stderr.write = write;
+    output.write = write;
   }
-  return seen.filter((line) => line.includes('"level":"warn"'));
+  return seen.join("");
 }
+
+const warnings = (text: string) => text.split("\n").filter((line) => line.includes('"level":"warn"'));
 
 describe("audit stream", () => {
   it("appends each committed event as one JSON line, as the audit pages show it, to a file only its owner can read", async () => {
@@ -113,20 +115,31 @@ describe("audit stream", () => {
     const missing = path.join(dir, "later", "audit.jsonl");
     streamTo(missing);
     const label = `stream.${randomBytes(4).toString("hex")}`;
-    const warnings = await warningsDuring(async () => {
+    const stderr = await writtenTo(process.stderr, async () => {
       for (let i = 0; i < 3; i++) {
         await recordAudit({ actor: admin, action: "secret.resolve", target: { type: "secret", label: `${label}.lost${i}` }, outcome: "success" });
         await drainAuditQueue();
       }
     });
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/could not write to the audit stream/);
+    expect(warnings(stderr)).toHaveLength(1);
+    expect(warnings(stderr)[0]).toMatch(/could not write to the audit stream/);
     expect(await db().auditEvent.count({ where: { targetLabel: { startsWith: `${label}.lost` } } })).toBe(3);
 
     mkdirSync(path.dirname(missing));
     await recordAudit({ actor: admin, action: "secret.resolve", target: { type: "secret", label: `${label}.kept` }, outcome: "success" });
     await drainAuditQueue();
     expect(lines(missing).map((line) => line.target.label)).toEqual([`${label}.kept`]);
+  });
+
+  it("writes the lines to stdout when set to stdout", async () => {
+    streamTo("stdout");
+    const label = `stream.${randomBytes(4).toString("hex")}`;
+    const stdout = await writtenTo(process.stdout, async () => {
+      await recordAudit({ actor: admin, action: "secret.resolve", target: { type: "secret", label }, outcome: "success" });
+      await drainAuditQueue();
+    });
+    const line = stdout.split("\n").find((text) => text.includes(label));
+    expect(JSON.parse(line!)).toMatchObject({ action: "secret.resolve", actor: { type: "user", label: "admin@example.test" }, target: { label } });
   });
 
   it("is off by default, and refuses a relative path at start-up", () => {

@@ -67,6 +67,27 @@ describe("audit of concurrent reads", () => {
     expect(statSync(streamFile).mode & 0o777).toBe(0o600);
   });
 
+  it("a server stopped in the middle of a burst of reads has an audit row for every read it answered", async () => {
+    const { databaseUrl, masterKey } = apiContext();
+    const own = await startServer({ DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey }, `${apiContext().kind}-audit-stop`);
+    const secretPath = unique("auditstop.s").replace(/[^A-Za-z0-9_.-]/g, "-");
+    const created = await call("/api/secrets", { method: "POST", body: { secretPath, value: `stop-${randomBytes(8).toString("hex")}` }, baseUrl: own.baseUrl });
+    expect(created.status, created.text).toBe(201);
+    const headers = { authorization: `Bearer ${apiContext().tokens.admin}` };
+    const replies = Array.from({ length: 100 }, () =>
+      fetch(`${own.baseUrl}/api/secrets/resolve?path=${secretPath}`, { headers }).then(
+        (reply) => reply.status,
+        () => 0,
+      ),
+    );
+    await Promise.race(replies);
+    await own.stop();
+    const answered = (await Promise.all(replies)).filter((status) => status === 200).length;
+    const rows = await query<{ id: string }>("SELECT id FROM audit_events WHERE action = 'secret.resolve' AND target_label = $1", [secretPath]);
+    expect(answered).toBeGreaterThan(0);
+    expect(rows.length).toBeGreaterThanOrEqual(answered);
+  }, 60_000);
+
   it("a relative stream path stops the server at start-up with a message naming the variable", async () => {
     const { databaseUrl, masterKey } = apiContext();
     const started = startServer({ DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey, PROVENANCE_AUDIT_STREAM: "audit.jsonl" }, `${apiContext().kind}-audit-relative`);
