@@ -11,6 +11,12 @@ import { auditStreamIdle, streamAuditEvents } from "./audit-stream";
  * rows are committed and rejects if the write failed, so a read is never answered unaudited.
  * With nothing in flight a row is written at once (on the next turn of the event loop, which
  * also gathers the requests that arrived together), so an idle server adds no wait.
+ *
+ * Shutdown: a row is acknowledged only once it is committed, so an exit cannot lose an
+ * acknowledged row. Rows still waiting belong to requests not yet answered; on SIGTERM Next stops
+ * accepting connections and lets requests in flight finish before it exits, and their rows are
+ * written on the way. Any other server loop that ends the process itself should first await
+ * drainAuditQueue().
  */
 
 /** 12 columns a row: 6,000 bound variables a statement, well under SQLite's 32,766 and PostgreSQL's 65,535. */
