@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errorResponse } from "@/lib/api/route";
 import type { Actor } from "@/lib/auth/actor";
 import { db, disconnectDb } from "@/lib/db/client";
@@ -76,6 +76,21 @@ describe("audit group commit", () => {
     await Promise.all(Array.from({ length: count }, (_, i) => recordAudit(entry(label, i))));
     expect(await rowsLabelled(label)).toBe(count);
     expect(auditQueueStats()).toEqual({ groups: before.groups + 1, statements: before.statements + 3 });
+  });
+
+  it("two loaded copies of the module share one queue (Next loads lib/ once per bundle)", async () => {
+    const label = tag();
+    await recordAudit(entry(label, 0));
+    const before = auditQueueStats();
+    vi.resetModules();
+    const copy = await import("./record-audit");
+    const copysQueue = await import("./audit-queue");
+    expect(copy.recordAudit).not.toBe(recordAudit);
+    await Promise.all([recordAudit(entry(label, 1)), copy.recordAudit(entry(label, 2)), recordAudit(entry(label, 3))]);
+    expect(await rowsLabelled(label)).toBe(4);
+    // One group for the three, counted in the one state both copies see.
+    expect(auditQueueStats().groups - before.groups).toBe(1);
+    expect(copysQueue.auditQueueStats()).toEqual(auditQueueStats());
   });
 
   it("a failed write rejects every waiter of its group, as an error answer without details; the next group is written", async () => {
