@@ -54,7 +54,18 @@ const envSchema = z.object({
    */
   PROVENANCE_PROVIDER_MAX_SOCKETS: z.coerce.number().int().positive().default(32),
   /** Days audit events are kept; older ones are pruned hourly. 0 keeps them forever. */
-  PROVENANCE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(365),
+  PROVENANCE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  /**
+   * Also write each audit event as a JSON line: unset (off), `stdout`, or an absolute file path.
+   * Absolute because the server runs in another folder than the one it was started from.
+   */
+  PROVENANCE_AUDIT_STREAM: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .refine((v) => v === undefined || v === "stdout" || v.startsWith("/"), {
+      message: "must be `stdout` or an absolute file path such as /var/log/provenance/audit.jsonl",
+    }),
   /** Failed sign-ins allowed per account from one address, per 15 minutes. */
   PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(0).default(10),
   /** Failed sign-ins allowed from one address across all accounts, per 15 minutes. */

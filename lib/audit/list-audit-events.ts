@@ -1,18 +1,9 @@
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
+import { auditEventView, type AuditEventView } from "./audit-event-view";
 import { visibleTo } from "./audit-visibility";
 
-/** One audit event as pages and exports see it: plain data, details parsed from their JSON. */
-export interface AuditEventView {
-  id: string;
-  at: string;
-  actor: { type: string; id: string | null; label: string | null };
-  action: string;
-  target: { type: string | null; id: string | null; label: string | null };
-  outcome: string;
-  sourceIp: string | null;
-  details: Record<string, unknown> | null;
-}
+export type { AuditEventView };
 
 export interface AuditEventFilter {
   /** Part of the actor's label (an email or token name), or an actor id. */
@@ -56,7 +47,7 @@ export async function listAuditEvents(options: { viewer: Actor; filter?: AuditEv
     skip: (page - 1) * pageSize,
     take: pageSize,
   });
-  return { events: rows.map(toView), total, page, pageSize, pageCount };
+  return { events: rows.map(auditEventView), total, page, pageSize, pageCount };
 }
 
 function whereClause(filter: AuditEventFilter) {
@@ -77,44 +68,6 @@ function whereClause(filter: AuditEventFilter) {
       Object.keys(at).length > 0 ? { at } : {},
     ],
   };
-}
-
-type AuditRow = {
-  id: string;
-  at: Date;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  outcome: string;
-  sourceIp: string | null;
-  details: string | null;
-};
-
-function toView(row: AuditRow): AuditEventView {
-  return {
-    id: row.id,
-    at: row.at.toISOString(),
-    actor: { type: row.actorType, id: row.actorId, label: row.actorLabel },
-    action: row.action,
-    target: { type: row.targetType, id: row.targetId, label: row.targetLabel },
-    outcome: row.outcome,
-    sourceIp: row.sourceIp,
-    details: parseDetails(row.details),
-  };
-}
-
-function parseDetails(json: string | null): Record<string, unknown> | null {
-  if (!json) return null;
-  try {
-    const parsed: unknown = JSON.parse(json);
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 function isValidDate(date: Date): boolean {

@@ -1,9 +1,10 @@
 import type { AuditActor } from "@/lib/auth/actor";
-import { db, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
 import { sanitizeText } from "@/lib/api/text";
-import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
-import { describeError, log } from "@/lib/log";
+import type { AuditRow } from "./audit-event-view";
+import { enqueueAuditRows, insertAuditRows } from "./audit-queue";
+import { streamAuditEvents } from "./audit-stream";
 
 export type AuditOutcome = "success" | "failure" | "denied";
 
@@ -23,57 +24,31 @@ export interface AuditEntry {
 
 type AuditClient = Pick<Db, "auditEvent">;
 
-/** Writes one audit event; pass a transaction client to commit it with the change it records. */
-export async function recordAudit(entry: AuditEntry, client?: AuditClient): Promise<void> {
-  await (client ?? db()).auditEvent.create({ data: toRow(entry) });
-  // Not from inside a caller's transaction: the prune must not wait on (or for) its locks.
-  if (!client) void pruneExpiredAudit();
-}
-
-/** Writes many events in one statement. */
-export async function recordAudits(entries: AuditEntry[], client?: AuditClient): Promise<void> {
-  if (entries.length > 0) await (client ?? db()).auditEvent.createMany({ data: entries.map(toRow) });
-  if (!client) void pruneExpiredAudit();
-}
-
 /**
- * Retention: events older than PROVENANCE_AUDIT_RETENTION_DAYS (0 keeps them forever) are
- * deleted, at most once an hour per instance, off the request's path, in chunks so that no
- * statement holds the table for long. Several instances may prune at once: each deletes by the
- * same rule, and deleting rows another instance already deleted deletes nothing.
+ * Records one event. With a transaction client it is written in the caller's transaction, to
+ * commit with the change it records; without one it joins the next group write (audit-queue.ts).
+ * Either way the promise resolves only once the row is written, and rejects if it was not.
  */
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
-const PRUNE_CHUNK = 5_000;
-let lastPrune = 0;
-let pruning = false;
-
-export async function pruneExpiredAudit(now = Date.now()): Promise<number> {
-  const days = env().PROVENANCE_AUDIT_RETENTION_DAYS;
-  if (days <= 0 || pruning || now - lastPrune < PRUNE_EVERY_MS) return 0;
-  lastPrune = now;
-  pruning = true;
-  let deleted = 0;
-  try {
-    const cutoff = new Date(now - days * 24 * 60 * 60 * 1000);
-    for (;;) {
-      const expired = await db().auditEvent.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, take: PRUNE_CHUNK });
-      if (expired.length === 0) break;
-      deleted += (await db().auditEvent.deleteMany({ where: { id: { in: expired.map((e) => e.id) } } })).count;
-      if (expired.length < PRUNE_CHUNK) break;
-    }
-    if (deleted > 0) log.info("pruned expired audit events", { deleted, retentionDays: days });
-  } catch (error) {
-    log.warn("could not prune expired audit events", describeError(error));
-  } finally {
-    pruning = false;
-  }
-  return deleted;
+export async function recordAudit(entry: AuditEntry, client?: AuditClient): Promise<void> {
+  await recordAudits([entry], client);
 }
 
-function toRow(entry: AuditEntry) {
+/** Records several events: in the caller's transaction, or together in the next group write. */
+export async function recordAudits(entries: AuditEntry[], client?: AuditClient): Promise<void> {
+  const rows = entries.map(toRow);
+  if (!client) return enqueueAuditRows(rows);
+  await insertAuditRows(client, rows);
+  // Streamed once the insert returns, before the caller's transaction commits: if it then rolls
+  // back (a rare failure between the two), the stream holds an event the database does not.
+  streamAuditEvents(rows);
+}
+
+function toRow(entry: AuditEntry): AuditRow {
   const actor = entry.actor;
   return {
     id: newId(),
+    // Set here rather than by the database: the time of the event, also for the stream's line.
+    at: new Date(),
     actorType: actor ? actor.kind : "anonymous",
     actorId: actor && actor.kind !== "system" ? actor.id : null,
     actorLabel: actor ? sanitizeText(actor.label) : null,

@@ -1,3 +1,4 @@
+import { startAuditPruning } from "@/lib/audit/prune-audit";
 import { startChangeListener, stopChangeListener } from "@/lib/cluster/change-listener";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env, publicUrl, resetEnvForTests } from "@/lib/env";
@@ -26,6 +27,7 @@ export async function boot(): Promise<void> {
   await startChangeListener();
   process.once("exit", () => void stopChangeListener());
   await ensureFirstAdmin();
+  startAuditPruning();
 }
 
 /** boot(), or a clear message and exit code 1 (kept here, out of the edge-compiled instrumentation). */
