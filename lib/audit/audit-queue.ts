@@ -1,6 +1,7 @@
 import { db, type Db } from "@/lib/db/client";
 import type { AuditRow } from "./audit-event-view";
 import { streamAuditEvents } from "./audit-stream";
+import { processShared } from "@/lib/process-shared";
 
 /**
  * Group commit for audit rows written outside a caller's transaction (every resolve writes one).
@@ -41,13 +42,10 @@ interface QueueState {
   statements: number;
 }
 
-// On globalThis under a registered symbol: Next loads lib/ once for the route handlers and once for
+// One per process (lib/process-shared.ts): Next loads lib/ once for the route handlers and once for
 // instrumentation, and both copies must feed the same queue (one writer per process).
-const QUEUE = Symbol.for("provenance.audit.queue");
-
 function queue(): QueueState {
-  const holder = globalThis as typeof globalThis & { [QUEUE]?: QueueState };
-  return (holder[QUEUE] ??= { waiting: [], writing: false, scheduled: false, idle: [], groups: 0, statements: 0 });
+  return processShared("audit.queue", (): QueueState => ({ waiting: [], writing: false, scheduled: false, idle: [], groups: 0, statements: 0 }));
 }
 
 /** Queues rows for the next group write; resolves once they are committed, rejects if that write failed. */

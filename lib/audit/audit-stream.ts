@@ -2,6 +2,7 @@ import { appendFileSync } from "node:fs";
 import { env } from "@/lib/env";
 import { describeError, log } from "@/lib/log";
 import { auditEventView, type AuditRow } from "./audit-event-view";
+import { processShared } from "@/lib/process-shared";
 
 /**
  * PROVENANCE_AUDIT_STREAM: every committed audit event, also as one JSON line (the fields the
@@ -21,12 +22,9 @@ interface StreamState {
   failing: boolean;
 }
 
-// On globalThis under a registered symbol: both of Next's copies of lib/ share the warning state.
-const STREAM = Symbol.for("provenance.audit.stream");
-
+// One per process (lib/process-shared.ts): both of Next's copies of lib/ share the warning state.
 function stream(): StreamState {
-  const holder = globalThis as typeof globalThis & { [STREAM]?: StreamState };
-  return (holder[STREAM] ??= { failing: false });
+  return processShared("audit.stream", () => ({ failing: false }));
 }
 
 /** Writes committed rows to the audit stream, if one is configured. Never throws. */

@@ -1,6 +1,7 @@
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { describeError, log } from "@/lib/log";
+import { processShared } from "@/lib/process-shared";
 
 /**
  * Retention: events older than PROVENANCE_AUDIT_RETENTION_DAYS (0 keeps them forever) are
@@ -18,13 +19,10 @@ interface PruneState {
   pruning: boolean;
 }
 
-// On globalThis under a registered symbol: one timer and one prune at a time per process, whichever
-// of Next's copies of lib/ started it.
-const PRUNE = Symbol.for("provenance.audit.prune");
-
+// One per process (lib/process-shared.ts): one timer and one prune at a time, whichever of Next's
+// copies of lib/ started it.
 function pruneState(): PruneState {
-  const holder = globalThis as typeof globalThis & { [PRUNE]?: PruneState };
-  return (holder[PRUNE] ??= { timers: [], pruning: false });
+  return processShared("audit.prune", (): PruneState => ({ timers: [], pruning: false }));
 }
 
 /** Starts the retention timers (once per process; they do not keep it alive). */

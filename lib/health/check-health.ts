@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { readKeyCheck } from "@/lib/keys/key-check-store";
 import { describeError, log } from "@/lib/log";
+import { processShared } from "@/lib/process-shared";
 
 export interface Health {
   status: "ok" | "unavailable";
@@ -24,20 +25,19 @@ interface LastCheck {
   settled: boolean;
 }
 
-// On globalThis under a registered symbol: Next loads lib modules once per bundle, and both share it.
-const KEY = Symbol.for("provenance.health");
-const globalForHealth = globalThis as typeof globalThis & { [KEY]?: LastCheck };
+// One per process (lib/process-shared.ts): Next loads lib modules once per bundle, and both share it.
+const lastCheck = () => processShared("health", (): { check?: LastCheck } => ({}));
 
 // GET /api/health — ok when the database answers and the master key opens the stored key check
 export function checkHealth(now = Date.now()): Promise<Health> {
-  const last = globalForHealth[KEY];
+  const last = lastCheck().check;
   if (last && (!last.settled || (last.ok && now - last.startedAt < HEALTH_FRESH_MS && now >= last.startedAt))) return last.pending;
   const check: LastCheck = { startedAt: now, ok: false, settled: false, pending: runChecks() };
   void check.pending.then((health) => {
     check.ok = health.status === "ok";
     check.settled = true;
   });
-  globalForHealth[KEY] = check;
+  lastCheck().check = check;
   return check.pending;
 }
 

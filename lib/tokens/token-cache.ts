@@ -1,6 +1,7 @@
 import { onChange } from "@/lib/change-events";
 import { ShortLivedCache } from "@/lib/cache/short-lived-cache";
 import { db } from "@/lib/db/client";
+import { processShared } from "@/lib/process-shared";
 
 /**
  * What authenticating a bearer token needs of its row and of its creating user, kept in memory by
@@ -28,24 +29,19 @@ export interface CachedToken {
 export const TOKEN_CACHE_TTL_MS = 3_000;
 const MAX_TOKENS = 10_000;
 
-// On globalThis under a registered symbol: Next loads lib modules once per bundle (instrumentation
-// and route handlers), and both must share one cache and one change listener.
-const KEY = Symbol.for("provenance.tokenCache");
-const globalForTokens = globalThis as typeof globalThis & { [KEY]?: ShortLivedCache<CachedToken> };
-
+// One per process (lib/process-shared.ts): both of Next's bundles share one cache and one listener.
 function cache(): ShortLivedCache<CachedToken> {
-  let created = globalForTokens[KEY];
-  if (!created) {
-    const tokens = new ShortLivedCache<CachedToken>({ maxEntries: MAX_TOKENS, ttlMs: TOKEN_CACHE_TTL_MS });
+  const tokens = processShared("tokenCache", () => {
+    const created = new ShortLivedCache<CachedToken>({ maxEntries: MAX_TOKENS, ttlMs: TOKEN_CACHE_TTL_MS });
     onChange((event) => {
-      if (event.kind === "all") tokens.clear();
-      else if (event.kind === "token") tokens.dropWhere((t) => t.id === event.id);
-      else if (event.kind === "user") tokens.dropWhere((t) => t.createdById === event.id);
+      if (event.kind === "all") created.clear();
+      else if (event.kind === "token") created.dropWhere((t) => t.id === event.id);
+      else if (event.kind === "user") created.dropWhere((t) => t.createdById === event.id);
     });
-    created = globalForTokens[KEY] = tokens;
-  }
-  created.readFrom(db());
-  return created;
+    return created;
+  });
+  tokens.readFrom(db());
+  return tokens;
 }
 
 /** The token with this hash, from memory or the database; null when no token has it (not kept). */

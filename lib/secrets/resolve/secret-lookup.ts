@@ -1,6 +1,7 @@
 import { onChange } from "@/lib/change-events";
 import { ShortLivedCache } from "@/lib/cache/short-lived-cache";
 import { db } from "@/lib/db/client";
+import { processShared } from "@/lib/process-shared";
 
 /**
  * The secret row (with its connection) a resolve reads, kept in memory by secret path so that a
@@ -15,24 +16,19 @@ export type SecretRow = NonNullable<Awaited<ReturnType<typeof readSecret>>>;
 export const SECRET_LOOKUP_TTL_MS = 3_000;
 const MAX_SECRETS = 10_000;
 
-// On globalThis under a registered symbol: Next loads lib modules once per bundle (instrumentation
-// and route handlers), and both must share one cache and one change listener.
-const KEY = Symbol.for("provenance.secretLookup");
-const globalForSecrets = globalThis as typeof globalThis & { [KEY]?: ShortLivedCache<SecretRow> };
-
+// One per process (lib/process-shared.ts): both of Next's bundles share one cache and one listener.
 function cache(): ShortLivedCache<SecretRow> {
-  let created = globalForSecrets[KEY];
-  if (!created) {
-    const secrets = new ShortLivedCache<SecretRow>({ maxEntries: MAX_SECRETS, ttlMs: SECRET_LOOKUP_TTL_MS });
+  const secrets = processShared("secretLookup", () => {
+    const created = new ShortLivedCache<SecretRow>({ maxEntries: MAX_SECRETS, ttlMs: SECRET_LOOKUP_TTL_MS });
     onChange((event) => {
-      if (event.kind === "all") secrets.clear();
-      else if (event.kind === "secret") secrets.dropWhere((s) => s.id === event.id);
-      else if (event.kind === "connection") secrets.dropWhere((s) => s.secretProviderId === event.id);
+      if (event.kind === "all") created.clear();
+      else if (event.kind === "secret") created.dropWhere((s) => s.id === event.id);
+      else if (event.kind === "connection") created.dropWhere((s) => s.secretProviderId === event.id);
     });
-    created = globalForSecrets[KEY] = secrets;
-  }
-  created.readFrom(db());
-  return created;
+    return created;
+  });
+  secrets.readFrom(db());
+  return secrets;
 }
 
 function readSecret(secretPath: string) {

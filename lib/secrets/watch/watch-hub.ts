@@ -1,6 +1,7 @@
 import { onChange } from "@/lib/change-events";
 import { describeError, log } from "@/lib/log";
 import { changesAfter, changesSince, latestChangeId, pruneChangeLog, type SecretChangeRow } from "./change-log";
+import { processShared } from "@/lib/process-shared";
 
 /**
  * One reader of the change log per process, however many watchers are connected: it is woken by
@@ -95,10 +96,7 @@ class WatchHub {
   }
 }
 
-const holder = globalThis as typeof globalThis & { [key: symbol]: WatchHub | undefined };
-const KEY = Symbol.for("provenance.watchHub");
-
-/** The process's hub (on globalThis: the fast path and the route handlers share it). */
+/** The process's hub (lib/process-shared.ts: the fast path and the route handlers share it). */
 export function watchHub(): WatchHub {
-  return (holder[KEY] ??= new WatchHub());
+  return processShared("watchHub", () => new WatchHub());
 }
