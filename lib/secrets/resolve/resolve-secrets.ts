@@ -21,7 +21,7 @@ import { FetchGatherer } from "./fetch-gatherer";
 import { extractJsonKey } from "./json-key";
 import { enterBatch } from "./batches-in-flight";
 import { enforceResolveLimit } from "./resolve-limit";
-import { runBatch, type PathOutcome } from "./run-batch";
+import { batchValueSizes, runBatch, type PathOutcome } from "./run-batch";
 import { findSecretByPath } from "./secret-lookup";
 
 /** GET /api/secrets/resolve's answer: the only place a secret value leaves the server. */
@@ -110,6 +110,7 @@ export async function resolveSecrets(options: Asked & { input: unknown }): Promi
       {
         concurrency: BATCH_CONCURRENCY,
         budgetBytes: env().PROVENANCE_RESOLVE_BATCH_MAX_BYTES,
+        knownSizes: batchValueSizes(),
         deadlineMs,
         timeoutFailure: (path) => ({
           code: "provider_timeout",

@@ -56,6 +56,27 @@ describe("runBatch", () => {
     expect(most).toBe(32);
   });
 
+  it("a batch whose values were small last time starts them all at once; known large ones only what fits", async () => {
+    const knownSizes = new Map<string, number>();
+    /** How many paths were started before the first value came back: the first round trip. */
+    const firstWave = async (size: number) => {
+      let started = 0;
+      let wave = -1;
+      await runBatch(paths(40), bounds({ concurrency: 64, budgetBytes: 100_000, knownSizes }), async () => {
+        started++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (wave < 0) wave = started;
+        return value("x".repeat(size));
+      });
+      return wave;
+    };
+    expect(await firstWave(10)).toBe(8); // never seen: an eighth of the budget each
+    expect(knownSizes.get("p.0")).toBe(10);
+    expect(await firstWave(40_000)).toBe(40); // remembered as small: all at once (larger this time)
+    expect(knownSizes.get("p.0")).toBe(40_000);
+    expect(await firstWave(40_000)).toBe(2); // remembered as large: what the budget holds
+  });
+
   it("counts UTF-8 bytes, not characters", async () => {
     const out = await runBatch(paths(2), bounds({ concurrency: 1, budgetBytes: 10 }), async () => value("é".repeat(4)));
     expect(out.map((o) => o.ok)).toEqual([true, false]);
