@@ -1,4 +1,4 @@
-import { apiPost, expect, serverHtml, test, toasts, uniqueSuffix } from "./support/fixtures";
+import { apiPost, expect, serverHtml, serverInfo, test, toasts, uniqueSuffix } from "./support/fixtures";
 import { chooseRadio } from "./support/ui";
 
 test("a stored secret is created, its value stays out of the page until revealed, then hides again", async ({ page, context }) => {
@@ -18,6 +18,17 @@ test("a stored secret is created, its value stays out of the page until revealed
 
   await expect(page.getByRole("heading", { name: secretPath })).toBeVisible();
   await expect(toasts(page)).toContainText(`Secret ${secretPath} created.`);
+
+  // How a program reads it: the path, the variable run sets, the server's address, no value or token.
+  const { baseUrl } = serverInfo();
+  const cli = page.getByTestId("snippet-cli");
+  await expect(cli).toContainText(`export PROVENANCE_URL=${baseUrl}`);
+  await expect(cli).toContainText("export PROVENANCE_TOKEN=<your token>");
+  await expect(cli).toContainText(`provenance get ${secretPath}`);
+  await expect(cli).toContainText(`provenance run --path ${secretPath} -- <your command>`);
+  await expect(cli).toContainText(`$E2E_STORED${suffix.toUpperCase()}_API_KEY`);
+  await expect(page.getByTestId("snippet-typescript")).toContainText(`const value = await secrets.get("${secretPath}");`);
+  await expect(page.getByTestId("snippet-http")).toContainText(`${baseUrl}/api/secrets/resolve?path=${secretPath}`);
 
   // Not in the HTML the server sends, nor in the live page, before an explicit reveal.
   expect(await serverHtml(page)).not.toContain(value);
@@ -42,6 +53,11 @@ test("a stored secret is created, its value stays out of the page until revealed
   await expect(toasts(page)).toContainText(`Saved ${secretPath}.`);
   await page.getByRole("button", { name: "Reveal value" }).click();
   await expect(page.getByTestId("secret-value")).toHaveText(value);
+
+  // The commands copy as shown.
+  await cli.getByRole("button", { name: "Copy commands" }).click();
+  await expect(cli.getByRole("button", { name: "Copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`provenance get ${secretPath}\n`);
 
   // The reveal was a read, and the audit log says so.
   await page.goto(`/audit?target=${secretPath}`);

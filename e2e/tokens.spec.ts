@@ -25,6 +25,13 @@ test("a token created in the dashboard is shown once, works against the API with
   await shown.getByRole("button", { name: "Copy token" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
 
+  // How to use it: run with the token's own scope, the token itself only in its one place above.
+  const run = shown.getByTestId("snippet-new-token-run");
+  await expect(run).toContainText(`export PROVENANCE_URL=${serverInfo().baseUrl}`);
+  await expect(run).toContainText(`provenance run --prefix e2etok${suffix} -- <your command>`);
+  expect(await run.textContent()).not.toContain(token);
+  await expect(page.getByTestId("snippet-token-run")).toContainText("provenance run --prefix stripe -- <your command>");
+
   // A program uses it, with nothing but fetch.
   const { baseUrl } = serverInfo();
   const get = (path: string, bearer = token) => fetch(`${baseUrl}/api/secrets/resolve?path=${path}`, { headers: { authorization: `Bearer ${bearer}` } });

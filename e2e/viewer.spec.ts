@@ -35,6 +35,9 @@ test("a viewer, added on the Users page, sees metadata read-only and never a val
 
   await as.goto(`/secrets/${secret.id}`);
   await expect(as.getByTestId("value-hidden-for-viewer")).toBeVisible();
+  // A viewer cannot resolve, so is not shown how to (an editor is: secrets.spec.ts).
+  await expect(as.getByRole("heading", { name: "Use it from a program" })).toHaveCount(0);
+  expect(await serverHtml(as)).not.toContain("provenance run");
   await expect(as.getByRole("button")).toHaveText(["Sign out"]);
   expect(await serverHtml(as)).not.toContain(value);
   expect(await as.content()).not.toContain(value);

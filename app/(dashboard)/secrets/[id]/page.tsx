@@ -5,11 +5,14 @@ import { formatDateTime } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { ProviderBadge } from "@/components/provider-badge";
+import { UsageSnippets } from "@/components/usage-snippets";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { publicUrl } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
 import { getSecret } from "@/lib/secrets/read-secrets";
 import type { SecretView } from "@/lib/secrets/secret-view";
+import { secretSnippets } from "@/lib/usage-snippets";
 import { currentActor } from "../../current-actor";
 import { DeleteSecretButton } from "../delete-secret-button";
 import { RevealValue } from "../reveal-value";
@@ -53,6 +56,12 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
             )}
           </Panel>
           {canEdit ? (
+            // Viewers cannot resolve, so they are not shown how to.
+            <Panel title="Use it from a program" description="With an API token whose role is editor or admin and whose scope covers this path.">
+              <UsageSnippets snippets={secretSnippets(secret.secretPath, publicUrl())} />
+            </Panel>
+          ) : null}
+          {canEdit ? (
             <Panel title="Edit secret">
               <SecretForm secret={secret} connections={connections} canCreateConnections={roleAtLeast(actor.role, "admin")} />
             </Panel>
@@ -85,12 +94,6 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               <Fact label="Created">{formatDateTime(secret.createdAt)}</Fact>
               <Fact label="Updated">{formatDateTime(secret.updatedAt)}</Fact>
             </dl>
-          </Panel>
-          <Panel title="Fetch it from a program">
-            <p className="mb-2 text-sm text-slate-600">With an API token whose role is editor or admin (or whose scope covers this path):</p>
-            <pre className="rounded-md bg-slate-900 px-3 py-2 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-100">
-              {`curl -H "Authorization: Bearer $TOKEN" \\\n  "$PROVENANCE_URL/api/secrets/resolve?path=${secret.secretPath}"`}
-            </pre>
           </Panel>
           {canEdit ? (
             <Panel title="Delete secret" tone="danger">

@@ -4,8 +4,11 @@ import { formatDateTime, timeAgo } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { RoleBadge } from "@/components/role-badge";
+import { UsageSnippets } from "@/components/usage-snippets";
 import { roleAtLeast } from "@/lib/auth/roles";
+import { publicUrl } from "@/lib/env";
 import { listTokens, type TokenView } from "@/lib/tokens/manage-tokens";
+import { tokenRunSnippet } from "@/lib/usage-snippets";
 import { currentActor } from "../../current-actor";
 import { AdminOnly } from "../admin-only";
 import { RevokeTokenButton } from "./revoke-token-button";
@@ -31,11 +34,12 @@ export default async function TokensPage() {
   return (
     <>
       {header}
-      <div className="grid gap-6 xl:grid-cols-[24rem_minmax(0,1fr)]">
+      {/* On a phone the list comes before the how-to; from xl the how-to sits under the form. */}
+      <div className="grid gap-6 xl:grid-cols-[24rem_minmax(0,1fr)] xl:grid-rows-[auto_1fr]">
         <Panel title="Create a token" className="self-start">
-          <TokenCreateForm />
+          <TokenCreateForm publicUrl={publicUrl()} />
         </Panel>
-        <section aria-labelledby="tokens-heading" className="min-w-0">
+        <section aria-labelledby="tokens-heading" className="min-w-0 xl:row-span-2">
           <h2 id="tokens-heading" className="sr-only">
             Tokens
           </h2>
@@ -52,6 +56,17 @@ export default async function TokensPage() {
             </ul>
           )}
         </section>
+        <Panel
+          title="Use a token"
+          className="self-start xl:col-start-1"
+          description={
+            <>
+              Programs take it from the environment. For a token scoped to <code className="font-mono text-[13px]">stripe.*</code> (a new token shows its own):
+            </>
+          }
+        >
+          <UsageSnippets snippets={[tokenRunSnippet("stripe.*", publicUrl())]} />
+        </Panel>
       </div>
     </>
   );

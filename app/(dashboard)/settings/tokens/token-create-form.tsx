@@ -12,8 +12,10 @@ import { FormBanner } from "@/components/form-banner";
 import { AlertIcon } from "@/components/icons";
 import { SelectField } from "@/components/select-field";
 import { useToast } from "@/components/toast-provider";
+import { UsageSnippets } from "@/components/usage-snippets";
 import { SCOPE_HELP } from "@/lib/auth/scope";
 import { createTokenFields, noScopeOnAdmin } from "@/lib/tokens/token-schemas";
+import { tokenRunSnippet } from "@/lib/usage-snippets";
 import { createTokenAction } from "./actions";
 
 // The API's schema, with the expiry as the select's string (converted on submit).
@@ -21,9 +23,9 @@ const formSchema = createTokenFields.extend({ expiresInDays: z.enum(["", "30", "
 type TokenFormValues = { name: string; role: "admin" | "editor" | "viewer"; scope: string; expiresInDays: "" | "30" | "90" | "365" };
 
 /** Creates a token, then shows it once: copy it now, it is stored only as a hash. */
-export function TokenCreateForm() {
+export function TokenCreateForm({ publicUrl }: { publicUrl: string }) {
   const toast = useToast();
-  const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
+  const [created, setCreated] = useState<{ token: string; name: string; role: string; scope: string | null } | null>(null);
   const [banner, setBanner] = useState<string | null>(null);
   const { register, handleSubmit, formState, setError, reset } = useForm<TokenFormValues>({
     resolver: zodResolver(formSchema as never, undefined, { raw: true }) as unknown as Resolver<TokenFormValues>,
@@ -40,7 +42,8 @@ export function TokenCreateForm() {
       expiresInDays: values.expiresInDays ? Number(values.expiresInDays) : null,
     });
     if (!result.ok) return setBanner(applyServerErrors(setError, result, ["name", "role", "scope", "expiresInDays"]));
-    setCreated({ token: result.data.token, name: result.data.view.name });
+    const { view } = result.data;
+    setCreated({ token: result.data.token, name: view.name, role: view.role, scope: view.scope });
     reset();
     toast.success(`Token “${result.data.view.name}” created.`);
   }
@@ -66,10 +69,15 @@ export function TokenCreateForm() {
             <CopyButton value={created.token} label="Copy token" />
           </div>
         </div>
-        <p className="text-xs text-slate-500">
-          Use it as <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>, e.g. with{" "}
-          <code className="font-mono">/api/secrets/resolve?path=…</code>
-        </p>
+        {created.role === "viewer" ? (
+          <p className="text-xs text-slate-500">
+            A viewer token lists secrets&apos; metadata, never values: use it as <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>{" "}
+            with <code className="font-mono">/api/secrets</code>.
+          </p>
+        ) : (
+          // The token is not repeated here: it stays in the one place above that shows it.
+          <UsageSnippets snippets={[tokenRunSnippet(created.scope, publicUrl, "new-token-run")]} />
+        )}
         <Button variant="secondary" onClick={() => setCreated(null)}>
           Done, I have copied it
         </Button>
