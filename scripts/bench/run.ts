@@ -136,7 +136,7 @@ async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes
     });
 
     goals.push(...(await upstreamGoals(label, fast, auth, fakes, batchPaths)));
-    if (label === "SQLite") goals.push(await clientCacheGoal(fast.baseUrl, token));
+    if (label === "SQLite") goals.push(await clientCacheGoal(fast.baseUrl, token), ...(await runStartGoals(fast.baseUrl, auth, token)));
 
     // 10,000 secrets and 100 connections: the list pages stay quick and resolve does not notice.
     const catalogue = await measureLargeCatalogue({ baseUrl: fast.baseUrl, token, databaseUrl: env.DATABASE_URL, masterKey: env.SECRETS_MASTER_KEY });
@@ -185,6 +185,40 @@ async function clientCacheGoal(baseUrl: string, token: string): Promise<Goal> {
   for (let i = 0; i < gets; i++) await client.get("bench.stored");
   const perSecond = gets / ((performance.now() - t0) / 1000);
   return { goal: "TypeScript client: cached get() per second, in process", measured: perSecond.toFixed(0), target: "≥ 1,000,000", ok: perSecond >= 1_000_000 };
+}
+
+/**
+ * `provenance run` for 50 secrets: its start-up cost over the command's own start (median of 9),
+ * for the client package's built command (what users install) and the checkout's `npx provenance`.
+ */
+async function runStartGoals(baseUrl: string, auth: Record<string, string>, token: string): Promise<Goal[]> {
+  for (let i = 0; i < 50; i++) {
+    const response = await fetch(`${baseUrl}/api/secrets`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ secretPath: `bench.run.s${i}`, value: `run-value-${i}` }),
+    });
+    if (!response.ok) throw new Error(`seeding run secrets: ${response.status}`);
+  }
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(ROOT, "client")]);
+  const env = { ...process.env, PROVENANCE_URL: baseUrl, PROVENANCE_TOKEN: token };
+  const child = [process.execPath, "-e", ""];
+  const median = async (args: string[]) =>
+    medianMs(async () => execFileSync(args[0]!, args.slice(1), { env, stdio: "ignore" }), 9);
+  const alone = await median(child);
+  const built = await median([process.execPath, path.join(ROOT, "client/dist/cli/bin.js"), "run", "--prefix", "bench.run", "--", ...child]);
+  const checkout = await median([process.execPath, path.join(ROOT, "bin/provenance.mjs"), "run", "--prefix", "bench.run", "--", ...child]);
+  // And the values did reach the command (exit 3 otherwise).
+  execFileSync(process.execPath, [path.join(ROOT, "client/dist/cli/bin.js"), "run", "--prefix", "bench.run", "--", process.execPath, "-e", "if (process.env.S49 !== 'run-value-49') process.exit(3)"], { env });
+  return [
+    {
+      goal: "provenance run, 50 secrets: start-up over the command's own (client package)",
+      measured: `${(built - alone).toFixed(0)} ms (${built.toFixed(0)} − ${alone.toFixed(0)})`,
+      target: "≤ 300 ms",
+      ok: built - alone <= 300,
+    },
+    { goal: "the same through the checkout's npx provenance (TypeScript loaded at start)", measured: `${(checkout - alone).toFixed(0)} ms`, target: "(information)", ok: true },
+  ];
 }
 
 /** Connections to the four fakes, the secrets each scenario reads, and a batch of 100. */
