@@ -23,22 +23,11 @@ import { enterBatch } from "./batches-in-flight";
 import { enforceResolveLimit } from "./resolve-limit";
 import { batchValueSizes, runBatch, type PathOutcome } from "./run-batch";
 import { findSecretByPath } from "./secret-lookup";
+import type { BatchResolveResult, ResolvedSecret, ResolveFailure } from "@/client/src/types";
 
-/** GET /api/secrets/resolve's answer: the only place a secret value leaves the server. */
-export interface ResolvedSecret {
-  secretPath: string;
-  value: string;
-  provider: string;
-  version: string | null;
-  cached: boolean;
-  stale: boolean;
-  fetchedAt: string;
-}
-
-export interface ResolveFailure {
-  code: string;
-  message: string;
-}
+// The answers' shapes are the TypeScript client's (client/src/types.ts): one definition, so the
+// client and the API cannot drift apart without the type check noticing.
+export type { BatchResolveResult, ResolvedSecret, ResolveFailure };
 
 const MAX_BATCH = 500;
 /**
@@ -90,10 +79,7 @@ const BATCH_DEADLINE_MARGIN_MS = 3_000;
 const AUDITED_PATHS = 100;
 
 // POST /api/secrets/resolve — {values, errors}; one failing path never fails the rest
-export async function resolveSecrets(options: Asked & { input: unknown }): Promise<{
-  values: Record<string, string>;
-  errors: Record<string, ResolveFailure>;
-}> {
+export async function resolveSecrets(options: Asked & { input: unknown }): Promise<BatchResolveResult> {
   const { actor } = options;
   const askedAt = options.askedAt ?? Date.now();
   const input = parseInput(batchResolveInput, options.input);
