@@ -26,6 +26,7 @@ import { startVaultFake, type VaultFake } from "../support/fakes/vault";
 import { makeServiceAccount } from "../providers/support/service-account";
 import type { TempDatabase } from "../support/databases";
 import { newInstall } from "./support/install";
+import { deliverChange } from "@/lib/change-events";
 
 /**
  * Moving an install between SQLite and PostgreSQL with export/import, in-process against real
@@ -85,7 +86,8 @@ afterAll(async () => {
 
 /** This process's resolve cache and SDK clients, keyed by ids that survive the move: start afresh. */
 function forgetCaches(connectionIds: string[]): void {
-  delete (globalThis as { __provenanceValueCache?: unknown }).__provenanceValueCache;
+  // What a restarted server would hold: nothing (the event every cache listens to for "drop all").
+  deliverChange({ kind: "all" });
   for (const adapter of Object.values(providerAdapters)) for (const id of connectionIds) adapter.forget(id);
 }
 
