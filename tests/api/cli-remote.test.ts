@@ -150,6 +150,44 @@ describe("provenance run --watch", () => {
   }, 60_000);
 });
 
+describe("provenance run --watch with a command that ignores SIGTERM", () => {
+  it("kills it with SIGKILL after 10 s, then starts it again with the new value", async () => {
+    const path_ = `${prefix}.stubborn`;
+    const created = await call<{ id: string }>("/api/secrets", { method: "POST", body: { secretPath: path_, value: "stubborn-one" } });
+    expect(created.status).toBe(201);
+    const log = path.join(dir, `stubborn-${Date.now()}`);
+    const script = `require("fs").appendFileSync(${JSON.stringify(log)}, Date.now() + " " + process.env[${JSON.stringify(`${prefix.toUpperCase()}_STUBBORN`)}] + " " + process.pid + "\\n"); process.on("SIGTERM", () => {}); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, [path.resolve(__dirname, "../../bin/provenance.mjs"), "run", "--watch", "--path", path_, "--", process.execPath, "-e", script], {
+      env: { ...process.env, ...remoteEnv() },
+      stdio: "ignore",
+    });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const starts = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((line) => line.split(" ")) : []);
+    try {
+      for (let i = 0; i < 200 && starts().length < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1_000));
+      const changedAt = Date.now();
+      expect((await call(`/api/secrets/${created.body.id}`, { method: "PATCH", body: { value: "stubborn-two" } })).status).toBe(200);
+      for (let i = 0; i < 400 && starts().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      const [, second] = starts();
+      expect(second?.[1]).toBe("stubborn-two");
+      // It ignored SIGTERM, so the new start waited for the SIGKILL, 10 s on.
+      expect(Number(second![0]) - changedAt).toBeGreaterThanOrEqual(9_500);
+    } finally {
+      // The command ignores SIGTERM: end it (and so the run) directly.
+      for (const [, , pid] of starts()) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      child.kill("SIGKILL");
+      await exited;
+    }
+  }, 60_000);
+});
+
 describe("provenance run --fallback-file", () => {
   it("keeps an encrypted last-good copy and starts from it, with a notice, while the server cannot be reached", async () => {
     // The server behind a proxy that can be cut: the same URL, first reachable, then not.
