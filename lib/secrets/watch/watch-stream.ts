@@ -5,6 +5,7 @@ import { AppError, validationError } from "@/lib/errors";
 import { isValidPrefix, matchesPrefix } from "../secret-path";
 import { changesAfter, type SecretChangeRow } from "./change-log";
 import { watchHub } from "./watch-hub";
+import { processShared } from "@/lib/process-shared";
 
 /**
  * GET /api/secrets/watch?prefix=P: server-sent events, one `change` event per secret created,
@@ -18,7 +19,9 @@ const HEARTBEAT_MS = 10_000;
 const STREAMS_PER_CALLER = 16;
 const REPLAY_LIMIT = 10_000;
 
-const openStreams = new Map<string, number>();
+// One count per process (lib/process-shared.ts): a stream opened through the fast path and one
+// opened through Next's route count against the same bound.
+const openStreams = processShared("watch.openStreams", () => new Map<string, number>());
 
 export async function openWatchStream(options: { actor: Actor; prefix: string; lastEventId: string | null }): Promise<Response> {
   const { actor } = options;
