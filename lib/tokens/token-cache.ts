@@ -1,7 +1,5 @@
-import { onChange } from "@/lib/change-events";
-import { ShortLivedCache } from "@/lib/cache/short-lived-cache";
+import { rowCache } from "@/lib/cache/row-cache";
 import { db } from "@/lib/db/client";
-import { processShared } from "@/lib/process-shared";
 
 /**
  * What authenticating a bearer token needs of its row and of its creating user, kept in memory by
@@ -29,20 +27,11 @@ export interface CachedToken {
 export const TOKEN_CACHE_TTL_MS = 3_000;
 const MAX_TOKENS = 10_000;
 
-// One per process (lib/process-shared.ts): both of Next's bundles share one cache and one listener.
-function cache(): ShortLivedCache<CachedToken> {
-  const tokens = processShared("tokenCache", () => {
-    const created = new ShortLivedCache<CachedToken>({ maxEntries: MAX_TOKENS, ttlMs: TOKEN_CACHE_TTL_MS });
-    onChange((event) => {
-      if (event.kind === "all") created.clear();
-      else if (event.kind === "token") created.dropWhere((t) => t.id === event.id);
-      else if (event.kind === "user") created.dropWhere((t) => t.createdById === event.id);
-    });
-    return created;
-  });
-  tokens.readFrom(db());
-  return tokens;
-}
+const cache = rowCache<CachedToken>("tokenCache", { maxEntries: MAX_TOKENS, ttlMs: TOKEN_CACHE_TTL_MS }, (event) => {
+  if (event.kind === "token") return (t) => t.id === event.id;
+  if (event.kind === "user") return (t) => t.createdById === event.id;
+  return undefined;
+});
 
 /** The token with this hash, from memory or the database; null when no token has it (not kept). */
 export function findTokenByHash(tokenHash: string): Promise<CachedToken | null> {

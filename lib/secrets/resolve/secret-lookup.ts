@@ -1,7 +1,5 @@
-import { onChange } from "@/lib/change-events";
-import { ShortLivedCache } from "@/lib/cache/short-lived-cache";
+import { rowCache } from "@/lib/cache/row-cache";
 import { db } from "@/lib/db/client";
-import { processShared } from "@/lib/process-shared";
 
 /**
  * The secret row (with its connection) a resolve reads, kept in memory by secret path so that a
@@ -16,20 +14,11 @@ export type SecretRow = NonNullable<Awaited<ReturnType<typeof readSecret>>>;
 export const SECRET_LOOKUP_TTL_MS = 3_000;
 const MAX_SECRETS = 10_000;
 
-// One per process (lib/process-shared.ts): both of Next's bundles share one cache and one listener.
-function cache(): ShortLivedCache<SecretRow> {
-  const secrets = processShared("secretLookup", () => {
-    const created = new ShortLivedCache<SecretRow>({ maxEntries: MAX_SECRETS, ttlMs: SECRET_LOOKUP_TTL_MS });
-    onChange((event) => {
-      if (event.kind === "all") created.clear();
-      else if (event.kind === "secret") created.dropWhere((s) => s.id === event.id);
-      else if (event.kind === "connection") created.dropWhere((s) => s.secretProviderId === event.id);
-    });
-    return created;
-  });
-  secrets.readFrom(db());
-  return secrets;
-}
+const cache = rowCache<SecretRow>("secretLookup", { maxEntries: MAX_SECRETS, ttlMs: SECRET_LOOKUP_TTL_MS }, (event) => {
+  if (event.kind === "secret") return (s) => s.id === event.id;
+  if (event.kind === "connection") return (s) => s.secretProviderId === event.id;
+  return undefined;
+});
 
 function readSecret(secretPath: string) {
   return db().secret.findUnique({ where: { secretPath }, include: { secretProvider: true } });
