@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { call, unique } from "./support/client";
 import { apiContext } from "./support/context";
 import { query } from "./support/database";
+import type { ResolvedSecret } from "@provenance/client";
 
 interface Secret {
   id: string;
@@ -12,15 +13,8 @@ interface Secret {
   providerConfig: Record<string, unknown>;
   description: string | null;
 }
-interface Resolved {
-  secretPath: string;
-  value: string;
-  provider: string;
-  version: string | null;
-  cached: boolean;
-  stale: boolean;
-  fetchedAt: string;
-}
+/** The resolve answer's shape: the one the API and the client share. */
+type Resolved = ResolvedSecret;
 interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> };
 }
