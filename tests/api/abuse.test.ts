@@ -28,7 +28,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 let server: RunningServer;
 let vault: VaultFake;
-let hanging: { url: string; maxOpen: number; close(): Promise<void> };
+let hanging: { url: string; maxOpen: number; startCounting(): Promise<void>; close(): Promise<void> };
 let oldAuditIds: { expired: string; kept: string };
 
 const at = (path: string, options: Parameters<typeof call>[1] = {}) => call(path, { ...options, baseUrl: server.baseUrl });
@@ -46,11 +46,13 @@ async function vaultConnection(url: string): Promise<string> {
   return (reply.body as { id: string }).id;
 }
 
-async function externalSecrets(connectionId: string, prefix: string, providerPath: string, count: number): Promise<string[]> {
+/** `count` external secrets under `prefix`, reading `providerPath` (or, given a function, one path each). */
+async function externalSecrets(connectionId: string, prefix: string, providerPath: string | ((i: number) => string), count: number): Promise<string[]> {
   const paths: string[] = [];
   for (let i = 0; i < count; i++) {
     const secretPath = `${prefix}.s${i}`;
-    const reply = await at("/api/secrets", { method: "POST", body: { secretPath, provider: "vault", providerPath, secretProviderId: connectionId } });
+    const upstream = typeof providerPath === "string" ? providerPath : providerPath(i);
+    const reply = await at("/api/secrets", { method: "POST", body: { secretPath, provider: "vault", providerPath: upstream, secretProviderId: connectionId } });
     expect(reply.status, reply.text).toBe(201);
     paths.push(secretPath);
   }
@@ -83,21 +85,42 @@ async function worstHealthLatency(work: Promise<unknown>): Promise<number> {
   return worst;
 }
 
-/** A "Vault" that accepts connections and never answers, counting how many it holds open at once. */
+/**
+ * A "Vault" that names its KV mount and never answers a read, counting the sockets it holds open at once.
+ * The count stops at the first close: once the client gives up and destroys its sockets, it may
+ * connect again for a queued call before this side has seen the old socket's close, so a count
+ * taken after that measures the two sides' timing, not how many sockets the client held.
+ */
 async function startHangingServer() {
   const sockets = new Set<Socket>();
   let maxOpen = 0;
-  const hold = http.createServer(() => {});
+  let closedAny = false;
+  const hold = http.createServer((req, res) => {
+    // Mount detection is answered (a KV v2 mount), so each path goes on to its own read; reads hang.
+    if (req.url?.startsWith("/v1/sys/internal/ui/mounts/")) {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ data: { path: "secret/", type: "kv", options: { version: "2" } } }));
+    }
+  });
   hold.on("connection", (socket) => {
     sockets.add(socket);
-    maxOpen = Math.max(maxOpen, sockets.size);
-    socket.on("close", () => sockets.delete(socket));
+    if (!closedAny) maxOpen = Math.max(maxOpen, sockets.size);
+    socket.on("close", () => {
+      closedAny = true;
+      sockets.delete(socket);
+    });
   });
   await new Promise<void>((resolve) => hold.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(hold.address() as AddressInfo).port}`,
     get maxOpen() {
       return maxOpen;
+    },
+    /** Waits until no socket is open (earlier calls have given up), then counts afresh. */
+    async startCounting() {
+      while (sockets.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      maxOpen = 0;
+      closedAny = false;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -255,8 +278,10 @@ describe("batches against a hanging upstream (finding 6)", () => {
     // A small stored value first: it opens the batch's window to all 100 paths at once.
     const stored = await at("/api/secrets", { method: "POST", body: { secretPath: `${prefix}.a`, value: "small" } });
     expect(stored.status, stored.text).toBe(201);
-    const paths = await externalSecrets(connectionId, prefix, "secret/hang/value", 100);
+    // A hundred upstream paths: one shared path would be a single call (single flight), not 100.
+    const paths = await externalSecrets(connectionId, prefix, (i) => `secret/hang/value${i}`, 100);
     const reader = await token();
+    await hanging.startCounting();
 
     const started = Date.now();
     const reply = await batch({ prefix }, reader);
@@ -270,6 +295,7 @@ describe("batches against a hanging upstream (finding 6)", () => {
     // Before: ceil(100 / 32) x the timeout (8 s here); now the timeout plus the 3 s margin at most.
     console.log(`hanging upstream, 100 paths: answered in ${elapsed} ms, at most ${hanging.maxOpen} sockets open`);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 3000 + 1000);
+    expect(hanging.maxOpen).toBeGreaterThanOrEqual(8); // in parallel, not one after another
     expect(hanging.maxOpen).toBeLessThanOrEqual(32);
 
     // Every path of the batch timed out together; the breaker has opened, so the next batch
