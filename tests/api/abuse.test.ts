@@ -28,7 +28,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 let server: RunningServer;
 let vault: VaultFake;
-let hanging: { url: string; maxOpen: number; startCounting(): Promise<void>; close(): Promise<void> };
+let hanging: { url: string; maxOpen: number; startCounting(windowMs: number): Promise<void>; close(): Promise<void> };
 let oldAuditIds: { expired: string; kept: string };
 
 const at = (path: string, options: Parameters<typeof call>[1] = {}) => call(path, { ...options, baseUrl: server.baseUrl });
@@ -87,14 +87,14 @@ async function worstHealthLatency(work: Promise<unknown>): Promise<number> {
 
 /**
  * A "Vault" that names its KV mount and never answers a read, counting the sockets it holds open at once.
- * The count stops at the first close: once the client gives up and destroys its sockets, it may
- * connect again for a queued call before this side has seen the old socket's close, so a count
- * taken after that measures the two sides' timing, not how many sockets the client held.
+ * The count covers a window that ends before the client's timeout: once the client gives up and
+ * destroys its sockets, it may connect again for a queued call before this side has seen the old
+ * socket's close, so a count taken then measures the two sides' timing, not what the client held.
  */
 async function startHangingServer() {
   const sockets = new Set<Socket>();
   let maxOpen = 0;
-  let closedAny = false;
+  let countUntil = 0;
   const hold = http.createServer((req, res) => {
     // Mount detection is answered (a KV v2 mount), so each path goes on to its own read; reads hang.
     if (req.url?.startsWith("/v1/sys/internal/ui/mounts/")) {
@@ -104,11 +104,8 @@ async function startHangingServer() {
   });
   hold.on("connection", (socket) => {
     sockets.add(socket);
-    if (!closedAny) maxOpen = Math.max(maxOpen, sockets.size);
-    socket.on("close", () => {
-      closedAny = true;
-      sockets.delete(socket);
-    });
+    if (Date.now() < countUntil) maxOpen = Math.max(maxOpen, sockets.size);
+    socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => hold.listen(0, "127.0.0.1", resolve));
   return {
@@ -116,11 +113,11 @@ async function startHangingServer() {
     get maxOpen() {
       return maxOpen;
     },
-    /** Waits until no socket is open (earlier calls have given up), then counts afresh. */
-    async startCounting() {
+    /** Waits until no socket is open (earlier calls have given up), then counts afresh for `windowMs`. */
+    async startCounting(windowMs: number) {
       while (sockets.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
       maxOpen = 0;
-      closedAny = false;
+      countUntil = Date.now() + windowMs;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -281,7 +278,7 @@ describe("batches against a hanging upstream (finding 6)", () => {
     // A hundred upstream paths: one shared path would be a single call (single flight), not 100.
     const paths = await externalSecrets(connectionId, prefix, (i) => `secret/hang/value${i}`, 100);
     const reader = await token();
-    await hanging.startCounting();
+    await hanging.startCounting(TIMEOUT_MS - 500); // every read is still hanging, none given up yet
 
     const started = Date.now();
     const reply = await batch({ prefix }, reader);
