@@ -30,6 +30,14 @@ let prefix: string;
 const secretValue = "sk_live_readme_example";
 
 beforeAll(async () => {
+  // The client package as users get it: built and packed. First, while no connection is open: these
+  // calls block the event loop for seconds, and a keep-alive socket the server closes meanwhile
+  // would be picked up as if alive by the next request ("other side closed").
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(ROOT, "client")], { stdio: "ignore" });
+  const dir = mkdtempSync(path.join(os.tmpdir(), "provenance-readme-"));
+  const packed = execFileSync("npm", ["pack", path.join(ROOT, "client"), "--pack-destination", dir], { encoding: "utf8", cwd: dir }).trim().split("\n").pop()!;
+  tarball = path.join(dir, packed);
+
   prefix = unique("readme").replace(/-/g, "");
   for (const [p, value] of [
     [`stripe.${prefix}`, secretValue],
@@ -38,11 +46,6 @@ beforeAll(async () => {
   ]) {
     expect((await call("/api/secrets", { method: "POST", body: { secretPath: p, value } })).status).toBe(201);
   }
-  // The client package as users get it: built and packed.
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(ROOT, "client")], { stdio: "ignore" });
-  const dir = mkdtempSync(path.join(os.tmpdir(), "provenance-readme-"));
-  const packed = execFileSync("npm", ["pack", path.join(ROOT, "client"), "--pack-destination", dir], { encoding: "utf8", cwd: dir }).trim().split("\n").pop()!;
-  tarball = path.join(dir, packed);
 }, 120_000);
 
 describe("Kubernetes: External Secrets Operator's webhook provider", () => {
