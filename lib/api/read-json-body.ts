@@ -7,11 +7,15 @@ const MAX_DEPTH = 32;
 
 /**
  * Reads a JSON body with a hard size limit (see readBodyText) and returns the parsed value.
- * An empty body is `{}`.
+ * An empty body is `{}`, whatever its type. A body sent with another media type (text/plain, a
+ * form) is refused with 415: those are the types a cross-site form can send without a preflight, and a
+ * client that sends them has made a mistake it should hear about. A body without Content-Type is
+ * read as JSON, so that minimal clients keep working.
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
   const text = await readBodyText(request);
   if (text.trim() === "") return {};
+  checkJsonMediaType(request.headers.get("content-type"));
 
   let parsed: unknown;
   try {
@@ -50,6 +54,18 @@ export async function readBodyText(request: Request): Promise<string> {
     chunks.push(value);
   }
   return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}
+
+/** application/json, or any application/<name>+json, with or without parameters such as charset. */
+export function isJsonMediaType(contentType: string): boolean {
+  const mediaType = contentType.split(";", 1)[0]!.trim().toLowerCase();
+  return mediaType === "application/json" || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(mediaType);
+}
+
+function checkJsonMediaType(contentType: string | null): void {
+  if (contentType === null || isJsonMediaType(contentType)) return;
+  const shown = contentType.split(";", 1)[0]!.trim().slice(0, 100).replace(/[^\x20-\x7e]/g, "?");
+  throw new AppError("unsupported_media_type", `The request body must be JSON, sent with Content-Type: application/json (this request said ${JSON.stringify(shown)}).`);
 }
 
 export function payloadTooLarge(): AppError {

@@ -51,6 +51,15 @@ describe.each(BODY_ENDPOINTS)("$name refuses hostile bodies", (endpoint) => {
     expectError(await send(text), 400, "invalid_json");
   });
 
+  it.each(["text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])(
+    "a valid JSON body sent as %s → 415 unsupported_media_type",
+    async (contentType) => {
+      const reply = await call(endpoint.path(), { method: endpoint.method, body: JSON.stringify(endpoint.valid()), headers: { "content-type": contentType } });
+      expectError(reply, 415, "unsupported_media_type");
+      expect((reply.body as { error: { message: string } }).error.message).toContain("Content-Type: application/json");
+    },
+  );
+
   it("a body over 64 KiB → 413 payload_too_large", async () => {
     const big = JSON.stringify({ ...endpoint.valid(), description: "x".repeat(70 * 1024) });
     expectError(await send(big), 413, "payload_too_large");
