@@ -53,6 +53,11 @@ const STATUS: Record<ErrorCode, number> = {
   internal_error: 500,
 };
 
+/** The HTTP status an error code is answered with. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;

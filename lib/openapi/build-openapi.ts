@@ -1,98 +1,306 @@
+import type { ErrorCode } from "@/lib/errors";
+import { statusOf } from "@/lib/errors";
 import { batchResolveInput } from "@/lib/secrets/resolve/resolve-secrets";
 import { PAGE_LIMIT_MAX } from "@/lib/secrets/secret-cursor";
 import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schemas";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
-import { providerConfigSchemas, requestSchema, responseSchemas } from "./schemas";
+import { createTokenInput } from "@/lib/tokens/token-schemas";
+import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas } from "./schemas";
 
 /**
  * The OpenAPI 3.1 description of the REST contract, built from the same zod schemas and provider
- * definitions that validate requests, so the document cannot drift from the code.
+ * definitions that validate requests, so the document cannot drift from the code. Every operation
+ * lists every status it answers with the error codes behind it; the integration suite checks each
+ * response it sees against this document (tests/api/support/openapi-check.ts).
  */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const jsonBody = (schema: unknown) => ({ required: true, content: { "application/json": { schema } } });
-const jsonResponse = (description: string, schema: unknown) => ({ description, content: { "application/json": { schema } } });
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [String(status), jsonResponse(ERROR_TEXT[status] ?? "Error", ref("Error"))]));
+type Schema = Record<string, unknown>;
+type Access = "public" | "viewer" | "editor" | "admin";
 
-const ERROR_TEXT: Record<number, string> = {
-  400: "validation_error (with fields) or invalid_json",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  409: "name_taken, path_taken or provider_in_use",
-  412: "precondition_failed (If-Match did not match)",
-  413: "payload_too_large",
-  429: "rate_limited",
-  502: "provider_error",
-  503: "provider_sdk_missing",
-  504: "provider_timeout",
+interface OperationSpec {
+  id: string;
+  tag: Tag;
+  summary: string;
+  description: string;
+  access: Access;
+  parameters?: Schema[];
+  /** A JSON request body; `required: false` for a body that may be left out. */
+  body?: { schema: Schema; required?: boolean };
+  /** The success answers, by status. */
+  ok: Record<string, Schema>;
+  /** Error codes beyond those every operation of its kind can answer (see commonErrors). */
+  errors?: ErrorCode[];
+  /** Writes to the database: a full disk answers 507. */
+  writes?: boolean;
+}
+
+type Tag = "Health" | "Secret providers" | "Secrets" | "Resolve" | "Tokens";
+const TAGS: Array<{ name: Tag; description: string }> = [
+  { name: "Health", description: "Liveness, readiness and where to start. No authentication." },
+  { name: "Secret providers", description: "Connections to external secrets managers. Credentials are stored encrypted and answered masked." },
+  { name: "Secrets", description: "Secrets stored in Provenance or referencing an external manager: metadata only, never a value." },
+  { name: "Resolve", description: "The values: one, many, or a stream of changes. Every read is audited." },
+  { name: "Tokens", description: "API tokens for programs (admin). A token is shown once, when made." },
+];
+
+const CODE_TEXT: Partial<Record<ErrorCode, string>> = {
+  validation_error: "validation_error (with fields, keyed by dotted path into the body)",
+  invalid_json: "invalid_json (the body is not JSON, or nested too deep)",
+  unauthorized: "unauthorized (no credentials, or bad ones)",
+  forbidden: "forbidden (the role or the token's scope is too small, or an upstream path outside the connection's allowedProviderPaths)",
+  precondition_failed: "precondition_failed (If-Match named another version)",
+  rate_limited: "rate_limited (see Retry-After)",
+  database_unavailable: "database_unavailable (see Retry-After)",
+  storage_full: "storage_full (the database's disk is full; nothing was written)",
+  provider_error: "provider_error (the manager answered with an error; hint says what to change)",
+  provider_timeout: "provider_timeout",
+  provider_sdk_missing: "provider_sdk_missing (the manager's optional SDK is not installed)",
 };
 
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const retryAfter = { description: "Seconds to wait before trying again", schema: { type: "integer", minimum: 1 } };
+const STATUS_HEADERS: Record<string, Schema> = {
+  "401": { "WWW-Authenticate": { description: 'Bearer realm="provenance" (on requests that sent no session)', schema: { type: "string" } } },
+  "429": { "Retry-After": retryAfter },
+  "503": { "Retry-After": { ...retryAfter, description: "With database_unavailable: seconds to wait before trying again" } },
+};
 
-export function buildOpenApi(serverUrl?: string) {
-  const connectionUpdate = {
-    parameters: [idParam],
-    requestBody: jsonBody(ref("ConnectionUpdate")),
-    responses: { "200": jsonResponse("The updated connection", ref("Connection")), ...errors(400, 401, 403, 404, 409, 412, 413) },
+/** Codes every operation with this access and body can answer. */
+function commonErrors(spec: OperationSpec): ErrorCode[] {
+  const codes: ErrorCode[] = ["internal_error"];
+  if (spec.access !== "public") codes.push("unauthorized", "database_unavailable");
+  if (spec.access !== "public" && spec.access !== "viewer") codes.push("forbidden");
+  if (spec.body) codes.push("invalid_json", "payload_too_large", "unsupported_media_type", "validation_error");
+  if (spec.writes) codes.push("storage_full");
+  return codes;
+}
+
+function errorResponses(codes: ErrorCode[]): Record<string, Schema> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, list]) => [
+        String(status),
+        {
+          description: list.map((code) => CODE_TEXT[code] ?? code).join("; "),
+          ...(STATUS_HEADERS[String(status)] ? { headers: STATUS_HEADERS[String(status)] } : {}),
+          content: { "application/json": { schema: errorSchemaFor(list) } },
+        },
+      ]),
+  );
+}
+
+/** The Error schema, with `code` narrowed to the codes this status carries here. */
+function errorSchemaFor(codes: ErrorCode[]): Schema {
+  return { allOf: [ref("Error"), { type: "object", properties: { error: { type: "object", properties: { code: { enum: codes } } } } }] };
+}
+
+const ACCESS_TEXT: Record<Access, string> = {
+  public: "No authentication.",
+  viewer: "Any signed-in user or token.",
+  editor: "Editor or admin (users and tokens); a path-scoped token only within its scope.",
+  admin: "Admin only; a path-scoped token never.",
+};
+
+function operation(spec: OperationSpec): Schema {
+  return {
+    operationId: spec.id,
+    tags: [spec.tag],
+    summary: spec.summary,
+    description: `${spec.description}\n\n**Who:** ${ACCESS_TEXT[spec.access]}`,
+    // Machine-readable for clients and for the suite's check that the routes enforce what this says.
+    "x-minimum-role": spec.access,
+    ...(spec.access === "public" ? { security: [] } : {}),
+    ...(spec.parameters ? { parameters: spec.parameters } : {}),
+    ...(spec.body ? { requestBody: { required: spec.body.required ?? true, content: { "application/json": { schema: spec.body.schema } } } } : {}),
+    responses: { ...spec.ok, ...errorResponses([...commonErrors(spec), ...(spec.errors ?? [])]) },
   };
-  const secretUpdate = {
-    parameters: [idParam],
-    requestBody: jsonBody(ref("SecretUpdate")),
-    responses: { "200": jsonResponse("The updated secret", ref("Secret")), ...errors(400, 401, 403, 404, 409, 412, 413) },
-  };
+}
+
+const json = (description: string, schema: Schema, headers?: Schema) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { "application/json": { schema } },
+});
+const etag = { ETag: { description: 'The version, quoted (e.g. "3"): send it back in If-Match', schema: { type: "string" } } };
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const ifMatch = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  description: "The ETag of the version being edited; a different current version answers 412 precondition_failed",
+  schema: { type: "string" },
+};
+
+/** The batch body is either paths or a prefix, never both: a oneOf of the two forms. */
+function batchResolveSchema(): Schema {
+  const members = (requestSchema(batchResolveInput).properties ?? {}) as Record<string, Schema>;
+  const form = (key: "paths" | "prefix", title: string) => ({ type: "object", title, additionalProperties: false, required: [key], properties: { [key]: members[key] } });
+  return { oneOf: [form("paths", "By paths"), form("prefix", "By prefix (every secret under it the caller may read)")] };
+}
+
+/** `publicUrl`: the configured public URL, if any; without it the document's server is relative. */
+export function buildOpenApi(publicUrl?: string) {
+  const connectionCreate = connectionCreateSchema(requestSchema(createConnectionShape));
+  const { variants, ...connectionCreateOneOf } = connectionCreate as Schema & { variants: Record<string, Schema> };
+  const updateConnection = (id: string, summary: string): Schema =>
+    operation({
+      id,
+      tag: "Secret providers",
+      summary,
+      description: "Config merges key by key: members left out keep their value, a masked value (••••••••) keeps the stored credential. Changing an address field (vaultUrl, endpoint, …) requires every stored credential again.",
+      access: "admin",
+      parameters: [idParam, ifMatch],
+      body: { schema: ref("ConnectionUpdate") },
+      ok: { "200": json("The updated connection", ref("Connection"), etag) },
+      errors: ["not_found", "name_taken", "precondition_failed"],
+      writes: true,
+    });
+  const updateSecret = (id: string, summary: string): Schema =>
+    operation({
+      id,
+      tag: "Secrets",
+      summary,
+      description:
+        "A path-scoped token may not change where an external secret reads from (provider, connection, providerPath, version, jsonKey): 403. " +
+        "A providerPath outside the connection's allowedProviderPaths: 403.",
+      access: "editor",
+      parameters: [idParam, ifMatch],
+      body: { schema: ref("SecretUpdate") },
+      ok: { "200": json("The updated secret", ref("Secret"), etag) },
+      errors: ["not_found", "path_taken", "precondition_failed"],
+      writes: true,
+    });
+
   return {
     openapi: "3.1.0",
     info: {
       title: "Provenance API",
       version: "1.0.0",
-      description: "Secrets stored in Provenance or fetched at run time from AWS Secrets Manager, Azure Key Vault, GCP Secret Manager and HashiCorp Vault.",
+      description:
+        "Secrets stored in Provenance or fetched at run time from AWS Secrets Manager, Azure Key Vault, GCP Secret Manager and HashiCorp Vault. " +
+        "Every error is {error: {code, message, ...}}. A method a path does not have answers 405 method_not_allowed with an Allow header.",
+      license: { name: "Proprietary", identifier: "LicenseRef-Provenance" },
     },
-    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    // Relative unless a public URL is configured: the document works at whatever address it was fetched from.
+    servers: [{ url: publicUrl ?? "/", description: publicUrl ? "The configured public URL" : "The address this document was fetched from" }],
     security: [{ bearer: [] }, { session: [] }],
+    tags: TAGS,
     paths: {
+      "/api": {
+        get: operation({ id: "getApiIndex", tag: "Health", summary: "Where to start", description: "Links to this document and the health check.", access: "public", ok: { "200": json("Links", ref("ApiIndex")) } }),
+      },
       "/api/health": {
-        get: { security: [], summary: "Health", responses: { "200": jsonResponse("Healthy", ref("Health")), "503": jsonResponse("Unhealthy", ref("Health")) } },
+        get: operation({
+          id: "getHealth",
+          tag: "Health",
+          summary: "Health",
+          description: "ok when the database answers and the master key opens the stored key check. Answers are shared for up to 1 s.",
+          access: "public",
+          ok: { "200": json("Healthy", ref("Health")), "503": json("Unhealthy: checks says which part", ref("Health")) },
+        }),
+      },
+      "/api/health/live": {
+        get: operation({ id: "getLiveness", tag: "Health", summary: "Liveness", description: "The process serves requests; no database call, so a database outage does not get instances restarted.", access: "public", ok: { "200": json("Live", ref("Live")) } }),
+      },
+      "/api/health/ready": {
+        get: operation({
+          id: "getReadiness",
+          tag: "Health",
+          summary: "Readiness",
+          description: "As /api/health: ready to take traffic when the database answers and the master key matches.",
+          access: "public",
+          ok: { "200": json("Ready", ref("Health")), "503": json("Not ready: checks says which part", ref("Health")) },
+        }),
       },
       "/api/secret-providers/types": {
-        get: { summary: "Provider types and their config schemas", responses: { "200": jsonResponse("Types", { type: "array", items: ref("ProviderType") }), ...errors(401) } },
+        get: operation({
+          id: "listProviderTypes",
+          tag: "Secret providers",
+          summary: "Provider types and their config fields",
+          description: "The four managers, the fields each connection takes (the form is built from these) and whether the SDK is installed.",
+          access: "viewer",
+          ok: { "200": json("Types", { type: "array", items: ref("ProviderType") }) },
+        }),
       },
       "/api/secret-providers": {
-        get: { summary: "List connections", responses: { "200": jsonResponse("Connections", { type: "array", items: ref("Connection") }), ...errors(401, 403) } },
-        post: {
-          summary: "Create a connection (admin)",
-          requestBody: jsonBody(ref("ConnectionCreate")),
-          responses: { "201": jsonResponse("Created", ref("Connection")), ...errors(400, 401, 403, 409, 413) },
-        },
+        get: operation({
+          id: "listConnections",
+          tag: "Secret providers",
+          summary: "List connections",
+          description: "Every connection, credentials masked.",
+          access: "viewer",
+          ok: { "200": json("Connections", { type: "array", items: ref("Connection") }) },
+        }),
+        post: operation({
+          id: "createConnection",
+          tag: "Secret providers",
+          summary: "Create a connection",
+          description: "The config is checked against the type's fields (see the types endpoint); credentials are encrypted and never shown again.",
+          access: "admin",
+          body: { schema: ref("ConnectionCreate") },
+          ok: { "201": json("Created", ref("Connection"), etag) },
+          errors: ["name_taken"],
+          writes: true,
+        }),
       },
       "/api/secret-providers/{id}": {
-        get: { parameters: [idParam], summary: "Get a connection", responses: { "200": jsonResponse("Connection", ref("Connection")), ...errors(401, 403, 404) } },
-        put: { summary: "Update a connection (admin); config merges key by key", ...connectionUpdate },
-        patch: { summary: "Same as PUT", ...connectionUpdate },
-        delete: { parameters: [idParam], summary: "Delete a connection (admin)", responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404, 409) } },
+        get: operation({
+          id: "getConnection",
+          tag: "Secret providers",
+          summary: "Get a connection",
+          description: "Credentials masked.",
+          access: "viewer",
+          parameters: [idParam],
+          ok: { "200": json("Connection", ref("Connection"), etag) },
+          errors: ["not_found"],
+        }),
+        put: updateConnection("updateConnection", "Update a connection"),
+        patch: updateConnection("patchConnection", "Update a connection (same as PUT)"),
+        delete: operation({
+          id: "deleteConnection",
+          tag: "Secret providers",
+          summary: "Delete a connection",
+          description: "Refused with 409 provider_in_use (referencingSecrets, secrets) while secrets still use it.",
+          access: "admin",
+          parameters: [idParam],
+          ok: { "204": { description: "Deleted" } },
+          errors: ["not_found", "provider_in_use"],
+          writes: true,
+        }),
       },
       "/api/secret-providers/{id}/test": {
-        post: {
+        post: operation({
+          id: "testConnection",
+          tag: "Secret providers",
+          summary: "Test a connection",
+          description:
+            "Checks that the manager answers and the credentials work; with providerPath, reads that secret and answers its version and a keyed fingerprint (never the value). " +
+            "An upstream failure is a normal answer (ok: false). providerPath: 403 for path-scoped tokens, and 403 outside the connection's allowedProviderPaths.",
+          access: "editor",
           parameters: [idParam],
-          summary:
-            "Test a connection, optionally by reading one secret (fingerprint only). providerPath: 403 for path-scoped tokens, and 403 outside the connection's allowedProviderPaths",
-          requestBody: jsonBody(requestSchema(testConnectionInput)),
-          responses: { "200": jsonResponse("Result", ref("TestResult")), ...errors(400, 401, 403, 404, 429) },
-        },
+          body: { schema: requestSchema(testConnectionInput), required: false },
+          ok: { "200": json("Result", ref("TestResult")) },
+          errors: ["not_found", "rate_limited"],
+          writes: true,
+        }),
       },
       "/api/secrets": {
-        get: {
+        get: operation({
+          id: "listSecrets",
+          tag: "Secrets",
           summary: "List secrets (metadata only)",
           description:
             "Always a JSON array, in secretPath order. Without limit (and cursor) it is the whole list the caller may see. With limit " +
             "it is one page of that list, full unless it is the last (a path-scoped token's pages hold only its secrets, with no " +
-            "gaps); when more follow, the Link header (rel=\"next\") gives the next page's URL and X-Next-Cursor its cursor. " +
+            'gaps); when more follow, the Link header (rel="next") gives the next page\'s URL and X-Next-Cursor its cursor. ' +
             "A cursor stays valid while secrets are added or removed; an unknown or altered one answers 400 with fields.cursor.",
+          access: "viewer",
           parameters: [
-            { name: "prefix", in: "query", schema: { type: "string" } },
-            { name: "provider", in: "query", schema: { type: "string" } },
-            { name: "secretProviderId", in: "query", schema: { type: "string" } },
+            { name: "prefix", in: "query", schema: { type: "string" }, description: "Only secrets under this dotted prefix" },
+            { name: "provider", in: "query", schema: { type: "string" }, description: "Only secrets of this provider (provenance or a type)" },
+            { name: "secretProviderId", in: "query", schema: { type: "string" }, description: "Only secrets of this connection" },
             { name: "limit", in: "query", description: "Page size; omit for the whole list", schema: { type: "integer", minimum: 1, maximum: PAGE_LIMIT_MAX } },
             {
               name: "cursor",
@@ -101,75 +309,155 @@ export function buildOpenApi(serverUrl?: string) {
               schema: { type: "string" },
             },
           ],
-          responses: {
-            "200": {
-              ...jsonResponse("Secrets", { type: "array", items: ref("Secret") }),
-              headers: {
+          ok: {
+            "200": json(
+              "Secrets",
+              { type: "array", items: ref("Secret") },
+              {
                 Link: { description: '<URL of the next page>; rel="next" — only when limit was given and more secrets follow', schema: { type: "string" } },
                 "X-Next-Cursor": { description: "The next page's cursor, under the same condition as Link", schema: { type: "string" } },
               },
-            },
-            ...errors(400, 401),
+            ),
           },
-        },
-        post: {
-          summary: "Create a secret (editor). 403 for a path-scoped token creating an external secret, or for a providerPath outside the connection's allowedProviderPaths",
-          requestBody: jsonBody(ref("SecretCreate")),
-          responses: { "201": jsonResponse("Created", ref("Secret")), ...errors(400, 401, 403, 409, 413) },
-        },
+          errors: ["validation_error"],
+        }),
+        post: operation({
+          id: "createSecret",
+          tag: "Secrets",
+          summary: "Create a secret",
+          description:
+            "A stored secret (provider provenance, the default, with value) or an external one (provider, secretProviderId, providerPath). " +
+            "403 for a path-scoped token creating an external secret, or for a providerPath outside the connection's allowedProviderPaths.",
+          access: "editor",
+          body: { schema: ref("SecretCreate") },
+          ok: { "201": json("Created", ref("Secret"), etag) },
+          errors: ["path_taken", "not_found"],
+          writes: true,
+        }),
       },
       "/api/secrets/{id}": {
-        get: { parameters: [idParam], summary: "Get a secret (metadata only)", responses: { "200": jsonResponse("Secret", ref("Secret")), ...errors(401, 404) } },
-        put: { summary: "Update a secret (editor). 403 for a path-scoped token changing where an external secret reads from (provider, connection, providerPath, version, jsonKey), or for a providerPath outside the connection's allowedProviderPaths", ...secretUpdate },
-        patch: { summary: "Same as PUT", ...secretUpdate },
-        delete: { parameters: [idParam], summary: "Delete a secret (editor)", responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) } },
+        get: operation({
+          id: "getSecret",
+          tag: "Secrets",
+          summary: "Get a secret (metadata only)",
+          description: "Outside a path-scoped token's scope: 404, as if it did not exist.",
+          access: "viewer",
+          parameters: [idParam],
+          ok: { "200": json("Secret", ref("Secret"), etag) },
+          errors: ["not_found"],
+        }),
+        put: updateSecret("updateSecret", "Update a secret"),
+        patch: updateSecret("patchSecret", "Update a secret (same as PUT)"),
+        delete: operation({
+          id: "deleteSecret",
+          tag: "Secrets",
+          summary: "Delete a secret",
+          description: "Outside a path-scoped token's scope: 404.",
+          access: "editor",
+          parameters: [idParam],
+          ok: { "204": { description: "Deleted" } },
+          errors: ["not_found"],
+          writes: true,
+        }),
       },
       "/api/secrets/resolve": {
-        get: {
-          summary: "Resolve one secret's value (editor, or a token whose scope covers it)",
-          parameters: [{ name: "path", in: "query", required: true, schema: { type: "string" } }],
-          responses: { "200": jsonResponse("The value", ref("ResolvedSecret")), ...errors(400, 401, 403, 404, 429, 502, 503, 504) },
-        },
-        post: {
-          summary: "Resolve many secrets; one failure never fails the rest",
+        get: operation({
+          id: "resolveSecret",
+          tag: "Resolve",
+          summary: "Resolve one secret's value",
+          description: "The only answer that carries a value. External values are cached per the secret's cacheTtlSeconds; each read is audited.",
+          access: "editor",
+          parameters: [{ name: "path", in: "query", required: true, schema: { type: "string" }, description: "The secret's dotted path" }],
+          ok: { "200": json("The value", ref("ResolvedSecret")) },
+          errors: ["validation_error", "not_found", "rate_limited", "json_key_not_found", "not_json", "provider_error", "provider_timeout", "provider_sdk_missing"],
+        }),
+        post: operation({
+          id: "resolveSecrets",
+          tag: "Resolve",
+          summary: "Resolve many secrets",
           description:
-            "Each path counts against the per-minute resolve limit. Values are returned up to PROVENANCE_RESOLVE_BATCH_MAX_BYTES " +
+            "By paths or by prefix; one failure never fails the rest. Each path counts against the per-minute resolve limit. Values are returned up to PROVENANCE_RESOLVE_BATCH_MAX_BYTES " +
             "(default 4 MiB); later paths get the per-path error response_too_large (ask for them in another request). The whole " +
             "batch answers within the provider timeout plus 3 s; paths not answered by then get provider_timeout. More than " +
             "PROVENANCE_RESOLVE_BATCHES_IN_FLIGHT batches at once from one caller answer 429.",
-          requestBody: jsonBody(requestSchema(batchResolveInput)),
-          responses: { "200": jsonResponse("Values and per-path errors", ref("BatchResolved")), ...errors(400, 401, 403, 429) },
-        },
+          access: "editor",
+          body: { schema: ref("BatchResolveRequest") },
+          ok: { "200": json("Values and per-path errors", ref("BatchResolved")) },
+          errors: ["rate_limited"],
+        }),
       },
       "/api/secrets/watch": {
         get: {
-          summary: "Follow changes under a prefix as server-sent events (editor, or a token: its scope)",
-          description:
-            "text/event-stream: one `change` event per secret created, edited or deleted under the prefix, with id (the change log's), " +
-            "data {secretPath, version, fingerprint, changedAt, change} and never a value; a comment line every 10 s. Send " +
-            "Last-Event-ID to get every later event from the last hour first. At most 16 open streams per caller per instance (429).",
-          parameters: [
-            { name: "prefix", in: "query", required: false, schema: { type: "string" }, description: "A dotted path such as stripe; empty for every secret" },
-            { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string", pattern: "^[0-9]+$" } },
-          ],
-          responses: {
-            "200": { description: "The event stream", content: { "text/event-stream": { schema: { type: "string" } } } },
-            ...errors(400, 401, 403, 429),
-          },
+          ...operation({
+            id: "watchSecrets",
+            tag: "Resolve",
+            summary: "Follow changes under a prefix (server-sent events)",
+            description:
+              "text/event-stream: one `change` event per secret created, edited or deleted under the prefix, with id (the change log's), " +
+              "data {secretPath, version, fingerprint, changedAt, change} and never a value; a comment line every 10 s. Send " +
+              "Last-Event-ID to get every later event from the last hour first. At most 16 open streams per caller per instance (429).",
+            access: "editor",
+            parameters: [
+              { name: "prefix", in: "query", required: false, schema: { type: "string" }, description: "A dotted path such as stripe; empty for every secret" },
+              { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string", pattern: "^[0-9]+$" }, description: "Resume after this event" },
+            ],
+            ok: { "200": { description: "The event stream", content: { "text/event-stream": { schema: { type: "string" } } } } },
+            errors: ["validation_error", "rate_limited"],
+          }),
         },
+      },
+      "/api/tokens": {
+        get: operation({
+          id: "listTokens",
+          tag: "Tokens",
+          summary: "List tokens",
+          description: "Every token, revoked ones too; never the token itself or its hash.",
+          access: "admin",
+          ok: { "200": json("Tokens", { type: "array", items: ref("Token") }) },
+        }),
+        post: operation({
+          id: "createToken",
+          tag: "Tokens",
+          summary: "Create a token",
+          description: "Answers the token once, in `token`; only its hash is kept. A token made by a token never outgrows its maker (role, scope, expiry).",
+          access: "admin",
+          body: { schema: requestSchema(createTokenInput) },
+          ok: { "201": json("Created: the token is shown this once", ref("TokenCreated")) },
+          writes: true,
+        }),
+      },
+      "/api/tokens/{id}": {
+        delete: operation({
+          id: "revokeToken",
+          tag: "Tokens",
+          summary: "Revoke a token",
+          description: "It stops working at once, on every instance.",
+          access: "admin",
+          parameters: [idParam],
+          ok: { "204": { description: "Revoked" } },
+          errors: ["not_found"],
+          writes: true,
+        }),
       },
     },
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An API token (pvn_…), shown once when created" },
-        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The dashboard's session cookie (same-origin requests only)" },
       },
       schemas: {
         ...responseSchemas,
-        ConnectionCreate: requestSchema(createConnectionShape),
-        ConnectionUpdate: requestSchema(updateConnectionShape),
+        TokenCreated: {
+          ...responseSchemas.Token,
+          required: [...responseSchemas.Token.required, "token"],
+          properties: { ...responseSchemas.Token.properties, token: { type: "string", description: "The token (pvn_…): shown this once" } },
+        },
+        ConnectionCreate: connectionCreateOneOf,
+        ...variants,
+        ConnectionUpdate: connectionUpdateSchema(requestSchema(updateConnectionShape)),
         SecretCreate: requestSchema(createSecretShape),
         SecretUpdate: requestSchema(updateSecretShape),
+        BatchResolveRequest: batchResolveSchema(),
         ...providerConfigSchemas(),
       },
     },

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildOpenApi } from "@/lib/openapi/build-openapi";
 import { call, unique, type ApiResponse } from "./support/client";
 import { apiContext } from "./support/context";
 import { createStoredSecret, createToken, createVaultConnection, expectError, unknownToken } from "./support/expectations";
@@ -120,6 +121,14 @@ describe.each(ENDPOINTS)("$method $route", (endpoint) => {
       expectError(response, 403, "forbidden");
       await expectFixturesIntact();
     }
+  });
+});
+
+describe("the OpenAPI document's x-minimum-role", () => {
+  const document = buildOpenApi() as unknown as { paths: Record<string, Record<string, { "x-minimum-role"?: string }>> };
+  it.each(ENDPOINTS.filter((e) => e.route !== "/api/openapi.json"))("$method $route says what the route enforces", (endpoint) => {
+    const template = endpoint.route.replace(/\?.*$/, "").replace(/:(\w+)/g, "{$1}");
+    expect(document.paths[template]?.[endpoint.method.toLowerCase()]?.["x-minimum-role"]).toBe(endpoint.min);
   });
 });
 

@@ -1,4 +1,6 @@
+import { expect } from "vitest";
 import { apiContext } from "./context";
+import { openApiProblems } from "./openapi-check";
 import { recordForLeakScan } from "./leak-recorder";
 
 export interface ApiResponse<T = unknown> {
@@ -42,6 +44,8 @@ export async function call<T = unknown>(path: string, options: RequestOptions = 
   } catch {
     parsed = undefined;
   }
+  // Every answer is held to the published OpenAPI document (support/openapi-check.ts).
+  expect(openApiProblems(method, path, response.status, response.headers.get("content-type") ?? "", text ? parsed ?? text : undefined)).toEqual([]);
   return { status: response.status, headers: response.headers, text, body: parsed as T };
 }
 
