@@ -12,6 +12,19 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Domain code (lib/) does not depend on the HTTP edge (lib/api: route wrappers, headers, peer
+    // addresses): route handlers, server actions and the fast path call into lib/, never the
+    // reverse. lib/auth and lib/boot sit at the edge themselves (sign-in, request wiring).
+    files: ["lib/**/*.ts", "lib/**/*.tsx"],
+    ignores: ["lib/api/**", "lib/auth/**", "lib/boot/**", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/lib/api/*", "**/lib/api/*"], message: "Domain code must not import the HTTP edge (lib/api); move what both need into lib/ (e.g. lib/validation)." }] },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,4 +1,4 @@
-import { stripControls } from "@/lib/api/text";
+import { stripControls } from "@/lib/validation/text";
 
 /**
  * Structured JSON logs, one object per line. Callers pass facts, never values or credentials;

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { sourceIp } from "@/lib/api/source-ip";
 import { formStateFromError } from "@/lib/api/form-state";
 import { textArgument } from "@/lib/api/server-action";
-import { isPlainObject } from "@/lib/api/text";
+import { isPlainObject } from "@/lib/validation/text";
 import type { FormState } from "@/lib/form-state";
 import { completeSetup } from "@/lib/setup/setup-code";
 

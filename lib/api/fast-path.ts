@@ -3,8 +3,8 @@ import { Readable } from "node:stream";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log";
-import { resolveEndpoint } from "@/lib/secrets/resolve/resolve-endpoint";
-import { watchEndpoint } from "@/lib/secrets/watch/watch-endpoint";
+import { resolveEndpoint } from "@/lib/api/resolve-endpoint";
+import { watchEndpoint } from "@/lib/api/watch-endpoint";
 import { claimRequests } from "./peer-address";
 import { cameThroughFastPath } from "./route";
 import { arrivedOverHttps, STRICT_TRANSPORT_SECURITY } from "./security-headers";
@@ -17,7 +17,7 @@ import staticSecurityHeaders from "./static-security-headers.json";
  * every start, and a fleet restarting calls it all at once.
  *
  * It is a second door to the same handlers, not a second implementation: the request becomes a
- * web Request and goes through lib/secrets/resolve/resolve-endpoint.ts, exactly as Next's route
+ * web Request and goes through lib/api/resolve-endpoint.ts, exactly as Next's route
  * handler does (authentication, role, scope, limits, audit, error shape, request log). What Next
  * adds to every response (next.config's security headers, the proxy's HSTS) is added here too.
  *

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validationError } from "@/lib/errors";
-import { fieldMap } from "./zod-errors";
+import { fieldMap } from "@/lib/validation/zod-errors";
 import { formStateFromError } from "./form-state";
 
 describe("formStateFromError", () => {

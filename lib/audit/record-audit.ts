@@ -1,6 +1,6 @@
 import type { AuditActor } from "@/lib/auth/actor";
 import type { Db } from "@/lib/db/client";
-import { sanitizeText } from "@/lib/api/text";
+import { sanitizeText } from "@/lib/validation/text";
 import { newId } from "@/lib/ids";
 import type { AuditRow } from "./audit-event-view";
 import { enqueueAuditRows, insertAuditRows } from "./audit-queue";

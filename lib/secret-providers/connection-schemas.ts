@@ -2,8 +2,8 @@ import { z } from "zod";
 import { configSchema } from "@/lib/providers/definition";
 import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
 import type { UrlRuleOptions } from "@/lib/providers/url-rules";
-import { isPlainObject, multiLine, singleLine } from "@/lib/api/text";
-import { fieldsFromZod } from "@/lib/api/zod-errors";
+import { isPlainObject, multiLine, singleLine } from "@/lib/validation/text";
+import { fieldsFromZod } from "@/lib/validation/zod-errors";
 import { allowedProviderPathsShape } from "./provider-path-fence";
 
 /**

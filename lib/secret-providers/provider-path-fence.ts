@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isCleanText } from "@/lib/api/text";
+import { isCleanText } from "@/lib/validation/text";
 import { AppError } from "@/lib/errors";
 import { cleanGcpPath } from "@/lib/providers/gcp-sm/path-syntax";
 import { cleanVaultPathOrNull } from "@/lib/providers/vault/path-syntax";

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
-import { parseInput } from "@/lib/api/zod-errors";
+import { parseInput } from "@/lib/validation/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { fingerprint } from "@/lib/crypto";
 import { db } from "@/lib/db/client";

@@ -1,6 +1,6 @@
 import type { AuditActor } from "@/lib/auth/actor";
-import { fieldMap, fieldsFromZod, parseInput } from "@/lib/api/zod-errors";
-import { isPlainObject } from "@/lib/api/text";
+import { fieldMap, fieldsFromZod, parseInput } from "@/lib/validation/zod-errors";
+import { isPlainObject } from "@/lib/validation/text";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { multiLine, singleLine } from "@/lib/api/text";
+import { multiLine, singleLine } from "@/lib/validation/text";
 import { SECRET_PATH_MAX_LENGTH, SECRET_PATH_PATTERN } from "./secret-path";
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { scopeAllows } from "@/lib/auth/scope";
-import { parseInput } from "@/lib/api/zod-errors";
+import { parseInput } from "@/lib/validation/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { notifyChange } from "@/lib/change-events";
 import { decrypt, encrypt } from "@/lib/crypto";

@@ -2,7 +2,7 @@ import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import type { SystemActor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { parseInput } from "@/lib/api/zod-errors";
+import { parseInput } from "@/lib/validation/zod-errors";
 import { createUser, type UserView } from "@/lib/users/manage-users";
 import { createUserInput } from "@/lib/users/user-schemas";
 

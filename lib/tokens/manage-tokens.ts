@@ -1,9 +1,9 @@
 import type { AuditActor } from "@/lib/auth/actor";
-import { parseInput } from "@/lib/api/zod-errors";
+import { parseInput } from "@/lib/validation/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { notifyChange } from "@/lib/change-events";
 import { db } from "@/lib/db/client";
-import { fieldMap } from "@/lib/api/zod-errors";
+import { fieldMap } from "@/lib/validation/zod-errors";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
 import { scopeWithin } from "@/lib/auth/scope";
 import { AppError, notFound } from "@/lib/errors";

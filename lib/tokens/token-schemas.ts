@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { singleLine } from "@/lib/api/text";
+import { singleLine } from "@/lib/validation/text";
 import { ROLES } from "@/lib/auth/roles";
 import { isValidScope, SCOPE_HELP } from "@/lib/auth/scope";
 

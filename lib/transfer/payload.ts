@@ -22,7 +22,7 @@
  * secret's path syntax for its provider, references inside the bundle).
  */
 import { z } from "zod";
-import { isPlainObject, multiLine, singleLine } from "@/lib/api/text";
+import { isPlainObject, multiLine, singleLine } from "@/lib/validation/text";
 import { PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
 import type { UrlRuleOptions } from "@/lib/providers/url-rules";
 import { validateConfig } from "@/lib/secret-providers/connection-schemas";

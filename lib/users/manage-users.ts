@@ -1,6 +1,6 @@
 import type { AuditActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
-import { parseInput } from "@/lib/api/zod-errors";
+import { parseInput } from "@/lib/validation/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { notifyChange } from "@/lib/change-events";
 import { db } from "@/lib/db/client";

@@ -1,7 +1,7 @@
 import type { AuditActor } from "@/lib/auth/actor";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { reserveSignInAttempt } from "@/lib/auth/sign-in-limits";
-import { parseInput } from "@/lib/api/zod-errors";
+import { parseInput } from "@/lib/validation/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { notifyChange } from "@/lib/change-events";
 import { db } from "@/lib/db/client";

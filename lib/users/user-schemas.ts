@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { singleLine } from "@/lib/api/text";
+import { singleLine } from "@/lib/validation/text";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { ROLES } from "@/lib/auth/roles";
 

@@ -1,5 +1,5 @@
 import type { InterpretedFailure } from "../upstream/call-upstream";
-import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/api/text";
+import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/validation/text";
 import { isTransientNetworkFailure, networkFailure, providerError, providerTimeout, upstreamCode } from "../upstream/errors";
 import { awsSmDefinition } from "./definition";
 

@@ -1,6 +1,6 @@
 import type { InterpretedFailure } from "../upstream/call-upstream";
 import { parseRetryAfter } from "../upstream/call-upstream";
-import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/api/text";
+import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/validation/text";
 import { isTransientNetworkFailure, networkFailure, providerError, providerTimeout, upstreamCode } from "../upstream/errors";
 import { azureKvDefinition } from "./definition";
 

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { boundOutsideText, OUTSIDE_TEXT_MAX_CHARS } from "@/lib/api/text";
+import { boundOutsideText, OUTSIDE_TEXT_MAX_CHARS } from "@/lib/validation/text";
 import { redact } from "@/lib/log";
 
 /**

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { idArgument, runAction, type ActionResult } from "@/lib/api/server-action";
-import { isPlainObject } from "@/lib/api/text";
+import { isPlainObject } from "@/lib/validation/text";
 import { createUser, updateUser, type UserView } from "@/lib/users/manage-users";
 import { resetPassword } from "@/lib/users/passwords";
 

@@ -1,5 +1,5 @@
 import { otherMethods } from "@/lib/api/route";
-import { watchEndpoint } from "@/lib/secrets/watch/watch-endpoint";
+import { watchEndpoint } from "@/lib/api/watch-endpoint";
 
 // A stream that stays open: never prerendered or cached.
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { apiRoute } from "@/lib/api/route";
-import { openWatchStream } from "./watch-stream";
+import { openWatchStream } from "@/lib/secrets/watch/watch-stream";
 
 /**
  * GET /api/secrets/watch?prefix=P for anyone who may resolve (editors, admins, tokens: scope-limited).

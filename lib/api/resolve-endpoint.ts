@@ -1,6 +1,6 @@
 import { apiRoute, json } from "@/lib/api/route";
 import { validationError } from "@/lib/errors";
-import { resolveSecret, resolveSecrets } from "./resolve-secrets";
+import { resolveSecret, resolveSecrets } from "@/lib/secrets/resolve/resolve-secrets";
 
 /**
  * The resolve endpoint's handlers, served through two doors: Next's route handler
