@@ -1,4 +1,4 @@
-import { stripControls } from "@/lib/api/text";
+import { stripControls } from "@/lib/validation/text";
 
 /**
  * Everything the CLI prints for people goes through here. Its text can hold outside data (names
