@@ -53,6 +53,15 @@ const envSchema = z.object({
    * 32 Vault or Azure secrets takes one round trip instead of two.
    */
   PROVENANCE_PROVIDER_MAX_SOCKETS: z.coerce.number().int().positive().default(32),
+  /**
+   * Folders a connection's workload-identity token file (Vault jwtFile, …) may be read from,
+   * separated by ":". A connection names a file; only these folders are ever read, so an admin
+   * cannot make the server send, say, its own .env to an address of their choosing.
+   */
+  PROVENANCE_TOKEN_FILE_DIRS: z
+    .string()
+    .default("/var/run/secrets:/run/secrets")
+    .transform((v) => v.split(":").map((d) => d.trim()).filter((d) => d.startsWith("/"))),
   /** Days audit events are kept; older ones are pruned hourly. 0 keeps them forever. */
   PROVENANCE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
   /**

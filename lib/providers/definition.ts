@@ -51,6 +51,14 @@ export interface ProviderDefinition<T extends string = string> {
 
 export type ProviderConfig = Record<string, string>;
 
+/** An absolute file path of plain segments (no "." or ".." segment): where a token file lives. */
+export const TOKEN_FILE_PATTERN = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+)+$/;
+export const TOKEN_FILE_FORMAT: FieldFormat = {
+  kind: "pattern",
+  pattern: TOKEN_FILE_PATTERN,
+  message: "Must be an absolute file path, e.g. /var/run/secrets/kubernetes.io/serviceaccount/token",
+};
+
 const DEFAULT_MAX_LENGTH = 2048;
 
 function checkFormat(field: ConfigField, value: string, opts: UrlRuleOptions): string | null {

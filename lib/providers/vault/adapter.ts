@@ -2,14 +2,14 @@ import "server-only";
 import { processShared } from "@/lib/process-shared";
 import type { Agent } from "node:http";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
-import type { ProviderConfig } from "../definition";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
 import { vaultDefinition } from "./definition";
 import { cleanVaultPath, normalizeVaultPath, NOT_KV_MOUNT, vaultValue, type KvVersion, type NormalizedVaultPath } from "./paths";
 import { interpretVaultError, LOOKUP_SELF, MOUNTS_PREFIX } from "./upstream-errors";
-import { vaultAgent, vaultGet } from "./vault-http";
+import { vaultAgent, VaultHttpError, vaultRequest } from "./vault-http";
+import { authMethodOf, dropStaleSession, forgetSessions, signInFresh, vaultTokenFor } from "./vault-login";
 
 export { normalizeVaultPath } from "./paths";
 
@@ -40,8 +40,9 @@ function agentFor(context: AdapterContext): Promise<Agent> {
 }
 
 /** Asks Vault which mount holds `path`, which engine it runs and, for KV, which version. */
-async function detectMount(config: ProviderConfig, agent: Agent, path: string, signal: AbortSignal): Promise<KnownMount> {
-  const body = (await vaultGet(config, agent, `${MOUNTS_PREFIX}${path}`, "", signal)) as {
+async function detectMount(context: AdapterContext, agent: Agent, path: string, signal: AbortSignal): Promise<KnownMount> {
+  const token = await vaultTokenFor(context, agent, signal);
+  const body = (await vaultRequest({ config: context.config, agent, apiPath: `${MOUNTS_PREFIX}${path}`, token, signal })) as {
     data?: { path?: unknown; type?: unknown; options?: { version?: unknown } | null };
   };
   const mountPath = typeof body.data?.path === "string" ? body.data.path.replace(/\/+$/, "") : "";
@@ -71,7 +72,7 @@ async function kvMountOf(request: AdapterContext, agent: Agent, path: string, si
     mount = find();
   }
   if (!mount) {
-    const detection = detectMount(request.config, agent, path, signal);
+    const detection = detectMount(request, agent, path, signal);
     mounts.detecting.add(detection);
     try {
       mount = await detection;
@@ -160,32 +161,50 @@ export const vaultAdapter: ProviderAdapter = {
     if (request.config.kvVersion !== "auto") normalizeVaultPath(request.path, request.config.kvVersion ?? "2"); // a bad path is refused before anything is sent
     let normalized: NormalizedVaultPath | undefined;
     const agent = await agentFor(request);
+    const read = async (signal: AbortSignal) => {
+      normalized = await normalizeForConnection(request, agent, signal);
+      const token = await vaultTokenFor(request, agent, signal);
+      const body = await vaultRequest({ config: request.config, agent, apiPath: normalized.apiPath, query: versionQuery(normalized, request.version), token, signal });
+      return readReply(body, normalized);
+    };
     return callUpstream({
       provider: PROVIDER,
       doing: fetchingPath(request.path),
       timeoutMs: request.timeoutMs,
       run: async ({ signal }) => {
-        normalized = await normalizeForConnection(request, agent, signal);
-        const body = await vaultGet(request.config, agent, normalized.apiPath, versionQuery(normalized, request.version), signal);
-        return readReply(body, normalized);
+        try {
+          return await read(signal);
+        } catch (error) {
+          // A signed-in session Vault no longer honours (revoked, or expired early): sign in once more.
+          if (error instanceof VaultHttpError && error.status === 403 && dropStaleSession(request)) return read(signal);
+          throw error;
+        }
       },
       interpret: (error) => interpretVaultError(error, { config: request.config, normalized }),
     });
   },
 
-  /** lookup-self needs no policy beyond Vault's default one, so it tests the token itself. */
+  /**
+   * lookup-self needs no policy beyond Vault's default one, so it tests the token itself; with an
+   * auth method, after signing in afresh, which tests the credentials behind it.
+   */
   async checkConnection(context: AdapterContext): Promise<void> {
     const agent = await agentFor(context);
     await callUpstream({
       provider: PROVIDER,
       doing: CHECKING_CONNECTION,
       timeoutMs: context.timeoutMs,
-      run: ({ signal }) => vaultGet(context.config, agent, LOOKUP_SELF, "", signal),
+      maxAttempts: authMethodOf(context.config) === "token" ? undefined : 1,
+      run: async ({ signal }) => {
+        const token = authMethodOf(context.config) === "token" ? (context.config.token ?? "") : await signInFresh(context, agent, signal);
+        return vaultRequest({ config: context.config, agent, apiPath: LOOKUP_SELF, token, signal });
+      },
       interpret: (error) => interpretVaultError(error, { config: context.config }),
     });
   },
 
   forget(connectionId: string): void {
+    forgetSessions(connectionId);
     knownMounts.forget(connectionId);
     agents.forget(connectionId);
   },

@@ -1,5 +1,10 @@
-import type { ProviderDefinition } from "../definition";
+import { TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
 import { builtInMountProblem, cleanVaultPathOrNull, isVaultSecretPath } from "./path-syntax";
+
+export const VAULT_AUTH_METHODS = ["token", "approle", "jwt", "kubernetes"] as const;
+export type VaultAuthMethod = (typeof VAULT_AUTH_METHODS)[number];
+/** Where Kubernetes mounts a pod's service-account token. */
+export const KUBERNETES_TOKEN_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 export const vaultDefinition = {
   type: "vault",
@@ -18,14 +23,65 @@ export const vaultDefinition = {
       format: { kind: "url" },
     },
     {
+      key: "authMethod",
+      label: "Auth method",
+      type: "text",
+      required: false,
+      placeholder: "token",
+      help: "token (default): a static token. approle, jwt, kubernetes: Provenance signs in with that method and renews or signs in again before the token expires",
+      format: { kind: "choice", options: VAULT_AUTH_METHODS },
+    },
+    {
       key: "token",
       label: "Vault Token",
       type: "password",
-      required: true,
+      required: false,
       sensitive: true,
       placeholder: "hvs.…",
-      help: "Authentication token (hvs.…) with read access to the secrets",
+      help: "Authentication token (hvs.…) with read access to the secrets; required with the token auth method",
       format: { kind: "any" },
+    },
+    {
+      key: "roleId",
+      label: "AppRole role ID",
+      type: "text",
+      required: false,
+      help: "approle: the role_id of the AppRole",
+      format: { kind: "pattern", pattern: /^[A-Za-z0-9_.-]{1,200}$/, message: "Must be an AppRole role_id" },
+    },
+    {
+      key: "secretId",
+      label: "AppRole secret ID",
+      type: "password",
+      required: false,
+      sensitive: true,
+      help: "approle: the secret_id issued for the role",
+      format: { kind: "any" },
+    },
+    {
+      key: "role",
+      label: "Role",
+      type: "text",
+      required: false,
+      help: "jwt, kubernetes: the Vault role to sign in as",
+      format: { kind: "pattern", pattern: /^[A-Za-z0-9_.@-]{1,200}$/, message: "Must be a Vault role name" },
+    },
+    {
+      key: "jwtFile",
+      label: "JWT file",
+      type: "text",
+      required: false,
+      placeholder: KUBERNETES_TOKEN_FILE,
+      help: `jwt: the file holding the identity token (required); kubernetes: the service-account token (default ${KUBERNETES_TOKEN_FILE}). Read again at every sign-in, only from the folders PROVENANCE_TOKEN_FILE_DIRS allows`,
+      format: TOKEN_FILE_FORMAT,
+    },
+    {
+      key: "authMount",
+      label: "Auth mount",
+      type: "text",
+      required: false,
+      help: "Where the auth method is mounted, if not at its default path (approle, jwt, kubernetes)",
+      format: { kind: "pattern", pattern: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, message: "Must be a mount path such as approle or team/jwt" },
     },
     {
       key: "namespace",
@@ -45,6 +101,24 @@ export const vaultDefinition = {
       format: { kind: "choice", options: ["1", "2", "auto"] },
     },
   ],
+  crossFieldRules: (config) => {
+    const problems: Record<string, string> = {};
+    const method = config.authMethod ?? "token";
+    const need = (key: string, label: string) => {
+      if (!config[key]) problems[key] = `${label} is required with the ${method} auth method`;
+    };
+    if (method === "token") need("token", "Vault Token");
+    if (method === "approle") {
+      need("roleId", "AppRole role ID");
+      need("secretId", "AppRole secret ID");
+    }
+    if (method === "jwt") {
+      need("role", "Role");
+      need("jwtFile", "JWT file");
+    }
+    if (method === "kubernetes") need("role", "Role");
+    return problems;
+  },
   pathHelp:
     "The KV path, e.g. secret/my-app/api-key (KV v2: /data/ is inserted, giving secret/data/my-app/api-key). With several keys in the secret, set jsonKey to pick one.",
   checkPath: (path) => {

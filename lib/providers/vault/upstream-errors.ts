@@ -44,6 +44,14 @@ function interpretStatus(error: VaultHttpError, { config, normalized }: VaultRea
   if (status >= 300 && status < 400) {
     return fail(`redirected instead of answering for ${apiPath} (HTTP ${status})`, "Point vaultUrl at the active node (or the load balancer), not a standby that redirects.");
   }
+  if (/^auth\/.+\/login$/.test(apiPath) && (status === 400 || status === 401 || status === 403)) {
+    const method = config.authMethod ?? "token";
+    const what = method === "approle" ? "the role ID and secret ID" : `the role ${config.role ?? ""} and the token in ${config.jwtFile ?? "the service-account token file"}`;
+    return fail(
+      `signing in with ${method} at ${apiPath} was refused (${detail})`,
+      `Check ${what}, and that the auth method is enabled at auth/${config.authMount ?? method} (set authMount if it is mounted elsewhere).`,
+    );
+  }
   if (status === 403 && apiPath === LOOKUP_SELF) {
     return fail(`the token was rejected (${detail})`, `The token may be expired or revoked${config.namespace ? `, or not valid in namespace ${config.namespace}` : ""}.`);
   }

@@ -8,10 +8,11 @@ import { declaredLength, readCapped, replyCap, replyTooLarge } from "../upstream
 import { vaultDefinition } from "./definition";
 
 /**
- * One GET against Vault's HTTP API: token and namespace headers, no redirects followed (a
+ * One request to Vault's HTTP API: token and namespace headers, no redirects followed (a
  * redirect would carry the token to another host), a 1 MiB cap on the reply, and connections
  * only to addresses that pass the metadata rule after DNS (node:http rather than fetch, because
- * its agent takes our own `lookup`).
+ * its agent takes our own `lookup`). The token is passed in: a static one from the config, or
+ * the one an auth method signed in for (vault-login.ts).
  */
 export { MAX_REPLY_BYTES } from "../upstream/reply-size";
 const PROVIDER = vaultDefinition.name;
@@ -23,6 +24,8 @@ export class VaultHttpError extends Error {
     readonly apiPath: string,
     readonly body: unknown,
     readonly retryAfterMs: number | undefined,
+    /** The token this request carried, so that no message can echo it. */
+    private readonly sentToken: string,
   ) {
     super(`Vault answered HTTP ${status}`);
     this.name = "VaultHttpError";
@@ -31,7 +34,7 @@ export class VaultHttpError extends Error {
   /** Vault's `errors` array, first entry, made safe to show. */
   upstreamMessage(config: ProviderConfig): string {
     const errors = (this.body as { errors?: unknown } | null)?.errors;
-    return Array.isArray(errors) ? sanitizeUpstreamText(errors[0], [config.token]) : "";
+    return Array.isArray(errors) ? sanitizeUpstreamText(errors[0], [config.token, config.secretId, this.sentToken]) : "";
   }
 
   warnings(): string[] {
@@ -50,12 +53,27 @@ export function vaultAgent(config: ProviderConfig, resolve: ResolveHost = system
   return guardedAgent((config.vaultUrl ?? "").startsWith("http:") ? "http:" : "https:", resolve);
 }
 
-export async function vaultGet(config: ProviderConfig, agent: http.Agent, apiPath: string, query: string, signal: AbortSignal): Promise<unknown> {
+export interface VaultRequest {
+  config: ProviderConfig;
+  agent: http.Agent;
+  apiPath: string;
+  query?: string;
+  /** Sent as X-Vault-Token; "" for a sign-in, which carries none. */
+  token: string;
+  /** A JSON body makes it a POST (sign-in, renewal); otherwise a GET. */
+  body?: Record<string, unknown>;
+  signal: AbortSignal;
+}
+
+export async function vaultRequest({ config, agent, apiPath, query = "", token, body: payload, signal }: VaultRequest): Promise<unknown> {
   const base = (config.vaultUrl ?? "").replace(/\/+$/, "");
   const encoded = apiPath.split("/").map(encodeURIComponent).join("/");
-  const headers: Record<string, string> = { "X-Vault-Token": config.token ?? "", Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (token) headers["X-Vault-Token"] = token;
   if (config.namespace) headers["X-Vault-Namespace"] = config.namespace;
-  const response = await get(new URL(`${base}/v1/${encoded}${query}`), headers, agent, signal);
+  const sent = payload === undefined ? undefined : JSON.stringify(payload);
+  if (sent !== undefined) headers["Content-Type"] = "application/json";
+  const response = await send(new URL(`${base}/v1/${encoded}${query}`), headers, sent, agent, signal);
   const status = response.statusCode ?? 0;
 
   const success = status >= 200 && status < 300;
@@ -78,15 +96,15 @@ export async function vaultGet(config: ProviderConfig, agent: http.Agent, apiPat
     return body;
   }
   const retryAfter = response.headers["retry-after"];
-  throw new VaultHttpError(status, apiPath, body, parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
+  throw new VaultHttpError(status, apiPath, body, parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter), token);
 }
 
-/** A GET whose reply (status and headers) has arrived; the body is still to be read. Redirects are answers like any other. */
-function get(url: URL, headers: Record<string, string>, agent: http.Agent, signal: AbortSignal): Promise<IncomingMessage> {
+/** A request whose reply (status and headers) has arrived; the body is still to be read. Redirects are answers like any other. */
+function send(url: URL, headers: Record<string, string>, body: string | undefined, agent: http.Agent, signal: AbortSignal): Promise<IncomingMessage> {
   const request = url.protocol === "https:" ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    request(url, { method: "GET", headers, agent, signal }, resolve)
+    request(url, { method: body === undefined ? "GET" : "POST", headers, agent, signal }, resolve)
       .on("error", reject)
-      .end();
+      .end(body);
   });
 }

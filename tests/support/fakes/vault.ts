@@ -18,6 +18,8 @@ interface StoredVersion {
 
 export interface VaultFake extends HttpFake {
   faults: FaultQueue;
+  /** Revokes every token a sign-in issued, as `vault token revoke` would. */
+  revokeIssuedTokens(): void;
   /** Faults for mount detection (sys/internal/ui/mounts) only, which `faults` leaves alone. */
   mountFaults: FaultQueue;
   /** Writes a new version under `path` (mount included, no data/), e.g. secret/my-app/api-key. */
@@ -33,6 +35,27 @@ export interface VaultFakeOptions {
   tokens: Record<string, string[]>;
   /** Mount path → engine type, for mounts that are not KV, e.g. { database: "database", pki: "pki" }. */
   otherMounts?: Record<string, string>;
+  /** AppRole sign-in (POST auth/<mount>/login {role_id, secret_id}), by role_id. */
+  approles?: Record<string, VaultLoginRole & { secretId: string; mount?: string }>;
+  /** JWT and Kubernetes sign-in (POST auth/<mount>/login {role, jwt}), keyed "<mount>/<role>", e.g. "kubernetes/app". */
+  jwtRoles?: Record<string, VaultLoginRole & { jwt: string }>;
+}
+
+/** What a signed-in token may read and how long it lives. */
+export interface VaultLoginRole {
+  policy: string[];
+  ttlSeconds?: number;
+  /** Renewals never take the token past this age. */
+  maxTtlSeconds?: number;
+  renewable?: boolean;
+}
+
+interface IssuedToken {
+  policy: string[];
+  ttlMs: number;
+  expiresAt: number;
+  maxExpiresAt: number;
+  renewable: boolean;
 }
 
 /** The mounts every Vault server has, none of them KV. */
@@ -54,10 +77,52 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
   const errors = (res: ServerResponse, status: number, list: string[], extra: Record<string, unknown> = {}, headers = {}) =>
     sendJson(res, status, { errors: list, ...extra }, headers);
 
-  const fake = await startHttpFake(async (req, res) => {
+  const issued = new Map<string, IssuedToken>();
+  let issuedCount = 0;
+  const issue = (role: VaultLoginRole) => {
+    const token = `hvs.issued-${++issuedCount}-${Math.random().toString(36).slice(2)}`;
+    const ttlMs = (role.ttlSeconds ?? 3600) * 1000;
+    const now = Date.now();
+    issued.set(token, { policy: role.policy, ttlMs, expiresAt: now + ttlMs, maxExpiresAt: now + (role.maxTtlSeconds ?? 86_400) * 1000, renewable: role.renewable ?? true });
+    return { client_token: token, lease_duration: Math.round(ttlMs / 1000), renewable: role.renewable ?? true, policies: ["default"] };
+  };
+  const policyOf = (token: string): string[] | undefined => {
+    const session = issued.get(token);
+    if (session) return Date.now() < session.expiresAt ? session.policy : undefined;
+    return options.tokens[token];
+  };
+
+  const fake = await startHttpFake(async (req, res, recorded) => {
     const url = new URL(req.url ?? "/", "http://vault");
+    const login = /^\/v1\/auth\/(.+)\/login$/.exec(url.pathname);
+    if (login && req.method === "POST") {
+      let body: { role_id?: unknown; secret_id?: unknown; role?: unknown; jwt?: unknown } = {};
+      try {
+        body = JSON.parse(recorded.body || "{}") as typeof body;
+      } catch {
+        return errors(res, 400, ["failed to parse JSON input"]);
+      }
+      const mount = login[1]!;
+      if (typeof body.role_id === "string") {
+        const role = options.approles?.[body.role_id];
+        if (!role || (role.mount ?? "approle") !== mount || role.secretId !== body.secret_id) return errors(res, 400, ["invalid role or secret ID"]);
+        return sendJson(res, 200, { auth: issue(role) });
+      }
+      const role = options.jwtRoles?.[`${mount}/${String(body.role)}`];
+      if (!role) return errors(res, 400, [`role "${String(body.role)}" could not be found`]);
+      if (role.jwt !== body.jwt) return errors(res, 403, ["permission denied"]);
+      return sendJson(res, 200, { auth: issue(role) });
+    }
+    if (url.pathname === "/v1/auth/token/renew-self" && req.method === "POST") {
+      const token = String(req.headers["x-vault-token"] ?? "");
+      const session = issued.get(token);
+      if (!session || Date.now() >= session.expiresAt) return errors(res, 403, ["permission denied"]);
+      if (!session.renewable) return errors(res, 400, ["lease is not renewable"]);
+      session.expiresAt = Math.min(Date.now() + session.ttlMs, session.maxExpiresAt);
+      return sendJson(res, 200, { auth: { client_token: token, lease_duration: Math.max(0, Math.round((session.expiresAt - Date.now()) / 1000)), renewable: true } });
+    }
     const path = decodeURIComponent(url.pathname.replace(/^\/v1\//, ""));
-    const allowed = options.tokens[String(req.headers["x-vault-token"] ?? "")];
+    const allowed = policyOf(String(req.headers["x-vault-token"] ?? ""));
     if (!allowed) return errors(res, 403, ["permission denied"]);
 
     const detecting = path.startsWith("sys/internal/ui/mounts/");
@@ -101,6 +166,9 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
     ...fake,
     faults,
     mountFaults,
+    revokeIssuedTokens() {
+      issued.clear();
+    },
     putSecret(path, data) {
       const versions = store.get(path) ?? [];
       versions.push({ data });
