@@ -4,6 +4,7 @@ import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schem
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
 import { providerConfigSchemas, requestSchema, responseSchemas } from "./schemas";
+import { trustPolicyPaths } from "./trust-policy-paths";
 
 /**
  * The OpenAPI 3.1 description of the REST contract, built from the same zod schemas and provider
@@ -158,6 +159,7 @@ export function buildOpenApi(serverUrl?: string) {
           },
         },
       },
+      ...trustPolicyPaths,
     },
     components: {
       securitySchemes: {
