@@ -160,11 +160,20 @@ async function issueToken(issue: Issue): Promise<ExchangeResult> {
 const SWEEP_EVERY_MS = 5 * 60 * 1000;
 let lastSweep = 0;
 
-/** Drops used jtis whose ID tokens have expired; best effort, off the request's path. */
+/** Exchanged tokens stay listed this long after they expire (every CI job makes one), then go. */
+const EXCHANGED_TOKEN_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Drops used jtis whose ID tokens have expired, and exchanged API tokens a week past their expiry
+ * (the audit log keeps their story); best effort, off the request's path.
+ */
 async function sweepUsedIdTokens(now: number): Promise<void> {
   if (now - lastSweep < SWEEP_EVERY_MS) return;
   lastSweep = now;
   await db()
     .usedIdToken.deleteMany({ where: { expiresAt: { lt: new Date(now) } } })
+    .catch(() => undefined);
+  await db()
+    .apiToken.deleteMany({ where: { trustPolicyId: { not: null }, expiresAt: { lt: new Date(now - EXCHANGED_TOKEN_KEEP_MS) } } })
     .catch(() => undefined);
 }

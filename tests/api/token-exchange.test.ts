@@ -4,7 +4,7 @@ import { call, unique, type ApiResponse } from "./support/client";
 import { apiContext } from "./support/context";
 import { query } from "./support/database";
 import { createStoredSecret, createToken, expectError } from "./support/expectations";
-import { executeSql } from "./support/people";
+import { action, adminSession, executeSql, newPerson, signedIn } from "./support/people";
 
 /**
  * Keyless access (CONTRACT, "Keyless access"): trust policies (admin only) and
@@ -148,6 +148,22 @@ describe("trust policies", () => {
     expectError(await call("/api/trust-policies", { token: scoped.token }), 403, "forbidden");
     expectError(await call("/api/trust-policies", { token: null }), 401, "unauthorized");
   });
+
+  it("the dashboard's actions use the same rules: the admin creates and deletes, an editor is refused", async () => {
+    const admin = await adminSession();
+    const made = await action<Policy>(admin, "createTrustPolicyAction", [policyBody({ name: unique("form") })]);
+    expect(made.ok, made.message ?? "").toBe(true);
+    const refused = await action(admin, "createTrustPolicyAction", [policyBody({ role: "admin" })]);
+    expect(refused.ok).toBe(false);
+    expect(Object.keys(refused.fields)).toEqual(["role"]);
+    const person = await newPerson("editor");
+    const editor = await signedIn(person.email, person.password);
+    const denied = await action(editor, "deleteTrustPolicyAction", [made.data!.id]);
+    expect(denied.ok).toBe(false);
+    expect((await call(`/api/trust-policies/${made.data!.id}`)).status).toBe(200);
+    expect((await action(admin, "deleteTrustPolicyAction", [made.data!.id])).ok).toBe(true);
+    expect((await call(`/api/trust-policies/${made.data!.id}`)).status).toBe(404);
+  }, 60_000);
 
   it("every change is audited", async () => {
     const created = await createPolicy(policyBody());
