@@ -25,7 +25,7 @@ export async function fetchIssuerJson(issuer: string, url: string, what: string)
   const agent = (agents[protocol] ??= guardedAgent(protocol));
   const timeoutMs = env().PROVENANCE_PROVIDER_TIMEOUT_MS;
   const body = await new Promise<Buffer>((resolve, reject) => {
-    const request = (protocol === "https:" ? https : http).get(target, { agent, headers: { accept: "application/json" }, timeout: timeoutMs }, (response) => {
+    const request = (protocol === "https:" ? https : http).get(target, { agent, headers: { accept: "application/json" } }, (response) => {
       const status = response.statusCode ?? 0;
       if (status < 200 || status >= 300) {
         response.resume();
@@ -36,7 +36,12 @@ export async function fetchIssuerJson(issuer: string, url: string, what: string)
         else resolve(bytes);
       }, () => reject(issuerError(issuer, `its ${what} could not be read completely`)));
     });
-    request.on("timeout", () => request.destroy(new AppError("provider_timeout", `OIDC issuer ${issuer}: its ${what} did not answer within ${timeoutMs} ms.`)));
+    // One deadline for the whole reply: a server that drips bytes never resets it.
+    const deadline = setTimeout(
+      () => request.destroy(new AppError("provider_timeout", `OIDC issuer ${issuer}: its ${what} did not answer within ${timeoutMs} ms.`)),
+      timeoutMs,
+    );
+    request.on("close", () => clearTimeout(deadline));
     request.on("error", (error) => reject(error instanceof AppError ? error : issuerError(issuer, `its ${what} could not be reached (${errorCode(error)})`)));
   });
   let parsed: unknown;
