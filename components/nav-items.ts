@@ -14,6 +14,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/audit", label: "Audit log", icon: "list" },
   { href: "/settings/secret-providers", label: "Secret providers", icon: "plug", settings: true },
   { href: "/settings/tokens", label: "API tokens", icon: "token", settings: true, adminOnly: true },
+  { href: "/settings/trust-policies", label: "Trust policies", icon: "lock", settings: true, adminOnly: true },
   { href: "/settings/users", label: "Users", icon: "users", settings: true, adminOnly: true },
   { href: "/account", label: "Your account", icon: "lock", settings: true },
 ];

@@ -75,6 +75,8 @@ const envSchema = z.object({
     .refine((v) => v === undefined || v === "stdout" || v.startsWith("/"), {
       message: "must be `stdout` or an absolute file path such as /var/log/provenance/audit.jsonl",
     }),
+  /** Failed OIDC token exchanges (POST /api/auth/token-exchange) allowed per source address, per minute; 0 turns the limit off. */
+  PROVENANCE_TOKEN_EXCHANGE_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Failed sign-ins allowed per account from one address, per 15 minutes. */
   PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(0).default(10),
   /** Failed sign-ins allowed from one address across all accounts, per 15 minutes. */

@@ -1,138 +1,19 @@
-import type { ErrorCode } from "@/lib/errors";
-import { statusOf } from "@/lib/errors";
 import { batchResolveInput } from "@/lib/secrets/resolve/resolve-secrets";
 import { PAGE_LIMIT_MAX } from "@/lib/secrets/secret-cursor";
 import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schemas";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
 import { createTokenInput } from "@/lib/tokens/token-schemas";
+import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
 import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas } from "./schemas";
+import { trustPolicyPaths, trustPolicySchemas } from "./trust-policy-paths";
 
 /**
  * The OpenAPI 3.1 description of the REST contract, built from the same zod schemas and provider
- * definitions that validate requests, so the document cannot drift from the code. Every operation
- * lists every status it answers with the error codes behind it; the integration suite checks each
- * response it sees against this document (tests/api/support/openapi-check.ts).
+ * definitions that validate requests, so the document cannot drift from the code. Each area's
+ * operations are built with operation() (operation.ts); the integration suite checks each response
+ * it sees against this document (tests/api/support/openapi-check.ts).
  */
-type Schema = Record<string, unknown>;
-type Access = "public" | "viewer" | "editor" | "admin";
-
-interface OperationSpec {
-  id: string;
-  tag: Tag;
-  summary: string;
-  description: string;
-  access: Access;
-  parameters?: Schema[];
-  /** A JSON request body; `required: false` for a body that may be left out. */
-  body?: { schema: Schema; required?: boolean };
-  /** The success answers, by status. */
-  ok: Record<string, Schema>;
-  /** Error codes beyond those every operation of its kind can answer (see commonErrors). */
-  errors?: ErrorCode[];
-  /** Writes to the database: a full disk answers 507. */
-  writes?: boolean;
-}
-
-type Tag = "Health" | "Secret providers" | "Secrets" | "Resolve" | "Tokens";
-const TAGS: Array<{ name: Tag; description: string }> = [
-  { name: "Health", description: "Liveness, readiness and where to start. No authentication." },
-  { name: "Secret providers", description: "Connections to external secrets managers. Credentials are stored encrypted and answered masked." },
-  { name: "Secrets", description: "Secrets stored in Provenance or referencing an external manager: metadata only, never a value." },
-  { name: "Resolve", description: "The values: one, many, or a stream of changes. Every read is audited." },
-  { name: "Tokens", description: "API tokens for programs (admin). A token is shown once, when made." },
-];
-
-const CODE_TEXT: Partial<Record<ErrorCode, string>> = {
-  validation_error: "validation_error (with fields, keyed by dotted path into the body)",
-  invalid_json: "invalid_json (the body is not JSON, or nested too deep)",
-  unauthorized: "unauthorized (no credentials, or bad ones)",
-  forbidden: "forbidden (the role or the token's scope is too small, or an upstream path outside the connection's allowedProviderPaths)",
-  precondition_failed: "precondition_failed (If-Match named another version)",
-  rate_limited: "rate_limited (see Retry-After)",
-  database_unavailable: "database_unavailable (see Retry-After)",
-  storage_full: "storage_full (the database's disk is full; nothing was written)",
-  provider_error: "provider_error (the manager answered with an error; hint says what to change)",
-  provider_timeout: "provider_timeout",
-  provider_sdk_missing: "provider_sdk_missing (the manager's optional SDK is not installed)",
-};
-
-const retryAfter = { description: "Seconds to wait before trying again", schema: { type: "integer", minimum: 1 } };
-const STATUS_HEADERS: Record<string, Schema> = {
-  "401": { "WWW-Authenticate": { description: 'Bearer realm="provenance" (on requests that sent no session)', schema: { type: "string" } } },
-  "429": { "Retry-After": retryAfter },
-  "503": { "Retry-After": { ...retryAfter, description: "With database_unavailable: seconds to wait before trying again" } },
-};
-
-/** Codes every operation with this access and body can answer. */
-function commonErrors(spec: OperationSpec): ErrorCode[] {
-  const codes: ErrorCode[] = ["internal_error"];
-  if (spec.access !== "public") codes.push("unauthorized", "database_unavailable");
-  if (spec.access !== "public" && spec.access !== "viewer") codes.push("forbidden");
-  if (spec.body) codes.push("invalid_json", "payload_too_large", "unsupported_media_type", "validation_error");
-  if (spec.writes) codes.push("storage_full");
-  return codes;
-}
-
-function errorResponses(codes: ErrorCode[]): Record<string, Schema> {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of new Set(codes)) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
-  return Object.fromEntries(
-    [...byStatus.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([status, list]) => [
-        String(status),
-        {
-          description: list.map((code) => CODE_TEXT[code] ?? code).join("; "),
-          ...(STATUS_HEADERS[String(status)] ? { headers: STATUS_HEADERS[String(status)] } : {}),
-          content: { "application/json": { schema: errorSchemaFor(list) } },
-        },
-      ]),
-  );
-}
-
-/** The Error schema, with `code` narrowed to the codes this status carries here. */
-function errorSchemaFor(codes: ErrorCode[]): Schema {
-  return { allOf: [ref("Error"), { type: "object", properties: { error: { type: "object", properties: { code: { enum: codes } } } } }] };
-}
-
-const ACCESS_TEXT: Record<Access, string> = {
-  public: "No authentication.",
-  viewer: "Any signed-in user or token.",
-  editor: "Editor or admin (users and tokens); a path-scoped token only within its scope.",
-  admin: "Admin only; a path-scoped token never.",
-};
-
-function operation(spec: OperationSpec): Schema {
-  return {
-    operationId: spec.id,
-    tags: [spec.tag],
-    summary: spec.summary,
-    description: `${spec.description}\n\n**Who:** ${ACCESS_TEXT[spec.access]}`,
-    // Machine-readable for clients and for the suite's check that the routes enforce what this says.
-    "x-minimum-role": spec.access,
-    ...(spec.access === "public" ? { security: [] } : {}),
-    ...(spec.parameters ? { parameters: spec.parameters } : {}),
-    ...(spec.body ? { requestBody: { required: spec.body.required ?? true, content: { "application/json": { schema: spec.body.schema } } } } : {}),
-    responses: { ...spec.ok, ...errorResponses([...commonErrors(spec), ...(spec.errors ?? [])]) },
-  };
-}
-
-const json = (description: string, schema: Schema, headers?: Schema) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: { "application/json": { schema } },
-});
-const etag = { ETag: { description: 'The version, quoted (e.g. "3"): send it back in If-Match', schema: { type: "string" } } };
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
-const ifMatch = {
-  name: "If-Match",
-  in: "header",
-  required: false,
-  description: "The ETag of the version being edited; a different current version answers 412 precondition_failed",
-  schema: { type: "string" },
-};
-
 /** The batch body is either paths or a prefix, never both: a oneOf of the two forms. */
 function batchResolveSchema(): Schema {
   const members = (requestSchema(batchResolveInput).properties ?? {}) as Record<string, Schema>;
@@ -439,6 +320,7 @@ export function buildOpenApi(publicUrl?: string) {
           writes: true,
         }),
       },
+      ...trustPolicyPaths(),
     },
     components: {
       securitySchemes: {
@@ -459,6 +341,7 @@ export function buildOpenApi(publicUrl?: string) {
         SecretUpdate: requestSchema(updateSecretShape),
         BatchResolveRequest: batchResolveSchema(),
         ...providerConfigSchemas(),
+        ...trustPolicySchemas(),
       },
     },
   };

@@ -141,6 +141,11 @@ export const responseSchemas = {
       timeoutMs: { type: "integer", description: "provider_timeout: the timeout that passed" },
       jsonKey: { type: "string", description: "json_key_not_found: the key that was asked for" },
       retryAfterSeconds: { type: "integer", description: "rate_limited and database_unavailable: when to try again (also in Retry-After)" },
+      reason: {
+        type: "string",
+        description:
+          "Token exchange 401: malformed, unsupported_algorithm, unknown_issuer, unknown_key, bad_signature, expired, not_yet_valid, missing_jti, wrong_audience, replayed or no_matching_policy",
+      },
       referencingSecrets: { type: "integer", description: "provider_in_use: how many secrets still use the connection" },
       secrets: {
         type: "array",

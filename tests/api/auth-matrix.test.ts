@@ -31,6 +31,9 @@ interface Endpoint {
 }
 
 const vaultBody = () => ({ name: unique("matrix-vault"), type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.matrixmatrix" } });
+const trustPolicyBody = () => ({ name: unique("matrix-policy"), issuer: "https://issuer.example.com", audience: "provenance", claims: { sub: "repo:acme/*" }, role: "viewer", scope: "ci.*" });
+/** A new policy each time (made as admin): cheap, and a DELETE never meets one already gone. */
+const trustPolicyId = async () => (await call<{ id: string }>("/api/trust-policies", { method: "POST", body: trustPolicyBody() })).body.id;
 const connectionFor = async (f: Fixtures, fresh: boolean) => (fresh ? (await createVaultConnection()).id : f.connectionId);
 const stripeSecretFor = async (f: Fixtures, fresh: boolean) => (fresh ? (await createStoredSecret(unique("stripe.fresh"))).id : f.stripe.id);
 
@@ -56,6 +59,11 @@ const ENDPOINTS: Endpoint[] = [
   { method: "GET", route: "/api/tokens", min: "admin", ok: 200, target: async () => ({ path: "/api/tokens" }) },
   { method: "POST", route: "/api/tokens", min: "admin", ok: 201, target: async () => ({ path: "/api/tokens", body: { name: unique("matrix-token"), role: "viewer" } }) },
   { method: "DELETE", route: "/api/tokens/:id", min: "admin", ok: 204, target: async (f, fresh) => ({ path: `/api/tokens/${fresh ? (await createToken("viewer")).id : f.tokenId}` }) },
+  { method: "GET", route: "/api/trust-policies", min: "admin", ok: 200, target: async () => ({ path: "/api/trust-policies" }) },
+  { method: "POST", route: "/api/trust-policies", min: "admin", ok: 201, target: async () => ({ path: "/api/trust-policies", body: trustPolicyBody() }) },
+  { method: "GET", route: "/api/trust-policies/:id", min: "admin", ok: 200, target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}` }) },
+  { method: "PUT", route: "/api/trust-policies/:id", min: "admin", ok: 200, target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}`, body: { ttlSeconds: 300 } }) },
+  { method: "DELETE", route: "/api/trust-policies/:id", min: "admin", ok: 204, target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}` }) },
 ];
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };

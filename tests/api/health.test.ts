@@ -22,6 +22,9 @@ describe("GET /api/health and /api/openapi.json", () => {
         "/api/secrets/{id}",
         "/api/secrets/resolve",
         "/api/health",
+        "/api/trust-policies",
+        "/api/trust-policies/{id}",
+        "/api/auth/token-exchange",
       ]),
     );
   });
