@@ -148,6 +148,7 @@ export async function checkVaultKvMount(request: AdapterContext & { path: string
     provider: PROVIDER,
     doing: `detecting the mount of ${request.path}`,
     timeoutMs: request.timeoutMs,
+    connectionKey: request.connectionKey,
     maxAttempts: 1,
     run: ({ signal }) => normalizeForConnection(request, agent, signal),
     interpret: (error) => interpretVaultError(error, { config: request.config }),
@@ -164,6 +165,7 @@ export const vaultAdapter: ProviderAdapter = {
       provider: PROVIDER,
       doing: fetchingPath(request.path),
       timeoutMs: request.timeoutMs,
+      connectionKey: request.connectionKey,
       run: async ({ signal }) => {
         normalized = await normalizeForConnection(request, agent, signal);
         const body = await vaultGet(request.config, agent, normalized.apiPath, versionQuery(normalized, request.version), signal);
@@ -180,6 +182,7 @@ export const vaultAdapter: ProviderAdapter = {
       provider: PROVIDER,
       doing: CHECKING_CONNECTION,
       timeoutMs: context.timeoutMs,
+      connectionKey: context.connectionKey,
       run: ({ signal }) => vaultGet(context.config, agent, LOOKUP_SELF, "", signal),
       interpret: (error) => interpretVaultError(error, { config: context.config }),
     });
