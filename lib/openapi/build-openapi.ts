@@ -3,6 +3,7 @@ import { PAGE_LIMIT_MAX } from "@/lib/secrets/secret-cursor";
 import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schemas";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
+import { changeAwarenessPaths } from "./change-awareness-paths";
 import { providerConfigSchemas, requestSchema, responseSchemas } from "./schemas";
 
 /**
@@ -52,6 +53,7 @@ export function buildOpenApi(serverUrl?: string) {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }, { session: [] }],
     paths: {
+      ...changeAwarenessPaths,
       "/api/health": {
         get: { security: [], summary: "Health", responses: { "200": jsonResponse("Healthy", ref("Health")), "503": jsonResponse("Unhealthy", ref("Health")) } },
       },
