@@ -21,8 +21,11 @@ interface LineageState {
 /** Stored versions whose fingerprint a process remembers; past this the memo starts over. */
 const MAX_STORED_FINGERPRINTS = 20_000;
 
+// Held per bundle once found, so a read costs no lookup on globalThis.
+let state: LineageState | undefined;
+
 export function lineageState(): LineageState {
-  return processShared("lineage.state", (): LineageState => ({ counter: new LineageCounter(), external: new WeakMap(), stored: new Map() }));
+  return (state ??= processShared("lineage.state", (): LineageState => ({ counter: new LineageCounter(), external: new WeakMap(), stored: new Map() })));
 }
 
 export function readerKey(actor: Pick<Actor, "kind" | "id">): string {
@@ -31,29 +34,29 @@ export function readerKey(actor: Pick<Actor, "kind" | "id">): string {
 
 /** An external value was served; `fresh` when it was just fetched upstream (not from the cache). */
 export function noteExternalRead(secretId: string, fetched: FetchedSecret, fresh: boolean, actor: Actor, at: number): void {
-  const state = lineageState();
-  let print = state.external.get(fetched);
+  const { counter, external } = lineageState();
+  let print = external.get(fetched);
   if (print === undefined) {
     print = fingerprint(keyring(), fetched.value);
-    state.external.set(fetched, print);
+    external.set(fetched, print);
     fresh = true;
   }
-  if (fresh) state.counter.sawVersion(secretId, fetched.version, print, at);
-  state.counter.read(secretId, fetched.version, print, readerKey(actor), at);
+  if (fresh) counter.sawVersion(secretId, fetched.version, print, at);
+  counter.read(secretId, fetched.version, print, readerKey(actor), at);
 }
 
 /** A stored value was served: `value` is the whole stored value (before any jsonKey), for its fingerprint only. */
 export function noteStoredRead(secretId: string, version: number, value: string, actor: Actor, at: number): void {
-  const state = lineageState();
+  const { counter, stored } = lineageState();
   const label = String(version);
   const key = `${secretId}:${label}`;
-  let print = state.stored.get(key);
+  let print = stored.get(key);
   if (print === undefined) {
-    if (state.stored.size >= MAX_STORED_FINGERPRINTS) state.stored.clear();
+    if (stored.size >= MAX_STORED_FINGERPRINTS) stored.clear();
     print = fingerprint(keyring(), value);
-    state.stored.set(key, print);
+    stored.set(key, print);
     // Versions written before lineage was recorded get their row from their first read.
-    state.counter.sawVersion(secretId, label, print, at);
+    counter.sawVersion(secretId, label, print, at);
   }
-  state.counter.read(secretId, label, print, readerKey(actor), at);
+  counter.read(secretId, label, print, readerKey(actor), at);
 }

@@ -11,8 +11,11 @@ import { UsageCounter } from "./usage-counter";
  * retry is another call; AWS BatchGetSecretValue for 20 secrets is one call), made once however
  * many resolves share it (single flight). Sign-in requests (OAuth tokens) are not counted.
  */
+// Held per bundle once found, so a count costs no lookup on globalThis.
+let counter: UsageCounter | undefined;
+
 export function usageCounter(): UsageCounter {
-  return processShared("usage.counter", () => new UsageCounter());
+  return (counter ??= processShared("usage.counter", () => new UsageCounter()));
 }
 
 /** A connection key is `<connection id>:<connection version>` (lib/providers/adapter.ts). */
@@ -26,10 +29,10 @@ export function countUpstreamCall(connectionKey: string): void {
 }
 
 export function countUpstreamFailure(connectionKey: string, error: AppError): void {
-  const counter = usageCounter();
+  const shared = usageCounter();
   const id = connectionIdOf(connectionKey);
-  counter.count(id, "errors");
-  if (isThrottling(error)) counter.count(id, "throttled");
+  shared.count(id, "errors");
+  if (isThrottling(error)) shared.count(id, "throttled");
 }
 
 export function countCacheAnswer(connectionId: string, hit: boolean): void {
