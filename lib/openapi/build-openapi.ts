@@ -4,6 +4,7 @@ import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schem
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
 import { createTokenInput } from "@/lib/tokens/token-schemas";
+import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
 import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas } from "./schemas";
 import { trustPolicyPaths, trustPolicySchemas } from "./trust-policy-paths";
@@ -321,6 +322,7 @@ export function buildOpenApi(publicUrl?: string) {
         }),
       },
       ...trustPolicyPaths(),
+      ...changeAwarenessPaths(),
     },
     components: {
       securitySchemes: {
@@ -342,6 +344,7 @@ export function buildOpenApi(publicUrl?: string) {
         BatchResolveRequest: batchResolveSchema(),
         ...providerConfigSchemas(),
         ...trustPolicySchemas(),
+        ...changeAwarenessSchemas(),
       },
     },
   };

@@ -118,7 +118,7 @@ export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const timestamp = { type: "string", format: "date-time" };
 const nullableTimestamp = { type: ["string", "null"], format: "date-time" };
 const nullableString = { type: ["string", "null"] };
-const closed = (required: string[], properties: Record<string, unknown>, extra: Schema = {}) => ({
+export const closed = (required: string[], properties: Record<string, unknown>, extra: Schema = {}) => ({
   type: "object",
   additionalProperties: false,
   required,

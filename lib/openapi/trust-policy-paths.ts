@@ -1,6 +1,6 @@
 import { createTrustPolicyInput, tokenExchangeInput, updateTrustPolicyInput } from "@/lib/trust-policies/trust-policy-schemas";
 import { idParam, json, operation } from "./operation";
-import { ref, requestSchema } from "./schemas";
+import { closed, ref, requestSchema } from "./schemas";
 
 /** OpenAPI paths of keyless access: trust policies (admin) and the OIDC token exchange. */
 export function trustPolicyPaths() {
@@ -86,11 +86,9 @@ export function trustPolicyPaths() {
   };
 }
 
-const closedObject = (required: string[], properties: Record<string, unknown>) => ({ type: "object", additionalProperties: false, required, properties });
-
 export function trustPolicySchemas() {
   return {
-    TrustPolicy: closedObject(["id", "name", "issuer", "audience", "claims", "role", "scope", "ttlSeconds", "createdAt", "updatedAt"], {
+    TrustPolicy: closed(["id", "name", "issuer", "audience", "claims", "role", "scope", "ttlSeconds", "createdAt", "updatedAt"], {
       id: { type: "string" },
       name: { type: "string" },
       issuer: { type: "string", format: "uri", description: "Matched exactly against the ID token's iss" },
@@ -106,12 +104,12 @@ export function trustPolicySchemas() {
       createdAt: { type: "string", format: "date-time" },
       updatedAt: { type: "string", format: "date-time" },
     }),
-    ExchangedToken: closedObject(["token", "expiresAt", "role", "scope", "policy"], {
+    ExchangedToken: closed(["token", "expiresAt", "role", "scope", "policy"], {
       token: { type: "string", description: "A bearer token (pvn_…)" },
       expiresAt: { type: "string", format: "date-time" },
       role: { type: "string", enum: ["editor", "viewer"] },
       scope: { type: "string" },
-      policy: { ...closedObject(["id", "name"], { id: { type: "string" }, name: { type: "string" } }), description: "The trust policy that matched" },
+      policy: { ...closed(["id", "name"], { id: { type: "string" }, name: { type: "string" } }), description: "The trust policy that matched" },
     }),
   };
 }

@@ -207,7 +207,7 @@ function count<T>(steps: Step<T>[]): { created: number; replaced: number; skippe
 }
 
 /** Watchers hear of imported secrets like of any other change (lib/secrets/watch). */
-async function recordImportedChanges(tx: Pick<Db, "secret" | "secretChange">, secrets: Array<{ action: string; item: BundleSecret; id: string }>): Promise<void> {
+async function recordImportedChanges(tx: Pick<Db, "secret" | "secretChange" | "secretVersion">, secrets: Array<{ action: string; item: BundleSecret; id: string }>): Promise<void> {
   const written = secrets.filter((s) => s.action === "create" || s.action === "replace");
   for (const batch of chunks(written)) {
     const versions = new Map(

@@ -91,6 +91,7 @@ async function getSecretValue(context: AdapterContext, secretId: string, version
     provider: PROVIDER,
     doing,
     timeoutMs: context.timeoutMs,
+    connectionKey: context.connectionKey,
     run: async ({ signal, remainingMs }) => {
       return client.send(new sdk.GetSecretValueCommand({ SecretId: secretId, ...awsVersionSelector(version) }), {
         abortSignal: signal,
@@ -120,6 +121,7 @@ async function batchGetSecretValue(context: AdapterContext, secretIds: string[])
     provider: PROVIDER,
     doing: `fetching ${what} (BatchGetSecretValue)`,
     timeoutMs: context.timeoutMs,
+    connectionKey: context.connectionKey,
     run: async ({ signal, remainingMs }) =>
       client.send(new sdk.BatchGetSecretValueCommand({ SecretIdList: secretIds }), { abortSignal: signal, requestTimeout: remainingMs }),
     interpret: (error) => {

@@ -143,6 +143,7 @@ async function getSecret(context: AdapterContext, name: string, version: string 
     provider: PROVIDER,
     doing,
     timeoutMs: context.timeoutMs,
+    connectionKey: context.connectionKey,
     run: async ({ signal }) => client.getSecret(name, { ...(version ? { version } : {}), abortSignal: signal }),
     interpret: (error) => interpretAzureError(error, name),
   });

@@ -95,6 +95,7 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
       provider: PROVIDER,
       doing,
       timeoutMs: context.timeoutMs,
+      connectionKey: context.connectionKey,
       run: async ({ remainingMs }) => {
         // Sign-in problems (no default credentials) surface here; awaiting them ourselves keeps
         // the SDK's own initialize() from turning them into unhandled rejections.

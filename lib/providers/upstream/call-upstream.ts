@@ -1,5 +1,6 @@
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { countUpstreamCall, countUpstreamFailure } from "@/lib/usage/usage-meter";
 import { providerTimeout } from "./errors";
 import { metadataAddressRefusal } from "./guarded-lookup";
 
@@ -40,6 +41,8 @@ export interface CallUpstreamOptions<T> {
   run: (attempt: Attempt) => Promise<T>;
   /** Turns whatever the SDK threw into an AppError and a retry decision. */
   interpret: (error: unknown) => InterpretedFailure;
+  /** The connection the call is made for (AdapterContext.connectionKey): each attempt counts as one of its calls (lib/usage). */
+  connectionKey?: string;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -67,20 +70,27 @@ export async function callUpstream<T>(options: CallUpstreamOptions<T>): Promise<
   const timedOut = () => providerTimeout(options.provider, options.timeoutMs, options.doing);
 
   try {
+    // Every attempt is a request the manager counts (and bills); a failed one is also an error.
+    const failed = (error: AppError): AppError => {
+      if (options.connectionKey) countUpstreamFailure(options.connectionKey, error);
+      return error;
+    };
     for (let attempt = 1; ; attempt++) {
       try {
+        if (options.connectionKey) countUpstreamCall(options.connectionKey);
         const pending = options.run({ signal: controller.signal, remainingMs: deadlineAt - Date.now(), attempt });
         pending.catch(() => {}); // the loser of the race must not become an unhandled rejection
         return await Promise.race([pending, deadline]);
       } catch (error) {
-        if (error === DEADLINE || controller.signal.aborted || Date.now() >= deadlineAt) throw timedOut();
+        if (error === DEADLINE || controller.signal.aborted || Date.now() >= deadlineAt) throw failed(timedOut());
         // Adapters throw AppErrors themselves for replies they cannot use (malformed, too large).
-        if (isAppError(error)) throw error;
+        if (isAppError(error)) throw failed(error);
         // A refused DNS answer surfaces inside whatever the SDK wraps it in; it is never retried.
         const refused = metadataAddressRefusal(options.provider, error);
-        if (refused) throw refused;
+        if (refused) throw failed(refused);
         const failure = options.interpret(error);
-        if (failure.error.code === "provider_timeout") throw timedOut();
+        if (failure.error.code === "provider_timeout") throw failed(timedOut());
+        failed(failure.error);
         if (!failure.retryable) throw failure.error;
         if (attempt >= maxAttempts) throw withAttempts(failure.error, attempt);
         const waitMs = failure.retryAfterMs ?? backoffDelayMs(attempt);

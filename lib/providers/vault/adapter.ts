@@ -149,6 +149,7 @@ export async function checkVaultKvMount(request: AdapterContext & { path: string
     provider: PROVIDER,
     doing: `detecting the mount of ${request.path}`,
     timeoutMs: request.timeoutMs,
+    connectionKey: request.connectionKey,
     maxAttempts: 1,
     run: ({ signal }) => normalizeForConnection(request, agent, signal),
     interpret: (error) => interpretVaultError(error, { config: request.config }),
@@ -171,6 +172,7 @@ export const vaultAdapter: ProviderAdapter = {
       provider: PROVIDER,
       doing: fetchingPath(request.path),
       timeoutMs: request.timeoutMs,
+      connectionKey: request.connectionKey,
       run: async ({ signal }) => {
         try {
           return await read(signal);
@@ -194,6 +196,7 @@ export const vaultAdapter: ProviderAdapter = {
       provider: PROVIDER,
       doing: CHECKING_CONNECTION,
       timeoutMs: context.timeoutMs,
+      connectionKey: context.connectionKey,
       maxAttempts: authMethodOf(context.config) === "token" ? undefined : 1,
       run: async ({ signal }) => {
         const token = authMethodOf(context.config) === "token" ? (context.config.token ?? "") : await signInFresh(context, agent, signal);

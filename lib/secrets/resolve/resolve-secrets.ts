@@ -16,6 +16,8 @@ import { requireInsideFence } from "@/lib/secret-providers/provider-path-fence";
 import { isSecretPath, isValidPrefix, matchesPrefix } from "../secret-path";
 import { PROVENANCE_PROVIDER } from "../secret-schemas";
 import { parseProviderConfig } from "../secret-view";
+import { noteExternalRead, noteStoredRead } from "@/lib/lineage/lineage-meter";
+import { countCacheAnswer } from "@/lib/usage/usage-meter";
 import { fetchExternalValue, type FetchOptions } from "./external-values";
 import { FetchGatherer } from "./fetch-gatherer";
 import { extractJsonKey } from "./json-key";
@@ -205,12 +207,15 @@ async function resolveOne(actor: Actor, path: string, read: FetchOptions): Promi
 
   if (secret.provider === PROVENANCE_PROVIDER) {
     const value = decrypt(keyring(), secret.valueCiphertext ?? "", secretValueAad(secret.id));
+    const picked = pick({ value });
+    // Lineage: which version this reader got (in memory; stored every few seconds).
+    noteStoredRead(secret.id, secret.version, value, actor, Date.now());
     return {
       secretId: secret.id,
       connectionId: null,
       result: {
         secretPath: path,
-        value: pick({ value }),
+        value: picked,
         provider: PROVENANCE_PROVIDER,
         version: String(secret.version),
         cached: false,
@@ -237,13 +242,24 @@ async function resolveOne(actor: Actor, path: string, read: FetchOptions): Promi
   // The read is now served, joined or on its way: in a batch, the gathered reads need not wait
   // for this one (say, joined to another request's read) to finish.
   read.gather?.done();
-  const fetched = await fetching;
+  const connectionId = secret.secretProvider.id;
+  let fetched: Awaited<typeof fetching>;
+  try {
+    fetched = await fetching;
+  } catch (error) {
+    countCacheAnswer(connectionId, false);
+    throw error;
+  }
+  // Usage and lineage are counted in memory (lib/usage, lib/lineage), never written per read.
+  countCacheAnswer(connectionId, fetched.cached && !fetched.stale);
+  const value = pick(fetched.fetched);
+  noteExternalRead(secret.id, fetched.fetched, !fetched.cached, actor, Date.now());
   return {
     secretId: secret.id,
-    connectionId: secret.secretProvider.id,
+    connectionId,
     result: {
       secretPath: path,
-      value: pick(fetched.fetched),
+      value,
       provider: secret.provider,
       version: fetched.fetched.version,
       cached: fetched.cached,

@@ -1,6 +1,7 @@
 import { fingerprint } from "@/lib/crypto/fingerprint";
 import { db, type Db } from "@/lib/db/client";
 import { keyring } from "@/lib/keys/keyring";
+import { recordStoredVersions } from "@/lib/lineage/lineage-store";
 
 /**
  * The secret change log (table secret_changes): what the watch stream sends, and what a watcher
@@ -20,7 +21,7 @@ export interface SecretChangeRow {
   changedAt: Date;
 }
 
-type ChangeClient = Pick<Db, "secretChange">;
+type ChangeClient = Pick<Db, "secretChange" | "secretVersion">;
 
 /** Watchers may resume this far back; older rows are pruned. */
 export const RESUME_WINDOW_MS = 60 * 60 * 1000;
@@ -42,16 +43,18 @@ export async function recordSecretChanges(client: ChangeClient, changes: SecretC
   if (changes.length === 0) return;
   // This server's clock, in milliseconds (SQLite's own CURRENT_TIMESTAMP has whole seconds).
   const changedAt = new Date();
-  await client.secretChange.createMany({
-    data: changes.map((change) => ({
-      secretId: change.secretId,
-      secretPath: change.secretPath,
-      kind: change.kind,
-      version: change.version === null ? null : String(change.version),
-      fingerprint: change.value === undefined || change.value === null ? null : fingerprint(keyring(), change.value),
-      changedAt,
-    })),
-  });
+  const rows = changes.map((change) => ({
+    secretId: change.secretId,
+    secretPath: change.secretPath,
+    kind: change.kind,
+    version: change.version === null ? null : String(change.version),
+    fingerprint: change.value === undefined || change.value === null ? null : fingerprint(keyring(), change.value),
+    changedAt,
+  }));
+  await client.secretChange.createMany({ data: rows });
+  // A stored value written is a new version in the secret's lineage (lib/lineage).
+  const written = rows.flatMap(({ secretId, kind, version, fingerprint }) => (kind !== "deleted" && version !== null && fingerprint !== null ? [{ secretId, version, fingerprint }] : []));
+  await recordStoredVersions(client, written, changedAt);
 }
 
 /** Rows after `afterId` (oldest first), at most `limit`, changed within the resume window. */

@@ -17,6 +17,7 @@ import { currentActor } from "../../current-actor";
 import { DeleteSecretButton } from "../delete-secret-button";
 import { RevealValue } from "../reveal-value";
 import { SecretForm } from "../secret-form";
+import { VersionsPanel } from "../versions-panel";
 
 export const metadata: Metadata = { title: "Secret" };
 export const dynamic = "force-dynamic";
@@ -95,6 +96,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               <Fact label="Updated">{formatDateTime(secret.updatedAt)}</Fact>
             </dl>
           </Panel>
+          <VersionsPanel actor={actor} secretId={secret.id} />
           {canEdit ? (
             <Panel title="Delete secret" tone="danger">
               <DeleteSecretButton id={secret.id} secretPath={secret.secretPath} external={external} />

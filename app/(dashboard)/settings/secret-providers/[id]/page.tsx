@@ -18,6 +18,7 @@ import { currentActor } from "../../../current-actor";
 import { ConnectionForm } from "../connection-form";
 import { DeleteConnectionButton } from "../delete-connection-button";
 import { TestConnectionPanel } from "../test-connection-panel";
+import { UsagePanel } from "../usage-panel";
 
 export const metadata: Metadata = { title: "Connection" };
 export const dynamic = "force-dynamic";
@@ -114,6 +115,8 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
               </div>
             </dl>
           </Panel>
+
+          <UsagePanel actor={actor} connectionId={connection.id} />
 
           {isAdmin ? (
             <Panel title="Delete connection" tone="danger" description="Only possible when no secret uses it.">
