@@ -63,6 +63,28 @@ export async function everyOperation(): Promise<string[]> {
   const watch = await api.GET("/api/secrets/watch", { params: { query: { prefix: "stripe" } }, parseAs: "stream" });
   seen.push(String(watch.response.status));
 
+  const usage = await api.GET("/api/secret-providers/{id}/usage", { ...id, params: { ...id.params, query: { window: "7d" } } });
+  seen.push(String(usage.data?.estimatedCostUsd), usage.data?.byDay[0]?.day ?? "", String(usage.data?.byDay[0]?.cacheHits));
+  if (secret) {
+    const versions = await api.GET("/api/secrets/{id}/versions", { params: { path: { id: secret.id } } });
+    seen.push(versions.data?.[0]?.fingerprint ?? "", String(versions.data?.[0]?.readers), versions.data?.[0]?.lastReadAt ?? "");
+  }
+
+  const policy = (
+    await api.POST("/api/trust-policies", {
+      body: { name: "ci", issuer: "https://token.actions.githubusercontent.com", audience: "provenance", claims: { repository: "acme/app" }, role: "viewer", scope: "ci.*" },
+    })
+  ).data;
+  seen.push(policy?.claims.repository ?? "", String(policy?.ttlSeconds), (await api.GET("/api/trust-policies")).data?.[0]?.issuer ?? "");
+  if (policy) {
+    const policyId = { params: { path: { id: policy.id } } };
+    seen.push((await api.GET("/api/trust-policies/{id}", policyId)).data?.audience ?? "");
+    seen.push((await api.PUT("/api/trust-policies/{id}", { ...policyId, body: { ttlSeconds: 600 } })).data?.role ?? "");
+    await api.DELETE("/api/trust-policies/{id}", policyId);
+  }
+  const exchanged = await api.POST("/api/auth/token-exchange", { body: { token: "eyJ…" } });
+  seen.push(exchanged.data?.policy.name ?? "", exchanged.data?.expiresAt ?? "", exchanged.error?.error.reason ?? "");
+
   const token = (await api.POST("/api/tokens", { body: { name: "ci", role: "editor", scope: "stripe.*", expiresInDays: 30 } })).data;
   seen.push(token?.token ?? "", (await api.GET("/api/tokens")).data?.[0]?.tokenPrefix ?? "");
   if (token) await api.DELETE("/api/tokens/{id}", { params: { path: { id: token.id } } });
@@ -76,6 +98,10 @@ export async function refusedByTheTypes(): Promise<void> {
   await api.POST("/api/secrets/resolve", { body: {} });
   // @ts-expect-error tokens have three roles
   await api.POST("/api/tokens", { body: { name: "x", role: "owner" } });
+  // @ts-expect-error a trust policy never issues admin tokens
+  await api.POST("/api/trust-policies", { body: { name: "x", issuer: "https://i", audience: "a", claims: { sub: "x" }, role: "admin", scope: "a.*" } });
+  // @ts-expect-error the usage window is one of three
+  await api.GET("/api/secret-providers/{id}/usage", { params: { path: { id: "x" }, query: { window: "1y" } } });
   const health = (await api.GET("/api/health")).data;
   // @ts-expect-error a health answer has no such member
   void health?.uptime;
