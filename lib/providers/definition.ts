@@ -141,7 +141,7 @@ export function sensitiveKeys(definition: ProviderDefinition): Set<string> {
   return new Set(definition.fields.filter((f) => f.sensitive).map((f) => f.key));
 }
 
-/** The public description of a field, as the types endpoint and the form see it. */
+/** The public description of a field, as the types endpoint and the form see it (the contract's members, plus `options`). */
 export function describeField(field: ConfigField) {
   return {
     key: field.key,
@@ -151,5 +151,7 @@ export function describeField(field: ConfigField) {
     ...(field.sensitive ? { sensitive: true } : {}),
     ...(field.help ? { help: field.help } : {}),
     ...(field.placeholder ? { placeholder: field.placeholder } : {}),
+    // A field with a fixed set of values lists them, so that forms can offer a choice instead of free text.
+    ...(field.format.kind === "choice" ? { options: [...field.format.options] } : {}),
   };
 }
