@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { arrivedOverHttps, newNonce, pageContentSecurityPolicy, STRICT_TRANSPORT_SECURITY } from "@/lib/api/security-headers";
 import { MAX_BODY_BYTES, payloadTooLarge } from "@/lib/api/read-json-body";
+import { nextAuthRequestHeaders } from "@/lib/auth/request-origin";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
@@ -23,7 +24,9 @@ export function proxy(request: NextRequest): NextResponse {
   }
   const https = arrivedOverHttps(request.headers);
   if (request.nextUrl.pathname.startsWith("/api/")) {
-    const response = NextResponse.next();
+    // next-auth builds its redirects on X-Forwarded-Host/Proto: the ones we believe (lib/auth/request-origin.ts).
+    const auth = request.nextUrl.pathname.startsWith("/api/auth/");
+    const response = auth ? NextResponse.next({ request: { headers: nextAuthRequestHeaders(request.headers) } }) : NextResponse.next();
     if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
     return response;
   }

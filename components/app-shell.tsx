@@ -33,7 +33,7 @@ export function AppShell({ user, children }: { user: { label: string; role: stri
           <div className="mt-8 flex-1 overflow-y-auto">
             <AppNav isAdmin={isAdmin} />
           </div>
-          <p className="px-3 text-xs text-slate-500">Self-hosted secrets</p>
+          <p className="px-3 text-xs text-slate-400">Self-hosted secrets</p>
         </aside>
       </div>
 

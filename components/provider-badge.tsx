@@ -20,7 +20,7 @@ export function ProviderBadge({ type, detail }: { type: string; detail?: string 
       <span className={`size-2 shrink-0 rounded-full ${COLORS[type] ?? "bg-slate-400"}`} aria-hidden="true" />
       <span className="truncate">
         {providerName(type)}
-        {detail ? <span className="font-normal text-slate-500"> · {detail}</span> : null}
+        {detail ? <span className="font-normal text-slate-600"> · {detail}</span> : null}
       </span>
     </span>
   );

@@ -27,9 +27,14 @@ test("sign-in refuses a wrong password with a plain message, then signs in and o
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
 
-  // Sign-out lives in the header.
+  // Sign-out lives in the header, and lands on this server's own /login: NEXTAUTH_URL is unset,
+  // and the server listens on a free port, not next-auth's fallback of localhost:3000.
+  const origin = new URL(page.url()).origin;
+  expect(new URL(origin).port).not.toBe("3000");
+  const landing = page.waitForRequest((r) => r.isNavigationRequest() && new URL(r.url()).pathname === "/login");
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/login/);
+  expect(new URL((await landing).url()).origin).toBe(origin);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await page.goto("/");
   await expect(page).toHaveURL(/\/login$/);
 });
@@ -48,7 +53,13 @@ test("after too many failures the sign-in page says to wait, instead of blaming 
     await expect(page.getByText("That email and password do not match an active account.")).toBeVisible();
   }
   await page.getByLabel("Password").fill("one more try");
+  const limited = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
   await page.getByRole("button", { name: "Sign in" }).click();
+  // The answer's url (next-auth's client reads it) is on the address the browser used, not the
+  // address the server binds (0.0.0.0) nor next-auth's fallback port.
+  const answer = await limited;
+  expect(answer.status()).toBe(429);
+  expect(((await answer.json()) as { url: string }).url).toBe(`${new URL(page.url()).origin}/login?error=rate_limited`);
   await expect(page.getByText("Too many failed sign-in attempts. Wait a few minutes, then try again.")).toBeVisible();
   await expect(page).toHaveURL(/\/login$/);
 });

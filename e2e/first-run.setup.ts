@@ -17,6 +17,13 @@ test("first run: the setup code from the server log creates the first admin", as
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Welcome to Provenance" })).toBeVisible();
 
+  // On a phone, the command-line hint wraps between words, never inside a flag and its value.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const flag = page.getByText("--role admin", { exact: true });
+  const lineHeight = await flag.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+  expect((await flag.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // A wrong code is refused on its field, and the form keeps what was typed.
   await page.getByLabel("Setup code").fill("AAAA-BBBB-CCCC");
   await page.getByLabel("Your email").fill(ADMIN.email);
@@ -30,6 +37,17 @@ test("first run: the setup code from the server log creates the first admin", as
   await page.getByRole("button", { name: "Create admin account" }).click();
   await expect(page).toHaveURL(/\/login\?setup=done$/);
   await expect(page.getByText("Your admin account is ready")).toBeVisible();
+  // The first admin chose that password a moment ago: nobody "gave" it to them.
+  await expect(page.getByText("the email and password you just chose")).toBeVisible();
+  await expect(page.getByText("your admin gave you")).toHaveCount(0);
+
+  // A mistyped password: the error replaces the welcome, the two never show together.
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill("not the password at all");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("That email and password do not match an active account.")).toBeVisible();
+  await expect(page.getByText("Your admin account is ready")).toHaveCount(0);
+  await expect(page.locator("[data-banner]")).toHaveCount(1);
 
   // /setup is closed for good.
   await page.goto("/setup");
@@ -41,6 +59,14 @@ test("first run: the setup code from the server log creates the first admin", as
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByRole("banner").getByText(ADMIN.email)).toBeVisible();
   await page.context().storageState({ path: ADMIN_STATE });
+
+  // The wrong setup code was audited (anonymous, and without the code typed).
+  await page.goto("/audit?action=auth.setup");
+  const refused = page.getByTestId("audit-event");
+  await expect(refused).toHaveCount(1);
+  await expect(refused).toContainText("Setup code refused");
+  await expect(refused).toContainText("wrong setup code");
+  expect(await page.content()).not.toContain("AAAA-BBBB-CCCC");
 
   // A fresh install: the lists say what to do.
   await page.goto("/settings/secret-providers");

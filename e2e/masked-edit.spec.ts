@@ -125,3 +125,72 @@ test("testing a connection shows latency, and version + fingerprint for a path, 
   await page.goto("/settings/secret-providers");
   await expect(page.getByRole("row", { name: new RegExp(`Vault test ${suffix}`) })).toContainText("Failed");
 });
+
+test("a stored credential says what saving will do, with Replace and Keep stored, and an empty one is never sent by accident", async ({ page, api }) => {
+  const suffix = uniqueSuffix();
+  const connection = await apiPost<{ id: string }>(api, "/api/secret-providers", {
+    name: `Vault keep ${suffix}`,
+    type: "vault",
+    config: { vaultUrl: "https://vault.example.com", token: FIRST },
+  });
+  await page.goto(`/settings/secret-providers/${connection.id}`);
+  const token = page.getByLabel("Vault Token");
+  const note = page.locator("#config-token-hint [data-credential-state]");
+  await expect(token).toHaveValue(MASK);
+  await expect(note).toHaveAttribute("data-credential-state", "keep");
+  await expect(note).toContainText("saving keeps it");
+
+  // Replace empties the field for the new value and says so; Keep stored brings the mask back.
+  await note.getByRole("button", { name: "Replace" }).click();
+  await expect(token).toHaveValue("");
+  await expect(token).toBeFocused();
+  await expect(note).toHaveAttribute("data-credential-state", "cleared");
+  await expect(note).not.toContainText("leave it as is");
+  await note.getByRole("button", { name: "Keep stored" }).click();
+  await expect(token).toHaveValue(MASK);
+  await token.fill("hvs.typedButNotWanted");
+  await expect(note).toHaveAttribute("data-credential-state", "replace");
+  await expect(note).toContainText("Saving replaces the stored Vault Token");
+  await note.getByRole("button", { name: "Keep stored" }).click();
+  await expect(token).toHaveValue(MASK);
+
+  // KV version is a choice from the schema's options, not free text.
+  const kvVersion = page.getByLabel("KV version");
+  await expect(kvVersion.locator("option")).toHaveText(["Default (2)", "1", "2", "auto"]);
+  await kvVersion.selectOption("auto");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(toasts(page)).toContainText(`Saved “Vault keep ${suffix}”`);
+  const saved = (await (await api.get(`/api/secret-providers/${connection.id}`)).json()) as { config: Record<string, string> };
+  expect(saved.config).toEqual({ vaultUrl: "https://vault.example.com", token: MASK, kvVersion: "auto" });
+});
+
+test("an optional stored credential is deleted only after Delete stored value", async ({ page, api }) => {
+  const suffix = uniqueSuffix();
+  const name = `AWS keys ${suffix}`;
+  const connection = await apiPost<{ id: string }>(api, "/api/secret-providers", {
+    name,
+    type: "aws-sm",
+    config: { region: "eu-west-1", accessKeyId: "AKIAE2EEXAMPLE00003", secretAccessKey: "e2e-aws-secret-access-key-0003" },
+  });
+  const storedConfig = async () => ((await (await api.get(`/api/secret-providers/${connection.id}`)).json()) as { config: Record<string, string> }).config;
+  await page.goto(`/settings/secret-providers/${connection.id}`);
+  const keyId = page.getByLabel("Access Key ID");
+  const secretKey = page.getByLabel("Secret Access Key");
+
+  // Emptied without a choice: nothing is sent, each field asks what to do.
+  await keyId.fill("");
+  await secretKey.fill("");
+  await expect(page.locator("#config-accessKeyId-hint")).toContainText("keep the stored one, or delete it");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.locator("#config-accessKeyId-error")).toHaveText("Type a new value, or choose Keep stored or Delete stored value");
+  await expect(page.locator("#config-secretAccessKey-error")).toHaveText("Type a new value, or choose Keep stored or Delete stored value");
+  expect(await storedConfig()).toEqual({ region: "eu-west-1", accessKeyId: MASK, secretAccessKey: MASK });
+
+  // Chosen: both are deleted (the connection falls back to the default credential chain).
+  await page.locator("#config-accessKeyId-hint").getByRole("button", { name: "Delete stored value" }).click();
+  await page.locator("#config-secretAccessKey-hint").getByRole("button", { name: "Delete stored value" }).click();
+  await expect(page.locator("#config-accessKeyId-hint")).toContainText("will be deleted when you save");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(toasts(page)).toContainText(`Saved “${name}”`);
+  expect(await storedConfig()).toEqual({ region: "eu-west-1" });
+});

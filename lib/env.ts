@@ -15,7 +15,11 @@ const envSchema = z.object({
   SECRETS_MASTER_KEY: z.string().optional(),
   SECRETS_MASTER_KEY_PREVIOUS: z.string().optional(),
   NEXTAUTH_SECRET: z.string().optional(),
-  NEXTAUTH_URL: z.string().optional(),
+  /** Empty counts as unset (next-auth reads it the same way): redirects then follow the browser's address. */
+  NEXTAUTH_URL: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined),
   PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: booleanFlag,
   /** Believe X-Forwarded-For and X-Forwarded-Proto (only behind your own proxy). */
   PROVENANCE_TRUST_PROXY: booleanFlag,

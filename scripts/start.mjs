@@ -23,6 +23,9 @@ env.PORT ??= "3000";
 // name: listen where the operator says, on every interface by default (as `next start` does).
 env.HOSTNAME = env.PROVENANCE_LISTEN_HOST || "0.0.0.0";
 env.DATABASE_URL ||= "file:./data/provenance.db";
+// An empty NEXTAUTH_URL (`NEXTAUTH_URL=` in .env) means unset: next-auth's browser half would try
+// to parse "" as a URL and fail every page that signs in or out.
+if (!env.NEXTAUTH_URL?.trim()) delete env.NEXTAUTH_URL;
 const sqlite = /^file:(?!\/)(.*)$/.exec(env.DATABASE_URL);
 if (sqlite) env.DATABASE_URL = `file:${path.resolve(root, sqlite[1])}`;
 

@@ -16,7 +16,8 @@ const signInSchema = z.object({
 });
 type SignIn = z.infer<typeof signInSchema>;
 
-export function LoginForm() {
+/** `notice`: a confirmation to show until something goes wrong (then only the error shows). */
+export function LoginForm({ notice = null }: { notice?: string | null }) {
   const router = useRouter();
   const [failure, setFailure] = useState<string | null>(null);
   const { register, handleSubmit, formState, setFocus } = useForm<SignIn>({ resolver: zodResolver(signInSchema) });
@@ -50,7 +51,8 @@ export function LoginForm() {
         {...register("password")}
       />
       <div className="pb-3">
-        <FormBanner message={failure} />
+        {/* One banner, one live region: an error replaces the notice. */}
+        <FormBanner tone={failure ? "error" : "success"} message={failure ?? notice} />
       </div>
       <Button type="submit" pending={formState.isSubmitting} className="w-full">
         {formState.isSubmitting ? "Signing in…" : "Sign in"}

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth-card";
-import { FormBanner } from "@/components/form-banner";
 import { currentUser } from "@/lib/auth/page-auth";
 import { setupPending } from "@/lib/setup/setup-code";
 import { LoginForm } from "./login-form";
@@ -13,18 +12,14 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await setupPending()) redirect("/setup");
   if (await currentUser()) redirect("/");
   const { setup } = await searchParams;
+  const firstRun = setup === "done";
   return (
     <AuthCard
       title="Sign in"
-      subtitle="Use the email and password your admin gave you."
+      subtitle={firstRun ? "Use the email and password you just chose for the admin account." : "Use the email and password your admin gave you."}
       footer="Programs don't sign in here: they use an API token."
     >
-      {setup === "done" ? (
-        <div className="mb-5">
-          <FormBanner tone="success" message="Your admin account is ready. Sign in with it to continue." />
-        </div>
-      ) : null}
-      <LoginForm />
+      <LoginForm notice={firstRun ? "Your admin account is ready. Sign in with it to continue." : null} />
     </AuthCard>
   );
 }

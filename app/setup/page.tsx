@@ -15,7 +15,12 @@ export default async function SetupPage() {
       subtitle="Create the first admin account. To prove you run this server, enter the one-time setup code from its log."
       footer={
         <>
-          Prefer the command line? <code className="font-mono">npx provenance user create --role admin …</code>
+          Prefer the command line?{" "}
+          {/* Wraps between words, never inside a flag or its value. */}
+          <code className="font-mono">
+            <span className="whitespace-nowrap">npx provenance</span> <span className="whitespace-nowrap">user create</span>{" "}
+            <span className="whitespace-nowrap">--role admin</span> …
+          </code>
         </>
       }
     >

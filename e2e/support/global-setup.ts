@@ -34,7 +34,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     NODE_ENV: "production",
     PORT: String(port),
     PROVENANCE_LISTEN_HOST: "127.0.0.1",
-    NEXTAUTH_URL: baseUrl,
+    // Unset (empty, so a developer's .env cannot fill it in), as by default: sign-in and sign-out
+    // must follow the address the browser used, here a port that is not 3000.
+    NEXTAUTH_URL: "",
     DATABASE_URL: `file:${databaseFile}`,
     SECRETS_MASTER_KEY: masterKey,
     SECRETS_MASTER_KEY_PREVIOUS: "",

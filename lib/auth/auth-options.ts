@@ -13,6 +13,10 @@ import { signInWithPassword } from "./sign-in";
 let cached: NextAuthOptions | undefined;
 
 export function authOptions(): NextAuthOptions {
+  // Without NEXTAUTH_URL, next-auth builds redirects on X-Forwarded-Host/Proto only when told the
+  // host is trusted, and on http://localhost:3000 otherwise. proxy.ts replaces those headers on
+  // every /api/auth request with the address we believe (lib/auth/request-origin.ts), so they are.
+  process.env.AUTH_TRUST_HOST = "true";
   cached ??= {
     secret: sessionSecrets()[0],
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },

@@ -4,10 +4,10 @@ import { readBodyText } from "@/lib/api/read-json-body";
 import { errorResponse } from "@/lib/api/route";
 import { sourceIp } from "@/lib/api/source-ip";
 import { db } from "@/lib/db/client";
-import { publicUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { describeWait } from "@/lib/rate-limit/sliding-window";
+import { requestOrigin } from "./request-origin";
 import { deviceCookie, knownDevice } from "./sign-in-device";
 import { normalizeEmail, reserveSignInAttempt } from "./sign-in-limits";
 
@@ -18,8 +18,8 @@ import { normalizeEmail, reserveSignInAttempt } from "./sign-in-limits";
  *   counted before next-auth checks the password and forgiven when it signs the user in (a
  *   session cookie is set), so only failures add up. Over a limit the answer is the contract's
  *   429 `rate_limited` with Retry-After; its `url` member keeps next-auth's browser client
- *   (which reads `url` from every sign-in answer) working, and is on the public URL
- *   (NEXTAUTH_URL), as next-auth's own answers are, not on the address the server listens on;
+ *   (which reads `url` from every sign-in answer) working, and is on the origin next-auth's own
+ *   answers use (NEXTAUTH_URL, else the address the browser used), not the one the server binds;
  * - a successful password sign-in also gets the device cookie (lib/auth/sign-in-device.ts), and
  *   one brought along exempts the attempt from the limits a stranger can fill.
  */
@@ -48,7 +48,7 @@ export async function guardedNextAuthPost(
       retryAfterSeconds: attempt.retryAfterSeconds,
     });
     return Response.json(
-      { ...error.toBody(), url: new URL("/login?error=rate_limited", publicUrl()).toString() },
+      { ...error.toBody(), url: new URL("/login?error=rate_limited", requestOrigin(request.headers)).toString() },
       { status: 429, headers: { "Retry-After": String(attempt.retryAfterSeconds), "Cache-Control": "no-store" } },
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configSchema } from "./definition";
+import { configSchema, describeField } from "./definition";
 import { PROVIDER_TYPES, providerDefinition } from "./registry";
 
 const rules = { allowInsecure: false };
@@ -26,6 +26,26 @@ describe("provider config schemas", () => {
       "gcp-sm": ["serviceAccountJson"],
       vault: ["token"],
     });
+  });
+
+  it("publishes a choice field's values as options, and keeps the contract's members for every field", () => {
+    const vault = providerDefinition("vault").fields.map(describeField);
+    expect(vault.find((f) => f.key === "kvVersion")).toEqual({
+      key: "kvVersion",
+      label: "KV version",
+      type: "text",
+      required: false,
+      help: expect.any(String),
+      placeholder: "2",
+      options: ["1", "2", "auto"],
+    });
+    for (const type of PROVIDER_TYPES) {
+      for (const field of providerDefinition(type).fields) {
+        const described = describeField(field);
+        expect(Object.keys(described)).toEqual(expect.arrayContaining(["key", "label", "type", "required"]));
+        if (field.format.kind !== "choice") expect(described).not.toHaveProperty("options");
+      }
+    }
   });
 
   it("accepts minimal valid configs and trims and drops empty values", () => {

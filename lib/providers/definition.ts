@@ -149,7 +149,7 @@ export function sensitiveKeys(definition: ProviderDefinition): Set<string> {
   return new Set(definition.fields.filter((f) => f.sensitive).map((f) => f.key));
 }
 
-/** The public description of a field, as the types endpoint and the form see it. */
+/** The public description of a field, as the types endpoint and the form see it (the contract's members, plus `options`). */
 export function describeField(field: ConfigField) {
   return {
     key: field.key,
@@ -159,5 +159,7 @@ export function describeField(field: ConfigField) {
     ...(field.sensitive ? { sensitive: true } : {}),
     ...(field.help ? { help: field.help } : {}),
     ...(field.placeholder ? { placeholder: field.placeholder } : {}),
+    // A field with a fixed set of values lists them, so that forms can offer a choice instead of free text.
+    ...(field.format.kind === "choice" ? { options: [...field.format.options] } : {}),
   };
 }

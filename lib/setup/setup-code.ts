@@ -1,5 +1,6 @@
 import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import type { SystemActor } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation/zod-errors";
@@ -51,9 +52,16 @@ export async function completeSetup(options: { code: string; email: string; pass
   if (!(await setupPending())) throw new AppError("conflict", "Provenance is already set up; sign in instead.");
   // The form's own mistakes are answered before an attempt is spent on them.
   const input = parseInput(createUserInput, { email: options.email, password: options.password, role: "admin" });
-  const reserved = await reserveAttempt();
+  let reserved: { stored: StoredCode; value: string };
+  try {
+    reserved = await reserveAttempt();
+  } catch (error) {
+    await auditRefusal(options.sourceIp, { reason: "setup_code_expired" });
+    throw error;
+  }
   const given = Buffer.from(hashCode(options.code), "hex");
   if (!timingSafeEqual(given, Buffer.from(reserved.stored.hash, "hex"))) {
+    await auditRefusal(options.sourceIp, { reason: "wrong_setup_code", attemptsLeft: MAX_ATTEMPTS - reserved.stored.attempts });
     throw new AppError("validation_error", "That setup code is not right; copy it from the server log.", { fields: { code: "Wrong setup code" } });
   }
   const claimed = await db().setting.deleteMany({ where: { key: SETTING, value: reserved.value } });
@@ -65,6 +73,14 @@ export async function completeSetup(options: { code: string; email: string; pass
     await db().setting.create({ data: { key: SETTING, value: reserved.value } }).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * A refused try, for the admin to see later: someone who cannot read the server log is guessing.
+ * Anonymous (nobody is signed in) and without the code that was typed, right or wrong.
+ */
+async function auditRefusal(sourceIp: string | null, details: { reason: string; attemptsLeft?: number }): Promise<void> {
+  await recordAudit({ actor: null, action: "auth.setup", target: { type: "setup", label: "first admin" }, outcome: "denied", sourceIp, details });
 }
 
 /**

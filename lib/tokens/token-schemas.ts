@@ -11,7 +11,7 @@ export const createTokenFields = z
     scope: z
       .string()
       .trim()
-      .max(500)
+      .max(500, "Scope must be at most 500 characters")
       .optional()
       .nullable()
       .transform((s) => (s ? s : null))

@@ -47,6 +47,10 @@ describe("GET /api/secret-providers/types", () => {
     expect(aws.sdk).toEqual(expect.objectContaining({ package: "@aws-sdk/client-secrets-manager", installed: true }));
     expect(response.body.find((t) => t.type === "vault")!.sdk).toEqual(expect.objectContaining({ package: null, installed: true }));
     for (const type of response.body) for (const field of type.configSchema) expect(["text", "password", "textarea", "url"]).toContain(field.type);
+    // A field with a fixed set of values lists them in `options` (an addition to the contract's members); others have none.
+    const vault = response.body.find((t) => t.type === "vault")!.configSchema as Array<{ key: string; options?: string[] }>;
+    expect(vault.find((f) => f.key === "kvVersion")).toEqual(expect.objectContaining({ type: "text", required: false, options: ["1", "2", "auto"] }));
+    expect(vault.find((f) => f.key === "vaultUrl")).not.toHaveProperty("options");
   });
 });
 

@@ -1,6 +1,7 @@
 /** Audit actions and outcomes in words people use. Unknown actions fall back to their key. */
 const ACTIONS: Record<string, { label: string; failed?: string; denied?: string }> = {
   "auth.sign_in": { label: "Signed in", denied: "Sign-in refused", failed: "Sign-in failed" },
+  "auth.setup": { label: "First-run setup", denied: "Setup code refused" },
   "secret.create": { label: "Created secret" },
   "secret.update": { label: "Changed secret" },
   "secret.delete": { label: "Deleted secret" },
@@ -48,6 +49,8 @@ const REASONS: Record<string, string> = {
   unknown_account: "no such account",
   wrong_password: "wrong password",
   account_disabled: "account disabled",
+  wrong_setup_code: "wrong setup code",
+  setup_code_expired: "setup code expired or tried too often",
 };
 
 /** The details object as short "key: value" phrases; values are facts, never secrets. */

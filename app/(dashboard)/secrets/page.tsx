@@ -161,7 +161,7 @@ function SecretTable({ secrets, names, pages }: { secrets: SecretView[]; names: 
                   ) : null}
                 </td>
                 <td className="hidden px-4 py-3 text-slate-600 lg:table-cell">
-                  <span className="line-clamp-2">{secret.description ?? <span className="text-slate-400">—</span>}</span>
+                  <span className="line-clamp-2">{secret.description ?? <span className="text-slate-500">—</span>}</span>
                 </td>
                 <td className="hidden px-4 py-3 text-slate-500 md:table-cell">
                   <time dateTime={secret.updatedAt} title={formatDateTime(secret.updatedAt)}>

@@ -30,7 +30,7 @@ export function SourcePicker({ value, counts, onChange, error }: { value: string
             >
               <input type="radio" name="provider" value={option.key} checked={checked} onChange={() => onChange(option.key)} className="sr-only" />
               <span className="font-medium text-slate-900">{option.name}</span>
-              <span className="text-xs text-slate-500">{option.detail}</span>
+              <span className="text-xs text-slate-600">{option.detail}</span>
             </label>
           );
         })}

@@ -7,7 +7,7 @@ import { Panel } from "@/components/panel";
 import { ProviderBadge } from "@/components/provider-badge";
 import { UsageSnippets } from "@/components/usage-snippets";
 import { roleAtLeast } from "@/lib/auth/roles";
-import { publicUrl } from "@/lib/env";
+import { pageOrigin } from "@/lib/auth/page-origin";
 import { isAppError } from "@/lib/errors";
 import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
 import { getSecret } from "@/lib/secrets/read-secrets";
@@ -34,6 +34,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
   }
   const canEdit = roleAtLeast(actor.role, "editor");
   const connections = await listConnectionSummaries();
+  const publicUrl = await pageOrigin();
   const connection = connections.find((c) => c.id === secret.secretProviderId) ?? null;
   const external = secret.provider !== "provenance";
 
@@ -59,7 +60,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           {canEdit ? (
             // Viewers cannot resolve, so they are not shown how to.
             <Panel title="Use it from a program" description="With an API token whose role is editor or admin and whose scope covers this path.">
-              <UsageSnippets snippets={secretSnippets(secret.secretPath, publicUrl())} />
+              <UsageSnippets snippets={secretSnippets(secret.secretPath, publicUrl)} />
             </Panel>
           ) : null}
           {canEdit ? (

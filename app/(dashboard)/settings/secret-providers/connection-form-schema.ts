@@ -38,7 +38,8 @@ export function fenceErrorsOnField(fields: Record<string, string>): Record<strin
   return out;
 }
 
-const fenceText = z.string().superRefine((text, ctx) => {
+// Optional: the field is only on the form once a type is chosen.
+const fenceText = z.string().optional().superRefine((text, ctx) => {
   const lines = fenceLines(text) ?? [];
   if (lines.length > MAX_FENCE_PATTERNS) ctx.addIssue({ code: "custom", message: `At most ${MAX_FENCE_PATTERNS} patterns` });
   for (const [index, line] of lines.entries()) {
@@ -48,10 +49,12 @@ const fenceText = z.string().superRefine((text, ctx) => {
 });
 
 const LENIENT = { allowInsecure: true };
-const chosenType = z.string().refine(isProviderType, "Choose a provider type");
+// Every message here is shown to people as it is: none of zod's own wording ("Invalid input: …").
+const chosenType = z.string({ message: "Choose a provider type" }).refine(isProviderType, "Choose a provider type");
 
 export function createConnectionFormSchema(type: string) {
-  const config = isProviderType(type) ? configSchema(providerDefinition(type), LENIENT) : z.record(z.string(), z.unknown());
+  // Without a type there are no config fields to check (nor on the form): "Choose a provider type" says it all.
+  const config = isProviderType(type) ? configSchema(providerDefinition(type), LENIENT) : z.unknown().optional();
   return createConnectionShape.extend({
     type: chosenType,
     config,

@@ -63,7 +63,8 @@ export function ConnectionForm(props: Props) {
     shouldUnregister: true,
     defaultValues: stored ? valuesOf(stored) : { name: "", type: "", description: "", config: {}, allowedProviderPaths: "" },
   });
-  const { register, handleSubmit, formState, setError, reset, control } = form;
+  const { register, handleSubmit, formState, setError, reset, control, setValue } = form;
+  const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
   const type = useWatch({ control, name: "type" });
   const definition = isProviderType(type) ? providerDefinition(type) : null;
   const storedSensitive = new Set(
@@ -92,6 +93,12 @@ export function ConnectionForm(props: Props) {
     // Edit: only what changed is sent (so the audit log names it). A credential left as the mask
     // is unchanged, hence not sent, hence kept; "" clears an optional field; anything else replaces.
     const before = stored ?? props.connection;
+    // An emptied optional credential is deleted only when the person chose so (StoredCredentialNote).
+    const unsure = [...storedSensitive].filter((key) => values.config?.[key] === "" && !removing.has(key));
+    if (unsure.length > 0) {
+      for (const key of unsure) setError(`config.${key}`, { message: "Type a new value, or choose Keep stored or Delete stored value" });
+      return;
+    }
     const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([key, value]) => value !== (before.config[key] ?? "")));
     const fence = fenceLines(values.allowedProviderPaths);
     const changes = {
@@ -104,6 +111,7 @@ export function ConnectionForm(props: Props) {
     const result = await updateConnectionAction(props.connection.id, changes);
     if (!result.ok) return showServerErrors(result);
     setStored(result.data);
+    setRemoving(new Set());
     reset(valuesOf(result.data));
     toast.success(`Saved “${result.data.name}”.`);
   }
@@ -132,7 +140,29 @@ export function ConnectionForm(props: Props) {
       <Step number={3} title="Fill in its configuration" description={definition ? `The settings ${definition.name} needs. Sensitive fields are encrypted before they are stored.` : "Choose a provider type first; its fields appear here."}>
         {definition && isProviderType(type) ? (
           <div className="space-y-4">
-            <ConfigFields type={type} register={register} errors={formState.errors} storedSensitive={storedSensitive} />
+            <ConfigFields
+              type={type}
+              register={register}
+              errors={formState.errors}
+              stored={
+                props.mode === "edit"
+                  ? {
+                      keys: storedSensitive,
+                      mask,
+                      control,
+                      setValue,
+                      removing,
+                      onRemovingChange: (key, remove) =>
+                        setRemoving((current) => {
+                          const next = new Set(current);
+                          if (remove) next.add(key);
+                          else next.delete(key);
+                          return next;
+                        }),
+                    }
+                  : undefined
+              }
+            />
             <TextAreaField
               id="allowedProviderPaths"
               label="Allowed provider paths"

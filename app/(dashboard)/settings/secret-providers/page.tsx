@@ -96,7 +96,7 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
                 </div>
               </td>
               <td className="hidden max-w-xs px-4 py-3 text-slate-600 md:table-cell">
-                <span className="line-clamp-2">{connection.description ?? <span className="text-slate-400">—</span>}</span>
+                <span className="line-clamp-2">{connection.description ?? <span className="text-slate-500">—</span>}</span>
               </td>
               <td className="hidden px-4 py-3 sm:table-cell">
                 {connection.secretCount > 0 ? (
@@ -104,7 +104,7 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
                     {connection.secretCount} secret{connection.secretCount === 1 ? "" : "s"}
                   </Link>
                 ) : (
-                  <span className="text-slate-400">None</span>
+                  <span className="text-slate-500">None</span>
                 )}
               </td>
               <td className="px-4 py-3">
@@ -119,7 +119,7 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
 }
 
 function LastTest({ lastTest }: { lastTest: ConnectionView["lastTest"] }) {
-  if (!lastTest) return <span className="text-slate-400">Never tested</span>;
+  if (!lastTest) return <span className="text-slate-500">Never tested</span>;
   return (
     <div className="space-y-1">
       <Badge tone={lastTest.ok ? "success" : "danger"}>{lastTest.ok ? "Connected" : "Failed"}</Badge>

@@ -6,7 +6,7 @@ import { Panel } from "@/components/panel";
 import { RoleBadge } from "@/components/role-badge";
 import { UsageSnippets } from "@/components/usage-snippets";
 import { roleAtLeast } from "@/lib/auth/roles";
-import { publicUrl } from "@/lib/env";
+import { pageOrigin } from "@/lib/auth/page-origin";
 import { listTokens, type TokenView } from "@/lib/tokens/manage-tokens";
 import { tokenRunSnippet } from "@/lib/usage-snippets";
 import { currentActor } from "../../current-actor";
@@ -31,13 +31,14 @@ export default async function TokensPage() {
     );
   }
   const tokens = await listTokens();
+  const publicUrl = await pageOrigin();
   return (
     <>
       {header}
       {/* On a phone the list comes before the how-to; from xl the how-to sits under the form. */}
       <div className="grid gap-6 xl:grid-cols-[24rem_minmax(0,1fr)] xl:grid-rows-[auto_1fr]">
         <Panel title="Create a token" className="self-start">
-          <TokenCreateForm publicUrl={publicUrl()} />
+          <TokenCreateForm publicUrl={publicUrl} />
         </Panel>
         <section aria-labelledby="tokens-heading" className="min-w-0 xl:row-span-2">
           <h2 id="tokens-heading" className="sr-only">
@@ -65,7 +66,7 @@ export default async function TokensPage() {
             </>
           }
         >
-          <UsageSnippets snippets={[tokenRunSnippet("stripe.*", publicUrl())]} />
+          <UsageSnippets snippets={[tokenRunSnippet("stripe.*", publicUrl)]} />
         </Panel>
       </div>
     </>

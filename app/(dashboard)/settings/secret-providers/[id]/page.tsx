@@ -61,7 +61,7 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
                   <div key={field.key} className="grid gap-1 py-2.5 sm:grid-cols-3">
                     <dt className="font-medium text-slate-700">{field.label}</dt>
                     <dd className="font-mono break-all text-slate-900 sm:col-span-2">
-                      {connection.config[field.key] ?? <span className="font-sans text-slate-400">Not set</span>}
+                      {connection.config[field.key] ?? <span className="font-sans text-slate-500">Not set</span>}
                     </dd>
                   </div>
                 ))}
