@@ -6,7 +6,7 @@ import { timeAgo } from "@/components/format-time";
 import { CheckCircleIcon, KeyIcon, PlugIcon, TokenIcon, UsersIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { overviewCounts } from "@/lib/dashboard/overview-counts";
 import { actionLabel, OUTCOMES } from "./audit/action-labels";
 import { currentActor } from "./current-actor";
@@ -18,8 +18,8 @@ export const dynamic = "force-dynamic";
 export default async function OverviewPage() {
   const actor = await currentActor();
   const [counts, recent] = await Promise.all([overviewCounts(), listAuditEvents({ viewer: actor, pageSize: 8 })]);
-  const isAdmin = roleAtLeast(actor.role, "admin");
-  const canEdit = roleAtLeast(actor.role, "editor");
+  const isAdmin = can(actor.role, "createConnection");
+  const canEdit = can(actor.role, "createSecret");
   const secretTotal = counts.secrets.stored + counts.secrets.external;
 
   const steps = [

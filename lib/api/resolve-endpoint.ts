@@ -10,12 +10,12 @@ import { resolveSecret, resolveSecrets } from "@/lib/secrets/resolve/resolve-sec
  */
 export const resolveEndpoint = {
   // GET /api/secrets/resolve?path=stripe.apiKey — the value, for editors, admins and tokens whose scope covers it
-  GET: apiRoute("editor", async ({ actor, query, receivedAt }) => {
+  GET: apiRoute("resolveSecret", async ({ actor, query, receivedAt }) => {
     const path = query.get("path");
     if (!path) throw validationError({ path: "Required: the secret path to resolve, e.g. ?path=stripe.apiKey" });
     return json(await resolveSecret({ actor, path, askedAt: receivedAt }));
   }),
 
   // POST /api/secrets/resolve {paths: [...]} or {prefix} — {values, errors}; one failure never fails the rest
-  POST: apiRoute("editor", async ({ actor, body, receivedAt }) => json(await resolveSecrets({ actor, input: await body(), askedAt: receivedAt }))),
+  POST: apiRoute("resolveSecrets", async ({ actor, body, receivedAt }) => json(await resolveSecrets({ actor, input: await body(), askedAt: receivedAt }))),
 };

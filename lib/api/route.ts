@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "@/lib/auth/actor";
 import { authenticateRequest } from "@/lib/auth/authenticate";
+import { minimumRole, type GuardedOperation } from "@/lib/auth/permissions";
 import { roleAtLeast, type Role } from "@/lib/auth/roles";
 import { isDecryptionError } from "@/lib/crypto";
 import { databaseAppError } from "@/lib/db/errors";
@@ -29,19 +30,21 @@ export interface RouteContext {
  * refuses cross-site cookie-authenticated writes, and turns every thrown error into the
  * contract's error shape. Handlers stay a few lines and call lib/.
  */
-export function apiRoute(minimumRole: Role, handler: (context: RouteContext) => Promise<Response>) {
+/** A route handler for `operation`: the role it needs comes from the permission table (lib/auth/permissions.ts). */
+export function apiRoute(operation: GuardedOperation, handler: (context: RouteContext) => Promise<Response>) {
+  const needed = minimumRole(operation);
   return async (request: Request, context: NextContext): Promise<Response> => {
     const requestId = randomUUID();
     const receivedAt = Date.now();
     const started = performance.now();
-    const { response, actor } = await authorizeAndRun(minimumRole, handler, request, context, requestId, receivedAt);
+    const { response, actor } = await authorizeAndRun(needed, handler, request, context, requestId, receivedAt);
     logRequest(request, response.status, started, requestId, actor);
     return withStandardHeaders(response, requestId);
   };
 }
 
 async function authorizeAndRun(
-  minimumRole: Role,
+  needed: Role,
   handler: (context: RouteContext) => Promise<Response>,
   request: Request,
   context: NextContext,
@@ -52,8 +55,8 @@ async function authorizeAndRun(
   try {
     actor = await authenticateRequest(request.headers);
     if (!actor) throw new AppError("unauthorized", "Sign in or send a valid API token (Authorization: Bearer <token>).");
-    if (!roleAtLeast(actor.role, minimumRole)) {
-      throw new AppError("forbidden", `This needs the ${minimumRole} role; your ${actor.kind} has ${actor.role}.`);
+    if (!roleAtLeast(actor.role, needed)) {
+      throw new AppError("forbidden", `This needs the ${needed} role; your ${actor.kind} has ${actor.role}.`);
     }
     if (actor.kind === "user") checkSameOrigin(request);
     const params = await readParams(context);

@@ -2,7 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import type { Actor } from "@/lib/auth/actor";
 import { sessionActor } from "@/lib/auth/authenticate";
-import { roleAtLeast, type Role } from "@/lib/auth/roles";
+import { can, minimumRole, type GuardedOperation } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { looksLikeId } from "@/lib/ids";
 import { checkSameOriginWrite } from "./same-origin";
@@ -20,13 +20,13 @@ export type ActionResult<T = undefined> =
  * Next itself refuses an action whose Origin names another host, but lets one without Origin
  * through and ignores Sec-Fetch-Site; the route handlers' same-origin rule closes both gaps.
  */
-export async function runAction<T>(minimumRole: Role, action: (actor: Actor) => Promise<T>, successMessage?: string): Promise<ActionResult<T>> {
+export async function runAction<T>(operation: GuardedOperation, action: (actor: Actor) => Promise<T>, successMessage?: string): Promise<ActionResult<T>> {
   try {
     const requestHeaders = await headers();
     checkSameOriginWrite(requestHeaders);
     const actor = await sessionActor(sourceIp(requestHeaders));
     if (!actor) throw new AppError("unauthorized", "Your session has ended; sign in again.");
-    if (!roleAtLeast(actor.role, minimumRole)) throw new AppError("forbidden", `This needs the ${minimumRole} role; you have ${actor.role}.`);
+    if (!can(actor.role, operation)) throw new AppError("forbidden", `This needs the ${minimumRole(operation)} role; you have ${actor.role}.`);
     const data = await action(actor);
     return { ok: true, data, message: successMessage ?? null, fields: {} };
   } catch (error) {

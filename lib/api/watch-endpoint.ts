@@ -6,7 +6,7 @@ import { openWatchStream } from "@/lib/secrets/watch/watch-stream";
  * Served through Next's route handler and, for bearer tokens on a Node server, the fast path.
  */
 export const watchEndpoint = {
-  GET: apiRoute("editor", async ({ actor, query, request }) =>
+  GET: apiRoute("watchSecrets", async ({ actor, query, request }) =>
     openWatchStream({ actor, prefix: query.get("prefix") ?? "", lastEventId: request.headers.get("last-event-id") }),
   ),
 };

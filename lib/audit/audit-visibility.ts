@@ -1,5 +1,5 @@
 import type { Actor } from "@/lib/auth/actor";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 
 /**
  * Which audit events a reader may see. The log names every account, every secret path, every
@@ -8,6 +8,6 @@ import { roleAtLeast } from "@/lib/auth/roles";
  * choices alike, starts from this.
  */
 export function visibleTo(viewer: Actor) {
-  if (roleAtLeast(viewer.role, "admin")) return {};
+  if (can(viewer.role, "readAllAuditEvents")) return {};
   return { actorType: viewer.kind, actorId: viewer.id };
 }

@@ -26,20 +26,19 @@ function batchResolveSchema(): Schema {
 export function buildOpenApi(publicUrl?: string) {
   const connectionCreate = connectionCreateSchema(requestSchema(createConnectionShape));
   const { variants, ...connectionCreateOneOf } = connectionCreate as Schema & { variants: Record<string, Schema> };
-  const updateConnection = (id: string, summary: string): Schema =>
+  const updateConnection = (id: "updateConnection" | "patchConnection", summary: string): Schema =>
     operation({
       id,
       tag: "Secret providers",
       summary,
       description: "Config merges key by key: members left out keep their value, a masked value (••••••••) keeps the stored credential. Changing an address field (vaultUrl, endpoint, …) requires every stored credential again.",
-      access: "admin",
       parameters: [idParam, ifMatch],
       body: { schema: ref("ConnectionUpdate") },
       ok: { "200": json("The updated connection", ref("Connection"), etag) },
       errors: ["not_found", "name_taken", "precondition_failed"],
       writes: true,
     });
-  const updateSecret = (id: string, summary: string): Schema =>
+  const updateSecret = (id: "updateSecret" | "patchSecret", summary: string): Schema =>
     operation({
       id,
       tag: "Secrets",
@@ -47,7 +46,6 @@ export function buildOpenApi(publicUrl?: string) {
       description:
         "A path-scoped token may not change where an external secret reads from (provider, connection, providerPath, version, jsonKey): 403. " +
         "A providerPath outside the connection's allowedProviderPaths: 403.",
-      access: "editor",
       parameters: [idParam, ifMatch],
       body: { schema: ref("SecretUpdate") },
       ok: { "200": json("The updated secret", ref("Secret"), etag) },
@@ -71,7 +69,7 @@ export function buildOpenApi(publicUrl?: string) {
     tags: TAGS,
     paths: {
       "/api": {
-        get: operation({ id: "getApiIndex", tag: "Health", summary: "Where to start", description: "Links to this document and the health check.", access: "public", ok: { "200": json("Links", ref("ApiIndex")) } }),
+        get: operation({ id: "getApiIndex", tag: "Health", summary: "Where to start", description: "Links to this document and the health check.", ok: { "200": json("Links", ref("ApiIndex")) } }),
       },
       "/api/health": {
         get: operation({
@@ -79,12 +77,11 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Health",
           summary: "Health",
           description: "ok when the database answers and the master key opens the stored key check. Answers are shared for up to 1 s.",
-          access: "public",
           ok: { "200": json("Healthy", ref("Health")), "503": json("Unhealthy: checks says which part", ref("Health")) },
         }),
       },
       "/api/health/live": {
-        get: operation({ id: "getLiveness", tag: "Health", summary: "Liveness", description: "The process serves requests; no database call, so a database outage does not get instances restarted.", access: "public", ok: { "200": json("Live", ref("Live")) } }),
+        get: operation({ id: "getLiveness", tag: "Health", summary: "Liveness", description: "The process serves requests; no database call, so a database outage does not get instances restarted.", ok: { "200": json("Live", ref("Live")) } }),
       },
       "/api/health/ready": {
         get: operation({
@@ -92,7 +89,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Health",
           summary: "Readiness",
           description: "As /api/health: ready to take traffic when the database answers and the master key matches.",
-          access: "public",
           ok: { "200": json("Ready", ref("Health")), "503": json("Not ready: checks says which part", ref("Health")) },
         }),
       },
@@ -102,7 +98,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Secret providers",
           summary: "Provider types and their config fields",
           description: "The four managers, the fields each connection takes (the form is built from these) and whether the SDK is installed.",
-          access: "viewer",
           ok: { "200": json("Types", { type: "array", items: ref("ProviderType") }) },
         }),
       },
@@ -112,7 +107,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Secret providers",
           summary: "List connections",
           description: "Every connection, credentials masked.",
-          access: "viewer",
           ok: { "200": json("Connections", { type: "array", items: ref("Connection") }) },
         }),
         post: operation({
@@ -120,7 +114,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Secret providers",
           summary: "Create a connection",
           description: "The config is checked against the type's fields (see the types endpoint); credentials are encrypted and never shown again.",
-          access: "admin",
           body: { schema: ref("ConnectionCreate") },
           ok: { "201": json("Created", ref("Connection"), etag) },
           errors: ["name_taken"],
@@ -133,7 +126,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Secret providers",
           summary: "Get a connection",
           description: "Credentials masked.",
-          access: "viewer",
           parameters: [idParam],
           ok: { "200": json("Connection", ref("Connection"), etag) },
           errors: ["not_found"],
@@ -145,7 +137,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Secret providers",
           summary: "Delete a connection",
           description: "Refused with 409 provider_in_use (referencingSecrets, secrets) while secrets still use it.",
-          access: "admin",
           parameters: [idParam],
           ok: { "204": { description: "Deleted" } },
           errors: ["not_found", "provider_in_use"],
@@ -160,7 +151,6 @@ export function buildOpenApi(publicUrl?: string) {
           description:
             "Checks that the manager answers and the credentials work; with providerPath, reads that secret and answers its version and a keyed fingerprint (never the value). " +
             "An upstream failure is a normal answer (ok: false). providerPath: 403 for path-scoped tokens, and 403 outside the connection's allowedProviderPaths.",
-          access: "editor",
           parameters: [idParam],
           body: { schema: requestSchema(testConnectionInput), required: false },
           ok: { "200": json("Result", ref("TestResult")) },
@@ -178,7 +168,6 @@ export function buildOpenApi(publicUrl?: string) {
             "it is one page of that list, full unless it is the last (a path-scoped token's pages hold only its secrets, with no " +
             'gaps); when more follow, the Link header (rel="next") gives the next page\'s URL and X-Next-Cursor its cursor. ' +
             "A cursor stays valid while secrets are added or removed; an unknown or altered one answers 400 with fields.cursor.",
-          access: "viewer",
           parameters: [
             { name: "prefix", in: "query", schema: { type: "string" }, description: "Only secrets under this dotted prefix" },
             { name: "provider", in: "query", schema: { type: "string" }, description: "Only secrets of this provider (provenance or a type)" },
@@ -210,7 +199,6 @@ export function buildOpenApi(publicUrl?: string) {
           description:
             "A stored secret (provider provenance, the default, with value) or an external one (provider, secretProviderId, providerPath). " +
             "403 for a path-scoped token creating an external secret, or for a providerPath outside the connection's allowedProviderPaths.",
-          access: "editor",
           body: { schema: ref("SecretCreate") },
           ok: { "201": json("Created", ref("Secret"), etag) },
           errors: ["path_taken", "not_found"],
@@ -223,7 +211,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Secrets",
           summary: "Get a secret (metadata only)",
           description: "Outside a path-scoped token's scope: 404, as if it did not exist.",
-          access: "viewer",
           parameters: [idParam],
           ok: { "200": json("Secret", ref("Secret"), etag) },
           errors: ["not_found"],
@@ -235,7 +222,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Secrets",
           summary: "Delete a secret",
           description: "Outside a path-scoped token's scope: 404.",
-          access: "editor",
           parameters: [idParam],
           ok: { "204": { description: "Deleted" } },
           errors: ["not_found"],
@@ -248,7 +234,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Resolve",
           summary: "Resolve one secret's value",
           description: "The only answer that carries a value. External values are cached per the secret's cacheTtlSeconds; each read is audited.",
-          access: "editor",
           parameters: [{ name: "path", in: "query", required: true, schema: { type: "string" }, description: "The secret's dotted path" }],
           ok: { "200": json("The value", ref("ResolvedSecret")) },
           errors: ["validation_error", "not_found", "rate_limited", "json_key_not_found", "not_json", "provider_error", "provider_timeout", "provider_sdk_missing"],
@@ -262,7 +247,6 @@ export function buildOpenApi(publicUrl?: string) {
             "(default 4 MiB); later paths get the per-path error response_too_large (ask for them in another request). The whole " +
             "batch answers within the provider timeout plus 3 s; paths not answered by then get provider_timeout. More than " +
             "PROVENANCE_RESOLVE_BATCHES_IN_FLIGHT batches at once from one caller answer 429.",
-          access: "editor",
           body: { schema: ref("BatchResolveRequest") },
           ok: { "200": json("Values and per-path errors", ref("BatchResolved")) },
           errors: ["rate_limited"],
@@ -278,7 +262,6 @@ export function buildOpenApi(publicUrl?: string) {
               "text/event-stream: one `change` event per secret created, edited or deleted under the prefix, with id (the change log's), " +
               "data {secretPath, version, fingerprint, changedAt, change} and never a value; a comment line every 10 s. Send " +
               "Last-Event-ID to get every later event from the last hour first. At most 16 open streams per caller per instance (429).",
-            access: "editor",
             parameters: [
               { name: "prefix", in: "query", required: false, schema: { type: "string" }, description: "A dotted path such as stripe; empty for every secret" },
               { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string", pattern: "^[0-9]+$" }, description: "Resume after this event" },
@@ -294,7 +277,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Tokens",
           summary: "List tokens",
           description: "Every token, revoked ones too; never the token itself or its hash.",
-          access: "admin",
           ok: { "200": json("Tokens", { type: "array", items: ref("Token") }) },
         }),
         post: operation({
@@ -302,7 +284,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Tokens",
           summary: "Create a token",
           description: "Answers the token once, in `token`; only its hash is kept. A token made by a token never outgrows its maker (role, scope, expiry).",
-          access: "admin",
           body: { schema: requestSchema(createTokenInput) },
           ok: { "201": json("Created: the token is shown this once", ref("TokenCreated")) },
           writes: true,
@@ -314,7 +295,6 @@ export function buildOpenApi(publicUrl?: string) {
           tag: "Tokens",
           summary: "Revoke a token",
           description: "It stops working at once, on every instance.",
-          access: "admin",
           parameters: [idParam],
           ok: { "204": { description: "Revoked" } },
           errors: ["not_found"],

@@ -14,7 +14,6 @@ export function changeAwarenessPaths() {
           "days that overlap the window (24h: yesterday and today). Counted in memory and stored every few seconds; the answer " +
           "includes everything this instance counted until the request. Path-scoped tokens are refused (403), since the numbers " +
           "cover every secret of the connection.",
-        access: "viewer",
         parameters: [idParam, { name: "window", in: "query", required: false, description: "24h (default), 7d or 30d", schema: { type: "string", enum: ["24h", "7d", "30d"] } }],
         ok: { "200": json("Usage", ref("ConnectionUsage")) },
         errors: ["validation_error", "forbidden", "not_found"],
@@ -30,7 +29,6 @@ export function changeAwarenessPaths() {
           "from the last one seen (named by the manager's version id when it gives one). readers counts the distinct tokens and " +
           "users that resolved that version; lastReadAt is the latest of their reads. Never a value. Outside a path-scoped " +
           "token's scope: 404, as GET /api/secrets/{id}.",
-        access: "viewer",
         parameters: [idParam],
         ok: { "200": json("Versions, newest first", { type: "array", items: ref("SecretVersion") }) },
         errors: ["not_found"],

@@ -1,5 +1,6 @@
 import type { ErrorCode } from "@/lib/errors";
 import { statusOf } from "@/lib/errors";
+import { PERMISSIONS, type Access, type Operation } from "@/lib/auth/permissions";
 import { ref } from "./schemas";
 
 /**
@@ -9,14 +10,13 @@ import { ref } from "./schemas";
  * share (commonErrors) and its own.
  */
 export type Schema = Record<string, unknown>;
-export type Access = "public" | "viewer" | "editor" | "admin";
 
 export interface OperationSpec {
-  id: string;
+  /** The operationId; who may call it comes from the permission table under this name. */
+  id: Operation;
   tag: Tag;
   summary: string;
   description: string;
-  access: Access;
   parameters?: Schema[];
   /** A JSON request body; `required: false` for a body that may be left out. */
   body?: { schema: Schema; required?: boolean };
@@ -60,10 +60,10 @@ const STATUS_HEADERS: Record<string, Schema> = {
 };
 
 /** Codes every operation with this access and body can answer. */
-function commonErrors(spec: OperationSpec): ErrorCode[] {
+function commonErrors(spec: OperationSpec, access: Access): ErrorCode[] {
   const codes: ErrorCode[] = ["internal_error"];
-  if (spec.access !== "public") codes.push("unauthorized", "database_unavailable");
-  if (spec.access !== "public" && spec.access !== "viewer") codes.push("forbidden");
+  if (access !== "public") codes.push("unauthorized", "database_unavailable");
+  if (access !== "public" && access !== "viewer") codes.push("forbidden");
   if (spec.body) codes.push("invalid_json", "payload_too_large", "unsupported_media_type", "validation_error");
   if (spec.writes) codes.push("storage_full");
   return codes;
@@ -99,17 +99,18 @@ const ACCESS_TEXT: Record<Access, string> = {
 };
 
 export function operation(spec: OperationSpec): Schema {
+  const access = PERMISSIONS[spec.id];
   return {
     operationId: spec.id,
     tags: [spec.tag],
     summary: spec.summary,
-    description: `${spec.description}\n\n**Who:** ${ACCESS_TEXT[spec.access]}`,
+    description: `${spec.description}\n\n**Who:** ${ACCESS_TEXT[access]}`,
     // Machine-readable for clients and for the suite's check that the routes enforce what this says.
-    "x-minimum-role": spec.access,
-    ...(spec.access === "public" ? { security: [] } : {}),
+    "x-minimum-role": access,
+    ...(access === "public" ? { security: [] } : {}),
     ...(spec.parameters ? { parameters: spec.parameters } : {}),
     ...(spec.body ? { requestBody: { required: spec.body.required ?? true, content: { "application/json": { schema: spec.body.schema } } } } : {}),
-    responses: { ...spec.ok, ...errorResponses([...commonErrors(spec), ...(spec.errors ?? [])]) },
+    responses: { ...spec.ok, ...errorResponses([...commonErrors(spec, access), ...(spec.errors ?? [])]) },
   };
 }
 

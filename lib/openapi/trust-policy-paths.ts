@@ -12,7 +12,6 @@ export function trustPolicyPaths() {
         tag,
         summary: "List trust policies",
         description: "Ordered by name: the order in which the token exchange tries them.",
-        access: "admin",
         ok: { "200": json("Trust policies", { type: "array", items: ref("TrustPolicy") }) },
       }),
       post: operation({
@@ -21,7 +20,6 @@ export function trustPolicyPaths() {
         summary: "Create a trust policy",
         description:
           "ttlSeconds defaults to 900. Issuers are https URLs (http only with PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS=true). At least one claim. Audited as trust_policy.create.",
-        access: "admin",
         body: { schema: requestSchema(createTrustPolicyInput) },
         ok: { "201": json("Created", ref("TrustPolicy")) },
         errors: ["name_taken"],
@@ -34,7 +32,6 @@ export function trustPolicyPaths() {
         tag,
         summary: "Get a trust policy",
         description: "One policy.",
-        access: "admin",
         parameters: [idParam],
         ok: { "200": json("Trust policy", ref("TrustPolicy")) },
         errors: ["not_found"],
@@ -44,7 +41,6 @@ export function trustPolicyPaths() {
         tag,
         summary: "Change a trust policy",
         description: "Changes the fields sent. A new issuer, audience, claims, role or scope revokes the live tokens the policy issued. Audited as trust_policy.update.",
-        access: "admin",
         parameters: [idParam],
         body: { schema: requestSchema(updateTrustPolicyInput) },
         ok: { "200": json("The updated policy", ref("TrustPolicy")) },
@@ -56,7 +52,6 @@ export function trustPolicyPaths() {
         tag,
         summary: "Delete a trust policy",
         description: "The live tokens it issued are revoked. Audited as trust_policy.delete.",
-        access: "admin",
         parameters: [idParam],
         ok: { "204": { description: "Deleted" } },
         errors: ["not_found"],
@@ -76,7 +71,6 @@ export function trustPolicyPaths() {
           "(issuer, jti) is exchanged once. 401 unauthorized says why in error.reason and never repeats the token. Failed exchanges are " +
           "limited per source address (PROVENANCE_TOKEN_EXCHANGE_FAILURES_PER_MINUTE, default 30): 429 with Retry-After. 502/504: the " +
           "issuer's discovery document or JWKS could not be fetched.",
-        access: "public",
         body: { schema: requestSchema(tokenExchangeInput) },
         ok: { "201": json("The API token, shown this once", ref("ExchangedToken")) },
         errors: ["unauthorized", "database_unavailable", "rate_limited", "provider_error", "provider_timeout"],

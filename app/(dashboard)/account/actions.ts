@@ -7,7 +7,7 @@ import { changeOwnPassword } from "@/lib/users/passwords";
 /** Your account → change password: any signed-in user, for their own account; this session stays signed in. */
 export async function changePasswordAction(input: unknown): Promise<ActionResult<null>> {
   return runAction(
-    "viewer",
+    "changeOwnPassword",
     async (actor) => {
       await changeOwnPassword({ actor, keepSessionId: await currentSessionId(), input });
       return null;

@@ -8,7 +8,7 @@ import { ListIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
 import { listAuditFacets } from "@/lib/audit/audit-facets";
 import { listAuditEvents, type AuditEventView } from "@/lib/audit/list-audit-events";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { currentActor } from "../current-actor";
 import { actionLabel, describeDetails, OUTCOMES } from "./action-labels";
 import { AuditFilters, type AuditFilterValues } from "./audit-filters";
@@ -64,7 +64,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <PageHeader
         title="Audit log"
         description={
-          roleAtLeast(viewer.role, "admin")
+          can(viewer.role, "readAllAuditEvents")
             ? "Every change, sign-in and secret read, with who did it, from where, and whether it worked. Times are UTC."
             : "Your own sign-ins, changes and secret reads, from where, and whether they worked (the whole log is for admins). Times are UTC."
         }

@@ -12,19 +12,19 @@ import { createSecret, deleteSecret, updateSecret } from "@/lib/secrets/write-se
  * does and is audited as a read.
  */
 export async function createSecretAction(input: unknown): Promise<ActionResult<SecretView>> {
-  const result = await runAction("editor", (actor) => createSecret({ actor, input }));
+  const result = await runAction("createSecret", (actor) => createSecret({ actor, input }));
   if (result.ok) revalidatePath("/secrets");
   return result;
 }
 
 export async function updateSecretAction(id: string, input: unknown): Promise<ActionResult<SecretView>> {
-  const result = await runAction("editor", (actor) => updateSecret({ actor, id: idArgument(id), input }));
+  const result = await runAction("updateSecret", (actor) => updateSecret({ actor, id: idArgument(id), input }));
   if (result.ok) revalidatePath("/secrets", "layout");
   return result;
 }
 
 export async function deleteSecretAction(id: string): Promise<ActionResult<{ deleted: true }>> {
-  const result = await runAction("editor", async (actor) => {
+  const result = await runAction("deleteSecret", async (actor) => {
     await deleteSecret({ actor, id: idArgument(id) });
     return { deleted: true as const };
   });
@@ -34,5 +34,5 @@ export async function deleteSecretAction(id: string): Promise<ActionResult<{ del
 
 /** The value, on an explicit request by an editor or admin; the read is audited (secret.resolve). */
 export async function revealSecretAction(secretPath: string): Promise<ActionResult<ResolvedSecret>> {
-  return runAction("editor", (actor) => resolveSecret({ actor, path: textArgument(secretPath) }));
+  return runAction("resolveSecret", (actor) => resolveSecret({ actor, path: textArgument(secretPath) }));
 }

@@ -7,7 +7,7 @@ import { KeyIcon } from "@/components/icons";
 import { LinkButton } from "@/components/link-button";
 import { PageHeader } from "@/components/page-header";
 import { ProviderBadge } from "@/components/provider-badge";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
@@ -33,7 +33,7 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
   const params = await searchParams;
   const filter = { prefix: one(params.prefix), provider: one(params.provider), secretProviderId: one(params.secretProviderId) };
   const filtered = Boolean(filter.prefix || filter.provider || filter.secretProviderId);
-  const canEdit = roleAtLeast(actor.role, "editor");
+  const canEdit = can(actor.role, "createSecret");
   const position = { cursor: one(params.cursor) || null, before: one(params.before) || null };
 
   const [connections, listed] = await Promise.all([listConnectionSummaries(), readPage(actor, filter, position)]);

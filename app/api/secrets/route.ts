@@ -5,7 +5,7 @@ import { createSecret } from "@/lib/secrets/write-secrets";
 // GET /api/secrets[?prefix=a.b&provider=vault&secretProviderId=…][&limit=N&cursor=C] — metadata only, never values.
 // Always a JSON array; with `limit`, a page in secretPath order whose successor is named by the
 // Link (rel="next") and X-Next-Cursor headers. Without `limit` or `cursor`, the whole list.
-export const GET = apiRoute("viewer", async ({ actor, query, request }) => {
+export const GET = apiRoute("listSecrets", async ({ actor, query, request }) => {
   const filter = { prefix: query.get("prefix"), provider: query.get("provider"), secretProviderId: query.get("secretProviderId") };
   const limit = query.get("limit");
   const cursor = query.get("cursor");
@@ -22,6 +22,6 @@ function nextPageHeaders(request: Request, nextCursor: string): Record<string, s
 }
 
 // POST /api/secrets — 201 + secret; 409 path_taken; 400 validation_error with fields
-export const POST = apiRoute("editor", async ({ actor, body }) => json(await createSecret({ actor, input: await body() }), 201));
+export const POST = apiRoute("createSecret", async ({ actor, body }) => json(await createSecret({ actor, input: await body() }), 201));
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -3,13 +3,13 @@ import { createTrustPolicy, listTrustPolicies } from "@/lib/trust-policies/manag
 import { refuseScopedToken } from "@/lib/trust-policies/trust-policy-access";
 
 // GET /api/trust-policies (admin) — every trust policy, in the order the token exchange tries them
-export const GET = apiRoute("admin", async ({ actor }) => {
+export const GET = apiRoute("listTrustPolicies", async ({ actor }) => {
   refuseScopedToken(actor);
   return json(await listTrustPolicies());
 });
 
 // POST /api/trust-policies (admin) {name, issuer, audience, claims, role, scope, ttlSeconds?} — 201 the policy; 409 name_taken
-export const POST = apiRoute("admin", async ({ actor, body }) => {
+export const POST = apiRoute("createTrustPolicy", async ({ actor, body }) => {
   refuseScopedToken(actor);
   return json(await createTrustPolicy({ actor, input: await body() }), 201);
 });

@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { ProviderBadge } from "@/components/provider-badge";
 import { UsageSnippets } from "@/components/usage-snippets";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { pageOrigin } from "@/lib/auth/page-origin";
 import { isAppError } from "@/lib/errors";
 import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
@@ -32,7 +32,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   }
-  const canEdit = roleAtLeast(actor.role, "editor");
+  const canEdit = can(actor.role, "updateSecret");
   const connections = await listConnectionSummaries();
   const publicUrl = await pageOrigin();
   const connection = connections.find((c) => c.id === secret.secretProviderId) ?? null;
@@ -65,7 +65,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           ) : null}
           {canEdit ? (
             <Panel title="Edit secret">
-              <SecretForm secret={secret} connections={connections} canCreateConnections={roleAtLeast(actor.role, "admin")} />
+              <SecretForm secret={secret} connections={connections} canCreateConnections={can(actor.role, "createConnection")} />
             </Panel>
           ) : null}
         </div>

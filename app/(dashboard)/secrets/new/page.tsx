@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
 import { currentActor } from "../../current-actor";
 import { SecretForm } from "../secret-form";
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function NewSecretPage() {
   const actor = await currentActor();
   const back = { href: "/secrets", label: "Secrets" };
-  if (!roleAtLeast(actor.role, "editor")) {
+  if (!can(actor.role, "createSecret")) {
     return (
       <>
         <PageHeader title="New secret" back={back} />
@@ -27,7 +27,7 @@ export default async function NewSecretPage() {
     <>
       <PageHeader title="New secret" description="Store a value here, or point at one in an external secrets manager." back={back} />
       <Panel className="max-w-3xl">
-        <SecretForm secret={null} connections={connections} canCreateConnections={roleAtLeast(actor.role, "admin")} />
+        <SecretForm secret={null} connections={connections} canCreateConnections={can(actor.role, "createConnection")} />
       </Panel>
     </>
   );

@@ -14,7 +14,7 @@ import { createConnection, deleteConnection, updateConnection } from "@/lib/secr
 const LIST = "/settings/secret-providers";
 
 export async function createConnectionAction(input: unknown): Promise<ActionResult<{ id: string; name: string }>> {
-  const result = await runAction("admin", async (actor) => {
+  const result = await runAction("createConnection", async (actor) => {
     const connection = await createConnection({ actor, input });
     return { id: connection.id, name: connection.name };
   });
@@ -23,7 +23,7 @@ export async function createConnectionAction(input: unknown): Promise<ActionResu
 }
 
 export async function updateConnectionAction(id: string, input: unknown): Promise<ActionResult<ConnectionView>> {
-  const result = await runAction("admin", (actor) => updateConnection({ actor, id: idArgument(id), input }));
+  const result = await runAction("updateConnection", (actor) => updateConnection({ actor, id: idArgument(id), input }));
   if (result.ok) revalidatePath(LIST, "layout");
   return result;
 }
@@ -34,7 +34,7 @@ export type DeleteConnectionOutcome =
 
 /** Deleting is refused while secrets reference the connection; that answer is data, not an error. */
 export async function deleteConnectionAction(id: string): Promise<ActionResult<DeleteConnectionOutcome>> {
-  const result = await runAction("admin", async (actor): Promise<DeleteConnectionOutcome> => {
+  const result = await runAction("deleteConnection", async (actor): Promise<DeleteConnectionOutcome> => {
     try {
       await deleteConnection({ actor, id: idArgument(id) });
       return { deleted: true };
@@ -54,7 +54,7 @@ export async function deleteConnectionAction(id: string): Promise<ActionResult<D
 }
 
 export async function testConnectionAction(id: string, input: { providerPath?: string | null }): Promise<ActionResult<TestResult>> {
-  const result = await runAction("editor", (actor) => testConnection({ actor, id: idArgument(id), input }));
+  const result = await runAction("testConnection", (actor) => testConnection({ actor, id: idArgument(id), input }));
   if (result.ok) revalidatePath(LIST, "layout");
   return result;
 }

@@ -7,7 +7,7 @@ import { PlugIcon } from "@/components/icons";
 import { LinkButton } from "@/components/link-button";
 import { PageHeader } from "@/components/page-header";
 import { ProviderBadge } from "@/components/provider-badge";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { listProviderTypes } from "@/lib/providers/provider-types";
 import { listConnections } from "@/lib/secret-providers/read-connections";
 import type { ConnectionView } from "@/lib/secret-providers/connection-view";
@@ -19,7 +19,7 @@ export const dynamic = "force-dynamic";
 export default async function SecretProvidersPage() {
   const actor = await currentActor();
   const [connections, types] = await Promise.all([listConnections(), Promise.resolve(listProviderTypes())]);
-  const isAdmin = roleAtLeast(actor.role, "admin");
+  const isAdmin = can(actor.role, "createConnection");
   const missingSdks = types.filter((t) => !t.sdk.installed && connections.some((c) => c.type === t.type));
 
   return (

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { RoleBadge } from "@/components/role-badge";
 import { UsageSnippets } from "@/components/usage-snippets";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { pageOrigin } from "@/lib/auth/page-origin";
 import { listTokens, type TokenView } from "@/lib/tokens/manage-tokens";
 import { tokenRunSnippet } from "@/lib/usage-snippets";
@@ -22,7 +22,7 @@ export default async function TokensPage() {
   const header = (
     <PageHeader title="API tokens" description="Programs fetch secrets with a bearer token. A token has a role and, optionally, a path scope; it is shown once when created." />
   );
-  if (!roleAtLeast(actor.role, "admin")) {
+  if (!can(actor.role, "listTokens")) {
     return (
       <>
         {header}

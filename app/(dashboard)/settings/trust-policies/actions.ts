@@ -6,13 +6,13 @@ import { createTrustPolicy, deleteTrustPolicy, type TrustPolicyView } from "@/li
 
 /** Server actions for Settings → Trust policies (admins only, like /api/trust-policies). */
 export async function createTrustPolicyAction(input: unknown): Promise<ActionResult<TrustPolicyView>> {
-  const result = await runAction("admin", (actor) => createTrustPolicy({ actor, input }));
+  const result = await runAction("createTrustPolicy", (actor) => createTrustPolicy({ actor, input }));
   if (result.ok) revalidatePath("/settings/trust-policies");
   return result;
 }
 
 export async function deleteTrustPolicyAction(id: string): Promise<ActionResult<void>> {
-  const result = await runAction("admin", (actor) => deleteTrustPolicy({ actor, id: idArgument(id) }));
+  const result = await runAction("deleteTrustPolicy", (actor) => deleteTrustPolicy({ actor, id: idArgument(id) }));
   if (result.ok) revalidatePath("/settings/trust-policies");
   return result;
 }

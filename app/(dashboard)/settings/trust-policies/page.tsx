@@ -3,7 +3,7 @@ import { timeAgo } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { RoleBadge } from "@/components/role-badge";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { listTrustPolicies, type TrustPolicyView } from "@/lib/trust-policies/manage-trust-policies";
 import { currentActor } from "../../current-actor";
 import { AdminOnly } from "../admin-only";
@@ -21,7 +21,7 @@ export default async function TrustPoliciesPage() {
       description="Programs with an OIDC ID token (GitHub Actions, GitLab CI, Kubernetes) trade it for a short-lived token at POST /api/auth/token-exchange, without a stored secret. A policy says which tokens to trust and what they get."
     />
   );
-  if (!roleAtLeast(actor.role, "admin")) {
+  if (!can(actor.role, "listTrustPolicies")) {
     return (
       <>
         {header}

@@ -8,14 +8,14 @@ import { resetPassword } from "@/lib/users/passwords";
 
 /** Server actions for Settings → Users (admins only). */
 export async function createUserAction(input: unknown): Promise<ActionResult<UserView>> {
-  const result = await runAction("admin", (actor) => createUser({ actor, input }));
+  const result = await runAction("manageUsers", (actor) => createUser({ actor, input }));
   if (result.ok) revalidatePath("/settings/users");
   return result;
 }
 
 /** Role and enabled/disabled changes; the last active admin cannot be demoted or disabled. */
 export async function updateUserAction(id: string, input: { role?: string; disabled?: boolean }): Promise<ActionResult<UserView>> {
-  const result = await runAction("admin", async (actor) => {
+  const result = await runAction("manageUsers", async (actor) => {
     // Only role and disabled change here; anything that is not an object is refused by updateUser.
     const changes = isPlainObject(input)
       ? { ...(input.role !== undefined ? { role: input.role } : {}), ...(input.disabled !== undefined ? { disabled: input.disabled } : {}) }
@@ -28,5 +28,5 @@ export async function updateUserAction(id: string, input: { role?: string; disab
 
 /** Sets a user's password (e.g. after a leak): every session of that user ends; their API tokens stay. */
 export async function resetPasswordAction(id: string, input: unknown): Promise<ActionResult<UserView>> {
-  return runAction("admin", (actor) => resetPassword({ actor, user: { id: idArgument(id) }, input }));
+  return runAction("manageUsers", (actor) => resetPassword({ actor, user: { id: idArgument(id) }, input }));
 }

@@ -3,7 +3,7 @@ import { Badge } from "@/components/badge";
 import { formatDateTime, timeAgo } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { listUsers } from "@/lib/users/manage-users";
 import { currentActor } from "../../current-actor";
 import { AdminOnly } from "../admin-only";
@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
 export default async function UsersPage() {
   const actor = await currentActor();
   const header = <PageHeader title="Users" description="People who sign in to this dashboard, and what their role lets them do." />;
-  if (!roleAtLeast(actor.role, "admin")) {
+  if (!can(actor.role, "manageUsers")) {
     return (
       <>
         {header}

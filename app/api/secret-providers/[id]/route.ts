@@ -4,7 +4,7 @@ import { deleteConnection, updateConnection } from "@/lib/secret-providers/write
 import { etagFor, expectedVersion } from "@/lib/api/etag";
 
 // GET /api/secret-providers/:id — one connection, sensitive fields masked, with its ETag
-export const GET = apiRoute("viewer", async ({ actor, params }) => {
+export const GET = apiRoute("getConnection", async ({ actor, params }) => {
   const connection = await getConnection(params.id!, { scope: actor.scope });
   return json(connection, 200, { ETag: etagFor(connection.version) });
 });
@@ -19,11 +19,11 @@ async function update({ actor, params, body, request }: RouteContext) {
   });
   return json(connection, 200, { ETag: etagFor(connection.version) });
 }
-export const PUT = apiRoute("admin", update);
-export const PATCH = apiRoute("admin", update);
+export const PUT = apiRoute("updateConnection", update);
+export const PATCH = apiRoute("patchConnection", update);
 
 // DELETE /api/secret-providers/:id — 204; 409 provider_in_use while secrets reference it
-export const DELETE = apiRoute("admin", async ({ actor, params }) => {
+export const DELETE = apiRoute("deleteConnection", async ({ actor, params }) => {
   await deleteConnection({ actor, id: params.id! });
   return noContent();
 });

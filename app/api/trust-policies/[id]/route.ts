@@ -3,19 +3,19 @@ import { deleteTrustPolicy, getTrustPolicy, updateTrustPolicy } from "@/lib/trus
 import { refuseScopedToken } from "@/lib/trust-policies/trust-policy-access";
 
 // GET /api/trust-policies/:id (admin)
-export const GET = apiRoute("admin", async ({ actor, params }) => {
+export const GET = apiRoute("getTrustPolicy", async ({ actor, params }) => {
   refuseScopedToken(actor);
   return json(await getTrustPolicy(params.id!));
 });
 
 // PUT /api/trust-policies/:id (admin) — changes the fields sent; a new issuer, audience, claims, role or scope revokes the policy's live tokens
-export const PUT = apiRoute("admin", async ({ actor, params, body }) => {
+export const PUT = apiRoute("updateTrustPolicy", async ({ actor, params, body }) => {
   refuseScopedToken(actor);
   return json(await updateTrustPolicy({ actor, id: params.id!, input: await body() }));
 });
 
 // DELETE /api/trust-policies/:id (admin) — 204; the tokens the policy issued stop working at once
-export const DELETE = apiRoute("admin", async ({ actor, params }) => {
+export const DELETE = apiRoute("deleteTrustPolicy", async ({ actor, params }) => {
   refuseScopedToken(actor);
   await deleteTrustPolicy({ actor, id: params.id! });
   return noContent();

@@ -6,7 +6,7 @@ import { formatDateTime, timeAgo } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { ProviderBadge } from "@/components/provider-badge";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
 import { describeField } from "@/lib/providers/definition";
 import { listProviderTypes } from "@/lib/providers/provider-types";
@@ -35,8 +35,8 @@ async function load(id: string): Promise<ConnectionView> {
 export default async function ConnectionPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await currentActor();
   const connection = await load((await params).id);
-  const isAdmin = roleAtLeast(actor.role, "admin");
-  const canTest = roleAtLeast(actor.role, "editor");
+  const isAdmin = can(actor.role, "updateConnection");
+  const canTest = can(actor.role, "testConnection");
   const definition = isProviderType(connection.type) ? providerDefinition(connection.type) : null;
   const types = listProviderTypes().map(({ type, name, description, sdk }) => ({ type, name, description, sdk }));
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
-import { roleAtLeast } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/permissions";
 import { listProviderTypes } from "@/lib/providers/provider-types";
 import { MASK } from "@/lib/secret-providers/mask";
 import { currentActor } from "../../../current-actor";
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function NewConnectionPage() {
   const actor = await currentActor();
   const back = { href: "/settings/secret-providers", label: "Secret providers" };
-  if (!roleAtLeast(actor.role, "admin")) {
+  if (!can(actor.role, "createConnection")) {
     return (
       <>
         <PageHeader title="New connection" back={back} />

@@ -2,7 +2,7 @@ import { apiRoute, json, otherMethods } from "@/lib/api/route";
 import { testConnection } from "@/lib/secret-providers/test-connection";
 
 // POST /api/secret-providers/:id/test {providerPath?} — 200 {ok, latencyMs[, version, fingerprint] | error}
-export const POST = apiRoute("editor", async ({ actor, params, body }) =>
+export const POST = apiRoute("testConnection", async ({ actor, params, body }) =>
   json(await testConnection({ actor, id: params.id!, input: await body() })),
 );
 
