@@ -24,7 +24,7 @@ describe("provider config schemas", () => {
       "aws-sm": ["accessKeyId", "secretAccessKey"],
       "azure-kv": ["clientSecret"],
       "gcp-sm": ["serviceAccountJson"],
-      vault: ["token"],
+      vault: ["token", "secretId"],
     });
   });
 

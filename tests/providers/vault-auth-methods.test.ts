@@ -74,7 +74,8 @@ describe("vault auth methods: the config", () => {
   };
 
   it("asks for what each method needs, and a token only for the token method", () => {
-    expect(fields({})).toEqual({ token: "Vault Token is required with the token auth method" });
+    expect(fields({})).toEqual({ token: "Vault Token is required" });
+    expect(fields({ authMethod: "token" })).toEqual({ token: "Vault Token is required with the token auth method" });
     expect(check({ token: "hvs.x" }).success).toBe(true);
     expect(fields({ authMethod: "approle" })).toEqual({
       roleId: "AppRole role ID is required with the approle auth method",

@@ -105,7 +105,7 @@ export const vaultDefinition = {
     const problems: Record<string, string> = {};
     const method = config.authMethod ?? "token";
     const need = (key: string, label: string) => {
-      if (!config[key]) problems[key] = `${label} is required with the ${method} auth method`;
+      if (!config[key]) problems[key] = config.authMethod ? `${label} is required with the ${method} auth method` : `${label} is required`;
     };
     if (method === "token") need("token", "Vault Token");
     if (method === "approle") {
