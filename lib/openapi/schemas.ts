@@ -66,7 +66,8 @@ export function providerConfigSchemas(): Record<string, Schema> {
       type: "object",
       title: `${definition.name} config`,
       additionalProperties: false,
-      required: definition.fields.filter((f) => f.required).map((f) => f.key),
+      // A field other settings can make unnecessary (optionalWhen) is not required here; its description says when it is.
+      required: definition.fields.filter((f) => f.required && !f.optionalWhen).map((f) => f.key),
       properties: properties(false),
     };
     schemas[`${type}-config-update`] = {

@@ -28,6 +28,12 @@ export interface ConfigField {
   format: FieldFormat;
   maxLength?: number;
   /**
+   * For a required field that other settings make unnecessary (a Vault token when another auth
+   * method signs in): the field stays `required` in the types endpoint and the form, and is not
+   * asked for when this says so.
+   */
+  optionalWhen?: (config: Record<string, string>) => boolean;
+  /**
    * The field says where requests (and so credentials) go. Changing it on a connection with
    * stored credentials requires every one of them to be entered again (see address-change.ts).
    */
@@ -120,9 +126,10 @@ export function configSchema(definition: ProviderDefinition, opts: UrlRuleOption
         const problem = checkFormat(field, value.trim(), opts);
         if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
       }
+      const given = compactConfig(raw);
       for (const field of definition.fields) {
         const value = raw[field.key];
-        if (field.required && (value === undefined || value === null || value === "")) {
+        if (field.required && (value === undefined || value === null || value === "") && !field.optionalWhen?.(given)) {
           ctx.addIssue({ code: "custom", path: [field.key], message: `${field.label} is required` });
         }
       }

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
-import { configSchema } from "@/lib/providers/definition";
+import { configSchema, describeField } from "@/lib/providers/definition";
 import { vaultAdapter } from "@/lib/providers/vault/adapter";
 import { vaultDefinition } from "@/lib/providers/vault/definition";
 import { dropStaleSession } from "@/lib/providers/vault/vault-login";
@@ -75,7 +75,7 @@ describe("vault auth methods: the config", () => {
 
   it("asks for what each method needs, and a token only for the token method", () => {
     expect(fields({})).toEqual({ token: "Vault Token is required" });
-    expect(fields({ authMethod: "token" })).toEqual({ token: "Vault Token is required with the token auth method" });
+    expect(fields({ authMethod: "token" })).toEqual({ token: "Vault Token is required" });
     expect(check({ token: "hvs.x" }).success).toBe(true);
     expect(fields({ authMethod: "approle" })).toEqual({
       roleId: "AppRole role ID is required with the approle auth method",
@@ -91,6 +91,12 @@ describe("vault auth methods: the config", () => {
       expect(Object.keys(fields({ authMethod: "jwt", role: "ci", jwtFile: bad })), bad).toContain("jwtFile");
     }
     expect(check({ authMethod: "jwt", role: "ci", jwtFile: "/var/run/secrets/tokens/vault" }).success).toBe(true);
+  });
+
+  it("still publishes the token as required (the contract's field), with the reason it may be left out", () => {
+    const token = describeField(vaultDefinition.fields.find((f) => f.key === "token")!);
+    expect(token).toMatchObject({ required: true, sensitive: true });
+    expect(token.help).toMatch(/not needed when another auth method signs in/);
   });
 
   it("keeps the secret ID a masked credential and the role ID an identifier", () => {

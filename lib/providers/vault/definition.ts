@@ -35,11 +35,12 @@ export const vaultDefinition = {
       key: "token",
       label: "Vault Token",
       type: "password",
-      required: false,
+      required: true,
       sensitive: true,
       placeholder: "hvs.…",
-      help: "Authentication token (hvs.…) with read access to the secrets; required with the token auth method",
+      help: "Authentication token (hvs.…) with read access to the secrets; not needed when another auth method signs in",
       format: { kind: "any" },
+      optionalWhen: (config) => (config.authMethod ?? "token") !== "token",
     },
     {
       key: "roleId",
@@ -105,9 +106,8 @@ export const vaultDefinition = {
     const problems: Record<string, string> = {};
     const method = config.authMethod ?? "token";
     const need = (key: string, label: string) => {
-      if (!config[key]) problems[key] = config.authMethod ? `${label} is required with the ${method} auth method` : `${label} is required`;
+      if (!config[key]) problems[key] = `${label} is required with the ${method} auth method`;
     };
-    if (method === "token") need("token", "Vault Token");
     if (method === "approle") {
       need("roleId", "AppRole role ID");
       need("secretId", "AppRole secret ID");
