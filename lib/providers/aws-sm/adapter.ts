@@ -11,6 +11,7 @@ import { CHECKING_CONNECTION, fetchingPath, providerError, redirectRefusal } fro
 import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, MAX_REPLY_BYTES, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
+import { roleCredentials, type RoleCredentials } from "./assume-role";
 import { awsSmDefinition } from "./definition";
 import { interpretAwsError } from "./upstream-errors";
 
@@ -18,21 +19,32 @@ type AwsSdk = typeof import("@aws-sdk/client-secrets-manager");
 interface AwsClient {
   sdk: AwsSdk;
   client: SecretsManagerClient;
+  /** With a roleArn: the assumed role's session, which signs every request. */
+  role?: RoleCredentials;
 }
 
 const PROVIDER = awsSmDefinition.name;
-const clients = processShared("aws-sm.clients", () => new ConnectionCache<AwsClient>((entry) => entry.client.destroy()));
+const clients = processShared(
+  "aws-sm.clients",
+  () =>
+    new ConnectionCache<AwsClient>((entry) => {
+      entry.client.destroy();
+      entry.role?.destroy();
+    }),
+);
 /** BatchGetSecretValue takes at most this many secret ids (SecretIdList). */
 export const BATCH_READ_SIZE = 20;
 
 function clientFor(context: AdapterContext): Promise<AwsClient> {
   return clients.get(context.connectionKey, async () => {
     const sdk = await loadSdk(awsSmDefinition, () => import("@aws-sdk/client-secrets-manager"));
-    const { region, accessKeyId, secretAccessKey, endpoint } = context.config;
+    const { region, accessKeyId, secretAccessKey, endpoint, roleArn } = context.config;
+    const role = roleArn ? await roleCredentials(context) : undefined;
     const client = new sdk.SecretsManagerClient({
       region,
-      // Without keys the SDK's default chain applies (env, shared config, IAM role).
-      ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+      // A role's session when there is a role; else the keys; without keys the SDK's default
+      // chain applies (env, shared config, IAM role).
+      ...(role ? { credentials: role.provider } : accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
       ...(endpoint ? { endpoint } : {}),
       // callUpstream owns retries and the deadline, so the SDK makes exactly one attempt, and a
       // slow reply becomes an error (without throwOnRequestTimeout the SDK only logs a warning).
@@ -47,7 +59,7 @@ function clientFor(context: AdapterContext): Promise<AwsClient> {
       },
     });
     capReplySize(client);
-    return { sdk, client };
+    return { sdk, client, role };
   });
 }
 
@@ -216,6 +228,8 @@ export const awsSmAdapter: ProviderAdapter = {
    */
   async checkConnection(context: AdapterContext): Promise<void> {
     const probe = `provenance-connection-check-${randomUUID()}`;
+    // A test assumes the role afresh, so it proves the trust policy now, not a cached session.
+    await (await clientFor(context)).role?.renew();
     try {
       await getSecretValue(context, probe, undefined, CHECKING_CONNECTION);
     } catch (error) {
