@@ -43,8 +43,8 @@ beforeAll(async () => {
     {
       [ROLE]: { trustedKeys: [ACCESS_KEY] },
       [ROLE_WITH_ID]: { trustedKeys: [ACCESS_KEY], externalId: EXTERNAL_ID },
-      // 3 s: the fake's stand-in for a session near its end (refresh at two thirds, i.e. 2 s).
-      [SHORT_ROLE]: { trustedKeys: [ACCESS_KEY], durationSeconds: 3 },
+      // 4 s: the fake's stand-in for a session near its end (replaced at two thirds, after 2.7 s).
+      [SHORT_ROLE]: { trustedKeys: [ACCESS_KEY], durationSeconds: 4 },
       [WEB_ROLE]: { webIdentityToken: POD_JWT },
     },
   );
@@ -154,10 +154,10 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
     const ctx = withKeys({ roleArn: SHORT_ROLE });
     const callsBefore = fake.sts.calls.length;
     await awsSmAdapter.fetchSecret({ ...ctx, path: "app/db" });
-    const first = fake.sts.calls.at(-1)!.issued;
-    // Past two thirds of the 3 s lifetime: the next read starts a new session and signs with the
-    // old one, which is still valid; the read after that uses the new one.
-    await sleep(2_300);
+    const first = fake.sts.calls.at(-1)!;
+    // Past two thirds of the 4 s lifetime, a second before its end: the read starts a new session
+    // (and signs with the old one, still valid); a read soon after uses the new one.
+    await sleep(3_000);
     await awsSmAdapter.fetchSecret({ ...ctx, path: "app/db" });
     let signedWithNew = false;
     for (let i = 0; i < 20 && !signedWithNew; i++) {
@@ -169,11 +169,27 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
     }
     const calls = fake.sts.calls.slice(callsBefore);
     expect(calls).toHaveLength(2);
-    expect(calls[1]!.issued).not.toBe(first);
+    expect(calls[1]!.issued).not.toBe(first.issued);
+    // Asked for before the first session ended, not after a read met an expired one.
+    expect(calls[1]!.at).toBeLessThan(first.expiresAt!);
     expect(signedWithNew).toBe(true);
-    // Long after the first session expired, reads still work: never an ExpiredTokenException.
-    await sleep(1_000);
-    expect((await awsSmAdapter.fetchSecret({ ...ctx, path: "app/db" })).value).toBe("role-read-value");
+  });
+
+  it("assumes the role with the default chain when there are no keys", async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = ACCESS_KEY;
+    process.env.AWS_SECRET_ACCESS_KEY = SECRET_KEY;
+    try {
+      const callsBefore = fake.sts.calls.length;
+      expect((await awsSmAdapter.fetchSecret({ ...context({ roleArn: ROLE }), path: "app/db" })).value).toBe("role-read-value");
+      expect(fake.sts.calls.slice(callsBefore)).toEqual([expect.objectContaining({ action: "AssumeRole", signedBy: ACCESS_KEY })]);
+      expect(fake.signedBy.at(-1)).toBe(fake.sts.calls.at(-1)!.issued);
+    } finally {
+      for (const [key, value] of [["AWS_ACCESS_KEY_ID", saved.id], ["AWS_SECRET_ACCESS_KEY", saved.secret]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 
   it("sends the external ID, and names the role without echoing keys when it does not match", async () => {

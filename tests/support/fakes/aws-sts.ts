@@ -28,8 +28,11 @@ export interface StsCall {
   externalId?: string;
   /** The access key that signed it ("" for a web identity). */
   signedBy: string;
-  /** The access key id issued, when the call succeeded. */
+  /** When the fake received it (ms since the epoch). */
+  at: number;
+  /** The access key id issued, when the call succeeded, and when it expires. */
   issued?: string;
+  expiresAt?: number;
 }
 
 interface Issued {
@@ -75,7 +78,7 @@ export class FakeSts {
     const form = new URLSearchParams(recorded.body);
     const action = form.get("Action") ?? "";
     const roleArn = form.get("RoleArn") ?? "";
-    const call: StsCall = { action, roleArn, roleSessionName: form.get("RoleSessionName") ?? "", signedBy: "" };
+    const call: StsCall = { action, roleArn, roleSessionName: form.get("RoleSessionName") ?? "", signedBy: "", at: Date.now() };
     if (form.has("ExternalId")) call.externalId = form.get("ExternalId")!;
     this.calls.push(call);
     const role = this.roles[roleArn];
@@ -111,6 +114,7 @@ export class FakeSts {
     };
     this.issued.set(accessKeyId, issued);
     call.issued = accessKeyId;
+    call.expiresAt = issued.expiresAt;
     const expiration = new Date(issued.expiresAt).toISOString();
     sendXml(
       res,
