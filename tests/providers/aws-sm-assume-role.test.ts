@@ -175,6 +175,19 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
     expect(signedWithNew).toBe(true);
   });
 
+  it("assumes the role again when AWS refuses the session as expired before its time", async () => {
+    const ctx = withKeys({ roleArn: ROLE });
+    await awsSmAdapter.fetchSecret({ ...ctx, path: "app/db" });
+    const first = fake.sts.calls.at(-1)!.issued!;
+    fake.sts.expire(first);
+    const callsBefore = fake.sts.calls.length;
+    const before = fake.requests.length;
+    expect((await awsSmAdapter.fetchSecret({ ...ctx, path: "app/db" })).value).toBe("role-read-value");
+    const reads = readsSince(before);
+    expect(reads.map((r) => /Credential=(\w+)\//.exec(r.headers.authorization!)![1])).toEqual([first, fake.sts.calls.at(-1)!.issued]);
+    expect(fake.sts.calls.length - callsBefore).toBe(1);
+  });
+
   it("assumes the role with the default chain when there are no keys", async () => {
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     process.env.AWS_ACCESS_KEY_ID = ACCESS_KEY;

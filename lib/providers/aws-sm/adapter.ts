@@ -5,7 +5,7 @@ import type { GetSecretValueCommandInput, SecretsManagerClient, SecretValueEntry
 import { isAppError } from "@/lib/errors";
 import { processShared } from "@/lib/process-shared";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
-import { callUpstream } from "../upstream/call-upstream";
+import { callUpstream, type InterpretedFailure } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, fetchingPath, providerError, redirectRefusal } from "../upstream/errors";
 import { guardedAgent } from "../upstream/guarded-lookup";
@@ -89,6 +89,19 @@ function capReplySize(client: SecretsManagerClient): void {
   );
 }
 
+/**
+ * A role's session refused as expired before its time (revoked, or a clock off): it is dropped
+ * and the call tried again, which assumes the role afresh.
+ */
+function interpretFor(entry: AwsClient, error: unknown, what: string): InterpretedFailure {
+  const failure = interpretAwsError(error, what);
+  if (entry.role && failure.error.extra.upstreamCode === "ExpiredTokenException") {
+    entry.role.drop();
+    return { ...failure, retryable: true };
+  }
+  return failure;
+}
+
 /** AWS version IDs are UUIDs (32-64 hex digits and dashes); anything else is a stage such as AWSPREVIOUS. */
 export function awsVersionSelector(version: string | undefined): Pick<GetSecretValueCommandInput, "VersionId" | "VersionStage"> {
   if (!version) return {};
@@ -98,7 +111,8 @@ export function awsVersionSelector(version: string | undefined): Pick<GetSecretV
 async function getSecretValue(context: AdapterContext, secretId: string, version: string | undefined, doing: string) {
   // Loading the SDK and making the client is local work, done before the upstream budget starts:
   // a cold import on a busy machine must not be mistaken for a slow AWS.
-  const { sdk, client } = await clientFor(context);
+  const entry = await clientFor(context);
+  const { sdk, client } = entry;
   return callUpstream({
     provider: PROVIDER,
     doing,
@@ -112,7 +126,7 @@ async function getSecretValue(context: AdapterContext, secretId: string, version
     },
     interpret: (error) => {
       const redirected = redirectRefusal(PROVIDER, error, `for ${secretId}`);
-      return redirected ? { error: redirected, retryable: false } : interpretAwsError(error, secretId);
+      return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, secretId);
     },
   });
 }
@@ -127,7 +141,8 @@ function readValue(output: Pick<SecretValueEntry, "SecretString" | "SecretBinary
 }
 
 async function batchGetSecretValue(context: AdapterContext, secretIds: string[]) {
-  const { sdk, client } = await clientFor(context);
+  const entry = await clientFor(context);
+  const { sdk, client } = entry;
   const what = `${secretIds.length} secrets`;
   return callUpstream({
     provider: PROVIDER,
@@ -138,7 +153,7 @@ async function batchGetSecretValue(context: AdapterContext, secretIds: string[])
       client.send(new sdk.BatchGetSecretValueCommand({ SecretIdList: secretIds }), { abortSignal: signal, requestTimeout: remainingMs }),
     interpret: (error) => {
       const redirected = redirectRefusal(PROVIDER, error, `for ${what}`);
-      return redirected ? { error: redirected, retryable: false } : interpretAwsError(error, what);
+      return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, what);
     },
   });
 }

@@ -39,6 +39,8 @@ export interface RoleCredentials {
   provider: AwsCredentialIdentityProvider;
   /** Assumes the role now, whatever the session: a connection test proves the role itself. */
   renew(): Promise<void>;
+  /** Forgets the session (AWS refused it as expired): the next request assumes the role again. */
+  drop(): void;
   destroy(): void;
 }
 
@@ -85,6 +87,9 @@ export async function roleCredentials(context: AdapterContext): Promise<RoleCred
     async renew() {
       current = undefined;
       await refresh();
+    },
+    drop() {
+      current = undefined;
     },
     destroy() {
       client.destroy();

@@ -69,6 +69,12 @@ export class FakeSts {
     return { secretKey: issued.secretAccessKey };
   }
 
+  /** Ends an issued session now, as a revoked or early-expired one: AWS then answers ExpiredTokenException. */
+  expire(accessKeyId: string): void {
+    const issued = this.issued.get(accessKeyId);
+    if (issued) issued.expiresAt = 0;
+  }
+
   /** Credentials issued for a role that are still valid. */
   liveSessions(roleArn: string, now = Date.now()): number {
     return [...this.issued.values()].filter((i) => i.roleArn === roleArn && now < i.expiresAt).length;
