@@ -188,6 +188,18 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
     expect(fake.sts.calls.length - callsBefore).toBe(1);
   });
 
+  it("retries STS throttling, and names the role when STS keeps failing", async () => {
+    fake.sts.faults.add({ status: 400, code: "Throttling" }, 2);
+    const callsBefore = fake.sts.calls.length;
+    expect((await awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE }), path: "app/db" })).value).toBe("role-read-value");
+    expect(fake.sts.calls.length - callsBefore).toBe(3);
+
+    fake.sts.faults.add({ status: 503, code: "ServiceUnavailable" }, 3);
+    const error = await appErrorFrom(awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE }), path: "app/db" }));
+    expect(error.message).toBe(`AWS Secrets Manager: service error assuming role ${ROLE} (ServiceUnavailable, HTTP 503) (AssumeRole) after 3 attempts`);
+    expectNoCredentials(error, [ACCESS_KEY, SECRET_KEY]);
+  });
+
   it("assumes the role with the default chain when there are no keys", async () => {
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     process.env.AWS_ACCESS_KEY_ID = ACCESS_KEY;

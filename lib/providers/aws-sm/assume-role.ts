@@ -2,6 +2,7 @@ import "server-only";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { AdapterContext } from "../adapter";
 import type { ProviderConfig } from "../definition";
+import { callUpstream } from "../upstream/call-upstream";
 import { providerError } from "../upstream/errors";
 import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
@@ -64,7 +65,7 @@ export async function roleCredentials(context: AdapterContext): Promise<RoleCred
   let pending: Promise<Session> | undefined;
 
   const refresh = (): Promise<Session> =>
-    (pending ??= assume(sts, client, config, context.timeoutMs)
+    (pending ??= assume(sts, client, context)
       .then((session) => (current = session))
       .finally(() => (pending = undefined)));
 
@@ -105,29 +106,30 @@ async function sourceCredentials(config: ProviderConfig): Promise<AwsCredentialI
   return chain.defaultProvider();
 }
 
-async function assume(sts: StsSdk, client: InstanceType<StsSdk["STSClient"]>, config: ProviderConfig, timeoutMs: number): Promise<Session> {
+async function assume(sts: StsSdk, client: InstanceType<StsSdk["STSClient"]>, context: AdapterContext): Promise<Session> {
+  const { config } = context;
   const roleArn = config.roleArn ?? "";
   const RoleSessionName = config.roleSessionName ?? DEFAULT_ROLE_SESSION_NAME;
   const action = config.webIdentityTokenFile ? "AssumeRoleWithWebIdentity" : "AssumeRole";
-  const signal = AbortSignal.timeout(timeoutMs);
-  let reply: { Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } };
-  try {
-    reply = config.webIdentityTokenFile
-      ? await client.send(
-          new sts.AssumeRoleWithWebIdentityCommand({
-            RoleArn: roleArn,
-            RoleSessionName,
-            WebIdentityToken: await readTokenFile(PROVIDER, config.webIdentityTokenFile),
+  // Read before the call's deadline starts, and again for every session: the platform rotates it.
+  const webIdentityToken = config.webIdentityTokenFile ? await readTokenFile(PROVIDER, config.webIdentityTokenFile) : undefined;
+  const reply = await callUpstream({
+    provider: PROVIDER,
+    doing: `assuming role ${roleArn}`,
+    timeoutMs: context.timeoutMs,
+    connectionKey: context.connectionKey,
+    run: ({ signal, remainingMs }) =>
+      webIdentityToken !== undefined
+        ? client.send(new sts.AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName, WebIdentityToken: webIdentityToken }), {
+            abortSignal: signal,
+            requestTimeout: remainingMs,
+          })
+        : client.send(new sts.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName, ...(config.externalId ? { ExternalId: config.externalId } : {}) }), {
+            abortSignal: signal,
+            requestTimeout: remainingMs,
           }),
-          { abortSignal: signal },
-        )
-      : await client.send(
-          new sts.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName, ...(config.externalId ? { ExternalId: config.externalId } : {}) }),
-          { abortSignal: signal },
-        );
-  } catch (error) {
-    throw interpretStsError(error, roleArn, action);
-  }
+    interpret: (error) => interpretStsError(error, roleArn, action),
+  });
   const credentials = reply.Credentials;
   const expiresAt = credentials?.Expiration instanceof Date ? credentials.Expiration.getTime() : NaN;
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || Number.isNaN(expiresAt)) {

@@ -1,5 +1,5 @@
-import type { AppError } from "@/lib/errors";
 import { isAppError } from "@/lib/errors";
+import type { InterpretedFailure } from "../upstream/call-upstream";
 import { providerError, upstreamCode, type ProviderErrorExtra } from "../upstream/errors";
 import { awsSmDefinition } from "./definition";
 import { interpretAwsError } from "./upstream-errors";
@@ -13,12 +13,12 @@ const PROVIDER = awsSmDefinition.name;
 
 export type StsAction = "AssumeRole" | "AssumeRoleWithWebIdentity";
 
-export function interpretStsError(error: unknown, roleArn: string, action: StsAction): AppError {
-  if (isAppError(error)) return error; // already worded (a token file refused, a metadata address)
+export function interpretStsError(error: unknown, roleArn: string, action: StsAction): InterpretedFailure {
+  if (isAppError(error)) return { error, retryable: false }; // already worded (a token file refused, a metadata address)
   const e = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
   const code = upstreamCode(e.name);
   const upstream = { upstreamCode: code, upstreamStatus: e.$metadata?.httpStatusCode };
-  const fail = (reason: string, hint: string) => providerError(PROVIDER, `${reason} (${action}, ${code})`, { ...upstream, hint });
+  const fail = (reason: string, hint: string) => ({ error: providerError(PROVIDER, `${reason} (${action}, ${code})`, { ...upstream, hint }), retryable: false });
   const web = action === "AssumeRoleWithWebIdentity";
 
   switch (code.replace(/Exception$/, "")) {
@@ -50,11 +50,15 @@ export function interpretStsError(error: unknown, roleArn: string, action: StsAc
     case "ValidationError":
       return fail(`the request to assume role ${roleArn} was refused`, "Check the role ARN, the role session name and the external ID.");
   }
-  // Anything else (rejected keys, no default credentials, the network, throttling) is worded as for Secrets Manager.
-  const { error: generic } = interpretAwsError(error, `role ${roleArn}`);
-  if (generic.code !== "provider_error") return generic;
-  const reason = generic.message.slice(`${PROVIDER}: `.length);
-  return providerError(PROVIDER, reason.includes(roleArn) ? `${reason} (${action})` : `${reason} while assuming role ${roleArn} (${action})`, {
-    ...(generic.extra as ProviderErrorExtra),
-  });
+  // Anything else (rejected keys, no default credentials, the network, throttling) is worded as for
+  // Secrets Manager, and retried when that would be.
+  const generic = interpretAwsError(error, `role ${roleArn}`);
+  if (generic.error.code !== "provider_error") return generic;
+  const reason = generic.error.message.slice(`${PROVIDER}: `.length).replace(`reading role ${roleArn}`, `assuming role ${roleArn}`);
+  return {
+    ...generic,
+    error: providerError(PROVIDER, reason.includes(roleArn) ? `${reason} (${action})` : `${reason} while assuming role ${roleArn} (${action})`, {
+      ...(generic.error.extra as ProviderErrorExtra),
+    }),
+  };
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { parseSigV4, verifySigV4 } from "./aws-sigv4";
-import type { RecordedRequest } from "./http";
+import { FaultQueue, type RecordedRequest } from "./http";
 
 /**
  * AWS STS's Query protocol (POST / with a form body, XML replies), served by the AWS fake beside
@@ -50,6 +50,8 @@ export function isStsRequest(recorded: RecordedRequest): boolean {
 
 export class FakeSts {
   readonly calls: StsCall[] = [];
+  /** Error answers (status and code) the next STS requests get, before anything is checked. */
+  readonly faults = new FaultQueue();
   private readonly issued = new Map<string, Issued>();
 
   constructor(
@@ -88,6 +90,8 @@ export class FakeSts {
     if (form.has("ExternalId")) call.externalId = form.get("ExternalId")!;
     this.calls.push(call);
     const role = this.roles[roleArn];
+    const fault = this.faults.take();
+    if (fault?.status) return stsError(res, fault.status, fault.code ?? "InternalFailure", fault.message ?? "fault");
 
     if (action === "AssumeRole") {
       const credential = parseSigV4(recorded.headers.authorization);
