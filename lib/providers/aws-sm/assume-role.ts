@@ -16,8 +16,9 @@ import { interpretStsError } from "./sts-errors";
  * token file, read again at every call because the platform rotates it. One session per client,
  * so per connection and config version. It is replaced five minutes before it ends (as the SDK's
  * own providers do), or at two thirds of its lifetime when that is shorter than fifteen minutes,
- * so a read never signs with credentials about to run out; reads go on with the old session while its successor is made,
- * and concurrent first reads share one STS call. Nothing here is logged: these are credentials.
+ * so a read never signs with credentials about to run out; reads go on with the old session while
+ * its successor is made, and concurrent first reads share one STS call. Nothing here is logged:
+ * these are credentials.
  *
  * The STS client comes from @aws-sdk/nested-clients, the STS client the Secrets Manager SDK's own
  * credential chain is built on (installed with @aws-sdk/client-secrets-manager); the default
