@@ -21,6 +21,9 @@ const nextConfig = {
     "@prisma/adapter-better-sqlite3",
     "@prisma/adapter-pg",
     "@aws-sdk/client-secrets-manager",
+    // Installed with it: the STS client and default chain behind a connection's roleArn.
+    "@aws-sdk/nested-clients",
+    "@aws-sdk/credential-provider-node",
     "@azure/identity",
     "@azure/keyvault-secrets",
     "@google-cloud/secret-manager",

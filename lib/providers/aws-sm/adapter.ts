@@ -5,12 +5,13 @@ import type { GetSecretValueCommandInput, SecretsManagerClient, SecretValueEntry
 import { isAppError } from "@/lib/errors";
 import { processShared } from "@/lib/process-shared";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
-import { callUpstream } from "../upstream/call-upstream";
+import { callUpstream, type InterpretedFailure } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, fetchingPath, providerError, redirectRefusal } from "../upstream/errors";
 import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, MAX_REPLY_BYTES, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
+import { roleCredentials, type RoleCredentials } from "./assume-role";
 import { awsSmDefinition } from "./definition";
 import { interpretAwsError } from "./upstream-errors";
 
@@ -18,21 +19,32 @@ type AwsSdk = typeof import("@aws-sdk/client-secrets-manager");
 interface AwsClient {
   sdk: AwsSdk;
   client: SecretsManagerClient;
+  /** With a roleArn: the assumed role's session, which signs every request. */
+  role?: RoleCredentials;
 }
 
 const PROVIDER = awsSmDefinition.name;
-const clients = processShared("aws-sm.clients", () => new ConnectionCache<AwsClient>((entry) => entry.client.destroy()));
+const clients = processShared(
+  "aws-sm.clients",
+  () =>
+    new ConnectionCache<AwsClient>((entry) => {
+      entry.client.destroy();
+      entry.role?.destroy();
+    }),
+);
 /** BatchGetSecretValue takes at most this many secret ids (SecretIdList). */
 export const BATCH_READ_SIZE = 20;
 
 function clientFor(context: AdapterContext): Promise<AwsClient> {
   return clients.get(context.connectionKey, async () => {
     const sdk = await loadSdk(awsSmDefinition, () => import("@aws-sdk/client-secrets-manager"));
-    const { region, accessKeyId, secretAccessKey, endpoint } = context.config;
+    const { region, accessKeyId, secretAccessKey, endpoint, roleArn } = context.config;
+    const role = roleArn ? await roleCredentials(context) : undefined;
     const client = new sdk.SecretsManagerClient({
       region,
-      // Without keys the SDK's default chain applies (env, shared config, IAM role).
-      ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+      // A role's session when there is a role; else the keys; without keys the SDK's default
+      // chain applies (env, shared config, IAM role).
+      ...(role ? { credentials: role.provider } : accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
       ...(endpoint ? { endpoint } : {}),
       // callUpstream owns retries and the deadline, so the SDK makes exactly one attempt, and a
       // slow reply becomes an error (without throwOnRequestTimeout the SDK only logs a warning).
@@ -47,7 +59,7 @@ function clientFor(context: AdapterContext): Promise<AwsClient> {
       },
     });
     capReplySize(client);
-    return { sdk, client };
+    return { sdk, client, role };
   });
 }
 
@@ -77,6 +89,19 @@ function capReplySize(client: SecretsManagerClient): void {
   );
 }
 
+/**
+ * A role's session refused as expired before its time (revoked, or a clock off): it is dropped
+ * and the call tried again, which assumes the role afresh.
+ */
+function interpretFor(entry: AwsClient, error: unknown, what: string): InterpretedFailure {
+  const failure = interpretAwsError(error, what);
+  if (entry.role && failure.error.extra.upstreamCode === "ExpiredTokenException") {
+    entry.role.drop();
+    return { ...failure, retryable: true };
+  }
+  return failure;
+}
+
 /** AWS version IDs are UUIDs (32-64 hex digits and dashes); anything else is a stage such as AWSPREVIOUS. */
 export function awsVersionSelector(version: string | undefined): Pick<GetSecretValueCommandInput, "VersionId" | "VersionStage"> {
   if (!version) return {};
@@ -86,7 +111,8 @@ export function awsVersionSelector(version: string | undefined): Pick<GetSecretV
 async function getSecretValue(context: AdapterContext, secretId: string, version: string | undefined, doing: string) {
   // Loading the SDK and making the client is local work, done before the upstream budget starts:
   // a cold import on a busy machine must not be mistaken for a slow AWS.
-  const { sdk, client } = await clientFor(context);
+  const entry = await clientFor(context);
+  const { sdk, client } = entry;
   return callUpstream({
     provider: PROVIDER,
     doing,
@@ -100,7 +126,7 @@ async function getSecretValue(context: AdapterContext, secretId: string, version
     },
     interpret: (error) => {
       const redirected = redirectRefusal(PROVIDER, error, `for ${secretId}`);
-      return redirected ? { error: redirected, retryable: false } : interpretAwsError(error, secretId);
+      return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, secretId);
     },
   });
 }
@@ -115,7 +141,8 @@ function readValue(output: Pick<SecretValueEntry, "SecretString" | "SecretBinary
 }
 
 async function batchGetSecretValue(context: AdapterContext, secretIds: string[]) {
-  const { sdk, client } = await clientFor(context);
+  const entry = await clientFor(context);
+  const { sdk, client } = entry;
   const what = `${secretIds.length} secrets`;
   return callUpstream({
     provider: PROVIDER,
@@ -126,7 +153,7 @@ async function batchGetSecretValue(context: AdapterContext, secretIds: string[])
       client.send(new sdk.BatchGetSecretValueCommand({ SecretIdList: secretIds }), { abortSignal: signal, requestTimeout: remainingMs }),
     interpret: (error) => {
       const redirected = redirectRefusal(PROVIDER, error, `for ${what}`);
-      return redirected ? { error: redirected, retryable: false } : interpretAwsError(error, what);
+      return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, what);
     },
   });
 }
@@ -216,6 +243,8 @@ export const awsSmAdapter: ProviderAdapter = {
    */
   async checkConnection(context: AdapterContext): Promise<void> {
     const probe = `provenance-connection-check-${randomUUID()}`;
+    // A test assumes the role afresh, so it proves the trust policy now, not a cached session.
+    await (await clientFor(context)).role?.renew();
     try {
       await getSecretValue(context, probe, undefined, CHECKING_CONNECTION);
     } catch (error) {

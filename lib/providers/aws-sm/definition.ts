@@ -1,4 +1,14 @@
-import type { ProviderDefinition } from "../definition";
+import { TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
+
+/** What STS calls the session when roleSessionName is not set (it shows in CloudTrail). */
+export const DEFAULT_ROLE_SESSION_NAME = "provenance";
+/** The fields that only mean something with a role to assume. */
+const ROLE_OPTIONS = [
+  ["externalId", "External ID"],
+  ["roleSessionName", "Role session name"],
+  ["webIdentityTokenFile", "Web identity token file"],
+  ["stsEndpoint", "STS endpoint override"],
+] as const;
 
 export const awsSmDefinition = {
   type: "aws-sm",
@@ -44,6 +54,59 @@ export const awsSmDefinition = {
       address: true,
       format: { kind: "url" },
     },
+    {
+      key: "roleArn",
+      label: "Role ARN",
+      type: "text",
+      required: false,
+      help: "Optional: an IAM role to assume (sts:AssumeRole) with the keys above or the default chain, or with the web identity token file below",
+      placeholder: "arn:aws:iam::123456789012:role/provenance-reader",
+      format: {
+        kind: "pattern",
+        pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+        message: "Must be an IAM role ARN such as arn:aws:iam::123456789012:role/provenance-reader",
+      },
+    },
+    {
+      key: "externalId",
+      label: "External ID",
+      type: "text",
+      required: false,
+      // Not a secret (AWS: it guards against the confused deputy, and is shown to whoever sets up the role).
+      help: "Optional: the external ID the role's trust policy requires (sts:ExternalId)",
+      maxLength: 1224,
+      format: { kind: "pattern", pattern: /^[\w+=,.@:/-]{2,1224}$/, message: "Must be 2 to 1224 letters, digits or +=,.@:/-_" },
+    },
+    {
+      key: "roleSessionName",
+      label: "Role session name",
+      type: "text",
+      required: false,
+      help: `Optional: the session name CloudTrail shows for the assumed role (default ${DEFAULT_ROLE_SESSION_NAME})`,
+      placeholder: DEFAULT_ROLE_SESSION_NAME,
+      maxLength: 64,
+      format: { kind: "pattern", pattern: /^[\w+=,.@-]{2,64}$/, message: "Must be 2 to 64 letters, digits or +=,.@-_" },
+    },
+    {
+      key: "webIdentityTokenFile",
+      label: "Web identity token file",
+      type: "text",
+      required: false,
+      help: "Optional: a file holding an OIDC token (e.g. a projected Kubernetes service-account token) to assume the role with (sts:AssumeRoleWithWebIdentity) instead of keys",
+      placeholder: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+      format: TOKEN_FILE_FORMAT,
+    },
+    {
+      key: "stsEndpoint",
+      label: "STS endpoint override",
+      type: "url",
+      required: false,
+      help: "Optional: where to assume the role, e.g. a VPC endpoint for STS. Leave empty for the region's STS endpoint",
+      placeholder: "https://sts.eu-west-1.amazonaws.com",
+      // Signed AssumeRole requests and web identity tokens go there.
+      address: true,
+      format: { kind: "url" },
+    },
   ],
   pathHelp:
     "The secret name or full ARN, e.g. my-app/api-keys or arn:aws:secretsmanager:eu-west-1:123456789012:secret:my-secret. If the value is JSON, set jsonKey to return one key.",
@@ -55,6 +118,16 @@ export const awsSmDefinition = {
     const problems: Record<string, string> = {};
     if (config.accessKeyId && !config.secretAccessKey) problems.secretAccessKey = "Secret Access Key is required when Access Key ID is set";
     if (config.secretAccessKey && !config.accessKeyId) problems.accessKeyId = "Access Key ID is required when Secret Access Key is set";
+    for (const [key, label] of ROLE_OPTIONS) {
+      if (config[key] && !config.roleArn) problems[key] = `${label} needs a Role ARN`;
+    }
+    if (config.webIdentityTokenFile) {
+      // AssumeRoleWithWebIdentity is unsigned: keys would never be used, so both at once is a mistake.
+      if (config.accessKeyId || config.secretAccessKey) {
+        problems.webIdentityTokenFile = "A web identity token file replaces access keys: leave Access Key ID and Secret Access Key empty, or remove the token file";
+      }
+      if (config.externalId && config.roleArn) problems.externalId = "An external ID is for AssumeRole, not for a web identity token file (AWS takes none there)";
+    }
     return problems;
   },
 } as const satisfies ProviderDefinition<"aws-sm">;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { parseSigV4, verifySigV4 } from "./aws-sigv4";
+import { FakeSts, isStsRequest, type FakeRole } from "./aws-sts";
 import { applyTransportFault, FaultQueue, sendJson, startHttpFake, type HttpFake } from "./http";
 
 /**
@@ -8,7 +9,8 @@ import { applyTransportFault, FaultQueue, sendJson, startHttpFake, type HttpFake
  * access keys it accepts (and their secret keys, to verify signatures) and records, per request,
  * which key id signed it. Actions: GetSecretValue and BatchGetSecretValue (a SecretIdList of up to
  * 20 ids, or name Filters with MaxResults/NextToken; per-secret failures in `Errors`). `deny`
- * refuses an action to one access key, as an IAM policy without it would.
+ * refuses an action to one access key, as an IAM policy without it would. STS answers on the same
+ * address (aws-sts.ts); the credentials it issues sign Secrets Manager requests like keys do.
  */
 interface StoredVersion {
   versionId: string;
@@ -18,6 +20,8 @@ interface StoredVersion {
 }
 
 export interface AwsFake extends HttpFake {
+  /** STS on the same address (aws-sts.ts): its calls, and the temporary credentials it issued. */
+  sts: FakeSts;
   faults: FaultQueue;
   /** Adds a version that becomes AWSCURRENT (the previous one becomes AWSPREVIOUS). Returns its VersionId. */
   putSecret(name: string, value: string | Buffer, versionId?: string): string;
@@ -44,7 +48,8 @@ function awsError(res: ServerResponse, status: number, code: string, message = c
   sendJson(res, status, { __type: code, message });
 }
 
-export async function startAwsFake(accessKeys: Record<string, string>): Promise<AwsFake> {
+export async function startAwsFake(accessKeys: Record<string, string>, roles: Record<string, FakeRole> = {}): Promise<AwsFake> {
+  const sts = new FakeSts(roles, accessKeys);
   const secrets = new Map<string, StoredVersion[]>();
   const faults = new FaultQueue();
   const signedBy: string[] = [];
@@ -65,10 +70,15 @@ export async function startAwsFake(accessKeys: Record<string, string>): Promise<
   const current = (name: string) => secrets.get(name)?.find((v) => v.stages.includes("AWSCURRENT"));
 
   const fake = await startHttpFake(async (req, res, recorded) => {
+    if (isStsRequest(recorded)) return sts.answer(res, recorded);
     const credential = parseSigV4(req.headers.authorization);
     signedBy.push(credential?.accessKeyId ?? "");
     if (!credential) return awsError(res, 400, "MissingAuthenticationTokenException", "Missing Authentication Token");
-    const secretKey = accessKeys[credential.accessKeyId];
+    const temporary = sts.temporaryKey(credential.accessKeyId, req.headers);
+    if (temporary && "error" in temporary) {
+      return awsError(res, 400, temporary.error, temporary.error === "ExpiredTokenException" ? "The security token included in the request is expired" : "The security token included in the request is invalid.");
+    }
+    const secretKey = temporary?.secretKey ?? accessKeys[credential.accessKeyId];
     if (secretKey === undefined) return awsError(res, 400, "UnrecognizedClientException", "The security token included in the request is invalid.");
     if (!verifySigV4(recorded, credential, secretKey)) return awsError(res, 400, "InvalidSignatureException", "Signature mismatch");
 
@@ -132,6 +142,7 @@ export async function startAwsFake(accessKeys: Record<string, string>): Promise<
 
   return {
     ...fake,
+    sts,
     faults,
     signedBy,
     deny(accessKeyId, action) {
