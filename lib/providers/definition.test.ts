@@ -22,7 +22,7 @@ describe("provider config schemas", () => {
     );
     expect(sensitive).toEqual({
       "aws-sm": ["accessKeyId", "secretAccessKey"],
-      "azure-kv": ["clientSecret"],
+      "azure-kv": ["clientSecret", "clientCertificate"],
       "gcp-sm": ["serviceAccountJson"],
       vault: ["token", "secretId"],
     });

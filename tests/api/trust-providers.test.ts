@@ -21,6 +21,8 @@ const MASK = "••••••••";
 const VAULT_TOKEN = `hvs.${randomBytes(12).toString("hex")}`;
 const AWS_KEY = { id: `AKIA${randomBytes(8).toString("hex").toUpperCase()}`, secret: randomBytes(20).toString("base64") };
 const AZURE_SECRET = randomBytes(16).toString("hex");
+/** PEM-shaped (all the form checks); the server reads it only to sign in. */
+const AZURE_CERTIFICATE = `-----BEGIN CERTIFICATE-----\n${randomBytes(96).toString("base64")}\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\n${randomBytes(96).toString("base64")}\n-----END PRIVATE KEY-----\n`;
 const SERVICE_ACCOUNT = makeServiceAccount("proj-trust");
 const CREDENTIALS = [VAULT_TOKEN, AWS_KEY.id, AWS_KEY.secret, AZURE_SECRET, SERVICE_ACCOUNT.privateKeyPem.slice(40, 100)];
 
@@ -205,6 +207,13 @@ describe("A credential stays with the address it was given for", () => {
       config: () => ({ vaultUrl: "https://trust.vault.azure.net", tenantId: "tenant-1", clientId: "client-1", clientSecret: AZURE_SECRET }),
       address: () => ({ authorityHost: "https://login.attacker.example.com" }),
       credentials: () => ({ clientSecret: AZURE_SECRET }),
+    },
+    {
+      type: "azure-kv",
+      field: "authorityHost",
+      config: () => ({ vaultUrl: "https://trust.vault.azure.net", tenantId: "tenant-1", clientId: "client-1", clientCertificate: AZURE_CERTIFICATE }),
+      address: () => ({ authorityHost: "https://login.attacker.example.com" }),
+      credentials: () => ({ clientCertificate: AZURE_CERTIFICATE }),
     },
     {
       type: "gcp-sm",

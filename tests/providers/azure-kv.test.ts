@@ -166,7 +166,7 @@ describe("azure-kv adapter", () => {
     for (const name of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"]) vi.stubEnv(name, "");
     try {
       const error = await appErrorFrom(azureKvAdapter.fetchSecret({ ...context({ clientId: "", clientSecret: "", tenantId: "" }, 10_000), path: "x" }));
-      expect(error.message).toBe("Azure Key Vault: no credentials: set tenantId/clientId/clientSecret or give the server a managed identity");
+      expect(error.message).toBe("Azure Key Vault: no credentials: set tenantId and clientId with a clientSecret, clientCertificate or federatedTokenFile, or give the server a managed identity");
     } finally {
       vi.unstubAllEnvs();
     }

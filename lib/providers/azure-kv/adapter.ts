@@ -13,6 +13,7 @@ import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, MAX_REPLY_BYTES, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
 import { azureKvDefinition } from "./definition";
+import { signInCredential, signInKind } from "./sign-in";
 import { interpretAzureError } from "./upstream-errors";
 
 const PROVIDER = azureKvDefinition.name;
@@ -101,16 +102,7 @@ function clientFor(context: AdapterContext): Promise<SecretClient> {
     const url = new URL(config.vaultUrl ?? "");
     // One attempt per call inside the SDK: callUpstream retries and owns the deadline.
     const retryOptions = { maxRetries: 0 };
-    // Connections to the vault and to a configured authority resolve through the metadata guard.
-    // (Managed identity is left alone: it must reach the instance metadata service.) The SDK
-    // follows redirects only within the same origin, so a token never goes to another host.
-    const signIn = config.clientId
-      ? new identity.ClientSecretCredential(config.tenantId ?? "", config.clientId, config.clientSecret ?? "", {
-          ...(config.authorityHost ? { authorityHost: config.authorityHost, disableInstanceDiscovery: true } : {}),
-          agent: guardedAgent("https:", context.resolveHost),
-          retryOptions,
-        })
-      : new identity.DefaultAzureCredential({ retryOptions });
+    const signIn = signInCredential(identity, context);
     const credential = withFixedScope(signIn, keyVaultScope(url.toString()));
     return new secrets.SecretClient(url.toString(), credential, {
       agent: guardedAgent(url.protocol === "http:" ? "http:" : "https:", context.resolveHost),
@@ -145,7 +137,7 @@ async function getSecret(context: AdapterContext, name: string, version: string 
     timeoutMs: context.timeoutMs,
     connectionKey: context.connectionKey,
     run: async ({ signal }) => client.getSecret(name, { ...(version ? { version } : {}), abortSignal: signal }),
-    interpret: (error) => interpretAzureError(error, name),
+    interpret: (error) => interpretAzureError(error, name, signInKind(context.config)),
   });
 }
 

@@ -2,7 +2,9 @@ import type { InterpretedFailure } from "../upstream/call-upstream";
 import { parseRetryAfter } from "../upstream/call-upstream";
 import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/validation/text";
 import { isTransientNetworkFailure, networkFailure, providerError, providerTimeout, upstreamCode } from "../upstream/errors";
+import { AppError } from "@/lib/errors";
 import { azureKvDefinition } from "./definition";
+import type { SignInKind } from "./sign-in";
 
 /**
  * Azure SDK errors → AppError: RestError from the vault (statusCode + code such as
@@ -23,7 +25,27 @@ interface AzureErrorShape {
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
-export function interpretAzureError(error: unknown, name: string): InterpretedFailure {
+/** What to check when the token endpoint refuses, for each way of signing in. */
+const SIGN_IN_HINTS: Record<SignInKind, string> = {
+  secret: "Check tenantId, clientId and clientSecret (client secrets expire), and authorityHost for sovereign clouds.",
+  certificate:
+    "Check tenantId and clientId, and that this certificate (not an older or newer one) is uploaded to the app registration and not expired; authorityHost for sovereign clouds.",
+  federated:
+    "Check tenantId and clientId, and that the app registration or managed identity has a federated credential whose issuer, subject and audience (usually api://AzureADTokenExchange) match the token in federatedTokenFile.",
+  default: "Check the server's managed identity or environment credentials, and authorityHost for sovereign clouds.",
+};
+
+/** An AppError of ours (a refused token file) that MSAL wrapped on its way out. */
+function ownError(error: unknown): AppError | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof AppError) return e;
+  }
+  return undefined;
+}
+
+export function interpretAzureError(error: unknown, name: string, signIn: SignInKind = "secret"): InterpretedFailure {
+  const own = ownError(error);
+  if (own) return { error: own, retryable: false };
   const e = (error ?? {}) as AzureErrorShape;
   const status = e.statusCode;
   const fail = (reason: string, extra: Record<string, unknown> = {}, retryable = false): InterpretedFailure => {
@@ -36,8 +58,16 @@ export function interpretAzureError(error: unknown, name: string): InterpretedFa
   };
 
   if (e.name === "AbortError") return { error: providerTimeout(PROVIDER, 0, ""), retryable: false };
+  if (e.name === "CredentialUnavailableError" && signIn !== "default") {
+    // An app registration's credential is "unavailable" when MSAL cannot load the authority's
+    // metadata: the host refused (by the metadata guard too) or unreachable, or an unknown tenant.
+    return fail("cannot use the sign-in authority: its metadata could not be loaded for this tenant", {
+      upstreamCode: e.name,
+      hint: "Check authorityHost (reachable, not a metadata address) and tenantId.",
+    });
+  }
   if (e.name === "CredentialUnavailableError" || e.name === "AggregateAuthenticationError") {
-    return fail("no credentials: set tenantId/clientId/clientSecret or give the server a managed identity", { upstreamCode: e.name });
+    return fail("no credentials: set tenantId and clientId with a clientSecret, clientCertificate or federatedTokenFile, or give the server a managed identity", { upstreamCode: e.name });
   }
   if (e.name === "AuthenticationError" || e.name === "AuthenticationRequiredError") {
     // MSAL reports the token endpoint's OAuth error as "invalid_client: ... AADSTS7000215: ...":
@@ -51,7 +81,7 @@ export function interpretAzureError(error: unknown, name: string): InterpretedFa
     }
     return fail(`authentication failed at the token endpoint (${aadsts ? `${code}, ${aadsts}` : code})`, {
       upstreamCode: code,
-      hint: "Check tenantId, clientId and clientSecret (client secrets expire), and authorityHost for sovereign clouds.",
+      hint: SIGN_IN_HINTS[signIn],
     });
   }
   if (status === undefined) {
