@@ -160,6 +160,16 @@ describe("gcp-sm workload identity federation", () => {
     expect(identity.requests.length).toBe(before);
   });
 
+  it("never sends the token to a token_url whose name resolves to a metadata address", async () => {
+    const port = new URL(identity.url).port;
+    const resolveHost = async (host: string) => [{ address: host === "sts.rebound.test" ? "169.254.169.254" : "127.0.0.1", family: 4 }];
+    const before = identity.requests.length;
+    const config = { serviceAccountJson: externalAccount({ token_url: `https://sts.rebound.test:${port}/v1/token` }) };
+    const error = await appErrorFrom(gcpSmAdapter.fetchSecret({ ...context(config), resolveHost, path: "api-key" }));
+    expect(error.message).toBe("GCP Secret Manager: sts.rebound.test resolves to a link-local metadata address; cloud metadata endpoints are never contacted");
+    expect(identity.requests.length).toBe(before);
+  });
+
   it("retries STS when it is briefly unavailable, and times out a slow one on time", async () => {
     identity.faults.add({ status: 503 });
     expect((await read({ serviceAccountJson: externalAccount() })).value).toBe("keyless-value");
