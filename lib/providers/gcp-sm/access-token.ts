@@ -1,15 +1,14 @@
 import "server-only";
-import { createSign } from "node:crypto";
 import type http from "node:http";
 import { env } from "@/lib/env";
 import { processShared } from "@/lib/process-shared";
 import type { AdapterContext } from "../adapter";
 import type { ProviderConfig } from "../definition";
 import { providerError } from "../upstream/errors";
-import { requireSdkDependency } from "../upstream/load-sdk";
 import { readTokenFile } from "../upstream/token-file";
 import { checkProviderUrl } from "../url-rules";
-import { CLOUD_PLATFORM_SCOPE, readCredentialConfig, type ExternalAccount, type GcpCredentialConfig, type ServiceAccountKey } from "./credential-config";
+import { defaultCredentialsToken, selfSignedJwt } from "./base-credentials";
+import { CLOUD_PLATFORM_SCOPE, readCredentialConfig, type ExternalAccount, type GcpCredentialConfig } from "./credential-config";
 import { gcpSmDefinition } from "./definition";
 import { googleErrorOf, postForToken, retryableStatus, TokenCallError, tokenAgents, type TokenReply } from "./token-http";
 
@@ -26,7 +25,6 @@ import { googleErrorOf, postForToken, retryableStatus, TokenCallError, tokenAgen
  * of their life has passed; reads go on with the old one while its successor is being made.
  */
 const PROVIDER = gcpSmDefinition.name;
-const SDK = "@google-cloud/secret-manager";
 const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 /** Replace a token after this share of its life, and at least this long before it ends. */
@@ -208,43 +206,4 @@ function iamCredentialsUrl(account: string): string {
   const problem = checkProviderUrl(base, { allowInsecure: env().PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS });
   if (problem) throw providerError(PROVIDER, `PROVENANCE_GCP_IAM_CREDENTIALS_URL cannot be used: ${problem}`);
   return `${base}/v1/projects/-/serviceAccounts/${account}:generateAccessToken`;
-}
-
-/**
- * A JWT signed with the service account's own key, with the cloud-platform scope as a claim: the
- * same self-signed form the SDK sends to Secret Manager, accepted by Google APIs without a call
- * to the OAuth token endpoint.
- */
-function selfSignedJwt(key: ServiceAccountKey): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = { alg: "RS256", typ: "JWT", ...(key.privateKeyId ? { kid: key.privateKeyId } : {}) };
-  const claims = { iss: key.clientEmail, sub: key.clientEmail, scope: CLOUD_PLATFORM_SCOPE, iat: now, exp: now + 3600 };
-  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString("base64url");
-  const unsigned = `${encode(header)}.${encode(claims)}`;
-  let signature: string;
-  try {
-    signature = createSign("RSA-SHA256").update(unsigned).sign(key.privateKey, "base64url");
-  } catch {
-    throw providerError(PROVIDER, "the service account's private_key could not be used to sign in");
-  }
-  return `${unsigned}.${signature}`;
-}
-
-/** The server's application default credentials (its own environment, never a connection's), through google-auth-library. */
-async function defaultCredentialsToken(signal: AbortSignal): Promise<string> {
-  const { GoogleAuth } = requireSdkDependency<typeof import("google-auth-library")>(gcpSmDefinition, SDK, "google-auth-library");
-  const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
-  signal.throwIfAborted();
-  const token = await auth.getAccessToken().catch((error: unknown) => {
-    const message = error instanceof Error ? error.message.slice(0, 500) : "";
-    throw providerError(
-      PROVIDER,
-      /default credentials/i.test(message)
-        ? "no credentials to impersonate with: set serviceAccountJson or give the server application default credentials"
-        : "the server's application default credentials could not make a token",
-      { upstreamCode: "NoDefaultCredentials" },
-    );
-  });
-  if (!token) throw providerError(PROVIDER, "the server's application default credentials made no token", { upstreamCode: "NoDefaultCredentials" });
-  return token;
 }
