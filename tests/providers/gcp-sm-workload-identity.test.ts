@@ -170,6 +170,14 @@ describe("gcp-sm workload identity federation", () => {
     expect(identity.requests.length).toBe(before);
   });
 
+  it("follows no redirect from STS: the subject token stays with token_url", async () => {
+    const before = shortLived.requests.length;
+    identity.faults.add({ status: 307, headers: { location: `${shortLived.url}/v1/token` } });
+    const error = await appErrorFrom(read({ serviceAccountJson: externalAccount() }));
+    expect(error.message).toMatch(/^GCP Secret Manager: redirected to another host \(127\.0\.0\.1:\d+, HTTP 307\); redirects to another host are not followed$/);
+    expect(shortLived.requests.length).toBe(before);
+  });
+
   it("retries STS when it is briefly unavailable, and times out a slow one on time", async () => {
     identity.faults.add({ status: 503 });
     expect((await read({ serviceAccountJson: externalAccount() })).value).toBe("keyless-value");

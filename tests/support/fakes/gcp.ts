@@ -184,6 +184,7 @@ export async function startGcpIdentityFake(options: GcpIdentityOptions): Promise
   const fake = await startHttpFake(async (req, res, recorded) => {
     const fault = faults.take();
     if (await applyTransportFault(fault, req, res)) return;
+    if (fault?.status && fault.status >= 300 && fault.status < 400) return void res.writeHead(fault.status, fault.headers ?? {}).end();
     if (fault?.status) return googleError(res, fault.status, fault.code ?? "UNAVAILABLE", fault.message ?? "fault");
     const url = new URL(recorded.path, "http://fake");
     if (req.method === "POST" && url.pathname === "/v1/token") {
