@@ -66,6 +66,12 @@ const envSchema = z.object({
     .string()
     .default("/var/run/secrets:/run/secrets")
     .transform((v) => v.split(":").map((d) => d.trim()).filter((d) => d.startsWith("/"))),
+  /**
+   * Where GCP connections call IAM Credentials generateAccessToken (impersonateServiceAccount): a
+   * private endpoint (Private Service Connect) instead of Google's public one. The operator's choice,
+   * never a connection's; checked by the same rules as provider URLs.
+   */
+  PROVENANCE_GCP_IAM_CREDENTIALS_URL: z.string().trim().default("https://iamcredentials.googleapis.com"),
   /** Days audit events are kept; older ones are pruned hourly. 0 keeps them forever. */
   PROVENANCE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
   /**

@@ -14,7 +14,7 @@ export type FieldFormat =
   | { kind: "pattern"; pattern: RegExp; message: string }
   | { kind: "url"; requireHttps?: boolean }
   | { kind: "grpc-endpoint" }
-  | { kind: "json"; check: (value: unknown) => string | null }
+  | { kind: "json"; check: (value: unknown, opts: UrlRuleOptions) => string | null }
   | { kind: "choice"; options: readonly string[] };
 
 export interface ConfigField {
@@ -87,7 +87,7 @@ function checkFormat(field: ConfigField, value: string, opts: UrlRuleOptions): s
       } catch {
         return "Must be valid JSON";
       }
-      return format.check(parsed);
+      return format.check(parsed, opts);
     }
   }
 }

@@ -11,33 +11,49 @@ import { MetadataAddressError, resolveAllowed, type ResolveHost } from "../upstr
 import { loadSdk, requireSdkDependency } from "../upstream/load-sdk";
 import { MAX_REPLY_BYTES, replyTooLarge } from "../upstream/reply-size";
 import { parseGrpcEndpoint } from "../url-rules";
+import { accessTokenFor, credentialConfigOf, dropAccessToken, forgetAccessTokens, usesTokenExchange } from "./access-token";
 import { crc32c } from "./crc32c";
 import { gcpSmDefinition } from "./definition";
 import { expandGcpPath, versionOf } from "./paths";
+import { TokenCallError } from "./token-http";
 import { interpretGcpError } from "./upstream-errors";
 
 export { expandGcpPath } from "./paths";
 
 const PROVIDER = gcpSmDefinition.name;
 const SDK = "@google-cloud/secret-manager";
-const clients = processShared("gcp-sm.clients", () => new ConnectionCache<SecretManagerServiceClient>((client) => void client.close().catch(() => {})));
+const clients = processShared("gcp-sm.clients", () => new ConnectionCache<GcpClient>(({ client }) => void client.close().catch(() => {})));
 
-function serviceAccountCredentials(config: ProviderConfig) {
-  if (!config.serviceAccountJson) return {};
-  let key: { client_email?: unknown; private_key?: unknown };
-  try {
-    key = JSON.parse(config.serviceAccountJson) as typeof key;
-  } catch {
-    throw providerError(PROVIDER, "serviceAccountJson is not valid JSON");
-  }
-  if (typeof key.client_email !== "string" || typeof key.private_key !== "string") {
-    throw providerError(PROVIDER, "serviceAccountJson lacks client_email or private_key");
-  }
-  // Only these two: the SDK signs its own JWTs with them (no token endpoint call).
-  return { credentials: { client_email: key.client_email, private_key: key.private_key } };
+/**
+ * A client built for a connection, with the place its keyless access token is put before each
+ * call (null when the SDK makes its own from a key or the default credentials).
+ */
+interface GcpClient {
+  client: SecretManagerServiceClient;
+  bearer: { token: string } | null;
 }
 
-function clientFor(context: AdapterContext): Promise<SecretManagerServiceClient> {
+/**
+ * A service-account key goes to the SDK, which signs its own JWTs with it (no token endpoint
+ * call). An external account or impersonation gets an auth client that hands over the token
+ * access-token.ts obtained inside the call's deadline.
+ */
+function authOptions(config: ProviderConfig): { options: object; bearer: GcpClient["bearer"] } {
+  if (usesTokenExchange(config)) {
+    const bearer = { token: "" };
+    const authClient = {
+      universeDomain: "googleapis.com",
+      getRequestHeaders: async () => new Headers({ authorization: `Bearer ${bearer.token}` }),
+    };
+    return { options: { authClient }, bearer };
+  }
+  const key = credentialConfigOf(config);
+  if (key?.kind !== "service_account") return { options: {}, bearer: null };
+  // Only these two: the SDK signs its own JWTs with them.
+  return { options: { credentials: { client_email: key.clientEmail, private_key: key.privateKey } }, bearer: null };
+}
+
+function clientFor(context: AdapterContext): Promise<GcpClient> {
   return clients.get(context.connectionKey, async () => {
     const sdk = await loadSdk(gcpSmDefinition, () => import("@google-cloud/secret-manager"));
     const config = context.config;
@@ -50,14 +66,16 @@ function clientFor(context: AdapterContext): Promise<SecretManagerServiceClient>
       const gax = requireSdkDependency<typeof import("google-gax")>(gcpSmDefinition, SDK, "google-gax");
       sslCreds = gax.grpc.credentials.createInsecure();
     }
-    return new sdk.SecretManagerServiceClient({
+    const auth = authOptions(config);
+    const client = new sdk.SecretManagerServiceClient({
       projectId: config.projectId,
-      ...serviceAccountCredentials(config),
+      ...auth.options,
       ...(endpoint ? { apiEndpoint: endpoint.host, port: endpoint.port ?? 443 } : {}),
       ...(sslCreds ? { sslCreds: sslCreds as never } : {}),
       // grpc-js refuses a larger message itself (RESOURCE_EXHAUSTED, "larger than max").
       "grpc.max_receive_message_length": MAX_REPLY_BYTES,
     });
+    return { client, bearer: auth.bearer };
   });
 }
 
@@ -79,6 +97,7 @@ async function checkEndpointResolution(config: ProviderConfig, resolve: ResolveH
 
 /** A reply over the size cap is refused by grpc-js as RESOURCE_EXHAUSTED; it is no quota problem, and not retried. */
 function interpretReply(error: unknown, name: string): InterpretedFailure {
+  if (error instanceof TokenCallError) return error.failure;
   const e = (error ?? {}) as { code?: unknown; details?: unknown; message?: unknown };
   if (e.code === 8 && /larger than max/i.test(`${String(e.details ?? "")} ${String(e.message ?? "")}`)) {
     return { error: replyTooLarge(PROVIDER, `for ${name}`), retryable: false };
@@ -89,14 +108,14 @@ function interpretReply(error: unknown, name: string): InterpretedFailure {
 async function accessVersion(context: AdapterContext, name: string, doing: string) {
   let initFailed = false;
   // Loading the SDK and making the client is local work, done before the upstream budget starts.
-  const client = await clientFor(context);
+  const { client, bearer } = await clientFor(context);
   try {
     return await callUpstream({
       provider: PROVIDER,
       doing,
       timeoutMs: context.timeoutMs,
       connectionKey: context.connectionKey,
-      run: async ({ remainingMs }) => {
+      run: async ({ remainingMs, signal }) => {
         // Sign-in problems (no default credentials) surface here; awaiting them ourselves keeps
         // the SDK's own initialize() from turning them into unhandled rejections.
         await client.initialize().catch((error: unknown) => {
@@ -104,6 +123,7 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
           throw error;
         });
         await checkEndpointResolution(context.config, context.resolveHost);
+        if (bearer) bearer.token = await accessTokenFor(context, signal);
         // The SDK's default retry settings run for minutes: one bounded attempt per call.
         const [version] = await client.accessSecretVersion({ name }, { timeout: Math.max(1, remainingMs), retry: null });
         return version;
@@ -113,6 +133,8 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
   } catch (error) {
     // A client whose initialisation failed stays failed: build a fresh one next time.
     if (initFailed) clients.delete(context.connectionKey);
+    // A keyless token Secret Manager no longer takes (revoked, or its grant changed): make a new one next time.
+    if (bearer && (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode === "UNAUTHENTICATED") dropAccessToken(context.connectionKey);
     throw error;
   }
 }
@@ -142,13 +164,15 @@ export const gcpSmAdapter: ProviderAdapter = {
     try {
       await accessVersion(context, name, CHECKING_CONNECTION);
     } catch (error) {
-      const code = (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode;
-      if (code === "NOT_FOUND" || code === "PERMISSION_DENIED") return;
+      const extra = (error as { extra?: { upstreamCode?: unknown; upstreamService?: unknown } }).extra;
+      // Only Secret Manager's own answer proves it; IAM refusing an impersonation is a failure.
+      if (extra?.upstreamService === undefined && (extra?.upstreamCode === "NOT_FOUND" || extra?.upstreamCode === "PERMISSION_DENIED")) return;
       throw error;
     }
   },
 
   forget(connectionId: string): void {
     clients.forget(connectionId);
+    forgetAccessTokens(connectionId);
   },
 };

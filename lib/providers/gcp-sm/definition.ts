@@ -1,19 +1,6 @@
 import type { ProviderDefinition } from "../definition";
+import { checkCredentialConfig, impersonatesByItself, SERVICE_ACCOUNT_EMAIL } from "./credential-config";
 import { isGcpPath } from "./path-syntax";
-
-/** A service-account key must carry what the SDK signs its own tokens with. */
-function checkServiceAccountKey(parsed: unknown): string | null {
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return "Must be a service account key JSON object";
-  }
-  const key = parsed as Record<string, unknown>;
-  if (typeof key.client_email !== "string" || key.client_email === "") return "Service account JSON must contain client_email";
-  if (typeof key.private_key !== "string" || !key.private_key.includes("PRIVATE KEY")) {
-    return "Service account JSON must contain a private_key";
-  }
-  if (key.type !== undefined && key.type !== "service_account") return 'Service account JSON must have "type": "service_account"';
-  return null;
-}
 
 export const gcpSmDefinition = {
   type: "gcp-sm",
@@ -40,9 +27,19 @@ export const gcpSmDefinition = {
       type: "textarea",
       required: false,
       sensitive: true,
-      help: "The full service account key JSON. Omit to use application default credentials",
+      help:
+        "A service account key JSON, or a Workload Identity Federation configuration (type external_account) whose credential_source is a token file in PROVENANCE_TOKEN_FILE_DIRS. Omit to use application default credentials",
       maxLength: 20_000,
-      format: { kind: "json", check: checkServiceAccountKey },
+      format: { kind: "json", check: checkCredentialConfig },
+    },
+    {
+      key: "impersonateServiceAccount",
+      label: "Impersonate service account",
+      type: "text",
+      required: false,
+      placeholder: "secrets-reader@my-project.iam.gserviceaccount.com",
+      help: "Optional: read secrets as this service account. The credentials above (or the default ones) need roles/iam.serviceAccountTokenCreator on it",
+      format: { kind: "pattern", pattern: SERVICE_ACCOUNT_EMAIL, message: "Must be a service account email, e.g. reader@my-project.iam.gserviceaccount.com" },
     },
     {
       key: "apiEndpoint",
@@ -55,6 +52,10 @@ export const gcpSmDefinition = {
       format: { kind: "grpc-endpoint" },
     },
   ],
+  crossFieldRules: (config): Record<string, string> =>
+    config.impersonateServiceAccount && impersonatesByItself(config.serviceAccountJson)
+      ? { impersonateServiceAccount: "The external account configuration already impersonates a service account (service_account_impersonation_url): set one or the other" }
+      : {},
   pathHelp:
     "A short name (my-secret, expanded to projects/{projectId}/secrets/my-secret/versions/latest) or a full resource path projects/p/secrets/s[/versions/N].",
   checkPath: (path) =>

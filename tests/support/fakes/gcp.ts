@@ -1,9 +1,11 @@
+import { randomBytes, verify, type KeyObject } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { crc32c } from "@/lib/providers/gcp-sm/crc32c";
-import { FaultQueue } from "./http";
+import { applyTransportFault, FaultQueue, sendJson, startHttpFake, type Fault, type HttpFake } from "./http";
 import { startTcpProxy } from "../tcp-proxy";
 import { serverTls } from "./tls";
 
@@ -27,6 +29,8 @@ export interface GcpRequest {
   name: string;
   authorization: string | undefined;
   metadata: Record<string, unknown>;
+  /** Who the bearer token stands for, when an identity fake issued it. */
+  principal?: string;
 }
 
 export interface GcpFake {
@@ -48,7 +52,7 @@ interface ServiceDefinition {
   google: { cloud: { secretmanager: { v1: { SecretManagerService: { service: grpc.ServiceDefinition } } } } };
 }
 
-export async function startGcpFake(options: { tls?: boolean } = {}): Promise<GcpFake> {
+export async function startGcpFake(options: { tls?: boolean; identity?: GcpIdentityFake } = {}): Promise<GcpFake> {
   const definition = protoLoader.loadSync("google/cloud/secretmanager/v1/service.proto", {
     includeDirs: PROTO_DIRS,
     longs: String,
@@ -65,7 +69,15 @@ export async function startGcpFake(options: { tls?: boolean } = {}): Promise<Gcp
   server.addService(proto.google.cloud.secretmanager.v1.SecretManagerService.service, {
     accessSecretVersion: async (call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const name = call.request.name;
-      requests.push({ method: "AccessSecretVersion", name, authorization: call.metadata.get("authorization")[0]?.toString(), metadata: call.metadata.getMap() });
+      const authorization = call.metadata.get("authorization")[0]?.toString();
+      const bearer = /^Bearer (.+)$/.exec(authorization ?? "")?.[1] ?? "";
+      // With an identity fake, access tokens (not self-signed JWTs) must be ones it issued and still valid.
+      const selfSigned = bearer.split(".").length === 3;
+      const principal = options.identity && !selfSigned ? options.identity.principalOf(bearer) : undefined;
+      requests.push({ method: "AccessSecretVersion", name, authorization, metadata: call.metadata.getMap(), ...(principal ? { principal } : {}) });
+      if (options.identity && !selfSigned && !principal) {
+        return callback({ code: grpc.status.UNAUTHENTICATED, details: "Request had invalid authentication credentials. Expected OAuth 2 access token." });
+      }
       const fault = faults.take();
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault?.reset) return proxyReset();
@@ -104,5 +116,114 @@ export async function startGcpFake(options: { tls?: boolean } = {}): Promise<Gcp
       server.forceShutdown();
       await proxy.close();
     },
+  };
+}
+
+/**
+ * Google's token services over HTTP(S): STS (POST /v1/token, RFC 8693 token exchange of an OIDC
+ * token for a federated access token) and IAM Credentials (POST
+ * /v1/projects/-/serviceAccounts/{email}:generateAccessToken). STS checks the subject token and the
+ * audience; IAM checks the caller's bearer token (an access token issued here, or a self-signed
+ * JWT of a known service-account key, verified with its public key) and whether that caller may
+ * act as the target account. Tokens issued here are what the Secret Manager fake accepts when it
+ * is given this fake. Errors are worded the way Google words them.
+ */
+export interface GcpIdentityOptions {
+  tls?: boolean;
+  /** The workload identity pool provider's audience, and the OIDC tokens it accepts (token → subject). */
+  audience: string;
+  subjectTokens: Record<string, string>;
+  /** Public keys of service-account keys whose self-signed JWTs are accepted, by email. */
+  serviceAccountKeys?: Record<string, KeyObject>;
+  /** Target service account → the principals allowed to impersonate it (an email, or `federated:<subject>`). */
+  tokenCreators?: Record<string, string[]>;
+  /** Lifetime of issued tokens. */
+  ttlSeconds?: number;
+}
+
+export interface GcpIdentityFake extends HttpFake {
+  /** The STS token endpoint, for token_url. */
+  tokenUrl: string;
+  impersonationUrl(account: string): string;
+  /** The principal an issued, unexpired access token stands for. */
+  principalOf(token: string): string | undefined;
+  faults: FaultQueue<Fault>;
+}
+
+export async function startGcpIdentityFake(options: GcpIdentityOptions): Promise<GcpIdentityFake> {
+  const issued = new Map<string, { principal: string; expiresAt: number }>();
+  const faults = new FaultQueue<Fault>();
+  const ttl = options.ttlSeconds ?? 3600;
+  const issue = (principal: string) => {
+    const token = `ya29.fake-${randomBytes(12).toString("hex")}`;
+    issued.set(token, { principal, expiresAt: Date.now() + ttl * 1000 });
+    return token;
+  };
+  const principalOf = (token: string) => {
+    const entry = issued.get(token);
+    return entry && entry.expiresAt > Date.now() ? entry.principal : undefined;
+  };
+  const googleError = (res: ServerResponse, code: number, status: string, message: string) => sendJson(res, code, { error: { code, message, status } });
+
+  const callerOf = (authorization: string | undefined): string | undefined => {
+    const bearer = /^Bearer (.+)$/.exec(authorization ?? "")?.[1] ?? "";
+    if (bearer.split(".").length !== 3) return principalOf(bearer);
+    const [header, payload, signature] = bearer.split(".");
+    let claims: { iss?: string; sub?: string; scope?: string; exp?: number };
+    try {
+      claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString()) as typeof claims;
+    } catch {
+      return undefined;
+    }
+    const key = options.serviceAccountKeys?.[claims.iss ?? ""];
+    if (!key || claims.sub !== claims.iss || !claims.scope?.split(" ").includes("https://www.googleapis.com/auth/cloud-platform")) return undefined;
+    if (!claims.exp || claims.exp * 1000 < Date.now()) return undefined;
+    return verify("RSA-SHA256", Buffer.from(`${header}.${payload}`), key, Buffer.from(signature ?? "", "base64url")) ? claims.iss : undefined;
+  };
+
+  const fake = await startHttpFake(async (req, res, recorded) => {
+    const fault = faults.take();
+    if (await applyTransportFault(fault, req, res)) return;
+    if (fault?.status && fault.status >= 300 && fault.status < 400) return void res.writeHead(fault.status, fault.headers ?? {}).end();
+    if (fault?.status) return googleError(res, fault.status, fault.code ?? "UNAVAILABLE", fault.message ?? "fault");
+    const url = new URL(recorded.path, "http://fake");
+    if (req.method === "POST" && url.pathname === "/v1/token") {
+      const form = new URLSearchParams(recorded.body);
+      if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:token-exchange") {
+        return sendJson(res, 400, { error: "unsupported_grant_type", error_description: "Unsupported grant type." });
+      }
+      if (form.get("requested_token_type") !== "urn:ietf:params:oauth:token-type:access_token" || !form.get("scope")) {
+        return sendJson(res, 400, { error: "invalid_request", error_description: "Invalid value for requested_token_type or scope." });
+      }
+      const subject = options.subjectTokens[form.get("subject_token") ?? ""];
+      if (form.get("audience") !== options.audience) {
+        return sendJson(res, 400, {
+          error: "invalid_target",
+          error_description: "The target service indicated by the \"audience\" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn't exist.",
+        });
+      }
+      if (!subject) return sendJson(res, 400, { error: "invalid_grant", error_description: "The ID Token's signature could not be verified." });
+      return sendJson(res, 200, { access_token: issue(`federated:${subject}`), issued_token_type: "urn:ietf:params:oauth:token-type:access_token", token_type: "Bearer", expires_in: ttl });
+    }
+    const target = /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(url.pathname)?.[1];
+    if (req.method === "POST" && target) {
+      const account = decodeURIComponent(target);
+      const caller = callerOf(req.headers.authorization);
+      if (!caller) return googleError(res, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+      const body = JSON.parse(recorded.body || "{}") as { scope?: unknown };
+      if (!Array.isArray(body.scope) || body.scope.length === 0) return googleError(res, 400, "INVALID_ARGUMENT", "Scope required.");
+      if (!(options.tokenCreators?.[account] ?? []).includes(caller)) {
+        return googleError(res, 403, "PERMISSION_DENIED", "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).");
+      }
+      return sendJson(res, 200, { accessToken: issue(account), expireTime: new Date(Date.now() + ttl * 1000).toISOString() });
+    }
+    sendJson(res, 404, { error: { code: 404, message: "Not found", status: "NOT_FOUND" } });
+  }, options.tls ? serverTls : undefined);
+  return {
+    ...fake,
+    tokenUrl: `${fake.url}/v1/token`,
+    impersonationUrl: (account) => `${fake.url}/v1/projects/-/serviceAccounts/${account}:generateAccessToken`,
+    principalOf,
+    faults,
   };
 }
