@@ -1,15 +1,21 @@
 import { ValueCache } from "./cache.js";
 import { envName, isPortableEnvName } from "./env-names.js";
 import { ProvenanceError } from "./errors.js";
-import { createTransport } from "./transport.js";
+import { createTransport, type IdTokenSource } from "./transport.js";
 import { followWatch, type SecretChange, type Watch, type WatchOptions } from "./watch.js";
 import type { BatchResolveResult, ResolvedSecret } from "./types.js";
 
 export interface ClientOptions {
   /** The server, e.g. `https://secrets.example.com`. */
   url: string;
-  /** An API token (`Authorization: Bearer`). */
-  token: string;
+  /** An API token (`Authorization: Bearer`); or, with no stored secret at all, */
+  token?: string;
+  /**
+   * an OIDC ID token (GitHub Actions, GitLab CI, a Kubernetes service-account token), or a function
+   * that gives a fresh one: traded at POST /api/auth/token-exchange for a short-lived token, which is
+   * traded again before it expires.
+   */
+  idToken?: IdTokenSource;
   /** How long `get` reuses a value, in seconds (default 60; 0 asks the server every time). */
   cacheTtlSeconds?: number;
   /** How long past its TTL a value is still answered while one background request refreshes it (default 300). */

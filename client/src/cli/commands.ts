@@ -4,14 +4,16 @@ import { constants } from "node:os";
 import { createClient, resolveForEnv } from "../client.js";
 import { envName, isUnderPrefix } from "../env-names.js";
 import { ProvenanceError } from "../errors.js";
-import { createTransport } from "../transport.js";
+import { createTransport, type IdTokenSource } from "../transport.js";
 import { describeAge, fallbackContext, loadFallback, parseMaxAge, saveFallback, serverUnreachable, type Planned } from "./fallback.js";
 import { FORMATS, FormatError, formatEnv, parseDotenv, type Format } from "./formats.js";
 import { say } from "./terminal.js";
 
 export interface CommandOptions {
   url: string;
-  token: string;
+  /** The API token; absent when an ID token is exchanged instead. */
+  token?: string;
+  idToken?: IdTokenSource;
   raw?: boolean;
   prefix?: string[];
   path?: string[];
@@ -27,7 +29,8 @@ export interface CommandOptions {
   command: string[];
 }
 
-export const USAGE = `Usage (remote mode: PROVENANCE_URL and PROVENANCE_TOKEN, or --url and --token):
+export const USAGE = `Usage (remote mode: PROVENANCE_URL and PROVENANCE_TOKEN, or --url and --token; instead of a
+token, PROVENANCE_ID_TOKEN_FILE or --id-token-file names a file holding an OIDC ID token to exchange):
   provenance get <path> [--raw]
   provenance run [--prefix P]... [--path P]... [--env NAME=path]... [--no-override] [--watch]
                  [--fallback-file F [--fallback-max-age 24h]] -- cmd args...
@@ -40,7 +43,7 @@ Names: prefix stripe turns stripe.apiKey into API_KEY; --path stripe.apiKey give
 
 type Command = (options: CommandOptions) => Promise<number>;
 
-const clientFor = (options: CommandOptions) => createClient({ url: options.url, token: options.token, cacheTtlSeconds: 0 });
+const clientFor = (options: CommandOptions) => createClient({ url: options.url, token: options.token, idToken: options.idToken, cacheTtlSeconds: 0 });
 
 // provenance get <path>: the value and a newline on stdout (--raw: the exact bytes).
 const get: Command = async (options) => {
@@ -172,7 +175,7 @@ const importCommand: Command = async (options) => {
     throw new ProvenanceError("invalid_file", `${file}: these names cannot be path segments (letters, digits, _ and - only): ${bad.map((e) => `line ${e.line}`).join(", ")}.`);
   }
   const base = prefix.replace(/\.$/, "");
-  const { request } = createTransport({ url: options.url, token: options.token });
+  const { request } = createTransport({ url: options.url, token: options.token, idToken: options.idToken });
   const existing = new Map(
     (await request<Array<{ id: string; secretPath: string }>>(`/api/secrets?prefix=${encodeURIComponent(base)}`)).map((s) => [s.secretPath, s.id]),
   );
@@ -215,14 +218,17 @@ async function planWithFallback(options: CommandOptions): Promise<Planned> {
   const maxAgeMs = parseMaxAge(options["fallback-max-age"] ?? "24h");
   if (options["fallback-max-age"] !== undefined && !file) throw new ProvenanceError("bad_usage", "--fallback-max-age needs --fallback-file.");
   const context = fallbackContext(new URL(options.url).origin, requested(options));
+  // The copy's key comes from the API token; an exchanged one changes every run and could not open it.
+  const token = options.token;
+  if (file && !token) throw new ProvenanceError("bad_usage", "--fallback-file needs an API token (PROVENANCE_TOKEN), not an ID token: its key is derived from the token.");
   try {
     const planned = await plan(options);
-    if (file) await saveFallback(file, options.token, context, planned);
+    if (file) await saveFallback(file, token!, context, planned);
     return planned;
   } catch (error) {
     if (!file || !serverUnreachable(error)) throw error;
     const reason = (error as ProvenanceError).message;
-    const saved = await loadFallback(file, options.token, context, maxAgeMs).catch((unusable: ProvenanceError) => {
+    const saved = await loadFallback(file, token!, context, maxAgeMs).catch((unusable: ProvenanceError) => {
       throw new ProvenanceError((error as ProvenanceError).code, `${reason} No fallback either: ${unusable.message}.`);
     });
     say(`provenance: ${reason} Starting with the last-good copy from ${saved.savedAt.toISOString()} (${describeAge(Date.now() - saved.savedAt.getTime())} old).\n`);
