@@ -90,7 +90,9 @@ async function exchange(idToken: string, sourceIp: string | null, now: number, c
   const policy = forAudience.find((candidate) => claimsMatch(JSON.parse(candidate.claims) as Record<string, string>, jws.payload));
   if (!policy) throw new IdTokenRefusal("no_matching_policy");
 
-  return issueToken({ policy, issuer, jti, subject, idTokenExpiresAt, sourceIp, now });
+  // The claims the policy checked, as the token had them: what the audit says was trusted.
+  const matched = Object.keys(JSON.parse(policy.claims) as Record<string, string>).map((name) => sanitizeText(`${name}=${String(jws.payload[name])}`, 300));
+  return issueToken({ policy, issuer, jti, subject, matched, idTokenExpiresAt, sourceIp, now });
 }
 
 /** Some key the issuer publishes (with the header's kid, if any) must fit the algorithm and verify. */
@@ -106,6 +108,8 @@ interface Issue {
   issuer: string;
   jti: string;
   subject: string;
+  /** "claim=value" for each claim the policy checked. */
+  matched: string[];
   idTokenExpiresAt: Date;
   sourceIp: string | null;
   now: number;
@@ -143,7 +147,7 @@ async function issueToken(issue: Issue): Promise<ExchangeResult> {
           action: "token.exchange",
           target: { type: "token", id, label: name },
           outcome: "success",
-          details: { policy: policy.name, policyId: policy.id, issuer: issue.issuer, subject: sanitizeText(issue.subject, 200), role: policy.role, scope: policy.scope, expiresAt: expiresAt.toISOString() },
+          details: { policy: policy.name, policyId: policy.id, issuer: issue.issuer, subject: sanitizeText(issue.subject, 200), claims: issue.matched, role: policy.role, scope: policy.scope, expiresAt: expiresAt.toISOString() },
         },
         tx,
       );

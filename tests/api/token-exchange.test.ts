@@ -251,12 +251,18 @@ describe("POST /api/auth/token-exchange", () => {
     expectError(await call("/api/secrets", { token: issued.body.token }), 401, "unauthorized");
   });
 
-  it("audits exchanges with policy, issuer and subject, and refusals with their reason; never the ID token", async () => {
+  it("audits exchanges with policy, issuer, subject and the claims that matched, and refusals with their reason; never the ID token", async () => {
     const rows = await query<{ outcome: string; details: string; actor_label: string | null }>(
       "SELECT outcome, details, actor_label FROM audit_events WHERE action = 'token.exchange'",
     );
     const success = rows.find((r) => r.outcome === "success" && JSON.parse(r.details).policyId === mainPolicy.id);
-    expect(JSON.parse(success!.details)).toMatchObject({ policy: mainPolicy.name, issuer: issuer.issuer, subject: `repo:${repo}:ref:refs/heads/main` });
+    expect(JSON.parse(success!.details)).toMatchObject({
+      policy: mainPolicy.name,
+      issuer: issuer.issuer,
+      subject: `repo:${repo}:ref:refs/heads/main`,
+      // The claims the policy checked, with the values the token had.
+      claims: expect.arrayContaining([`sub=repo:${repo}:ref:refs/heads/main`, `repository_owner=acme-${suffix}`]),
+    });
     const reasons = rows.filter((r) => r.outcome === "denied").map((r) => JSON.parse(r.details).reason);
     expect(reasons).toEqual(expect.arrayContaining(["replayed", "wrong_audience", "no_matching_policy", "bad_signature", "expired"]));
 
