@@ -59,7 +59,7 @@ test("a user changes their own password on Your account; an admin resets it on U
 
   // The admin resets it: every session of that user ends, the new password signs in.
   await page.reload();
-  await page.getByRole("button", { name: `Reset the password of ${person.email}` }).click();
+  await page.getByRole("button", { name: `Reset password of ${person.email}` }).click();
   const reset = dialog(page, `Reset the password of ${person.email}?`);
   await reset.locator("input[type=password]").fill("short");
   await reset.getByRole("button", { name: "Set new password" }).click();

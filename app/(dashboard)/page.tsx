@@ -101,7 +101,7 @@ export default async function OverviewPage() {
                 <li key={step.text} className="flex items-start gap-2">
                   <CheckCircleIcon className={`mt-0.5 size-5 shrink-0 ${step.done ? "text-emerald-600" : "text-slate-300"}`} />
                   {step.done ? (
-                    <span className="text-slate-500 line-through">{step.text}</span>
+                    <span className="text-slate-600 line-through">{step.text}</span>
                   ) : (
                     <Link href={step.href} className="font-medium text-brand-700 hover:underline">
                       {step.text}

@@ -42,7 +42,7 @@ export function ResetPasswordButton({ user }: { user: UserView }) {
   const fieldId = `reset-password-${user.id}`;
   return (
     <>
-      <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Reset the password of ${user.email}`}>
+      <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Reset password of ${user.email}`}>
         Reset password
       </Button>
       <ConfirmDialog open={open} title={`Reset the password of ${user.email}?`} confirmLabel="" hideConfirm cancelLabel="Cancel" onConfirm={close} onClose={close}>
