@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
 import { awsSmAdapter } from "@/lib/providers/aws-sm/adapter";
 import { awsSmDefinition } from "@/lib/providers/aws-sm/definition";
 import { addressChanges, credentialsNotResent } from "@/lib/providers/address-change";
 import { configSchema } from "@/lib/providers/definition";
 import { AWS_REGION, startAwsFake, type AwsFake } from "../support/fakes/aws";
+import { tokenFileDirs } from "./support/token-file-dirs";
 import { appErrorFrom, expectNoCredentials } from "./support/app-errors";
 
 // AssumeRole and AssumeRoleWithWebIdentity through the real SDK's STS client, against the AWS
@@ -28,13 +27,11 @@ const OTHER_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzb21lb25lLWVsc2UifQ.b3RoZXI";
 let fake: AwsFake;
 let tokenDir: string;
 let outside: string;
+let cleanUpDirs: () => void;
 let connection = 0;
 
 beforeAll(async () => {
-  tokenDir = mkdtempSync(path.join(os.tmpdir(), "provenance-aws-tokens-"));
-  outside = mkdtempSync(path.join(os.tmpdir(), "provenance-aws-elsewhere-"));
-  process.env.PROVENANCE_TOKEN_FILE_DIRS = tokenDir;
-  resetEnvForTests();
+  ({ allowed: tokenDir, outside, cleanUp: cleanUpDirs } = tokenFileDirs("aws"));
   writeFileSync(path.join(tokenDir, "token"), `${POD_JWT}\n`);
   writeFileSync(path.join(tokenDir, "other-token"), OTHER_JWT);
   writeFileSync(path.join(outside, "token"), POD_JWT);
@@ -53,10 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
-  rmSync(tokenDir, { recursive: true, force: true });
-  rmSync(outside, { recursive: true, force: true });
-  delete process.env.PROVENANCE_TOKEN_FILE_DIRS;
-  resetEnvForTests();
+  cleanUpDirs();
 });
 
 function withKeys(config: Record<string, string>) {

@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
 import { configSchema, describeField } from "@/lib/providers/definition";
 import { vaultAdapter } from "@/lib/providers/vault/adapter";
 import { vaultDefinition } from "@/lib/providers/vault/definition";
 import { dropStaleSession } from "@/lib/providers/vault/vault-login";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
+import { tokenFileDirs } from "./support/token-file-dirs";
 import { appErrorFrom, expectNoCredentials } from "./support/app-errors";
 
 // Vault auth methods other than a static token: AppRole, JWT and Kubernetes sign-in, against a
@@ -20,13 +19,11 @@ const POD_JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YX
 let fake: VaultFake;
 let tokenDir: string;
 let outside: string;
+let cleanUpDirs: () => void;
 let connection = 0;
 
 beforeAll(async () => {
-  tokenDir = mkdtempSync(path.join(os.tmpdir(), "provenance-token-files-"));
-  outside = mkdtempSync(path.join(os.tmpdir(), "provenance-elsewhere-"));
-  process.env.PROVENANCE_TOKEN_FILE_DIRS = tokenDir;
-  resetEnvForTests();
+  ({ allowed: tokenDir, outside, cleanUp: cleanUpDirs } = tokenFileDirs("vault"));
   writeFileSync(path.join(tokenDir, "ci-token"), `${CI_JWT}\n`);
   // As Kubernetes mounts it: the token is a link into a timestamped folder beside it.
   mkdirSync(path.join(tokenDir, "..2026_12_05"), { recursive: true });
@@ -54,10 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
-  rmSync(tokenDir, { recursive: true, force: true });
-  rmSync(outside, { recursive: true, force: true });
-  delete process.env.PROVENANCE_TOKEN_FILE_DIRS;
-  resetEnvForTests();
+  cleanUpDirs();
 });
 
 function context(config: Record<string, string>) {
