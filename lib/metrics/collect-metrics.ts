@@ -4,6 +4,7 @@ import { watchHub } from "@/lib/secrets/watch/watch-hub";
 import { flushCountsNow } from "@/lib/usage/count-flushes";
 import { USAGE_FIELDS, type UsageField } from "@/lib/usage/usage-counter";
 import { deliveryCounts } from "@/lib/webhooks/delivery-store";
+import { readCounts } from "./read-counter";
 import { renderPrometheusText, type MetricFamily } from "./prometheus-text";
 
 /**
@@ -15,7 +16,7 @@ import { renderPrometheusText, type MetricFamily } from "./prometheus-text";
  * cluster-wide totals from the shared database, so any instance answers the same, and a scrape of
  * several instances must not sum them. Connections that are deleted disappear with their rows.
  *
- * Per process: audit rows waiting for their group write, watch streams open, and the Node process.
+ * Per process: secret reads by outcome since it started, audit rows waiting for their group write, watch streams open, and the Node process.
  * Cluster-wide again: webhook deliveries by state (finished ones until they are pruned after 7 days).
  */
 const USAGE_METRICS: Record<UsageField, { name: string; help: string }> = {
@@ -48,6 +49,12 @@ export async function collectMetrics(): Promise<string> {
       help: "Outgoing webhook deliveries by state: pending (waiting or retrying), delivered, failed (given up); finished ones for 7 days.",
       type: "gauge",
       samples: (["pending", "delivered", "failed"] as const).map((state) => ({ labels: { state }, value: deliveries[state] })),
+    },
+    {
+      name: "provenance_secret_reads_total",
+      help: "Secret paths this process resolved (single and batch), by outcome: success, failure (no value), denied (scope or fence).",
+      type: "counter",
+      samples: Object.entries(readCounts()).map(([outcome, value]) => ({ labels: { outcome }, value })),
     },
     { name: "provenance_audit_queue_depth", help: "Audit rows this process holds for its next group write.", type: "gauge", samples: [{ value: auditQueueDepth() }] },
     { name: "provenance_watch_streams", help: "Open GET /api/secrets/watch streams on this process.", type: "gauge", samples: [{ value: watchHub().size }] },

@@ -12,7 +12,7 @@ export function metricsPaths() {
           "Text exposition format 0.0.4. Per connection (labels connection_id, connection, type): provenance_upstream_calls_total, " +
           "provenance_upstream_errors_total, provenance_upstream_throttled_total, provenance_cache_hits_total, provenance_cache_misses_total: " +
           "the counters of GET /api/secret-providers/{id}/usage, summed over every stored day and every instance (this instance's counts " +
-          "are stored first). provenance_webhook_deliveries{state} counts outgoing webhook deliveries; provenance_audit_queue_depth, " +
+          "are stored first). provenance_webhook_deliveries{state} counts outgoing webhook deliveries; provenance_secret_reads_total{outcome}, provenance_audit_queue_depth, " +
           "provenance_watch_streams and process_* describe the answering process.",
         ok: {
           "200": {

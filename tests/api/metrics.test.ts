@@ -26,6 +26,11 @@ function sample(text: string, name: string, connectionId: string): number | unde
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
 }
 
+function reads(text: string): { success: number; failure: number; denied: number } {
+  const of = (outcome: string) => Number(new RegExp(`^provenance_secret_reads_total\\{outcome="${outcome}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? NaN);
+  return { success: of("success"), failure: of("failure"), denied: of("denied") };
+}
+
 beforeAll(async () => {
   aws = await startAwsFake({ [KEY.id]: KEY.secret });
 });
@@ -56,6 +61,7 @@ describe("GET /api/metrics", () => {
     expect(fresh.status, fresh.text).toBe(200);
     expect(fresh.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4\b/);
     expect(sample(fresh.text, "provenance_upstream_calls_total", connection)).toBe(0);
+    const readsBefore = reads(fresh.text);
 
     expect((await resolve(secretPath)).body).toMatchObject({ cached: false });
     expect((await resolve(secretPath)).body).toMatchObject({ cached: true });
@@ -71,6 +77,8 @@ describe("GET /api/metrics", () => {
     expect(sample(text, "provenance_upstream_throttled_total", connection)).toBe(0);
     expect(sample(text, "provenance_cache_hits_total", connection)).toBe(1);
     expect(sample(text, "provenance_cache_misses_total", connection)).toBe(2);
+    // This process's reads by outcome (test files run one at a time against the server).
+    expect(reads(text)).toEqual({ success: readsBefore.success + 2, failure: readsBefore.failure + 1, denied: readsBefore.denied });
     // Label values escaped as the format says; the line parses back to the name.
     const escapedName = name.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
     expect(text).toContain(`provenance_upstream_calls_total{connection_id="${connection}",connection="${escapedName}",type="aws-sm"} ${calls}\n`);
