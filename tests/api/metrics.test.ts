@@ -5,6 +5,7 @@ import { call, unique } from "./support/client";
 import { apiContext } from "./support/context";
 import { query } from "./support/database";
 import { createToken, expectError } from "./support/expectations";
+import { adminSession, newPerson, signedIn } from "./support/people";
 
 /**
  * GET /api/metrics against the AWS wire-protocol fake: the connection signs with its own access
@@ -110,5 +111,15 @@ describe("GET /api/metrics", () => {
     }
     expectError(await metrics(null), 401, "unauthorized");
     expect((await metrics(tokens.admin)).status).toBe(200);
+  });
+
+  it("answers a signed-in admin, and refuses a signed-in editor", async () => {
+    const admin = await (await adminSession()).request("/api/metrics");
+    expect(admin.status, admin.text).toBe(200);
+    expect(admin.text).toMatch(/^# TYPE provenance_upstream_calls_total counter$/m);
+    const editor = await newPerson("editor");
+    const refused = await (await signedIn(editor.email, editor.password)).request("/api/metrics");
+    expect(refused.status).toBe(403);
+    expect(refused.json).toMatchObject({ error: { code: "forbidden" } });
   });
 });
