@@ -85,6 +85,23 @@ const envSchema = z.object({
     .refine((v) => v === undefined || v === "stdout" || v.startsWith("/"), {
       message: "must be `stdout` or an absolute file path such as /var/log/provenance/audit.jsonl",
     }),
+  /**
+   * Where change events are POSTed (lib/webhooks): an https URL (http only with
+   * PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS=true), never a metadata address. Unset: no webhook.
+   */
+  PROVENANCE_WEBHOOK_URL: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined),
+  /** The HMAC-SHA256 key of the webhook's Provenance-Signature header; required with the URL. */
+  PROVENANCE_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  /** Attempts per webhook delivery before it is given up (audited as webhook.failed). */
+  PROVENANCE_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** Wait before the first webhook retry; each later one doubles it (30 s: 8 attempts span about an hour). */
+  PROVENANCE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
   /** Failed OIDC token exchanges (POST /api/auth/token-exchange) allowed per source address, per minute; 0 turns the limit off. */
   PROVENANCE_TOKEN_EXCHANGE_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Failed sign-ins allowed per account from one address, per 15 minutes. */

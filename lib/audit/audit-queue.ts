@@ -74,6 +74,11 @@ export function auditQueueStats(): { groups: number; statements: number } {
   return { groups, statements };
 }
 
+/** Audit rows waiting for the next group write (GET /api/metrics). */
+export function auditQueueDepth(): number {
+  return queue().waiting.reduce((sum, waiter) => sum + waiter.rows.length, 0);
+}
+
 function scheduleWrite(state: QueueState): void {
   if (state.writing || state.scheduled) return;
   state.scheduled = true;

@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   getHealth: "public",
   getLiveness: "public",
   getReadiness: "public",
+  // Monitoring: cluster-wide counts of every connection, so admin only (a scoped token never)
+  getMetrics: "admin",
   // Secret providers
   listProviderTypes: "viewer",
   listConnections: "viewer",

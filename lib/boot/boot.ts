@@ -9,6 +9,8 @@ import { issueSetupCode } from "@/lib/setup/setup-code";
 import { db } from "@/lib/db/client";
 import { createUser } from "@/lib/users/manage-users";
 import { startCountFlushes } from "@/lib/usage/count-flushes";
+import { webhookConfig } from "@/lib/webhooks/webhook-config";
+import { startWebhookDeliveries } from "@/lib/webhooks/webhook-dispatcher";
 import { backupWarning, writeMasterKeyToEnvFile } from "./master-key-file";
 
 /**
@@ -18,6 +20,8 @@ import { backupWarning, writeMasterKeyToEnvFile } from "./master-key-file";
  */
 export async function boot(): Promise<void> {
   ensureMasterKey();
+  // Checked before anything else starts: a webhook set up wrongly stops the server with the reason.
+  const webhook = webhookConfig();
   const { applied } = await applyMigrations({ url: env().DATABASE_URL });
   if (applied.length > 0) log.info("database migrated", { applied });
   const keyCheck = await ensureKeyCheck();
@@ -30,6 +34,7 @@ export async function boot(): Promise<void> {
   await ensureFirstAdmin();
   startAuditPruning();
   startCountFlushes();
+  startWebhookDeliveries(webhook);
 }
 
 /** boot(), or a clear message and exit code 1 (kept here, out of the edge-compiled instrumentation). */

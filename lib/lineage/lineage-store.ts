@@ -17,8 +17,12 @@ export async function recordStoredVersions(client: VersionClient, versions: Arra
 }
 
 export async function storeLineage(batch: LineageBatch): Promise<void> {
-  for (const seen of batch.seen) await storeSeen(seen);
-  for (const read of batch.reads) await storeRead(read);
+  // What was noted for a secret deleted since (its rows went with it) is dropped, not stored anew.
+  const ids = [...new Set([...batch.seen, ...batch.reads].map((entry) => entry.secretId))];
+  if (ids.length === 0) return;
+  const existing = new Set((await db().secret.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((row) => row.id));
+  for (const seen of batch.seen) if (existing.has(seen.secretId)) await storeSeen(seen);
+  for (const read of batch.reads) if (existing.has(read.secretId)) await storeRead(read);
 }
 
 async function storeSeen(seen: SeenVersion): Promise<void> {

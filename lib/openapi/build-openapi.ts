@@ -5,6 +5,7 @@ import { createConnectionShape, updateConnectionShape } from "@/lib/secret-provi
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
 import { createTokenInput } from "@/lib/tokens/token-schemas";
 import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness-paths";
+import { metricsPaths } from "./metrics-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
 import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas } from "./schemas";
 import { trustPolicyPaths, trustPolicySchemas } from "./trust-policy-paths";
@@ -303,6 +304,7 @@ export function buildOpenApi(publicUrl?: string) {
       },
       ...trustPolicyPaths(),
       ...changeAwarenessPaths(),
+      ...metricsPaths(),
     },
     components: {
       securitySchemes: {

@@ -178,6 +178,8 @@ export async function deleteConnection(options: { actor: AuditActor; id: string 
       );
     }
     await tx.secretProvider.delete({ where: { id: existing.id } });
+    // Its usage rows go with it (no foreign key: they are added from memory every few seconds).
+    await tx.providerUsageDay.deleteMany({ where: { connectionId: existing.id } });
     await recordAudit(
       { actor: options.actor, action: "secret_provider.delete", target: { type: "secret_provider", id: existing.id, label: existing.name }, outcome: "success" },
       tx,

@@ -267,6 +267,9 @@ export async function deleteSecret(options: { actor: Actor; id: string }): Promi
     const existing = await tx.secret.findUnique({ where: { id: options.id }, select: { id: true, secretPath: true } });
     if (!existing || !scopeAllows(options.actor.scope, existing.secretPath)) throw notFound("Secret");
     await tx.secret.delete({ where: { id: existing.id } });
+    // Its lineage goes with it (no foreign keys on those tables: they are written from memory later).
+    await tx.secretVersionRead.deleteMany({ where: { secretId: existing.id } });
+    await tx.secretVersion.deleteMany({ where: { secretId: existing.id } });
     await recordAudit(
       { actor: options.actor, action: "secret.delete", target: { type: "secret", id: existing.id, label: existing.secretPath }, outcome: "success" },
       tx,

@@ -12,6 +12,8 @@ export async function addUsage(entry: DayCounts): Promise<void> {
   const increments = Object.fromEntries(USAGE_FIELDS.map((field) => [field, { increment: entry[field] }]));
   const updated = await db().providerUsageDay.updateMany({ where, data: increments });
   if (updated.count > 0) return;
+  // Counts that arrive after their connection was deleted (and its rows with it) are dropped.
+  if ((await db().secretProvider.count({ where: { id: entry.connectionId } })) === 0) return;
   try {
     await db().providerUsageDay.create({ data: { ...entry } });
   } catch (error) {

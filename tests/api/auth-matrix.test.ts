@@ -40,6 +40,7 @@ const stripeSecretFor = async (f: Fixtures, fresh: boolean) => (fresh ? (await c
 const ENDPOINTS: Endpoint[] = [
   { method: "GET", route: "/api/health", min: "public", ok: 200, target: async () => ({ path: "/api/health" }) },
   { method: "GET", route: "/api/openapi.json", min: "public", ok: 200, target: async () => ({ path: "/api/openapi.json" }) },
+  { method: "GET", route: "/api/metrics", min: "admin", ok: 200, target: async () => ({ path: "/api/metrics" }) },
   { method: "GET", route: "/api/secret-providers/types", min: "viewer", ok: 200, target: async () => ({ path: "/api/secret-providers/types" }) },
   { method: "GET", route: "/api/secret-providers", min: "viewer", ok: 200, target: async () => ({ path: "/api/secret-providers" }) },
   { method: "POST", route: "/api/secret-providers", min: "admin", ok: 201, target: async () => ({ path: "/api/secret-providers", body: vaultBody() }) },

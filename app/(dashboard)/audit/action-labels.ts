@@ -17,6 +17,7 @@ const ACTIONS: Record<string, { label: string; failed?: string; denied?: string 
   "trust_policy.create": { label: "Created trust policy" },
   "trust_policy.update": { label: "Changed trust policy" },
   "trust_policy.delete": { label: "Deleted trust policy" },
+  "webhook.failed": { label: "Webhook delivery given up", failed: "Webhook delivery given up" },
   "user.create": { label: "Added user" },
   "user.update": { label: "Changed user" },
   "user.password_change": { label: "Changed own password", denied: "Password change refused" },

@@ -17,6 +17,7 @@ import { isSecretPath, isValidPrefix, matchesPrefix } from "../secret-path";
 import { PROVENANCE_PROVIDER } from "../secret-schemas";
 import { parseProviderConfig } from "../secret-view";
 import { noteExternalRead, noteStoredRead } from "@/lib/lineage/lineage-meter";
+import { countRead } from "@/lib/metrics/read-counter";
 import { countCacheAnswer } from "@/lib/usage/usage-meter";
 import { fetchExternalValue, type FetchOptions } from "./external-values";
 import { FetchGatherer } from "./fetch-gatherer";
@@ -55,6 +56,7 @@ export async function resolveSecret(options: Asked & { path: string }): Promise<
   const askedAt = options.askedAt ?? Date.now();
   await enforceResolveLimit(options.actor, 1);
   const outcome = await resolveWithAudit(options.actor, options.path, { askedAt });
+  countRead(outcome.audit.outcome);
   await recordAudits([outcome.audit]);
   if ("error" in outcome) throw outcome.error;
   return outcome.result;
@@ -114,6 +116,7 @@ export async function resolveSecrets(options: Asked & { input: unknown }): Promi
       const path = paths[index]!;
       if (outcome.ok) values[path] = outcome.value;
       else errors[path] = { code: outcome.code, message: outcome.message };
+      countRead(outcome.ok ? "success" : outcome.code === "forbidden" ? "denied" : "failure");
     });
     await recordAudits([batchAudit(actor, input.prefix, paths, errors)]);
     return { values, errors };
