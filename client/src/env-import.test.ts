@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FormatError } from "./cli/formats";
+import { FormatError } from "./env-import";
 import { planEnvImport, readEnvImport } from "./env-import";
 
 describe(".env import rules (CLI and dashboard)", () => {

@@ -1,11 +1,12 @@
-import { FormatError, parseDotenv } from "./cli/formats.js";
-
 /**
  * The rules of `provenance import <file.env> --prefix P`, shared by the CLI and the dashboard's
  * Secrets page so the two doors cannot drift: what a .env file holds, the path each variable gets
  * (P.<name as written>) and what happens to a path that exists already. Neither the reader nor
- * the plan ever puts a value into a message.
+ * the plan ever puts a value into a message. No imports: the server loads this file as it is.
  */
+/** A .env file (or an export format) that cannot be read or written as asked; messages name lines, never values. */
+export class FormatError extends Error {}
+
 export const ON_CONFLICT = ["fail", "skip", "replace"] as const;
 export type OnConflict = (typeof ON_CONFLICT)[number];
 
@@ -70,6 +71,66 @@ export function planEnvImport<T extends { secretPath: string }>(entries: T[], ex
   });
   const clashes = entries.filter((entry) => existing.has(entry.secretPath));
   return { steps, clashes, blocked: onConflict === "fail" && clashes.length > 0 };
+}
+
+const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", '"': '"', $: "$" };
+
+/**
+ * Reads a .env file: `NAME=value` lines, optional `export `, `#` comments, blank lines; values
+ * bare (trailing ` #…` is a comment), single-quoted (literal, may span lines) or double-quoted
+ * (the escapes above, may span lines). Names are kept as written.
+ */
+export function parseDotenv(text: string): Array<{ name: string; value: string; line: number }> {
+  const entries: Array<{ name: string; value: string; line: number }> = [];
+  let at = 0;
+  let line = 1;
+  const source = text.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
+  while (at < source.length) {
+    const end = source.indexOf("\n", at) === -1 ? source.length : source.indexOf("\n", at);
+    const raw = source.slice(at, end);
+    const startLine = line;
+    const trimmed = raw.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) {
+      at = end + 1;
+      line++;
+      continue;
+    }
+    const match = /^\s*(?:export\s+)?([^=\s]+)\s*=\s*/.exec(raw);
+    if (!match) throw new FormatError(`line ${startLine}: expected NAME=value`);
+    const name = match[1]!;
+    let cursor = at + match[0].length;
+    const quote = source[cursor];
+    let value: string;
+    if (quote === "'" || quote === '"') {
+      let result = "";
+      cursor++;
+      for (;;) {
+        if (cursor >= source.length) throw new FormatError(`line ${startLine}: the ${quote === "'" ? "single" : "double"} quote of ${name} is never closed`);
+        const c = source[cursor]!;
+        if (c === quote) break;
+        if (c === "\n") line++;
+        if (quote === '"' && c === "\\" && cursor + 1 < source.length) {
+          const next = source[cursor + 1]!;
+          result += ESCAPES[next] ?? `\\${next}`;
+          cursor += 2;
+          continue;
+        }
+        result += c;
+        cursor++;
+      }
+      value = result;
+      const restEnd = source.indexOf("\n", cursor) === -1 ? source.length : source.indexOf("\n", cursor);
+      const rest = source.slice(cursor + 1, restEnd).trim();
+      if (rest !== "" && !rest.startsWith("#")) throw new FormatError(`line ${line}: unexpected text after the closing quote of ${name}`);
+      at = restEnd + 1;
+    } else {
+      value = source.slice(cursor, end).replace(/\s+#.*$/, "").trim();
+      at = end + 1;
+    }
+    line++;
+    entries.push({ name, value, line: startLine });
+  }
+  return entries;
 }
 
 export interface EnvImportCounts {

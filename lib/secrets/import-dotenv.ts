@@ -1,6 +1,5 @@
 import "server-only";
-import { FormatError } from "@/client/src/cli/formats";
-import { isOnConflict, planEnvImport, readEnvImport, type EnvImportCounts, type EnvImportEntry, type EnvImportPlan, type OnConflict } from "@/client/src/env-import";
+import { FormatError, isOnConflict, planEnvImport, readEnvImport, type EnvImportCounts, type EnvImportEntry, type EnvImportPlan, type OnConflict } from "@/client/src/env-import";
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { isAppError, validationError } from "@/lib/errors";
