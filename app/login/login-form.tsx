@@ -1,8 +1,8 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { signInWithPassword } from "@/components/auth-requests";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
@@ -43,13 +43,13 @@ export function LoginForm({ notice = null }: { notice?: string | null }) {
     }
     setFailure(null);
     setSubmitting(true);
-    const result = await signIn("credentials", { email, password, redirect: false });
-    if (result?.status === 429) {
+    const result = await signInWithPassword(email, password);
+    if (result.status === 429) {
       setSubmitting(false);
       setFailure("Too many failed sign-in attempts. Wait a few minutes, then try again.");
       return;
     }
-    if (!result || result.error) {
+    if (!result.ok) {
       setSubmitting(false);
       setFailure("That email and password do not match an active account.");
       focus("password");
