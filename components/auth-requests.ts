@@ -31,5 +31,6 @@ export async function signOutToLogin(): Promise<void> {
     headers: FORM,
     body: new URLSearchParams({ csrfToken: await csrfToken(), callbackUrl: "/login", json: "true" }),
   });
-  window.location.href = "/login";
+  // A full page load, not a client-side navigation: nothing of the signed-in pages stays cached.
+  window.location.assign(new URL("/login", window.location.origin));
 }
