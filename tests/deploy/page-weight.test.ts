@@ -10,17 +10,28 @@ import { kib, measurePageWeights } from "../../scripts/page-weight";
  *
  * Where a budget is not met yet, the page is listed in OVER_BUDGET with the ceiling it is held
  * to (what it weighs now, rounded up) and why, so it cannot grow unnoticed and the list shows
- * what is left to do. A page that gets under its budget must leave the list (the test says so).
+ * what is left to do. A page that gets under its budget must leave the list (the test says so);
+ * a new page gets the plain budget.
  */
 const BUDGET_KIB = { "/login": 120, default: 160 } as const;
 
 /**
- * Measured on the build of this commit. The runtime every page loads (React DOM, Next's
- * app router, Turbopack's loader, the client instrumentation) is RUNTIME_KIB on its own, more
- * than /login's 120 KiB budget before a line of the page's own code.
+ * Pages over budget, each held to what it weighs now (rounded up to the KiB). Measured on the
+ * build of this commit; `npx tsx scripts/page-weight.ts` prints the table.
  */
+const RUNTIME = "the runtime every page loads (React DOM, Next's app router, Turbopack's loader) is 134.2 KiB on its own";
+const FORM_LIBRARIES = "its form ships react-hook-form (13 KiB) and, with @hookform/resolvers, zod (27 KiB)";
 const OVER_BUDGET: Record<string, { ceilingKib: number; why: string }> = {
-  "/login": { ceilingKib: 0, why: "" },
+  "/login": { ceilingKib: 145, why: `${RUNTIME}, over the 120 KiB budget before any of the page's own 10.2 KiB (root layout, not-found and error boundaries, the form)` },
+  "/account": { ceilingKib: 192, why: FORM_LIBRARIES },
+  "/secrets/[id]": { ceilingKib: 204, why: FORM_LIBRARIES },
+  "/secrets/new": { ceilingKib: 201, why: FORM_LIBRARIES },
+  "/settings/secret-providers/[id]": { ceilingKib: 205, why: FORM_LIBRARIES },
+  "/settings/secret-providers/new": { ceilingKib: 202, why: FORM_LIBRARIES },
+  "/settings/tokens": { ceilingKib: 195, why: FORM_LIBRARIES },
+  "/settings/trust-policies": { ceilingKib: 166, why: "its form ships react-hook-form (13 KiB)" },
+  "/settings/users": { ceilingKib: 193, why: FORM_LIBRARIES },
+  "/setup": { ceilingKib: 185, why: FORM_LIBRARIES },
 };
 
 const NEXT_DIR = path.resolve(__dirname, "../../.next");
