@@ -1,7 +1,7 @@
 "use client";
 
-import { signOut } from "next-auth/react";
 import { useState } from "react";
+import { signOutToLogin } from "./auth-requests";
 import { buttonClasses } from "./button-styles";
 
 export function SignOutButton({ className = "" }: { className?: string }) {
@@ -12,7 +12,7 @@ export function SignOutButton({ className = "" }: { className?: string }) {
       disabled={pending}
       onClick={() => {
         setPending(true);
-        void signOut({ callbackUrl: "/login" });
+        void signOutToLogin();
       }}
       className={buttonClasses("secondary", "sm", className)}
     >

@@ -1,37 +1,58 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
-import { z } from "zod";
+import { useRef, useState } from "react";
+import { signInWithPassword } from "@/components/auth-requests";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 
-const signInSchema = z.object({
-  email: z.string().trim().min(1, "Enter your email").email("Enter an email address"),
-  password: z.string().min(1, "Enter your password"),
-});
-type SignIn = z.infer<typeof signInSchema>;
+type Errors = { email?: string; password?: string };
+
+/**
+ * Two fields checked by hand rather than with a form library and a schema: the sign-in page is
+ * the first a browser loads, and those would be most of its JavaScript (the server checks again).
+ */
+function check(email: string, password: string): Errors {
+  const errors: Errors = {};
+  if (email === "") errors.email = "Enter your email";
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = "Enter an email address";
+  if (password === "") errors.password = "Enter your password";
+  return errors;
+}
 
 /** `notice`: a confirmation to show until something goes wrong (then only the error shows). */
 export function LoginForm({ notice = null }: { notice?: string | null }) {
   const router = useRouter();
   const [failure, setFailure] = useState<string | null>(null);
-  const { register, handleSubmit, formState, setFocus } = useForm<SignIn>({ resolver: zodResolver(signInSchema) });
+  const [errors, setErrors] = useState<Errors>({});
+  const [submitting, setSubmitting] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focus = (name: "email" | "password") => (formRef.current?.elements.namedItem(name) as HTMLInputElement | null)?.focus();
 
-  async function onSubmit(values: SignIn) {
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    const found = check(email, password);
+    setErrors(found);
+    if (found.email || found.password) {
+      focus(found.email ? "email" : "password");
+      return;
+    }
     setFailure(null);
-    const result = await signIn("credentials", { ...values, redirect: false });
-    if (result?.status === 429) {
+    setSubmitting(true);
+    const result = await signInWithPassword(email, password);
+    if (result.status === 429) {
+      setSubmitting(false);
       setFailure("Too many failed sign-in attempts. Wait a few minutes, then try again.");
       return;
     }
-    if (!result || result.error) {
+    if (!result.ok) {
+      setSubmitting(false);
       setFailure("That email and password do not match an active account.");
-      setFocus("password");
+      focus("password");
       return;
     }
     router.replace("/");
@@ -39,23 +60,23 @@ export function LoginForm({ notice = null }: { notice?: string | null }) {
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
-      <Field id="email" label="Email" type="email" optionalLabel={false} autoComplete="username" autoFocus error={formState.errors.email?.message} {...register("email")} />
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-1">
+      <Field id="email" name="email" label="Email" type="email" optionalLabel={false} autoComplete="username" autoFocus error={errors.email} />
       <Field
         id="password"
+        name="password"
         label="Password"
         type="password"
         optionalLabel={false}
         autoComplete="current-password"
-        error={formState.errors.password?.message}
-        {...register("password")}
+        error={errors.password}
       />
       <div className="pb-3">
         {/* One banner, one live region: an error replaces the notice. */}
         <FormBanner tone={failure ? "error" : "success"} message={failure ?? notice} />
       </div>
-      <Button type="submit" pending={formState.isSubmitting} className="w-full">
-        {formState.isSubmitting ? "Signing in…" : "Sign in"}
+      <Button type="submit" pending={submitting} className="w-full">
+        {submitting ? "Signing in…" : "Sign in"}
       </Button>
     </form>
   );

@@ -50,6 +50,8 @@ export const PERMISSIONS = {
   deleteTrustPolicy: "admin",
   exchangeIdToken: "public",
   // Dashboard only
+  // The Secrets page's "Import .env": writes secrets as createSecret/updateSecret do.
+  importSecrets: "editor",
   manageUsers: "admin",
   changeOwnPassword: "viewer",
   readAllAuditEvents: "admin",

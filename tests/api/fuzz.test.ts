@@ -474,6 +474,8 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
         "deleteConnectionAction",
         "deleteSecretAction",
         "deleteTrustPolicyAction",
+        "importEnvAction",
+        "previewEnvImportAction",
         "revealSecretAction",
         "resetPasswordAction",
         "revokeTokenAction",
@@ -487,7 +489,7 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
 
   /** Arguments a browser could send: hostile ids and JSON, right shape or not, too few or too many. */
   const idArg = fc.oneof(hostileString, fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/), hostileJson);
-  const inputArg = fc.oneof(hostileJson, fc.array(fc.tuple(memberName(["name", "role", "email", "password", "secretPath", "value", "type", "config", "code", "providerPath", "disabled"]), hostileJson), { maxLength: 5 }).map((entries) => Object.fromEntries(entries)));
+  const inputArg = fc.oneof(hostileJson, fc.array(fc.tuple(memberName(["name", "role", "email", "password", "secretPath", "value", "type", "config", "code", "providerPath", "disabled", "text", "prefix", "onConflict"]), hostileJson), { maxLength: 5 }).map((entries) => Object.fromEntries(entries)));
   const ARGS: Record<string, fc.Arbitrary<unknown[]>> = {
     createConnectionAction: fc.tuple(inputArg),
     updateConnectionAction: fc.tuple(idArg, inputArg),
@@ -497,6 +499,8 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
     updateSecretAction: fc.tuple(idArg, inputArg),
     deleteSecretAction: fc.tuple(idArg),
     revealSecretAction: fc.tuple(idArg),
+    previewEnvImportAction: fc.tuple(inputArg),
+    importEnvAction: fc.tuple(inputArg),
     createTokenAction: fc.tuple(inputArg),
     revokeTokenAction: fc.tuple(idArg),
     createTrustPolicyAction: fc.tuple(inputArg),
@@ -533,7 +537,7 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
           if (name === "createConnectionAction") created.recordPath(`/api/secret-providers/${result.data!.id}`);
           else if (name === "createSecretAction") created.recordPath(`/api/secrets/${result.data!.id}`);
           else if (name === "createTokenAction") created.recordPath(`/api/tokens/${result.data!.view!.id}`, result.data!.view!.id);
-          else if (!["revealSecretAction", "testConnectionAction"].includes(name)) expect.fail(`${context}: a generated input changed something`);
+          else if (!["revealSecretAction", "testConnectionAction", "previewEnvImportAction"].includes(name)) expect.fail(`${context}: a generated input changed something`);
         }),
         params(RUNS.action),
       );

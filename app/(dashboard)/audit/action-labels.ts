@@ -5,6 +5,7 @@ const ACTIONS: Record<string, { label: string; failed?: string; denied?: string 
   "secret.create": { label: "Created secret" },
   "secret.update": { label: "Changed secret" },
   "secret.delete": { label: "Deleted secret" },
+  "secret.import_env": { label: "Imported a .env file", failed: "Imported a .env file (some paths failed)" },
   "secret.resolve": { label: "Read secret value", failed: "Failed to read secret value", denied: "Refused secret value" },
   "secret.resolve_batch": { label: "Read secret values (batch)", failed: "Failed to read secret values (batch)", denied: "Refused secret values (batch)" },
   "secret_provider.create": { label: "Created connection" },

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { idArgument, runAction, textArgument, type ActionResult } from "@/lib/api/server-action";
+import { importDotenv, previewDotenvImport, type DotenvImportResult, type DotenvPreview } from "@/lib/secrets/import-dotenv";
 import { resolveSecret, type ResolvedSecret } from "@/lib/secrets/resolve/resolve-secrets";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import { createSecret, deleteSecret, updateSecret } from "@/lib/secrets/write-secrets";
@@ -35,4 +36,16 @@ export async function deleteSecretAction(id: string): Promise<ActionResult<{ del
 /** The value, on an explicit request by an editor or admin; the read is audited (secret.resolve). */
 export async function revealSecretAction(secretPath: string): Promise<ActionResult<ResolvedSecret>> {
   return runAction("resolveSecret", (actor) => resolveSecret({ actor, path: textArgument(secretPath) }));
+}
+
+/** What importing a .env file under a prefix would do: paths, sizes and conflicts, never a value. */
+export async function previewEnvImportAction(input: unknown): Promise<ActionResult<DotenvPreview>> {
+  return runAction("importSecrets", (actor) => previewDotenvImport({ actor, input }));
+}
+
+/** Imports a .env file under a prefix by the rules of `provenance import`; each write is audited. */
+export async function importEnvAction(input: unknown): Promise<ActionResult<DotenvImportResult>> {
+  const result = await runAction("importSecrets", (actor) => importDotenv({ actor, input }));
+  if (result.ok) revalidatePath("/secrets");
+  return result;
 }

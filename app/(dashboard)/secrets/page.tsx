@@ -12,9 +12,12 @@ import { isAppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
 import { listSecretsPage, type ListSecretsFilter, type SecretPage } from "@/lib/secrets/read-secrets";
+import { listSecretFolder, type SecretFolderView } from "@/lib/secrets/secret-folders";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import { currentActor } from "../current-actor";
+import { FolderBar, FolderGrid } from "./secret-folders";
 import { SecretFilters } from "./secret-filters";
+import { SecretRowActions } from "./secret-row-actions";
 
 export const metadata: Metadata = { title: "Secrets" };
 export const dynamic = "force-dynamic";
@@ -33,35 +36,59 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
   const params = await searchParams;
   const filter = { prefix: one(params.prefix), provider: one(params.provider), secretProviderId: one(params.secretProviderId) };
   const filtered = Boolean(filter.prefix || filter.provider || filter.secretProviderId);
+  // Folders (the next path segment under the prefix) unless asked for the flat list.
+  const view: SecretsView = one(params.view) === "list" ? "list" : "folders";
   const canEdit = can(actor.role, "createSecret");
+  const canImport = can(actor.role, "importSecrets");
+  const canReadValues = can(actor.role, "resolveSecret");
   const position = { cursor: one(params.cursor) || null, before: one(params.before) || null };
 
-  const [connections, listed] = await Promise.all([listConnectionSummaries(), readPage(actor, filter, position)]);
+  const [connections, listed] = await Promise.all([listConnectionSummaries(), readPage(actor, filter, view, position)]);
   const names = new Map(connections.map((c) => [c.id, c.name]));
-  const { page, filterError, pageLinkError } = listed;
+  const { page, folder, filterError, pageLinkError } = listed;
   const secrets = page.secrets;
   const paged = Boolean(position.cursor || position.before);
-  const href = (at: { cursor?: string; before?: string }) => secretsHref(filter, at);
+  const href = (at: { cursor?: string; before?: string }) => secretsHref(filter, view, at);
+  const nothing = secrets.length === 0 && (folder?.folders.length ?? 0) === 0;
 
   return (
     <>
       <PageHeader
         title="Secrets"
         description="Everything programs can fetch by path: values stored (encrypted) in Provenance, and references to values in your external managers."
-        actions={canEdit ? <LinkButton href="/secrets/new"><span aria-hidden="true">+</span> New secret</LinkButton> : null}
+        actions={
+          <>
+            {canImport ? (
+              <LinkButton href={filter.prefix && !filterError ? `/secrets/import?prefix=${encodeURIComponent(filter.prefix)}` : "/secrets/import"} variant="secondary">
+                Import .env
+              </LinkButton>
+            ) : null}
+            {canEdit ? <LinkButton href="/secrets/new"><span aria-hidden="true">+</span> New secret</LinkButton> : null}
+          </>
+        }
       />
       <SecretFilters
         prefix={filter.prefix}
         provider={filter.provider}
+        view={view}
         connection={filter.secretProviderId ? { id: filter.secretProviderId, name: names.get(filter.secretProviderId) ?? "unknown connection" } : null}
         error={filterError}
       />
+      {filterError ? null : (
+        <FolderBar
+          prefix={folder?.prefix ?? filter.prefix.replace(/\.$/, "")}
+          view={view}
+          href={(prefix, nextView = view) => secretsHref({ ...filter, prefix }, nextView, {})}
+          counts={folder ? { here: folder.here, total: folder.total } : null}
+        />
+      )}
       {pageLinkError ? (
         <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
           That page link is out of date or damaged; showing the first page.
         </p>
       ) : null}
-      {secrets.length === 0 ? (
+      {folder && folder.folders.length > 0 ? <FolderGrid folders={folder.folders} href={(prefix) => secretsHref({ ...filter, prefix }, view, {})} /> : null}
+      {nothing ? (
         paged ? (
           <EmptyState title="No more secrets" action={<LinkButton href={href({})} variant="secondary">Back to the first page</LinkButton>}>
             The list ends before this page (secrets may have been deleted since the link was made).
@@ -80,46 +107,65 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
             from AWS, Azure, GCP or Vault. {canEdit ? "Create the first one; programs then fetch it with an API token." : "An editor or admin can create them."}
           </EmptyState>
         )
-      ) : (
+      ) : secrets.length > 0 ? (
         <SecretTable
           secrets={secrets}
           names={names}
+          canReadValues={canReadValues}
           pages={{
             previous: page.previousCursor ? href({ before: page.previousCursor }) : null,
             next: page.nextCursor ? href({ cursor: page.nextCursor }) : null,
           }}
         />
-      )}
+      ) : null}
     </>
   );
 }
 
+type SecretsView = "folders" | "list";
+
 /**
- * One page of the list. A bad filter shows under the filters with nothing listed; a page link
- * that is damaged (or from another version) falls back to the first page with a notice.
+ * One page of the list (or of the folder's own secrets). A bad filter shows under the filters
+ * with nothing listed; a page link that is damaged (or from another version) falls back to the
+ * first page with a notice.
  */
-async function readPage(actor: Actor, filter: ListSecretsFilter, position: { cursor: string | null; before: string | null }) {
+async function readPage(actor: Actor, filter: ListSecretsFilter, view: SecretsView, position: { cursor: string | null; before: string | null }) {
   const empty: SecretPage = { secrets: [], nextCursor: null, previousCursor: null };
+  const read = async (at: { cursor?: string | null; before?: string | null }): Promise<{ page: SecretPage; folder: SecretFolderView | null }> => {
+    if (view === "list") return { page: await listSecretsPage({ actor, filter, page: { limit: PAGE_SIZE, ...at } }), folder: null };
+    const folder = await listSecretFolder({ actor, filter, page: { limit: PAGE_SIZE, ...at } });
+    return { page: folder.page, folder };
+  };
   try {
-    return { page: await listSecretsPage({ actor, filter, page: { limit: PAGE_SIZE, ...position } }), filterError: null, pageLinkError: false };
+    return { ...(await read(position)), filterError: null, pageLinkError: false };
   } catch (error) {
     if (!isAppError(error) || error.code !== "validation_error") throw error;
     const fields = (error.extra.fields ?? {}) as Record<string, string>;
     const filterProblem = fields.prefix ?? fields.provider ?? fields.secretProviderId;
-    if (filterProblem || !(fields.cursor || fields.before)) return { page: empty, filterError: filterProblem ?? error.message, pageLinkError: false };
-    return { page: await listSecretsPage({ actor, filter, page: { limit: PAGE_SIZE } }), filterError: null, pageLinkError: true };
+    if (filterProblem || !(fields.cursor || fields.before)) return { page: empty, folder: null, filterError: filterProblem ?? error.message, pageLinkError: false };
+    return { ...(await read({})), filterError: null, pageLinkError: true };
   }
 }
 
 /** A bookmarkable address of a page: the filters, and at most one of cursor (after) or before. */
-function secretsHref(filter: ListSecretsFilter, position: { cursor?: string; before?: string }): string {
+function secretsHref(filter: ListSecretsFilter, view: SecretsView, position: { cursor?: string; before?: string }): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filter, ...position })) if (value) query.set(key, value);
+  for (const [key, value] of Object.entries({ ...filter, ...(view === "list" ? { view } : {}), ...position })) if (value) query.set(key, value);
   const text = query.toString();
   return text ? `/secrets?${text}` : "/secrets";
 }
 
-function SecretTable({ secrets, names, pages }: { secrets: SecretView[]; names: Map<string, string>; pages: { previous: string | null; next: string | null } }) {
+function SecretTable({
+  secrets,
+  names,
+  canReadValues,
+  pages,
+}: {
+  secrets: SecretView[];
+  names: Map<string, string>;
+  canReadValues: boolean;
+  pages: { previous: string | null; next: string | null };
+}) {
   const paged = Boolean(pages.previous || pages.next);
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -135,6 +181,9 @@ function SecretTable({ secrets, names, pages }: { secrets: SecretView[]; names: 
             <th scope="col" className="hidden px-4 py-3 sm:table-cell lg:w-[30%]">Source</th>
             <th scope="col" className="hidden px-4 py-3 lg:table-cell">Description</th>
             <th scope="col" className="hidden w-32 px-4 py-3 md:table-cell">Updated</th>
+            <th scope="col" className={`px-4 py-3 text-right ${canReadValues ? "w-24" : "w-14"}`}>
+              <span className="sr-only">Copy</span>
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -167,6 +216,9 @@ function SecretTable({ secrets, names, pages }: { secrets: SecretView[]; names: 
                   <time dateTime={secret.updatedAt} title={formatDateTime(secret.updatedAt)}>
                     {timeAgo(secret.updatedAt)}
                   </time>
+                </td>
+                <td className="px-2 py-2">
+                  <SecretRowActions secretPath={secret.secretPath} canReadValue={canReadValues} />
                 </td>
               </tr>
             );

@@ -10,11 +10,14 @@ import { PROVIDER_TYPES, providerDefinitions } from "@/lib/providers/registry";
 export function SecretFilters({
   prefix,
   provider,
+  view,
   connection,
   error,
 }: {
   prefix: string;
   provider: string;
+  /** The flat list keeps being the flat list when filtered again. */
+  view: "folders" | "list";
   connection: { id: string; name: string } | null;
   error: string | null;
 }) {
@@ -52,6 +55,7 @@ export function SecretFilters({
           </select>
         </div>
         {connection ? <input type="hidden" name="secretProviderId" value={connection.id} /> : null}
+        {view === "list" ? <input type="hidden" name="view" value="list" /> : null}
         <div className="flex gap-2">
           <button type="submit" className={buttonClasses("secondary")}>
             Filter

@@ -6,7 +6,8 @@ import { envName, isUnderPrefix } from "../env-names.js";
 import { ProvenanceError } from "../errors.js";
 import { createTransport, type IdTokenSource } from "../transport.js";
 import { describeAge, fallbackContext, loadFallback, parseMaxAge, saveFallback, serverUnreachable, type Planned } from "./fallback.js";
-import { FORMATS, FormatError, formatEnv, parseDotenv, type Format } from "./formats.js";
+import { importBase, isOnConflict, planEnvImport, readEnvImport, type EnvImportCounts, type EnvImportEntry } from "../env-import.js";
+import { FORMATS, FormatError, formatEnv, type Format } from "./formats.js";
 import { say } from "./terminal.js";
 
 export interface CommandOptions {
@@ -161,40 +162,35 @@ const importCommand: Command = async (options) => {
     throw new ProvenanceError("bad_usage", "import takes one .env file and one --prefix, e.g. provenance import .env --prefix app");
   }
   const onConflict = options["on-conflict"] ?? "fail";
-  if (!["fail", "skip", "replace"].includes(onConflict)) throw new ProvenanceError("bad_usage", "--on-conflict must be fail, skip or replace.");
+  if (!isOnConflict(onConflict)) throw new ProvenanceError("bad_usage", "--on-conflict must be fail, skip or replace.");
 
-  let entries: ReturnType<typeof parseDotenv>;
+  let entries: EnvImportEntry[];
   try {
-    entries = parseDotenv(await readFile(file, "utf8"));
+    entries = readEnvImport(await readFile(file, "utf8"), prefix);
   } catch (error) {
     if (error instanceof FormatError) throw new ProvenanceError("invalid_file", `${file}: ${error.message}`);
     throw new ProvenanceError("invalid_file", `${file} could not be read (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
   }
-  const bad = entries.filter((e) => !/^[A-Za-z0-9_-]+$/.test(e.name));
-  if (bad.length > 0) {
-    throw new ProvenanceError("invalid_file", `${file}: these names cannot be path segments (letters, digits, _ and - only): ${bad.map((e) => `line ${e.line}`).join(", ")}.`);
-  }
-  const base = prefix.replace(/\.$/, "");
+  const base = importBase(prefix);
   const { request } = createTransport({ url: options.url, token: options.token, idToken: options.idToken });
   const existing = new Map(
     (await request<Array<{ id: string; secretPath: string }>>(`/api/secrets?prefix=${encodeURIComponent(base)}`)).map((s) => [s.secretPath, s.id]),
   );
-  const clashes = entries.filter((e) => existing.has(`${base}.${e.name}`));
-  if (onConflict === "fail" && clashes.length > 0) {
-    throw new ProvenanceError("conflict", `Nothing imported: ${clashes.length} secret(s) exist already (${clashes.map((e) => `${base}.${e.name}`).join(", ")}); use --on-conflict skip or replace.`);
+  const plan = planEnvImport(entries, existing, onConflict);
+  if (plan.blocked) {
+    throw new ProvenanceError("conflict", `Nothing imported: ${plan.clashes.length} secret(s) exist already (${plan.clashes.map((e) => e.secretPath).join(", ")}); use --on-conflict skip or replace.`);
   }
-  const counts = { created: 0, replaced: 0, skipped: 0, failed: 0 };
-  for (const entry of entries) {
-    const secretPath = `${base}.${entry.name}`;
-    const id = existing.get(secretPath);
+  const counts: EnvImportCounts = { created: 0, replaced: 0, skipped: 0, failed: 0 };
+  for (const step of plan.steps) {
+    const { secretPath, value } = step.entry;
     try {
-      if (id === undefined) {
-        await request("/api/secrets", { method: "POST", body: { secretPath, value: entry.value } });
+      if (step.kind === "create") {
+        await request("/api/secrets", { method: "POST", body: { secretPath, value } });
         counts.created++;
-      } else if (onConflict === "skip") {
+      } else if (step.kind === "skip") {
         counts.skipped++;
       } else {
-        await request(`/api/secrets/${encodeURIComponent(id)}`, { method: "PATCH", body: { value: entry.value } });
+        await request(`/api/secrets/${encodeURIComponent(step.id)}`, { method: "PATCH", body: { value } });
         counts.replaced++;
       }
     } catch (error) {
