@@ -47,6 +47,11 @@ export const PERMISSIONS = {
   updateTrustPolicy: "admin",
   deleteTrustPolicy: "admin",
   exchangeIdToken: "public",
+  // Change notifications from the managers: authenticated by each source's own signature
+  receiveAwsSnsNotification: "public",
+  receiveGcpPubsubNotification: "public",
+  receiveAzureEventGridNotification: "public",
+  receiveWebhookNotification: "public",
   // Dashboard only
   manageUsers: "admin",
   changeOwnPassword: "viewer",

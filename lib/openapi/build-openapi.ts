@@ -7,6 +7,7 @@ import { createTokenInput } from "@/lib/tokens/token-schemas";
 import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
 import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas } from "./schemas";
+import { notificationPaths, notificationSchemas } from "./notification-paths";
 import { trustPolicyPaths, trustPolicySchemas } from "./trust-policy-paths";
 
 /**
@@ -303,6 +304,7 @@ export function buildOpenApi(publicUrl?: string) {
       },
       ...trustPolicyPaths(),
       ...changeAwarenessPaths(),
+      ...notificationPaths(),
     },
     components: {
       securitySchemes: {
@@ -325,6 +327,7 @@ export function buildOpenApi(publicUrl?: string) {
         ...providerConfigSchemas(),
         ...trustPolicySchemas(),
         ...changeAwarenessSchemas(),
+        ...notificationSchemas(),
       },
     },
   };
