@@ -8,7 +8,8 @@ import { receiveNotification } from "@/lib/notifications/receive-notification";
 // 404 when the source is not configured, 401 when the signature does not hold, 429 per source address after failures.
 export const POST = publicRoute(async (request) => {
   const url = new URL(request.url);
-  const source = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+  // The last segment as sent: source names need no decoding, and a malformed escape must not throw.
+  const source = url.pathname.split("/").pop() ?? "";
   const text = await readBodyText(request);
   const reply = await receiveNotification({ source, input: { text, headers: request.headers, query: url.searchParams, now: Date.now() }, sourceIp: sourceIp(request.headers) });
   return json(reply);
