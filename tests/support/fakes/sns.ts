@@ -57,12 +57,14 @@ export async function startSnsFake(): Promise<SnsFake> {
     const url = new URL(req.url ?? "/", "http://fake");
     if (req.method === "GET" && url.pathname === certificatePath) {
       res.writeHead(200, { "content-type": "application/x-pem-file" });
-      return res.end(pem);
+      res.end(pem);
+      return;
     }
     if (req.method === "GET" && url.searchParams.get("Action") === "ConfirmSubscription") {
       confirmed.push(url.searchParams.get("TopicArn") ?? "");
       res.writeHead(200, { "content-type": "text/xml" });
-      return res.end("<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>arn</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>");
+      res.end("<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>arn</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>");
+      return;
     }
     sendJson(res, 404, { error: "not found" });
   });
