@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAwsFake, type AwsFake } from "../support/fakes/aws";
 import { startAzureFake, type AzureFake } from "../support/fakes/azure";
 import { startGcpFake, type GcpFake } from "../support/fakes/gcp";
-import { startOidcIssuerFake, type OidcIssuerFake } from "../support/fakes/oidc-issuer";
+import { newSigningKey, startOidcIssuerFake, type OidcIssuerFake } from "../support/fakes/oidc-issuer";
 import { makeSigningCertificate, secretsManagerEvent, startSnsFake, type SnsFake } from "../support/fakes/sns";
 import { TEST_CA_ENV } from "../support/fakes/tls";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
@@ -84,6 +84,8 @@ beforeAll(async () => {
     },
     `${apiContext().kind}-notifications`,
   );
+  // The route's first request loads its code; what is timed below is a notification's work, not that.
+  for (const source of ["webhook", "aws-sns", "gcp-pubsub", "azure-eventgrid"]) await notify(source, "{}");
   const connect = async (type: string, config: Record<string, string>) => {
     const response = await at<{ id: string }>("/api/secret-providers", { method: "POST", body: { name: unique(`notify-${type}`), type, config } });
     expect(response.status, response.text).toBe(201);
@@ -115,20 +117,20 @@ async function cachedThenChanged(provider: string, providerPath: string, change:
   return secretPath;
 }
 
-/** Sends the notification and expects a resolve within 2 s of it to return the new value. */
+/**
+ * Sends the notification and expects the new value from the first resolve after its answer (the
+ * cache is dropped before the notification is answered; the re-read may already have refilled it),
+ * within 2 s of sending it.
+ */
 async function refreshedWithin2s(secretPath: string, after: string, send: () => Promise<{ status: number; body: Received; text: string }>, matched = 1) {
   const sent = Date.now();
   const response = await send();
   expect(response.status, response.text).toBe(200);
   expect(response.body.matched).toBe(matched);
-  let value = "";
-  while (Date.now() - sent < 2000) {
-    value = (await resolve(secretPath)).body.value;
-    if (value === after) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(value).toBe(after);
-  expect(Date.now() - sent).toBeLessThan(2000);
+  const resolved = await resolve(secretPath);
+  const elapsed = Date.now() - sent;
+  expect(resolved.body.value).toBe(after);
+  expect(elapsed).toBeLessThan(2000);
 }
 
 function signedWebhook(body: unknown, options: { key?: string; timestamp?: number } = {}) {
@@ -257,6 +259,10 @@ describe("forgeries and mistakes refresh nothing", () => {
     expectRefused(await notify("gcp-pubsub", push, { authorization: `Bearer ${otherAudience}` }), /audience/);
     const otherAccount = google.idToken({ aud: AUDIENCE, email: "someone@evil.iam.gserviceaccount.com", email_verified: true });
     expectRefused(await notify("gcp-pubsub", push, { authorization: `Bearer ${otherAccount}` }), /service account/);
+    const unsigned = google.idToken({ aud: AUDIENCE, email: PUSHER, email_verified: true }, { header: { alg: "none" } });
+    expectRefused(await notify("gcp-pubsub", push, { authorization: `Bearer ${unsigned}` }), /algorithm is not accepted/);
+    const unpublished = google.idToken({ aud: AUDIENCE, email: PUSHER, email_verified: true }, { key: newSigningKey() });
+    expectRefused(await notify("gcp-pubsub", push, { authorization: `Bearer ${unpublished}` }), /key its issuer does not publish/);
     const expired = google.idToken({ aud: AUDIENCE, email: PUSHER, email_verified: true, exp: Math.floor(Date.now() / 1000) - 120 });
     const expiredResponse = await notify("gcp-pubsub", push, { authorization: `Bearer ${expired}` });
     expectRefused(expiredResponse, /expired/);
