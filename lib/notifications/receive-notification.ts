@@ -15,10 +15,13 @@ import type { UpstreamName } from "./upstream-name";
  * authenticated by its source's own signature (no session or token), its upstream names are
  * matched to the external secrets that reference them, and those are refreshed at once.
  *
- * Failed notifications are counted per source address before the expensive checks (a certificate
- * or key-set fetch) and refunded when the notification proves authentic, so a flood of forgeries
- * is cut off at PROVENANCE_NOTIFY_FAILURES_PER_MINUTE while a busy topic never is. Every outcome
- * is audited as notification.received, without the token, key or signature sent.
+ * Refused notifications are counted per source address; past PROVENANCE_NOTIFY_FAILURES_PER_MINUTE
+ * further refusals from that address answer 429 and are no longer audited, so a flood of forgeries
+ * costs one signature check each and writes nothing. Authentic notifications are never counted or
+ * held back: the managers deliver from shared cloud addresses, and someone else's forgeries from
+ * the same address must not delay ours. (The expensive checks are bounded on their own: certificates
+ * are fetched only from SNS addresses and kept, key sets are refetched at most once a minute.)
+ * Every other outcome is audited as notification.received, without the token, key or signature sent.
  */
 export interface NotificationReply {
   source: NotificationSource;
@@ -38,25 +41,14 @@ export async function receiveNotification(options: { source: string; input: Noti
   const definition = SOURCES[source];
   if (!definition.enabled()) throw new AppError("not_found", `Notifications from ${source} are not configured on this server (${definition.setting}).`);
 
-  const attempt = await consume({ name: "notification.address", limit: env().PROVENANCE_NOTIFY_FAILURES_PER_MINUTE, windowMs: 60_000 }, sourceIp ?? "unknown");
-  if (!attempt.allowed) {
-    throw new AppError("rate_limited", `Too many refused notifications from this address. Try again in ${describeWait(attempt.retryAfterSeconds)}.`, {
-      retryAfterSeconds: attempt.retryAfterSeconds,
-    });
-  }
   const actor = { kind: "system" as const, label: `${source} notification` };
   let outcome;
   try {
     outcome = await definition.receive(input);
   } catch (error) {
-    if (isAppError(error)) {
-      // The message names the check that failed; it never holds what was sent.
-      log.warn("notification refused", { source, code: error.code, reason: error.message, sourceIp });
-      await recordAudit({ actor, action: "notification.received", target: { type: "notification", label: source }, outcome: error.code === "unauthorized" ? "denied" : "failure", sourceIp, details: { source, code: error.code, reason: error.message } });
-    }
+    if (isAppError(error)) await noteRefusal(source, error, sourceIp, actor);
     throw error;
   }
-  await attempt.hit?.refund();
 
   const matched = outcome.names.length > 0 ? await secretsNamed(outcome.names) : [];
   await refreshNow(matched.map((secret) => secret.id));
@@ -77,6 +69,26 @@ export async function receiveNotification(options: { source: string; input: Noti
   });
   if (outcome.reply) return outcome.reply;
   return { source, event: outcome.event, matched: matched.length, ...(outcome.ignored ? { ignored: outcome.ignored } : {}) };
+}
+
+/** Counts a refusal; within the limit it is logged and audited, past it the answer becomes 429. */
+async function noteRefusal(source: NotificationSource, error: AppError, sourceIp: string | null, actor: { kind: "system"; label: string }): Promise<void> {
+  const counted = await consume({ name: "notification.refused", limit: env().PROVENANCE_NOTIFY_FAILURES_PER_MINUTE, windowMs: 60_000 }, sourceIp ?? "unknown");
+  if (!counted.allowed) {
+    throw new AppError("rate_limited", `Too many refused notifications from this address. Try again in ${describeWait(counted.retryAfterSeconds)}.`, {
+      retryAfterSeconds: counted.retryAfterSeconds,
+    });
+  }
+  // The message names the check that failed; it never holds what was sent.
+  log.warn("notification refused", { source, code: error.code, reason: error.message, sourceIp });
+  await recordAudit({
+    actor,
+    action: "notification.received",
+    target: { type: "notification", label: source },
+    outcome: error.code === "unauthorized" ? "denied" : "failure",
+    sourceIp,
+    details: { source, code: error.code, reason: error.message },
+  });
 }
 
 function describeName(name: UpstreamName): string {

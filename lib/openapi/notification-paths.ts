@@ -9,7 +9,7 @@ import { closed, ref } from "./schemas";
 const tag = "Change notifications" as const;
 const errors = ["not_found", "unauthorized", "rate_limited", "database_unavailable"] as const;
 const received = { "200": json("Received: matched is how many external secrets it named, all refreshed", ref("NotificationReceived")) };
-const off = " A source that is not configured answers 404; failed notifications are limited per source address (PROVENANCE_NOTIFY_FAILURES_PER_MINUTE, default 30): 429. Audited as notification.received.";
+const off = " A source that is not configured answers 404; past PROVENANCE_NOTIFY_FAILURES_PER_MINUTE refusals per source address and minute (default 30), further refusals answer 429 (authentic notifications never do). Audited as notification.received.";
 
 /** A free-form JSON object: the managers add members over time, and unknown ones are ignored. */
 const open = (description: string, required: string[], properties: Record<string, unknown>): Schema => ({ type: "object", description, required, properties });

@@ -14,6 +14,7 @@ import { webhookSignature } from "@/lib/notifications/signed-webhook-source";
 import { call, unique } from "./support/client";
 import { apiContext } from "./support/context";
 import { query } from "./support/database";
+import { ClientAt } from "./support/from-address";
 import { startServer, type RunningServer } from "./support/server";
 
 /**
@@ -313,5 +314,35 @@ describe("audit", () => {
     const denied = await query("SELECT details FROM audit_events WHERE action = 'notification.received' AND outcome = 'denied'");
     expect(denied.length).toBeGreaterThan(0);
     for (const row of denied as Array<{ details: string }>) expect(row.details).not.toContain(WEBHOOK_KEY);
+  });
+});
+
+describe("refusals are limited per address; authentic notifications never are", () => {
+  let limited: RunningServer;
+  beforeAll(async () => {
+    const { databaseUrl, masterKey } = apiContext();
+    limited = await startServer(
+      { DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey, PROVENANCE_NOTIFY_WEBHOOK_KEY: WEBHOOK_KEY, PROVENANCE_NOTIFY_FAILURES_PER_MINUTE: "2" },
+      `${apiContext().kind}-notifications-limited`,
+    );
+  }, 120_000);
+  afterAll(() => limited?.stop());
+
+  it("the third refusal in a minute is 429 with Retry-After; a signed notification still goes through", async () => {
+    // A loopback address of this run's own: the suite's other refusals on this database do not count here.
+    const client = new ClientAt(limited.baseUrl, `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`);
+    const post = async (body: { text: string; headers: Record<string, string> }) => {
+      const response = await client.request("/api/notifications/webhook", { method: "POST", json: JSON.parse(body.text), headers: body.headers });
+      return { status: response.status, headers: new Headers(response.headers as Record<string, string>), text: response.text, body: response.json as Received };
+    };
+    const forged = () => signedWebhook({ path: "secret/x" }, { key: "forged-key-forged-key" });
+    expect((await post(forged())).status).toBe(401);
+    expect((await post(forged())).status).toBe(401);
+    const third = await post(forged());
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
+    const authentic = await post(signedWebhook({ path: "secret/nothing/here" }));
+    expect(authentic.status, authentic.text).toBe(200);
+    expect(authentic.body.matched).toBe(0);
   });
 });
