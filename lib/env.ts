@@ -9,6 +9,28 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === "true" || v === "1");
 
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || undefined);
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? "").split(",").map((item) => item.trim()).filter(Boolean));
+
+/** A shared key someone could otherwise guess: at least 16 characters when set. */
+const notificationKey = optionalText.refine((v) => v === undefined || v.length >= 16, { message: "must be at least 16 characters" });
+
+function isRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().min(1).default("file:./data/provenance.db"),
@@ -104,6 +126,27 @@ const envSchema = z.object({
   PROVENANCE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
   /** Failed OIDC token exchanges (POST /api/auth/token-exchange) allowed per source address, per minute; 0 turns the limit off. */
   PROVENANCE_TOKEN_EXCHANGE_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+  /**
+   * Inbound change notifications (POST /api/notifications/<source>, lib/notifications): each source
+   * is off until its setting is given. AWS: the SNS topic ARNs whose messages are accepted
+   * (comma-separated); the signing certificate must come from a URL matching the pattern.
+   */
+  PROVENANCE_NOTIFY_AWS_TOPIC_ARNS: commaList,
+  PROVENANCE_NOTIFY_AWS_CERT_URL_PATTERN: z
+    .string()
+    .trim()
+    .default("^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^?#]+\\.pem$")
+    .refine(isRegex, { message: "must be a regular expression" }),
+  /** GCP Pub/Sub push: the audience of the push subscription's OIDC token (turns the source on), its service account, its issuer. */
+  PROVENANCE_NOTIFY_GCP_AUDIENCE: optionalText,
+  PROVENANCE_NOTIFY_GCP_SERVICE_ACCOUNT: optionalText,
+  PROVENANCE_NOTIFY_GCP_ISSUER: z.string().trim().default("https://accounts.google.com"),
+  /** Azure Event Grid: the shared key the subscription's webhook URL carries (?key=) or sends (X-Provenance-Key). */
+  PROVENANCE_NOTIFY_AZURE_KEY: notificationKey,
+  /** The generic signed webhook: the HMAC-SHA256 key. */
+  PROVENANCE_NOTIFY_WEBHOOK_KEY: notificationKey,
+  /** Failed notifications allowed per source address, per minute; 0 turns the limit off. */
+  PROVENANCE_NOTIFY_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Failed sign-ins allowed per account from one address, per 15 minutes. */
   PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(0).default(10),
   /** Failed sign-ins allowed from one address across all accounts, per 15 minutes. */

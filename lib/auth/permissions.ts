@@ -49,6 +49,11 @@ export const PERMISSIONS = {
   updateTrustPolicy: "admin",
   deleteTrustPolicy: "admin",
   exchangeIdToken: "public",
+  // Change notifications from the managers: authenticated by each source's own signature
+  receiveAwsSnsNotification: "public",
+  receiveGcpPubsubNotification: "public",
+  receiveAzureEventGridNotification: "public",
+  receiveWebhookNotification: "public",
   // Dashboard only
   // The Secrets page's "Import .env": writes secrets as createSecret/updateSecret do.
   importSecrets: "editor",

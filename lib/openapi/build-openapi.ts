@@ -8,6 +8,7 @@ import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness
 import { metricsPaths } from "./metrics-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
 import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas } from "./schemas";
+import { notificationPaths, notificationSchemas } from "./notification-paths";
 import { trustPolicyPaths, trustPolicySchemas } from "./trust-policy-paths";
 
 /**
@@ -305,6 +306,7 @@ export function buildOpenApi(publicUrl?: string) {
       ...trustPolicyPaths(),
       ...changeAwarenessPaths(),
       ...metricsPaths(),
+      ...notificationPaths(),
     },
     components: {
       securitySchemes: {
@@ -327,6 +329,7 @@ export function buildOpenApi(publicUrl?: string) {
         ...providerConfigSchemas(),
         ...trustPolicySchemas(),
         ...changeAwarenessSchemas(),
+        ...notificationSchemas(),
       },
     },
   };

@@ -28,7 +28,7 @@ export interface OperationSpec {
   writes?: boolean;
 }
 
-export type Tag = "Health" | "Secret providers" | "Secrets" | "Resolve" | "Tokens" | "Keyless access" | "Monitoring";
+export type Tag = "Health" | "Secret providers" | "Secrets" | "Resolve" | "Tokens" | "Keyless access" | "Monitoring" | "Change notifications";
 export const TAGS: Array<{ name: Tag; description: string }> = [
   { name: "Health", description: "Liveness, readiness and where to start. No authentication." },
   { name: "Secret providers", description: "Connections to external secrets managers. Credentials are stored encrypted and answered masked." },
@@ -37,6 +37,7 @@ export const TAGS: Array<{ name: Tag; description: string }> = [
   { name: "Tokens", description: "API tokens for programs (admin). A token is shown once, when made." },
   { name: "Keyless access", description: "Trust policies (admin) and the exchange of an OIDC ID token for a short-lived, scoped API token." },
   { name: "Monitoring", description: "Counters for Prometheus and similar scrapers (admin)." },
+  { name: "Change notifications", description: "The managers' own change notifications, each authenticated by its source's signature: the secrets they name are refreshed at once." },
 ];
 
 const CODE_TEXT: Partial<Record<ErrorCode, string>> = {

@@ -85,6 +85,20 @@ export async function everyOperation(): Promise<string[]> {
   const exchanged = await api.POST("/api/auth/token-exchange", { body: { token: "eyJ…" } });
   seen.push(exchanged.data?.policy.name ?? "", exchanged.data?.expiresAt ?? "", exchanged.error?.error.reason ?? "");
 
+  const sns = await api.POST("/api/notifications/aws-sns", {
+    body: { Type: "Notification", MessageId: "m", TopicArn: "arn:aws:sns:eu-west-1:1:t", Message: "{}", Timestamp: "t", SignatureVersion: "2", Signature: "s", SigningCertURL: "https://sns" },
+  });
+  seen.push(String(sns.data?.matched), sns.data?.ignored ?? "", sns.error?.error.code ?? "");
+  const push = await api.POST("/api/notifications/gcp-pubsub", { body: { message: { attributes: { eventType: "SECRET_VERSION_ADD", secretId: "projects/p/secrets/s" } } } });
+  seen.push(push.data?.event ?? "");
+  const grid = await api.POST("/api/notifications/azure-eventgrid", { params: { query: { key: "k" } }, body: [{ eventType: "Microsoft.KeyVault.SecretNewVersionCreated", data: {} }] });
+  seen.push(grid.data && "validationResponse" in grid.data ? grid.data.validationResponse : String(grid.data?.matched));
+  const hook = await api.POST("/api/notifications/webhook", {
+    params: { header: { "X-Provenance-Timestamp": "1700000000", "X-Provenance-Signature": `sha256=${"0".repeat(64)}` } },
+    body: { path: "secret/payments/stripe" },
+  });
+  seen.push(hook.data?.source ?? "");
+
   const token = (await api.POST("/api/tokens", { body: { name: "ci", role: "editor", scope: "stripe.*", expiresInDays: 30 } })).data;
   seen.push(token?.token ?? "", (await api.GET("/api/tokens")).data?.[0]?.tokenPrefix ?? "");
   if (token) await api.DELETE("/api/tokens/{id}", { params: { path: { id: token.id } } });

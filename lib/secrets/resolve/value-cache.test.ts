@@ -24,6 +24,21 @@ describe("ValueCache", () => {
     expect(calls).toBe(2);
   });
 
+  it("does not keep what a read dropped while in flight brings back: the next get reads again", async () => {
+    const cache = new ValueCache({ maxEntries: 10, maxBytes: 1e6 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const old = cache.get("k", policy, async () => {
+      await gate;
+      return value("old");
+    });
+    cache.dropWhere((key) => key === "k");
+    expect(await cache.get("k", policy, async () => value("new"))).toMatchObject({ cached: false, fetched: { value: "new" } });
+    release();
+    expect((await old).fetched.value).toBe("old");
+    expect(await cache.get("k", policy, async () => value("unexpected"))).toMatchObject({ cached: true, fetched: { value: "new" } });
+  });
+
   it("shares one upstream call between concurrent misses", async () => {
     const cache = new ValueCache({ maxEntries: 10, maxBytes: 1e6 });
     let calls = 0;

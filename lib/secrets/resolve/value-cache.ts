@@ -100,7 +100,9 @@ export class ValueCache {
           staleUntil: fetchedAt + policy.ttlMs + policy.maxStaleMs,
           size: sizeOf(fetched),
         };
-        if (policy.ttlMs > 0) this.store(key, entry);
+        // A read dropped while it ran (dropWhere: the secret changed meanwhile) may carry the old
+        // value: its callers get it, the cache does not keep it.
+        if (policy.ttlMs > 0 && this.flights.get(key) === current) this.store(key, entry);
         current.finishedAt = fetchedAt;
         // Requests that arrived while it ran and are still on their way here take this answer.
         setTimeout(() => this.land(key, current), SHARE_FINISHED_MS).unref();
