@@ -14,6 +14,7 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { promisify } from "node:util";
 import { startAwsFake } from "../../tests/support/fakes/aws";
@@ -25,7 +26,7 @@ import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from 
 import { startServer, type RunningServer } from "../../tests/api/support/server";
 import { createClient } from "../../client/src/index";
 import { measureLargeCatalogue } from "./large-catalogue";
-import { formatTable, runLoad, type LoadRequest, type LoadResult } from "./load";
+import { formatTable, runLoad, send, type LoadRequest, type LoadResult } from "./load";
 
 const ROOT = path.resolve(__dirname, "../..");
 const execFileAsync = promisify(execFile);
@@ -33,6 +34,7 @@ const UPSTREAM_DELAY_MS = 20;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const BATCH_PER_PROVIDER = 25;
+const HERD_SIZE = 100;
 const LOAD = { requests: REQUESTS, concurrency: CONCURRENCY };
 const DATABASES = listEnv("BENCH_DATABASES", ["sqlite", "postgresql"]);
 const PARTS = listEnv("BENCH_PARTS", ["load", "upstream", "run", "catalogue"]);
@@ -182,9 +184,25 @@ async function upstreamGoals(label: string, server: RunningServer, auth: Record<
   const call = (p: string, init: RequestInit = {}) => fetch(`${server.baseUrl}${p}`, { ...init, headers: { ...auth, "content-type": "application/json" } });
   const herdPath = "/v1/secret/data/bench/herd";
   const herdCalls = () => fakes.vault.requests.filter((r) => r.path.startsWith(herdPath)).length;
-  const before = herdCalls();
-  await Promise.all(Array.from({ length: 100 }, () => call("/api/secrets/resolve?path=bench.vault.herd").then((r) => r.arrayBuffer())));
-  const herd = herdCalls() - before;
+  // Each herd goes out on 100 connections opened beforehand, as 100 programs already connected
+  // would send it: the requests reach the server together, not spread over the time this one
+  // client takes to open 100 connections. Three herds; the row shows each one's upstream calls.
+  const herds: number[] = [];
+  let herdErrors = 0;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: HERD_SIZE });
+  try {
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(Array.from({ length: HERD_SIZE }, () => send(agent, { url: `${server.baseUrl}/api/health/live` })));
+      const before = herdCalls();
+      const outcomes = await Promise.all(
+        Array.from({ length: HERD_SIZE }, () => send(agent, { url: `${server.baseUrl}/api/secrets/resolve?path=bench.vault.herd`, headers: auth })),
+      );
+      herdErrors += outcomes.filter((outcome) => outcome !== "ok").length;
+      herds.push(herdCalls() - before);
+    }
+  } finally {
+    agent.destroy();
+  }
 
   const single = await medianMs(async () => (await call("/api/secrets/resolve?path=bench.vault.uncached")).arrayBuffer());
   let batchErrors = 0;
@@ -193,7 +211,12 @@ async function upstreamGoals(label: string, server: RunningServer, auth: Record<
     batchErrors = Object.keys(((await response.json()) as { errors: Record<string, unknown> }).errors).length;
   });
   return [
-    { goal: `[${label}] upstream calls for 100 concurrent resolves of one uncached secret`, measured: String(herd), target: "1", ok: herd === 1 },
+    {
+      goal: `[${label}] upstream calls for ${HERD_SIZE} concurrent resolves of one uncached secret (3 herds)`,
+      measured: `${herds.join(", ")}${herdErrors > 0 ? ` (${herdErrors} errors)` : ""}`,
+      target: "1 each",
+      ok: herds.every((calls) => calls === 1) && herdErrors === 0,
+    },
     {
       goal: `[${label}] batch of ${batchPaths.length} uncached across 4 managers ÷ one uncached resolve`,
       measured: `${(batch / single).toFixed(1)}× (${batch.toFixed(0)} ms ÷ ${single.toFixed(0)} ms)`,
