@@ -114,3 +114,51 @@ describe("ShortLivedCache.readFrom", () => {
     expect(await cache.get("a", async () => "from the second database", 2)).toBe("from the second database");
   });
 });
+
+describe("ShortLivedCache.getMany", () => {
+  it("answers fresh keys from memory and loads all the others in one call", async () => {
+    const rows = new Map([["a", "one"], ["b", "two"], ["c", "three"]]);
+    const cache = new ShortLivedCache<string>({ maxEntries: 10, ttlMs: 3_000 });
+    await cache.get("a", async () => rows.get("a")!, 0);
+    const calls: string[][] = [];
+    const loadMany = async (keys: string[]) => {
+      calls.push(keys);
+      return new Map(keys.filter((k) => rows.has(k)).map((k) => [k, rows.get(k)!]));
+    };
+    const answers = await cache.getMany(["a", "b", "c", "missing", "b"], loadMany, 1);
+    expect(Object.fromEntries(answers)).toEqual({ a: "one", b: "two", c: "three", missing: null });
+    expect(calls).toEqual([["b", "c", "missing"]]);
+    // What was loaded is kept like a single get's row; the missing key is not.
+    expect(await cache.get("c", async () => "reloaded", 2)).toBe("three");
+    expect(cache.size).toBe(3);
+  });
+
+  it("joins a single load in flight, and single gets join its load", async () => {
+    const cache = new ShortLivedCache<string>({ maxEntries: 10, ttlMs: 3_000 });
+    let finish: (value: string) => void = () => {};
+    const single = cache.get("a", () => new Promise<string>((resolve) => (finish = resolve)), 0);
+    let loads = 0;
+    const many = cache.getMany(["a", "b"], async (keys) => {
+      loads++;
+      return new Map(keys.map((k) => [k, `${k}-many`]));
+    }, 0);
+    const joined = cache.get("b", async () => "b-single", 0);
+    finish("a-single");
+    expect(await single).toBe("a-single");
+    expect(Object.fromEntries(await many)).toEqual({ a: "a-single", b: "b-many" });
+    expect(await joined).toBe("b-many");
+    expect(loads).toBe(1);
+  });
+
+  it("does not keep rows of a load that a drop overtook, and a failed load fails every key", async () => {
+    const cache = new ShortLivedCache<string>({ maxEntries: 10, ttlMs: 60_000 });
+    let finish: (rows: Map<string, string>) => void = () => {};
+    const many = cache.getMany(["a"], () => new Promise((resolve) => (finish = resolve)), 0);
+    cache.clear();
+    finish(new Map([["a", "old"]]));
+    expect((await many).get("a")).toBe("old");
+    expect(cache.size).toBe(0);
+    await expect(cache.getMany(["x", "y"], async () => Promise.reject(new Error("database gone")), 0)).rejects.toThrow("database gone");
+    expect(await cache.get("x", async () => "x", 1)).toBe("x");
+  });
+});

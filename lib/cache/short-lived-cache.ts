@@ -20,13 +20,46 @@ export class ShortLivedCache<V> {
   constructor(private readonly options: { maxEntries: number; ttlMs: number }) {}
 
   async get(key: string, load: () => Promise<V | null>, now = Date.now()): Promise<V | null> {
-    const hit = this.entries.get(key);
-    if (hit && now - hit.loadedAt < this.options.ttlMs) return hit.value;
+    const hit = this.fresh(key, now);
+    if (hit !== undefined) return hit;
     const pending = this.loading.get(key);
     if (pending) return pending;
+    return this.track(key, load(), now);
+  }
 
+  /**
+   * Several keys at once: the fresh ones from memory, those already loading joined, and all the
+   * others in one `loadMany` (which answers the rows it found, by key). For a batch that would
+   * otherwise ask the database once per key.
+   */
+  async getMany(keys: string[], loadMany: (keys: string[]) => Promise<Map<string, V>>, now = Date.now()): Promise<Map<string, V | null>> {
+    const answers = new Map<string, Promise<V | null> | V>();
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const hit = this.fresh(key, now);
+      const pending = hit === undefined ? this.loading.get(key) : undefined;
+      if (hit !== undefined) answers.set(key, hit);
+      else if (pending) answers.set(key, pending);
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      const loaded = loadMany(missing);
+      for (const key of missing) answers.set(key, this.track(key, loaded.then((rows) => rows.get(key) ?? null), now));
+    }
+    const values = await Promise.all(answers.values());
+    return new Map([...answers.keys()].map((key, index) => [key, values[index]!]));
+  }
+
+  /** The kept value while it is fresh; undefined otherwise. */
+  private fresh(key: string, now: number): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && now - hit.loadedAt < this.options.ttlMs ? hit.value : undefined;
+  }
+
+  /** Registers a load of `key`: concurrent callers join it, and its row is kept unless a drop overtook it. */
+  private track(key: string, load: Promise<V | null>, now: number): Promise<V | null> {
     const generation = this.generation;
-    const loaded = load().then(
+    const loaded = load.then(
       (value) => {
         if (this.loading.get(key) === loaded) this.loading.delete(key);
         if (value === null) this.entries.delete(key);

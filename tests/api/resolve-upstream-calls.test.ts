@@ -176,6 +176,7 @@ describe("a batch resolve of Azure secrets", () => {
     const before = azure.tokenRequests.length;
     const response = await resolveBatch(paths);
     expect(response.status, response.text).toBe(200);
+    expect(response.body.errors).toEqual({});
     expect(response.body.values).toEqual(Object.fromEntries(paths.map((p, i) => [p, `azure-${i}`])));
     expect(azure.tokenRequests.length - before).toBe(1);
   });

@@ -8,6 +8,7 @@ import { CircuitBreaker } from "@/lib/providers/upstream/circuit-breaker";
 import { processShared } from "@/lib/process-shared";
 import { openConfig } from "@/lib/secret-providers/connection-config";
 import type { ConnectionRow } from "@/lib/secret-providers/connection-view";
+import type { ProviderConfig } from "@/lib/providers/definition";
 import type { SecretProviderConfig } from "../secret-schemas";
 import type { GatherTicket } from "./fetch-gatherer";
 import { ValueCache, type CacheResult } from "./value-cache";
@@ -28,11 +29,42 @@ function cache(): ValueCache {
       if (event.kind === "connection") {
         for (const adapter of Object.values(providerAdapters)) adapter.forget(event.id);
         breaker().forget(event.id);
+        forgetOpenedConfigs(event.id);
       }
+      if (event.kind === "all") openedConfigs().clear();
       created.dropWhere((key) => event.kind === "all" || key.split(":").includes(event.id));
     });
     return created;
   });
+}
+
+/**
+ * Connection configs as opened (credentials decrypted, JSON parsed), by `${id}:${version}`: once
+ * per connection version rather than once per upstream read. The decrypted credentials are held
+ * in memory as the SDK clients built from them already are; a changed connection has a new
+ * version, and its change event drops the old one.
+ */
+const MAX_OPENED_CONFIGS = 1_000;
+
+function openedConfigs(): Map<string, ProviderConfig> {
+  return processShared("resolve.openedConfigs", () => new Map<string, ProviderConfig>());
+}
+
+function openedConfig(connection: ConnectionRow): ProviderConfig {
+  const configs = openedConfigs();
+  const key = `${connection.id}:${connection.version}`;
+  let config = configs.get(key);
+  if (!config) {
+    config = openConfig(connection);
+    if (configs.size >= MAX_OPENED_CONFIGS) configs.clear();
+    configs.set(key, config);
+  }
+  return config;
+}
+
+function forgetOpenedConfigs(connectionId: string): void {
+  const configs = openedConfigs();
+  for (const key of [...configs.keys()]) if (key.startsWith(`${connectionId}:`)) configs.delete(key);
 }
 
 /** Upstream trouble may be answered with the last good value; our own errors may not. */
@@ -74,7 +106,7 @@ export async function fetchExternalValue(secret: ExternalSecret, options: FetchO
       breaker().run(connection.id, providerDefinition(type).name, async () => {
         const request = {
           connectionKey: `${connection.id}:${connection.version}`,
-          config: openConfig(connection),
+          config: openedConfig(connection),
           timeoutMs,
           path: secret.providerPath,
           version: secret.providerConfig.version,

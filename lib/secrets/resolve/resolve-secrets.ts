@@ -25,7 +25,7 @@ import { extractJsonKey } from "./json-key";
 import { enterBatch } from "./batches-in-flight";
 import { enforceResolveLimit } from "./resolve-limit";
 import { batchValueSizes, runBatch, type PathOutcome } from "./run-batch";
-import { findSecretByPath } from "./secret-lookup";
+import { findSecretByPath, findSecretsByPaths } from "./secret-lookup";
 import type { BatchResolveResult, ResolvedSecret, ResolveFailure } from "@/client/src/types";
 
 // The answers' shapes are the TypeScript client's (client/src/types.ts): one definition, so the
@@ -94,6 +94,8 @@ export async function resolveSecrets(options: Asked & { input: unknown }): Promi
     await enforceResolveLimit(actor, paths.length);
     const timeoutMs = env().PROVENANCE_PROVIDER_TIMEOUT_MS;
     const deadlineMs = timeoutMs + BATCH_DEADLINE_MARGIN_MS;
+    // One query for the rows not in memory, instead of one per path; each path then finds its row there.
+    await findSecretsByPaths(paths.filter((p) => isSecretPath(p) && scopeAllows(actor.scope, p)));
     const gatherer = new FetchGatherer();
     const outcomes = await runBatch(
       paths,

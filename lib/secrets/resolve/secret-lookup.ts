@@ -28,3 +28,21 @@ function readSecret(secretPath: string) {
 export function findSecretByPath(secretPath: string): Promise<SecretRow | null> {
   return cache().get(secretPath, () => readSecret(secretPath));
 }
+
+/** Paths read in one query at most (well under SQLite's limit on bound parameters). */
+const PATHS_PER_QUERY = 500;
+
+/**
+ * The secrets at these paths, with one query for all those not in memory (a batch resolve's
+ * paths), kept like findSecretByPath's rows; so the batch's own lookups then find them here.
+ */
+export async function findSecretsByPaths(secretPaths: string[]): Promise<Map<string, SecretRow | null>> {
+  return cache().getMany(secretPaths, async (missing) => {
+    const rows = new Map<string, SecretRow>();
+    for (let i = 0; i < missing.length; i += PATHS_PER_QUERY) {
+      const found = await db().secret.findMany({ where: { secretPath: { in: missing.slice(i, i + PATHS_PER_QUERY) } }, include: { secretProvider: true } });
+      for (const row of found) rows.set(row.secretPath, row);
+    }
+    return rows;
+  });
+}
