@@ -1,12 +1,14 @@
 import { batchResolveInput } from "@/lib/secrets/resolve/resolve-secrets";
 import { PAGE_LIMIT_MAX } from "@/lib/secrets/secret-cursor";
+import { batchResolvedSchema, resolvedSecretSchema } from "@/lib/secrets/resolve/resolved-shapes";
+import { secretViewSchema } from "@/lib/secrets/secret-view";
 import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schemas";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
 import { createTokenInput } from "@/lib/tokens/token-schemas";
 import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
-import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas } from "./schemas";
+import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas, zodComponents } from "./schemas";
 import { trustPolicyPaths, trustPolicySchemas } from "./trust-policy-paths";
 
 /**
@@ -21,6 +23,9 @@ function batchResolveSchema(): Schema {
   const form = (key: "paths" | "prefix", title: string) => ({ type: "object", title, additionalProperties: false, required: [key], properties: { [key]: members[key] } });
   return { oneOf: [form("paths", "By paths"), form("prefix", "By prefix (every secret under it the caller may read)")] };
 }
+
+/** The answers' zod schemas (each with its component id); the schemas they nest come along. */
+const RESPONSE_SCHEMAS = [secretViewSchema, resolvedSecretSchema, batchResolvedSchema];
 
 /** `publicUrl`: the configured public URL, if any; without it the document's server is relative. */
 export function buildOpenApi(publicUrl?: string) {
@@ -310,6 +315,7 @@ export function buildOpenApi(publicUrl?: string) {
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The dashboard's session cookie (same-origin requests only)" },
       },
       schemas: {
+        ...zodComponents(RESPONSE_SCHEMAS),
         ...responseSchemas,
         TokenCreated: {
           ...responseSchemas.Token,

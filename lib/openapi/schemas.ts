@@ -116,6 +116,23 @@ export function connectionUpdateSchema(base: Schema): Schema {
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
+/**
+ * The response components, from the zod schemas next to the domain view types: every schema
+ * carrying `.meta({ id })` (zod's global registry) is the component of that name, and a schema
+ * nested in another with an id is a $ref to it. Output form: what the server answers.
+ */
+export function zodComponents(named: z.ZodType[]): Record<string, Schema> {
+  // The list names what must be loaded (and so registered) before the registry is read.
+  for (const schema of named) if (!z.globalRegistry.get(schema)?.id) throw new Error("A response component needs .meta({ id })");
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { target: "draft-2020-12", io: "output", uri: (id) => `#/components/schemas/${id}` });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _dialect, $id: _id, ...rest } = schema as Schema;
+      return [id, rest];
+    }),
+  );
+}
+
 const timestamp = { type: "string", format: "date-time" };
 const nullableTimestamp = { type: ["string", "null"], format: "date-time" };
 const nullableString = { type: ["string", "null"] };
@@ -199,37 +216,6 @@ export const responseSchemas = {
       packages: { type: "array", items: { type: "string" } },
       installed: { type: "boolean" },
     }),
-  }),
-  ProviderConfig: closed([], {
-    jsonKey: { type: "string", description: "Resolve returns this key of a JSON value" },
-    version: { type: "string", description: "Pin an upstream version (AWS VersionId or stage, Azure version, GCP version number, Vault KV v2 version)" },
-    cacheTtlSeconds: { type: "integer", minimum: 0, maximum: 86400 },
-  }),
-  Secret: closed(["id", "secretPath", "provider", "providerPath", "secretProviderId", "providerConfig", "description", "version", "createdAt", "updatedAt"], {
-    id: { type: "string" },
-    secretPath: { type: "string" },
-    provider: { type: "string", enum: ["provenance", ...PROVIDER_TYPES] },
-    providerPath: nullableString,
-    secretProviderId: nullableString,
-    providerConfig: ref("ProviderConfig"),
-    description: nullableString,
-    version: { type: "integer", minimum: 1, description: "Also sent as the ETag; send it back in If-Match to update only this version" },
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }),
-  ResolvedSecret: closed(["secretPath", "value", "provider", "version", "cached", "stale", "fetchedAt"], {
-    secretPath: { type: "string" },
-    value: { type: "string" },
-    provider: { type: "string", enum: ["provenance", ...PROVIDER_TYPES] },
-    version: nullableString,
-    cached: { type: "boolean" },
-    stale: { type: "boolean", description: "true when the manager could not be reached and the last value is served (within the stale window)" },
-    fetchedAt: timestamp,
-  }),
-  ResolveFailure: closed(["code", "message"], { code: { type: "string" }, message: { type: "string" } }),
-  BatchResolved: closed(["values", "errors"], {
-    values: stringMap("Each resolved path's value"),
-    errors: { type: "object", description: "Each failed path's reason", additionalProperties: ref("ResolveFailure") },
   }),
   TestResult: {
     oneOf: [
