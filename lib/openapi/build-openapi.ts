@@ -5,6 +5,9 @@ import { secretViewSchema } from "@/lib/secrets/secret-view";
 import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schemas";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
+import { connectionViewSchema } from "@/lib/secret-providers/connection-view";
+import { testResultSchema } from "@/lib/secret-providers/test-result";
+import { providerTypeViewSchema } from "@/lib/providers/provider-types";
 import { createTokenInput } from "@/lib/tokens/token-schemas";
 import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
@@ -25,7 +28,7 @@ function batchResolveSchema(): Schema {
 }
 
 /** The answers' zod schemas (each with its component id); the schemas they nest come along. */
-const RESPONSE_SCHEMAS = [secretViewSchema, resolvedSecretSchema, batchResolvedSchema];
+const RESPONSE_SCHEMAS = [secretViewSchema, resolvedSecretSchema, batchResolvedSchema, connectionViewSchema, providerTypeViewSchema, testResultSchema];
 
 /** `publicUrl`: the configured public URL, if any; without it the document's server is relative. */
 export function buildOpenApi(publicUrl?: string) {

@@ -128,9 +128,23 @@ export function zodComponents(named: z.ZodType[]): Record<string, Schema> {
   return Object.fromEntries(
     Object.entries(schemas).map(([id, schema]) => {
       const { $schema: _dialect, $id: _id, ...rest } = schema as Schema;
-      return [id, rest];
+      return [id, nullAsType(rest) as Schema];
     }),
   );
+}
+
+/**
+ * zod writes a nullable value as `anyOf: [value, {type: "null"}]`; where the value has one plain
+ * type, `type: [that, "null"]` says the same in the form readers (and generators) know best.
+ */
+function nullAsType(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(nullAsType);
+  if (typeof value !== "object" || value === null) return value;
+  const schema = Object.fromEntries(Object.entries(value).map(([key, member]) => [key, nullAsType(member)])) as Schema;
+  const options = schema.anyOf as Schema[] | undefined;
+  if (options?.length !== 2 || JSON.stringify(options[1]) !== '{"type":"null"}' || typeof options[0]!.type !== "string") return schema;
+  const { anyOf: _nullable, ...rest } = schema;
+  return { ...options[0], ...rest, type: [options[0]!.type, "null"] };
 }
 
 const timestamp = { type: "string", format: "date-time" };
@@ -172,66 +186,6 @@ export const responseSchemas = {
       },
     }),
   }),
-  Connection: closed(["id", "name", "type", "description", "config", "allowedProviderPaths", "secretCount", "lastTest", "version", "createdAt", "updatedAt"], {
-    id: { type: "string" },
-    name: { type: "string" },
-    type: { type: "string", enum: [...PROVIDER_TYPES] },
-    description: nullableString,
-    config: stringMap('The type\'s config fields; sensitive fields that are set read "••••••••", unset ones are absent.'),
-    allowedProviderPaths: {
-      type: ["array", "null"],
-      items: { type: "string" },
-      description:
-        "Upstream path patterns the connection's secrets may read (* within one segment, a trailing /** any depth, e.g. secret/payments/**); " +
-        "null: any path its credential can read. Outside it, saving or testing a path is 403 for every role and resolving answers forbidden. " +
-        "Matched after normalising: Vault KV v2 data/ dropped, GCP short names expanded and versions dropped, Azure case-insensitive, AWS ARNs only by ARN patterns.",
-    },
-    secretCount: { type: "integer", minimum: 0 },
-    lastTest: {
-      description: "The last test of this connection, or null when it was never tested",
-      oneOf: [closed(["at", "ok", "message"], { at: timestamp, ok: { type: "boolean" }, message: nullableString }), { type: "null" }],
-    },
-    version: { type: "integer", minimum: 1, description: "Also sent as the ETag; send it back in If-Match to update only this version" },
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }),
-  ConfigField: closed(["key", "label", "type", "required"], {
-    key: { type: "string" },
-    label: { type: "string" },
-    type: { type: "string", enum: ["text", "password", "textarea", "url"] },
-    required: { type: "boolean" },
-    sensitive: { type: "boolean", const: true, description: "Present on credentials: stored encrypted, answered masked" },
-    help: { type: "string" },
-    placeholder: { type: "string" },
-    options: { type: "array", items: { type: "string" }, description: "The values the field takes, when it is a choice" },
-  }),
-  ProviderType: closed(["type", "name", "description", "configSchema", "pathHelp", "sdk"], {
-    type: { type: "string", enum: [...PROVIDER_TYPES] },
-    name: { type: "string" },
-    description: { type: "string" },
-    configSchema: { type: "array", items: ref("ConfigField") },
-    pathHelp: { type: "string", description: "How a secret's providerPath is written for this type" },
-    sdk: closed(["package", "packages", "installed"], {
-      package: { ...nullableString, description: "The npm package(s) the adapter loads, or null (Vault needs none)" },
-      packages: { type: "array", items: { type: "string" } },
-      installed: { type: "boolean" },
-    }),
-  }),
-  TestResult: {
-    oneOf: [
-      closed(["ok", "latencyMs"], {
-        ok: { type: "boolean", const: true },
-        latencyMs: { type: "integer", minimum: 0 },
-        version: { ...nullableString, description: "With providerPath: the upstream version read" },
-        fingerprint: { type: "string", description: "With providerPath: a keyed fingerprint of the value (never the value)" },
-      }),
-      closed(["ok", "latencyMs", "error"], {
-        ok: { type: "boolean", const: false },
-        latencyMs: { type: "integer", minimum: 0 },
-        error: closed(["code", "message"], { code: { type: "string" }, message: { type: "string" }, hint: { type: "string" } }),
-      }),
-    ],
-  },
   Health: closed(["status", "checks"], {
     status: { type: "string", enum: ["ok", "unavailable"] },
     checks: closed(["database", "masterKey"], {
