@@ -9,6 +9,10 @@ import { connectionViewSchema } from "@/lib/secret-providers/connection-view";
 import { testResultSchema } from "@/lib/secret-providers/test-result";
 import { providerTypeViewSchema } from "@/lib/providers/provider-types";
 import { createTokenInput } from "@/lib/tokens/token-schemas";
+import { createdTokenSchema, tokenViewSchema } from "@/lib/tokens/token-view";
+import { healthSchema } from "@/lib/health/check-health";
+import { apiIndexSchema, liveSchema } from "@/lib/health/discovery";
+import { errorBodySchema } from "@/lib/error-body";
 import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
 import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas, zodComponents } from "./schemas";
@@ -28,7 +32,20 @@ function batchResolveSchema(): Schema {
 }
 
 /** The answers' zod schemas (each with its component id); the schemas they nest come along. */
-const RESPONSE_SCHEMAS = [secretViewSchema, resolvedSecretSchema, batchResolvedSchema, connectionViewSchema, providerTypeViewSchema, testResultSchema];
+const RESPONSE_SCHEMAS = [
+  errorBodySchema,
+  apiIndexSchema,
+  liveSchema,
+  healthSchema,
+  secretViewSchema,
+  resolvedSecretSchema,
+  batchResolvedSchema,
+  connectionViewSchema,
+  providerTypeViewSchema,
+  testResultSchema,
+  tokenViewSchema,
+  createdTokenSchema,
+];
 
 /** `publicUrl`: the configured public URL, if any; without it the document's server is relative. */
 export function buildOpenApi(publicUrl?: string) {
@@ -320,11 +337,6 @@ export function buildOpenApi(publicUrl?: string) {
       schemas: {
         ...zodComponents(RESPONSE_SCHEMAS),
         ...responseSchemas,
-        TokenCreated: {
-          ...responseSchemas.Token,
-          required: [...responseSchemas.Token.required, "token"],
-          properties: { ...responseSchemas.Token.properties, token: { type: "string", description: "The token (pvn_…): shown this once" } },
-        },
         ConnectionCreate: connectionCreateOneOf,
         ...variants,
         ConnectionUpdate: connectionUpdateSchema(requestSchema(updateConnectionShape)),

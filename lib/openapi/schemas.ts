@@ -128,28 +128,35 @@ export function zodComponents(named: z.ZodType[]): Record<string, Schema> {
   return Object.fromEntries(
     Object.entries(schemas).map(([id, schema]) => {
       const { $schema: _dialect, $id: _id, ...rest } = schema as Schema;
-      return [id, nullAsType(rest) as Schema];
+      return [id, tidy(rest) as Schema];
     }),
   );
 }
 
 /**
- * zod writes a nullable value as `anyOf: [value, {type: "null"}]`; where the value has one plain
- * type, `type: [that, "null"]` says the same in the form readers (and generators) know best.
+ * Two rewrites that say the same in fewer words. zod writes a nullable value as
+ * `anyOf: [value, {type: "null"}]`; where the value has one plain type, `type: [that, "null"]` is
+ * the form readers (and generators) know best. And z.int() bounds every integer by
+ * ±Number.MAX_SAFE_INTEGER, which no integer the server writes can pass anyway.
  */
-function nullAsType(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(nullAsType);
+function tidy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(tidy);
   if (typeof value !== "object" || value === null) return value;
-  const schema = Object.fromEntries(Object.entries(value).map(([key, member]) => [key, nullAsType(member)])) as Schema;
+  const schema = Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, member]) => !((key === "minimum" || key === "maximum") && Math.abs(member as number) === Number.MAX_SAFE_INTEGER))
+      .map(([key, member]) => [key, tidy(member)]),
+  ) as Schema;
   const options = schema.anyOf as Schema[] | undefined;
   if (options?.length !== 2 || JSON.stringify(options[1]) !== '{"type":"null"}' || typeof options[0]!.type !== "string") return schema;
   const { anyOf: _nullable, ...rest } = schema;
   return { ...options[0], ...rest, type: [options[0]!.type, "null"] };
 }
 
-const timestamp = { type: "string", format: "date-time" };
-const nullableTimestamp = { type: ["string", "null"], format: "date-time" };
-const nullableString = { type: ["string", "null"] };
+/**
+ * A closed object schema written by hand. Answers are zod schemas next to their views (see
+ * zodComponents); this stays for the few JSON Schema pieces that have no zod source.
+ */
 export const closed = (required: string[], properties: Record<string, unknown>, extra: Schema = {}) => ({
   type: "object",
   additionalProperties: false,
@@ -157,54 +164,6 @@ export const closed = (required: string[], properties: Record<string, unknown>, 
   properties,
   ...extra,
 });
-const stringMap = (description: string) => ({ type: "object", description, additionalProperties: { type: "string" } });
 
-/** Response shapes: they mirror the view types (lib/secrets/secret-view.ts, lib/secret-providers/connection-view.ts, lib/tokens/manage-tokens.ts, lib/health/check-health.ts). */
-export const responseSchemas = {
-  Error: closed(["error"], {
-    error: closed(["code", "message"], {
-      code: { type: "string", pattern: "^[a-z]+(_[a-z]+)*$", description: "A stable snake_case code; see each operation's responses for the codes it uses." },
-      message: { type: "string", description: "A sentence for a person; never a secret value or a credential." },
-      fields: stringMap("validation_error (and some 409s): a message per invalid member, keyed by dotted path into the body, e.g. config.region"),
-      hint: { type: "string", description: "provider_error: what to change to fix it, e.g. the IAM action the identity lacks" },
-      upstreamStatus: { type: "integer", description: "provider_error: the manager's HTTP status" },
-      upstreamCode: { type: "string", description: "provider_error: the manager's error code" },
-      attempts: { type: "integer", description: "provider_error/provider_timeout after retries: how many calls were made" },
-      timeoutMs: { type: "integer", description: "provider_timeout: the timeout that passed" },
-      jsonKey: { type: "string", description: "json_key_not_found: the key that was asked for" },
-      retryAfterSeconds: { type: "integer", description: "rate_limited and database_unavailable: when to try again (also in Retry-After)" },
-      reason: {
-        type: "string",
-        description:
-          "Token exchange 401: malformed, unsupported_algorithm, unknown_issuer, unknown_key, bad_signature, expired, not_yet_valid, missing_jti, wrong_audience, replayed or no_matching_policy",
-      },
-      referencingSecrets: { type: "integer", description: "provider_in_use: how many secrets still use the connection" },
-      secrets: {
-        type: "array",
-        items: closed(["id", "secretPath"], { id: { type: "string" }, secretPath: { type: "string" } }),
-        description: "provider_in_use: the first 20 of those secrets",
-      },
-    }),
-  }),
-  Health: closed(["status", "checks"], {
-    status: { type: "string", enum: ["ok", "unavailable"] },
-    checks: closed(["database", "masterKey"], {
-      database: { type: "string", enum: ["ok", "unreachable", "error"] },
-      masterKey: { type: "string", enum: ["ok", "mismatch", "missing", "unknown"], description: "unknown while the database cannot be read" },
-    }),
-  }),
-  Live: closed(["status"], { status: { type: "string", const: "ok" } }),
-  ApiIndex: closed(["name", "openapi", "health"], { name: { type: "string" }, openapi: { type: "string" }, health: { type: "string" } }),
-  Token: closed(["id", "name", "role", "scope", "tokenPrefix", "createdAt", "lastUsedAt", "expiresAt", "revokedAt", "createdBy"], {
-    id: { type: "string" },
-    name: { type: "string" },
-    role: { type: "string", enum: [...ROLES] },
-    scope: { ...nullableString, description: "A path scope such as stripe.*, or null for every secret" },
-    tokenPrefix: { type: "string", description: "The first characters of the token, to tell tokens apart" },
-    createdAt: timestamp,
-    lastUsedAt: nullableTimestamp,
-    expiresAt: nullableTimestamp,
-    revokedAt: nullableTimestamp,
-    createdBy: { ...nullableString, description: "The email of the user who made it; null for CLI-made tokens" },
-  }),
-};
+/** Hand-written response components, merged after the zod ones; empty since every answer has a zod schema. */
+export const responseSchemas: Record<string, Schema> = {};
