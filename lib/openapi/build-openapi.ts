@@ -13,10 +13,13 @@ import { createdTokenSchema, tokenViewSchema } from "@/lib/tokens/token-view";
 import { healthSchema } from "@/lib/health/check-health";
 import { apiIndexSchema, liveSchema } from "@/lib/health/discovery";
 import { errorBodySchema } from "@/lib/error-body";
-import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness-paths";
+import { exchangedTokenSchema, trustPolicyViewSchema } from "@/lib/trust-policies/trust-policy-view";
+import { connectionUsageSchema } from "@/lib/usage/read-usage";
+import { secretVersionViewSchema } from "@/lib/lineage/read-versions";
+import { changeAwarenessPaths } from "./change-awareness-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
 import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas, zodComponents } from "./schemas";
-import { trustPolicyPaths, trustPolicySchemas } from "./trust-policy-paths";
+import { trustPolicyPaths } from "./trust-policy-paths";
 
 /**
  * The OpenAPI 3.1 description of the REST contract, built from the same zod schemas and provider
@@ -45,6 +48,10 @@ const RESPONSE_SCHEMAS = [
   testResultSchema,
   tokenViewSchema,
   createdTokenSchema,
+  trustPolicyViewSchema,
+  exchangedTokenSchema,
+  connectionUsageSchema,
+  secretVersionViewSchema,
 ];
 
 /** `publicUrl`: the configured public URL, if any; without it the document's server is relative. */
@@ -344,8 +351,6 @@ export function buildOpenApi(publicUrl?: string) {
         SecretUpdate: requestSchema(updateSecretShape),
         BatchResolveRequest: batchResolveSchema(),
         ...providerConfigSchemas(),
-        ...trustPolicySchemas(),
-        ...changeAwarenessSchemas(),
       },
     },
   };

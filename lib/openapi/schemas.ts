@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { ConfigField, FieldFormat } from "@/lib/providers/definition";
 import { PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
-import { ROLES } from "@/lib/auth/roles";
 
 type Schema = Record<string, unknown>;
 
