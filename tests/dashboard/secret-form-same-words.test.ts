@@ -3,8 +3,9 @@ import type { Actor } from "@/lib/auth/actor";
 import { disconnectDb } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { createConnection } from "@/lib/secret-providers/write-connections";
-import { createSecret } from "@/lib/secrets/write-secrets";
-import { secretFormSchema, toSecretInput, type SecretFormValues } from "@/app/(dashboard)/secrets/secret-form-schema";
+import { createSecret, updateSecret } from "@/lib/secrets/write-secrets";
+import type { SecretView } from "@/lib/secrets/secret-view";
+import { secretFormSchema, toSecretInput, toSecretUpdate, type SecretFormMode, type SecretFormValues } from "@/app/(dashboard)/secrets/secret-form-schema";
 import type { TempDatabase } from "../support/databases";
 import { newInstall } from "../transfer/support/install";
 import { appErrorFrom } from "../providers/support/app-errors";
@@ -43,8 +44,8 @@ const blank: SecretFormValues = {
   description: "",
 };
 
-function formMessages(values: SecretFormValues): Record<string, string> {
-  const result = secretFormSchema("create").safeParse(values);
+function formMessages(values: SecretFormValues, mode: SecretFormMode = "create"): Record<string, string> {
+  const result = secretFormSchema(mode).safeParse(values);
   if (result.success) return {};
   return Object.fromEntries(result.error.issues.map((issue) => [issue.path.map(String).join("."), issue.message]));
 }
@@ -74,6 +75,22 @@ describe("the secret form and the server say the same", () => {
     if (values.secretProviderId === "CONNECTION") values.secretProviderId = connections[values.provider]!;
     const server = await serverMessages(values);
     const form = formMessages(values);
+    expect(Object.keys(server).length).toBeGreaterThan(0);
+    for (const [path, message] of Object.entries(server)) expect({ path, message: form[path] }).toEqual({ path, message });
+  });
+
+  it.each([
+    ["a stored secret turned external without path or connection", { provider: "vault" }],
+    ["an external secret given a path the manager cannot have", { provider: "aws-sm", providerPath: "has spaces and ???", secretProviderId: "CONNECTION" }],
+    ["a cache TTL below zero", { provider: "vault", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "-1" } }],
+  ] as Array<[string, Partial<SecretFormValues>]>)("editing: %s", async (_name, change) => {
+    const original: SecretView = await createSecret({ actor, input: { secretPath: `edit.s${Math.random().toString(36).slice(2, 8)}`, value: "v" } });
+    const values: SecretFormValues = { ...blank, secretPath: original.secretPath, value: "", ...change };
+    if (values.secretProviderId === "CONNECTION") values.secretProviderId = connections[values.provider]!;
+    const error = await appErrorFrom(updateSecret({ actor, id: original.id, input: toSecretUpdate(values, original) }));
+    expect(error.code).toBe("validation_error");
+    const server = error.extra.fields as Record<string, string>;
+    const form = formMessages(values, "edit");
     expect(Object.keys(server).length).toBeGreaterThan(0);
     for (const [path, message] of Object.entries(server)) expect({ path, message: form[path] }).toEqual({ path, message });
   });
