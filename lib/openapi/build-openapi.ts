@@ -1,13 +1,13 @@
 import { batchResolveInput } from "@/lib/secrets/resolve/resolve-secrets";
 import { PAGE_LIMIT_MAX } from "@/lib/secrets/secret-cursor";
-import { batchResolvedSchema, resolvedSecretSchema } from "@/lib/secrets/resolve/resolved-shapes";
-import { secretViewSchema } from "@/lib/secrets/secret-view";
+import { batchResolvedSchema, resolvedSecretSchema, resolveFailureSchema } from "@/lib/secrets/resolve/resolved-shapes";
+import { providerConfigViewSchema, secretViewSchema } from "@/lib/secrets/secret-view";
 import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schemas";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
 import { connectionViewSchema } from "@/lib/secret-providers/connection-view";
 import { testResultSchema } from "@/lib/secret-providers/test-result";
-import { providerTypeViewSchema } from "@/lib/providers/provider-types";
+import { configFieldViewSchema, providerTypeViewSchema } from "@/lib/providers/provider-types";
 import { createTokenInput } from "@/lib/tokens/token-schemas";
 import { createdTokenSchema, tokenViewSchema } from "@/lib/tokens/token-view";
 import { healthSchema } from "@/lib/health/check-health";
@@ -34,17 +34,20 @@ function batchResolveSchema(): Schema {
   return { oneOf: [form("paths", "By paths"), form("prefix", "By prefix (every secret under it the caller may read)")] };
 }
 
-/** The answers' zod schemas (each with its component id); the schemas they nest come along. */
+/** The answers' zod schemas, each with its component id, and those they nest (ProviderConfig, ResolveFailure, ConfigField). */
 const RESPONSE_SCHEMAS = [
   errorBodySchema,
   apiIndexSchema,
   liveSchema,
   healthSchema,
   secretViewSchema,
+  providerConfigViewSchema,
   resolvedSecretSchema,
+  resolveFailureSchema,
   batchResolvedSchema,
   connectionViewSchema,
   providerTypeViewSchema,
+  configFieldViewSchema,
   testResultSchema,
   tokenViewSchema,
   createdTokenSchema,

@@ -116,20 +116,29 @@ export function connectionUpdateSchema(base: Schema): Schema {
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /**
- * The response components, from the zod schemas next to the domain view types: every schema
- * carrying `.meta({ id })` (zod's global registry) is the component of that name, and a schema
- * nested in another with an id is a $ref to it. Output form: what the server answers.
+ * The response components, from the zod schemas next to the domain view types: each schema listed
+ * carries its component name in `.meta({ id })`, and a listed schema nested in another becomes a
+ * $ref to it. Only the listed schemas are converted, in a registry of their own: the global one
+ * can hold other copies of a view module's schemas (one per server bundle that loaded it).
+ * Output form: what the server answers.
  */
 export function zodComponents(named: z.ZodType[]): Record<string, Schema> {
-  // The list names what must be loaded (and so registered) before the registry is read.
-  for (const schema of named) if (!z.globalRegistry.get(schema)?.id) throw new Error("A response component needs .meta({ id })");
-  const { schemas } = z.toJSONSchema(z.globalRegistry, { target: "draft-2020-12", io: "output", uri: (id) => `#/components/schemas/${id}` });
-  return Object.fromEntries(
+  const registry = z.registry<{ id: string }>();
+  for (const schema of named) {
+    const id = z.globalRegistry.get(schema)?.id;
+    if (!id) throw new Error("A response component needs .meta({ id })");
+    registry.add(schema, { id });
+  }
+  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", io: "output", uri: (id) => `#/components/schemas/${id}` });
+  const components = Object.fromEntries(
     Object.entries(schemas).map(([id, schema]) => {
       const { $schema: _dialect, $id: _id, ...rest } = schema as Schema;
       return [id, tidy(rest) as Schema];
     }),
   );
+  // A schema with an id that is not listed would be referenced as a definition nobody publishes.
+  if (JSON.stringify(components).includes("__shared")) throw new Error("A response schema nests a schema with an id that RESPONSE_SCHEMAS does not list");
+  return components;
 }
 
 /**
