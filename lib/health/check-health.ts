@@ -1,13 +1,20 @@
+import { z } from "zod";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { readKeyCheck } from "@/lib/keys/key-check-store";
 import { describeError, log } from "@/lib/log";
 import { processShared } from "@/lib/process-shared";
 
-export interface Health {
-  status: "ok" | "unavailable";
-  /** `masterKey` is "unknown" while the database cannot be read: the key check lives there. */
-  checks: { database: "ok" | "unreachable" | "error"; masterKey: "ok" | "mismatch" | "missing" | "unknown" };
-}
+export const healthSchema = z
+  .strictObject({
+    status: z.enum(["ok", "unavailable"]),
+    checks: z.strictObject({
+      database: z.enum(["ok", "unreachable", "error"]),
+      // The key check lives in the database.
+      masterKey: z.enum(["ok", "mismatch", "missing", "unknown"]).describe("unknown while the database cannot be read"),
+    }),
+  })
+  .meta({ id: "Health" });
+export type Health = z.infer<typeof healthSchema>;
 
 /**
  * A load balancer polls health many times a second across its nodes; one database read per

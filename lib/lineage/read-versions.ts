@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { scopeAllows } from "@/lib/auth/scope";
 import { decrypt } from "@/lib/crypto";
@@ -8,18 +9,20 @@ import { notFound } from "@/lib/errors";
 import { secretValueAad } from "@/lib/keys/aad";
 import { keyring } from "@/lib/keys/keyring";
 import { PROVENANCE_PROVIDER } from "@/lib/secrets/secret-schemas";
+import { nullableTimestamp, timestamp } from "@/lib/validation/view-shapes";
 import { lineageFlusher } from "./lineage-flush";
 
-export interface SecretVersionView {
-  version: string;
-  fingerprint: string;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  /** The last read of this version by anyone; null when nobody has read it. */
-  lastReadAt: string | null;
-  /** Distinct tokens and users that read this version. */
-  readers: number;
-}
+export const secretVersionViewSchema = z
+  .strictObject({
+    version: z.string().describe("The stored version number, the upstream version id, or a counter when the manager gives none"),
+    fingerprint: z.string().describe("Keyed fingerprint of the value (hmac-sha256:…), never the value"),
+    firstSeenAt: timestamp,
+    lastSeenAt: timestamp.describe("The last time Provenance fetched or served this version"),
+    lastReadAt: nullableTimestamp.describe("The last read of this version; null when nobody read it"),
+    readers: z.int().min(0).describe("Distinct tokens and users that read this version"),
+  })
+  .meta({ id: "SecretVersion" });
+export type SecretVersionView = z.infer<typeof secretVersionViewSchema>;
 
 /**
  * GET /api/secrets/:id/versions — every version of the secret seen, newest first, with its keyed

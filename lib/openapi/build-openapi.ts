@@ -1,15 +1,27 @@
 import { batchResolveInput } from "@/lib/secrets/resolve/resolve-secrets";
 import { PAGE_LIMIT_MAX } from "@/lib/secrets/secret-cursor";
+import { batchResolvedSchema, resolvedSecretSchema, resolveFailureSchema } from "@/lib/secrets/resolve/resolved-shapes";
+import { providerConfigViewSchema, secretViewSchema } from "@/lib/secrets/secret-view";
 import { createSecretShape, updateSecretShape } from "@/lib/secrets/secret-schemas";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { testConnectionInput } from "@/lib/secret-providers/test-connection";
+import { connectionViewSchema } from "@/lib/secret-providers/connection-view";
+import { testResultSchema } from "@/lib/secret-providers/test-result";
+import { configFieldViewSchema, providerTypeViewSchema } from "@/lib/providers/provider-types";
 import { createTokenInput } from "@/lib/tokens/token-schemas";
-import { changeAwarenessPaths, changeAwarenessSchemas } from "./change-awareness-paths";
+import { createdTokenSchema, tokenViewSchema } from "@/lib/tokens/token-view";
+import { healthSchema } from "@/lib/health/check-health";
+import { apiIndexSchema, liveSchema } from "@/lib/health/discovery";
+import { errorBodySchema } from "@/lib/error-body";
+import { exchangedTokenSchema, trustPolicyViewSchema } from "@/lib/trust-policies/trust-policy-view";
+import { connectionUsageSchema } from "@/lib/usage/read-usage";
+import { secretVersionViewSchema } from "@/lib/lineage/read-versions";
+import { changeAwarenessPaths } from "./change-awareness-paths";
 import { metricsPaths } from "./metrics-paths";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
-import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas } from "./schemas";
+import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas, zodComponents } from "./schemas";
 import { notificationPaths, notificationSchemas } from "./notification-paths";
-import { trustPolicyPaths, trustPolicySchemas } from "./trust-policy-paths";
+import { trustPolicyPaths } from "./trust-policy-paths";
 
 /**
  * The OpenAPI 3.1 description of the REST contract, built from the same zod schemas and provider
@@ -23,6 +35,29 @@ function batchResolveSchema(): Schema {
   const form = (key: "paths" | "prefix", title: string) => ({ type: "object", title, additionalProperties: false, required: [key], properties: { [key]: members[key] } });
   return { oneOf: [form("paths", "By paths"), form("prefix", "By prefix (every secret under it the caller may read)")] };
 }
+
+/** The answers' zod schemas, each with its component id, and those they nest (ProviderConfig, ResolveFailure, ConfigField). */
+const RESPONSE_SCHEMAS = [
+  errorBodySchema,
+  apiIndexSchema,
+  liveSchema,
+  healthSchema,
+  secretViewSchema,
+  providerConfigViewSchema,
+  resolvedSecretSchema,
+  resolveFailureSchema,
+  batchResolvedSchema,
+  connectionViewSchema,
+  providerTypeViewSchema,
+  configFieldViewSchema,
+  testResultSchema,
+  tokenViewSchema,
+  createdTokenSchema,
+  trustPolicyViewSchema,
+  exchangedTokenSchema,
+  connectionUsageSchema,
+  secretVersionViewSchema,
+];
 
 /** `publicUrl`: the configured public URL, if any; without it the document's server is relative. */
 export function buildOpenApi(publicUrl?: string) {
@@ -314,12 +349,8 @@ export function buildOpenApi(publicUrl?: string) {
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The dashboard's session cookie (same-origin requests only)" },
       },
       schemas: {
+        ...zodComponents(RESPONSE_SCHEMAS),
         ...responseSchemas,
-        TokenCreated: {
-          ...responseSchemas.Token,
-          required: [...responseSchemas.Token.required, "token"],
-          properties: { ...responseSchemas.Token.properties, token: { type: "string", description: "The token (pvn_…): shown this once" } },
-        },
         ConnectionCreate: connectionCreateOneOf,
         ...variants,
         ConnectionUpdate: connectionUpdateSchema(requestSchema(updateConnectionShape)),
@@ -327,8 +358,6 @@ export function buildOpenApi(publicUrl?: string) {
         SecretUpdate: requestSchema(updateSecretShape),
         BatchResolveRequest: batchResolveSchema(),
         ...providerConfigSchemas(),
-        ...trustPolicySchemas(),
-        ...changeAwarenessSchemas(),
         ...notificationSchemas(),
       },
     },

@@ -1,5 +1,5 @@
 import { idParam, json, operation } from "./operation";
-import { closed, ref } from "./schemas";
+import { ref } from "./schemas";
 
 /** OpenAPI paths of the contract's "Change awareness" section built so far: usage per connection and value lineage. */
 export function changeAwarenessPaths() {
@@ -34,35 +34,5 @@ export function changeAwarenessPaths() {
         errors: ["not_found"],
       }),
     },
-  };
-}
-
-const counts = {
-  calls: { type: "integer", minimum: 0, description: "Requests made to the manager's API (each attempt; a BatchGetSecretValue for up to 20 secrets is one)" },
-  errors: { type: "integer", minimum: 0, description: "Calls that failed (an error answer, a timeout, an unreachable manager)" },
-  throttled: { type: "integer", minimum: 0, description: "Failed calls the manager answered with 429 or its own throttling code" },
-  cacheHits: { type: "integer", minimum: 0, description: "Resolves answered from the value cache" },
-  cacheMisses: { type: "integer", minimum: 0, description: "Resolves that needed an upstream read (shared reads included)" },
-  estimatedCostUsd: { type: "number", minimum: 0, description: "calls at list price: AWS $0.05, GCP $0.03, Azure $0.03 per 10,000; Vault $0" },
-};
-const countNames = Object.keys(counts);
-export function changeAwarenessSchemas() {
-  return {
-    ConnectionUsage: closed([...countNames, "byDay"], {
-      ...counts,
-      byDay: {
-        type: "array",
-        description: "Every UTC day that overlaps the window, oldest first (days without calls have zeros)",
-        items: closed(["day", ...countNames], { day: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, ...counts }),
-      },
-    }),
-    SecretVersion: closed(["version", "fingerprint", "firstSeenAt", "lastSeenAt", "lastReadAt", "readers"], {
-      version: { type: "string", description: "The stored version number, the upstream version id, or a counter when the manager gives none" },
-      fingerprint: { type: "string", description: "Keyed fingerprint of the value (hmac-sha256:…), never the value" },
-      firstSeenAt: { type: "string", format: "date-time" },
-      lastSeenAt: { type: "string", format: "date-time", description: "The last time Provenance fetched or served this version" },
-      lastReadAt: { type: ["string", "null"], format: "date-time", description: "The last read of this version; null when nobody read it" },
-      readers: { type: "integer", minimum: 0, description: "Distinct tokens and users that read this version" },
-    }),
   };
 }

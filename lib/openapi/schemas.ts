@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { ConfigField, FieldFormat } from "@/lib/providers/definition";
 import { PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
-import { ROLES } from "@/lib/auth/roles";
 
 type Schema = Record<string, unknown>;
 
@@ -116,9 +115,56 @@ export function connectionUpdateSchema(base: Schema): Schema {
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-const timestamp = { type: "string", format: "date-time" };
-const nullableTimestamp = { type: ["string", "null"], format: "date-time" };
-const nullableString = { type: ["string", "null"] };
+/**
+ * The response components, from the zod schemas next to the domain view types: each schema listed
+ * carries its component name in `.meta({ id })`, and a listed schema nested in another becomes a
+ * $ref to it. Only the listed schemas are converted, in a registry of their own: the global one
+ * can hold other copies of a view module's schemas (one per server bundle that loaded it).
+ * Output form: what the server answers.
+ */
+export function zodComponents(named: z.ZodType[]): Record<string, Schema> {
+  const registry = z.registry<{ id: string }>();
+  for (const schema of named) {
+    const id = z.globalRegistry.get(schema)?.id;
+    if (!id) throw new Error("A response component needs .meta({ id })");
+    registry.add(schema, { id });
+  }
+  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", io: "output", uri: (id) => `#/components/schemas/${id}` });
+  const components = Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _dialect, $id: _id, ...rest } = schema as Schema;
+      return [id, tidy(rest) as Schema];
+    }),
+  );
+  // A schema with an id that is not listed would be referenced as a definition nobody publishes.
+  if (JSON.stringify(components).includes("__shared")) throw new Error("A response schema nests a schema with an id that RESPONSE_SCHEMAS does not list");
+  return components;
+}
+
+/**
+ * Two rewrites that say the same in fewer words. zod writes a nullable value as
+ * `anyOf: [value, {type: "null"}]`; where the value has one plain type, `type: [that, "null"]` is
+ * the form readers (and generators) know best. And z.int() bounds every integer by
+ * ±Number.MAX_SAFE_INTEGER, which no integer the server writes can pass anyway.
+ */
+function tidy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(tidy);
+  if (typeof value !== "object" || value === null) return value;
+  const schema = Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, member]) => !((key === "minimum" || key === "maximum") && Math.abs(member as number) === Number.MAX_SAFE_INTEGER))
+      .map(([key, member]) => [key, tidy(member)]),
+  ) as Schema;
+  const options = schema.anyOf as Schema[] | undefined;
+  if (options?.length !== 2 || JSON.stringify(options[1]) !== '{"type":"null"}' || typeof options[0]!.type !== "string") return schema;
+  const { anyOf: _nullable, ...rest } = schema;
+  return { ...options[0], ...rest, type: [options[0]!.type, "null"] };
+}
+
+/**
+ * A closed object schema written by hand. Answers are zod schemas next to their views (see
+ * zodComponents); this stays for the few JSON Schema pieces that have no zod source.
+ */
 export const closed = (required: string[], properties: Record<string, unknown>, extra: Schema = {}) => ({
   type: "object",
   additionalProperties: false,
@@ -126,145 +172,6 @@ export const closed = (required: string[], properties: Record<string, unknown>, 
   properties,
   ...extra,
 });
-const stringMap = (description: string) => ({ type: "object", description, additionalProperties: { type: "string" } });
 
-/** Response shapes: they mirror the view types (lib/secrets/secret-view.ts, lib/secret-providers/connection-view.ts, lib/tokens/manage-tokens.ts, lib/health/check-health.ts). */
-export const responseSchemas = {
-  Error: closed(["error"], {
-    error: closed(["code", "message"], {
-      code: { type: "string", pattern: "^[a-z]+(_[a-z]+)*$", description: "A stable snake_case code; see each operation's responses for the codes it uses." },
-      message: { type: "string", description: "A sentence for a person; never a secret value or a credential." },
-      fields: stringMap("validation_error (and some 409s): a message per invalid member, keyed by dotted path into the body, e.g. config.region"),
-      hint: { type: "string", description: "provider_error: what to change to fix it, e.g. the IAM action the identity lacks" },
-      upstreamStatus: { type: "integer", description: "provider_error: the manager's HTTP status" },
-      upstreamCode: { type: "string", description: "provider_error: the manager's error code" },
-      attempts: { type: "integer", description: "provider_error/provider_timeout after retries: how many calls were made" },
-      timeoutMs: { type: "integer", description: "provider_timeout: the timeout that passed" },
-      jsonKey: { type: "string", description: "json_key_not_found: the key that was asked for" },
-      retryAfterSeconds: { type: "integer", description: "rate_limited and database_unavailable: when to try again (also in Retry-After)" },
-      reason: {
-        type: "string",
-        description:
-          "Token exchange 401: malformed, unsupported_algorithm, unknown_issuer, unknown_key, bad_signature, expired, not_yet_valid, missing_jti, wrong_audience, replayed or no_matching_policy",
-      },
-      referencingSecrets: { type: "integer", description: "provider_in_use: how many secrets still use the connection" },
-      secrets: {
-        type: "array",
-        items: closed(["id", "secretPath"], { id: { type: "string" }, secretPath: { type: "string" } }),
-        description: "provider_in_use: the first 20 of those secrets",
-      },
-    }),
-  }),
-  Connection: closed(["id", "name", "type", "description", "config", "allowedProviderPaths", "secretCount", "lastTest", "version", "createdAt", "updatedAt"], {
-    id: { type: "string" },
-    name: { type: "string" },
-    type: { type: "string", enum: [...PROVIDER_TYPES] },
-    description: nullableString,
-    config: stringMap('The type\'s config fields; sensitive fields that are set read "••••••••", unset ones are absent.'),
-    allowedProviderPaths: {
-      type: ["array", "null"],
-      items: { type: "string" },
-      description:
-        "Upstream path patterns the connection's secrets may read (* within one segment, a trailing /** any depth, e.g. secret/payments/**); " +
-        "null: any path its credential can read. Outside it, saving or testing a path is 403 for every role and resolving answers forbidden. " +
-        "Matched after normalising: Vault KV v2 data/ dropped, GCP short names expanded and versions dropped, Azure case-insensitive, AWS ARNs only by ARN patterns.",
-    },
-    secretCount: { type: "integer", minimum: 0 },
-    lastTest: {
-      description: "The last test of this connection, or null when it was never tested",
-      oneOf: [closed(["at", "ok", "message"], { at: timestamp, ok: { type: "boolean" }, message: nullableString }), { type: "null" }],
-    },
-    version: { type: "integer", minimum: 1, description: "Also sent as the ETag; send it back in If-Match to update only this version" },
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }),
-  ConfigField: closed(["key", "label", "type", "required"], {
-    key: { type: "string" },
-    label: { type: "string" },
-    type: { type: "string", enum: ["text", "password", "textarea", "url"] },
-    required: { type: "boolean" },
-    sensitive: { type: "boolean", const: true, description: "Present on credentials: stored encrypted, answered masked" },
-    help: { type: "string" },
-    placeholder: { type: "string" },
-    options: { type: "array", items: { type: "string" }, description: "The values the field takes, when it is a choice" },
-  }),
-  ProviderType: closed(["type", "name", "description", "configSchema", "pathHelp", "sdk"], {
-    type: { type: "string", enum: [...PROVIDER_TYPES] },
-    name: { type: "string" },
-    description: { type: "string" },
-    configSchema: { type: "array", items: ref("ConfigField") },
-    pathHelp: { type: "string", description: "How a secret's providerPath is written for this type" },
-    sdk: closed(["package", "packages", "installed"], {
-      package: { ...nullableString, description: "The npm package(s) the adapter loads, or null (Vault needs none)" },
-      packages: { type: "array", items: { type: "string" } },
-      installed: { type: "boolean" },
-    }),
-  }),
-  ProviderConfig: closed([], {
-    jsonKey: { type: "string", description: "Resolve returns this key of a JSON value" },
-    version: { type: "string", description: "Pin an upstream version (AWS VersionId or stage, Azure version, GCP version number, Vault KV v2 version)" },
-    cacheTtlSeconds: { type: "integer", minimum: 0, maximum: 86400 },
-  }),
-  Secret: closed(["id", "secretPath", "provider", "providerPath", "secretProviderId", "providerConfig", "description", "version", "createdAt", "updatedAt"], {
-    id: { type: "string" },
-    secretPath: { type: "string" },
-    provider: { type: "string", enum: ["provenance", ...PROVIDER_TYPES] },
-    providerPath: nullableString,
-    secretProviderId: nullableString,
-    providerConfig: ref("ProviderConfig"),
-    description: nullableString,
-    version: { type: "integer", minimum: 1, description: "Also sent as the ETag; send it back in If-Match to update only this version" },
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }),
-  ResolvedSecret: closed(["secretPath", "value", "provider", "version", "cached", "stale", "fetchedAt"], {
-    secretPath: { type: "string" },
-    value: { type: "string" },
-    provider: { type: "string", enum: ["provenance", ...PROVIDER_TYPES] },
-    version: nullableString,
-    cached: { type: "boolean" },
-    stale: { type: "boolean", description: "true when the manager could not be reached and the last value is served (within the stale window)" },
-    fetchedAt: timestamp,
-  }),
-  ResolveFailure: closed(["code", "message"], { code: { type: "string" }, message: { type: "string" } }),
-  BatchResolved: closed(["values", "errors"], {
-    values: stringMap("Each resolved path's value"),
-    errors: { type: "object", description: "Each failed path's reason", additionalProperties: ref("ResolveFailure") },
-  }),
-  TestResult: {
-    oneOf: [
-      closed(["ok", "latencyMs"], {
-        ok: { type: "boolean", const: true },
-        latencyMs: { type: "integer", minimum: 0 },
-        version: { ...nullableString, description: "With providerPath: the upstream version read" },
-        fingerprint: { type: "string", description: "With providerPath: a keyed fingerprint of the value (never the value)" },
-      }),
-      closed(["ok", "latencyMs", "error"], {
-        ok: { type: "boolean", const: false },
-        latencyMs: { type: "integer", minimum: 0 },
-        error: closed(["code", "message"], { code: { type: "string" }, message: { type: "string" }, hint: { type: "string" } }),
-      }),
-    ],
-  },
-  Health: closed(["status", "checks"], {
-    status: { type: "string", enum: ["ok", "unavailable"] },
-    checks: closed(["database", "masterKey"], {
-      database: { type: "string", enum: ["ok", "unreachable", "error"] },
-      masterKey: { type: "string", enum: ["ok", "mismatch", "missing", "unknown"], description: "unknown while the database cannot be read" },
-    }),
-  }),
-  Live: closed(["status"], { status: { type: "string", const: "ok" } }),
-  ApiIndex: closed(["name", "openapi", "health"], { name: { type: "string" }, openapi: { type: "string" }, health: { type: "string" } }),
-  Token: closed(["id", "name", "role", "scope", "tokenPrefix", "createdAt", "lastUsedAt", "expiresAt", "revokedAt", "createdBy"], {
-    id: { type: "string" },
-    name: { type: "string" },
-    role: { type: "string", enum: [...ROLES] },
-    scope: { ...nullableString, description: "A path scope such as stripe.*, or null for every secret" },
-    tokenPrefix: { type: "string", description: "The first characters of the token, to tell tokens apart" },
-    createdAt: timestamp,
-    lastUsedAt: nullableTimestamp,
-    expiresAt: nullableTimestamp,
-    revokedAt: nullableTimestamp,
-    createdBy: { ...nullableString, description: "The email of the user who made it; null for CLI-made tokens" },
-  }),
-};
+/** Hand-written response components, merged after the zod ones; empty since every answer has a zod schema. */
+export const responseSchemas: Record<string, Schema> = {};

@@ -1,6 +1,6 @@
 import { createTrustPolicyInput, tokenExchangeInput, updateTrustPolicyInput } from "@/lib/trust-policies/trust-policy-schemas";
 import { idParam, json, operation } from "./operation";
-import { closed, ref, requestSchema } from "./schemas";
+import { ref, requestSchema } from "./schemas";
 
 /** OpenAPI paths of keyless access: trust policies (admin) and the OIDC token exchange. */
 export function trustPolicyPaths() {
@@ -77,33 +77,5 @@ export function trustPolicyPaths() {
         writes: true,
       }),
     },
-  };
-}
-
-export function trustPolicySchemas() {
-  return {
-    TrustPolicy: closed(["id", "name", "issuer", "audience", "claims", "role", "scope", "ttlSeconds", "createdAt", "updatedAt"], {
-      id: { type: "string" },
-      name: { type: "string" },
-      issuer: { type: "string", format: "uri", description: "Matched exactly against the ID token's iss" },
-      audience: { type: "string", description: "Must be one of the ID token's aud values" },
-      claims: {
-        type: "object",
-        additionalProperties: { type: "string" },
-        description: "Claim name to pattern: an exact string, or `*` for one segment (one or more characters other than `/` and `:`)",
-      },
-      role: { type: "string", enum: ["editor", "viewer"] },
-      scope: { type: "string", description: "The path scope of every token the policy issues, e.g. stripe.*" },
-      ttlSeconds: { type: "integer", minimum: 60, maximum: 3600 },
-      createdAt: { type: "string", format: "date-time" },
-      updatedAt: { type: "string", format: "date-time" },
-    }),
-    ExchangedToken: closed(["token", "expiresAt", "role", "scope", "policy"], {
-      token: { type: "string", description: "A bearer token (pvn_…)" },
-      expiresAt: { type: "string", format: "date-time" },
-      role: { type: "string", enum: ["editor", "viewer"] },
-      scope: { type: "string" },
-      policy: { ...closed(["id", "name"], { id: { type: "string" }, name: { type: "string" } }), description: "The trust policy that matched" },
-    }),
   };
 }

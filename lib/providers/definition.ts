@@ -163,7 +163,7 @@ export function describeField(field: ConfigField) {
     label: field.label,
     type: field.type,
     required: field.required,
-    ...(field.sensitive ? { sensitive: true } : {}),
+    ...(field.sensitive ? { sensitive: true as const } : {}),
     ...(field.help ? { help: field.help } : {}),
     ...(field.placeholder ? { placeholder: field.placeholder } : {}),
     // A field with a fixed set of values lists them, so that forms can offer a choice instead of free text.

@@ -1,24 +1,39 @@
+import { z } from "zod";
 import { sensitiveKeys } from "@/lib/providers/definition";
-import { isProviderType, providerDefinition } from "@/lib/providers/registry";
+import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
+import { rowVersion, stringMap, timestamp } from "@/lib/validation/view-shapes";
 import { openConfig } from "./connection-config";
 
 import { MASK } from "./mask";
 import { parseStoredFence } from "./provider-path-fence";
 
-export interface ConnectionView {
-  id: string;
-  name: string;
-  type: string;
-  description: string | null;
-  config: Record<string, string>;
-  /** Upstream path patterns its secrets may read; null when unfenced (any path). */
-  allowedProviderPaths: string[] | null;
-  secretCount: number;
-  lastTest: { at: string; ok: boolean; message: string | null } | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+/** What the API and the pages show of a connection: credentials masked (see maskConnection). */
+export const connectionViewSchema = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(PROVIDER_TYPES),
+    description: z.string().nullable(),
+    config: stringMap('The type\'s config fields; sensitive fields that are set read "••••••••", unset ones are absent.'),
+    allowedProviderPaths: z
+      .array(z.string())
+      .nullable()
+      .describe(
+        "Upstream path patterns the connection's secrets may read (* within one segment, a trailing /** any depth, e.g. secret/payments/**); " +
+          "null: any path its credential can read. Outside it, saving or testing a path is 403 for every role and resolving answers forbidden. " +
+          "Matched after normalising: Vault KV v2 data/ dropped, GCP short names expanded and versions dropped, Azure case-insensitive, AWS ARNs only by ARN patterns.",
+      ),
+    secretCount: z.int().min(0),
+    lastTest: z
+      .strictObject({ at: timestamp, ok: z.boolean(), message: z.string().nullable() })
+      .nullable()
+      .describe("The last test of this connection, or null when it was never tested"),
+    version: rowVersion,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Connection" });
+export type ConnectionView = z.infer<typeof connectionViewSchema>;
 
 export interface ConnectionRow {
   id: string;
@@ -48,7 +63,8 @@ export function maskConnection(row: ConnectionRow, secretCount: number): Connect
   return {
     id: row.id,
     name: row.name,
-    type: row.type,
+    // Only types the write schemas accepted are ever stored.
+    type: row.type as ConnectionView["type"],
     description: row.description === "" ? null : row.description,
     config,
     allowedProviderPaths: parseStoredFence(row.allowedProviderPaths),

@@ -17,6 +17,7 @@ import { SAFETY_NET_MS, withDeadline } from "@/lib/secrets/resolve/external-valu
 import { refuseScopedUpstreamChoice } from "@/lib/secrets/upstream-choice";
 import { openConfig } from "./connection-config";
 import { requireInsideFence } from "./provider-path-fence";
+import type { TestResult } from "./test-result";
 
 export const testConnectionInput = z
   .object({
@@ -25,9 +26,7 @@ export const testConnectionInput = z
   })
   .strict();
 
-export type TestResult =
-  | { ok: true; latencyMs: number; version?: string | null; fingerprint?: string }
-  | { ok: false; latencyMs: number; error: { code: string; message: string; hint?: string } };
+export type { TestResult };
 
 /**
  * POST /api/secret-providers/:id/test — proves the connection works. With a providerPath it reads

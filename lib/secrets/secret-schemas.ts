@@ -23,11 +23,19 @@ export const secretValue = z
   .refine((v) => v.isWellFormed(), "Value must be valid Unicode text")
   .refine((v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES, `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`);
 
+const CACHE_TTL_RULE = "cacheTtlSeconds must be a whole number of seconds (0 to 86400)";
+
 export const providerConfigShape = z
   .object({
     jsonKey: singleLine("jsonKey", 200).min(1, "jsonKey must not be empty").optional().nullable(),
     version: singleLine("version", 200).min(1, "version must not be empty").optional().nullable(),
-    cacheTtlSeconds: z.number().int("cacheTtlSeconds must be a whole number").min(0).max(86_400).optional().nullable(),
+    cacheTtlSeconds: z
+      .number({ message: CACHE_TTL_RULE })
+      .int(CACHE_TTL_RULE)
+      .min(0, CACHE_TTL_RULE)
+      .max(86_400, CACHE_TTL_RULE)
+      .optional()
+      .nullable(),
   })
   .strict();
 export type SecretProviderConfig = { jsonKey?: string; version?: string; cacheTtlSeconds?: number };

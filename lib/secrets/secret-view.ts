@@ -1,18 +1,36 @@
-import type { SecretProviderConfig } from "./secret-schemas";
+import { z } from "zod";
+import { PROVIDER_TYPES } from "@/lib/providers/registry";
+import { rowVersion, timestamp } from "@/lib/validation/view-shapes";
+import { PROVENANCE_PROVIDER, type SecretProviderConfig } from "./secret-schemas";
+
+/** Where a secret's value lives: stored here, or one of the external managers. */
+export const secretProviderSchema = z.enum([PROVENANCE_PROVIDER, ...PROVIDER_TYPES]);
+
+/** A secret's upstream settings as stored: members left unset are absent. */
+export const providerConfigViewSchema = z
+  .strictObject({
+    jsonKey: z.string().describe("Resolve returns this key of a JSON value").optional(),
+    version: z.string().describe("Pin an upstream version (AWS VersionId or stage, Azure version, GCP version number, Vault KV v2 version)").optional(),
+    cacheTtlSeconds: z.int().min(0).max(86_400).optional(),
+  })
+  .meta({ id: "ProviderConfig" });
 
 /** What the API says about a secret. Never its value: that leaves only through resolve. */
-export interface SecretView {
-  id: string;
-  secretPath: string;
-  provider: string;
-  providerPath: string | null;
-  secretProviderId: string | null;
-  providerConfig: SecretProviderConfig;
-  description: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export const secretViewSchema = z
+  .strictObject({
+    id: z.string(),
+    secretPath: z.string(),
+    provider: secretProviderSchema,
+    providerPath: z.string().nullable(),
+    secretProviderId: z.string().nullable(),
+    providerConfig: providerConfigViewSchema,
+    description: z.string().nullable(),
+    version: rowVersion,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: "Secret" });
+export type SecretView = z.infer<typeof secretViewSchema>;
 
 export interface SecretRow {
   id: string;
@@ -45,7 +63,8 @@ export function toSecretView(row: SecretRow): SecretView {
   return {
     id: row.id,
     secretPath: row.secretPath,
-    provider: row.provider,
+    // Only values the write schemas accepted are ever stored.
+    provider: row.provider as SecretView["provider"],
     providerPath: row.providerPath,
     secretProviderId: row.secretProviderId,
     providerConfig: parseProviderConfig(row.providerConfig),

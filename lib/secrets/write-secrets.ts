@@ -11,7 +11,7 @@ import { AppError, notFound, validationError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { secretValueAad } from "@/lib/keys/aad";
 import { keyring } from "@/lib/keys/keyring";
-import { isProviderType, providerDefinition, PROVIDER_TYPES } from "@/lib/providers/registry";
+import { isProviderType } from "@/lib/providers/registry";
 import { requireInsideFence } from "@/lib/secret-providers/provider-path-fence";
 import {
   compactProviderConfig,
@@ -24,6 +24,7 @@ import { parseProviderConfig, secretViewSelect, toSecretView, type SecretView } 
 import { changesUpstream, refuseScopedUpstreamChoice } from "./upstream-choice";
 import { refuseNonKvVaultMount } from "./vault-mount-check";
 import { recordSecretChange } from "./watch/change-log";
+import { secretFieldProblems } from "./secret-rules";
 
 /** A secret as it will be stored, after defaults (create) or merging (update). */
 export interface SecretTarget {
@@ -62,28 +63,9 @@ async function checkTarget(
   target: SecretTarget,
   tx: Tx,
 ): Promise<{ fields: Record<string, string>; connection: { name: string; type: string; config: string; allowedProviderPaths: string | null } | null }> {
-  const fields: Record<string, string> = {};
-  if (target.provider === PROVENANCE_PROVIDER) {
-    if (target.value === undefined && !target.hasStoredValue) fields.value = "Value is required for a secret stored in Provenance";
-    if (target.providerPath) fields.providerPath = "Only external secrets have a providerPath";
-    if (target.secretProviderId) fields.secretProviderId = "Only external secrets reference a provider connection";
-    return { fields, connection: null };
-  }
-  if (!isProviderType(target.provider)) {
-    fields.provider = `Provider must be "${PROVENANCE_PROVIDER}" or one of ${PROVIDER_TYPES.join(", ")}`;
-    return { fields, connection: null };
-  }
-  const definition = providerDefinition(target.provider);
-  if (target.value !== undefined) fields.value = `An external secret has no value here; it lives in ${definition.name}`;
-  if (!target.providerPath) fields.providerPath = `Provider path is required: ${definition.pathHelp}`;
-  else {
-    const problem = definition.checkPath(target.providerPath);
-    if (problem) fields.providerPath = problem;
-  }
-  if (!target.secretProviderId) {
-    fields.secretProviderId = `Choose a ${definition.name} connection`;
-    return { fields, connection: null };
-  }
+  const fields = secretFieldProblems(target);
+  // Only a well-formed external secret names a connection worth looking up.
+  if (target.provider === PROVENANCE_PROVIDER || !isProviderType(target.provider) || !target.secretProviderId) return { fields, connection: null };
   const connection = await tx.secretProvider.findUnique({ where: { id: target.secretProviderId }, select: checkedConnection });
   if (!connection) fields.secretProviderId = "No provider connection has this id";
   else if (connection.type !== target.provider) {

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { AuditActor } from "@/lib/auth/actor";
 import { parseInput } from "@/lib/validation/zod-errors";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -10,20 +11,10 @@ import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { createTokenInput } from "./token-schemas";
 import { displayPrefix, generateToken, hashToken } from "./token-secret";
+import type { tokenViewSchema } from "./token-view";
 
 /** What lists and responses show of a token: never the secret, never the hash. */
-export interface TokenView {
-  id: string;
-  name: string;
-  role: string;
-  scope: string | null;
-  tokenPrefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdBy: string | null;
-}
+export type TokenView = z.infer<typeof tokenViewSchema>;
 
 const tokenSelect = {
   id: true,
@@ -55,7 +46,8 @@ function toView(row: TokenRow): TokenView {
   return {
     id: row.id,
     name: row.name,
-    role: row.role,
+    // Only roles the write schema accepted are ever stored.
+    role: row.role as TokenView["role"],
     scope: row.scope,
     tokenPrefix: row.tokenPrefix,
     createdAt: row.createdAt.toISOString(),

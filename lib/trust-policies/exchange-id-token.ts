@@ -15,6 +15,7 @@ import { IdTokenRefusal } from "./id-token-error";
 import { issuerKeys } from "./issuer-keys";
 import { decodeJws, isAcceptedAlgorithm, keyFitsAlgorithm, signatureVerifies, type DecodedJws } from "./jws";
 import { tokenExchangeInput } from "./trust-policy-schemas";
+import type { ExchangeResult } from "./trust-policy-view";
 
 /**
  * POST /api/auth/token-exchange: a program trades an OIDC ID token (GitHub Actions, GitLab CI,
@@ -32,13 +33,7 @@ import { tokenExchangeInput } from "./trust-policy-schemas";
  *
  * The ID token itself is never stored, logged, audited or repeated in an answer.
  */
-export interface ExchangeResult {
-  token: string;
-  expiresAt: string;
-  role: string;
-  scope: string;
-  policy: { id: string; name: string };
-}
+export type { ExchangeResult };
 
 /** What is known about a refused token, for the audit row: only facts checked so far. */
 interface RefusalContext {
@@ -158,7 +153,8 @@ async function issueToken(issue: Issue): Promise<ExchangeResult> {
   }
   notifyChange({ kind: "token", id });
   void sweepUsedIdTokens(issue.now);
-  return { token, expiresAt: expiresAt.toISOString(), role: policy.role, scope: policy.scope, policy: { id: policy.id, name: policy.name } };
+  // A stored policy only holds a role its schema accepted.
+  return { token, expiresAt: expiresAt.toISOString(), role: policy.role as ExchangeResult["role"], scope: policy.scope, policy: { id: policy.id, name: policy.name } };
 }
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;

@@ -7,13 +7,9 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { createTrustPolicyInput, updateTrustPolicyInput, type TrustPolicyInput } from "./trust-policy-schemas";
+import type { TrustPolicyView } from "./trust-policy-view";
 
-/** A trust policy as the API returns it. */
-export interface TrustPolicyView extends TrustPolicyInput {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { TrustPolicyView };
 
 type PolicyRow = {
   id: string;

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { AppError, notFound, validationError } from "@/lib/errors";
@@ -9,13 +10,27 @@ import { storedUsage } from "./usage-store";
 export const USAGE_WINDOWS = { "24h": 1, "7d": 7, "30d": 30 } as const;
 export type UsageWindow = keyof typeof USAGE_WINDOWS;
 
-export interface UsageTotals extends UsageCounts {
-  estimatedCostUsd: number;
-}
+const count = (description: string) => z.int().min(0).describe(description);
+const totals = {
+  calls: count("Requests made to the manager's API (each attempt; a BatchGetSecretValue for up to 20 secrets is one)"),
+  errors: count("Calls that failed (an error answer, a timeout, an unreachable manager)"),
+  throttled: count("Failed calls the manager answered with 429 or its own throttling code"),
+  cacheHits: count("Resolves answered from the value cache"),
+  cacheMisses: count("Resolves that needed an upstream read (shared reads included)"),
+  estimatedCostUsd: z.number().min(0).describe("calls at list price: AWS $0.05, GCP $0.03, Azure $0.03 per 10,000; Vault $0"),
+} satisfies Record<keyof UsageCounts | "estimatedCostUsd", z.ZodType>;
 
-export interface ConnectionUsage extends UsageTotals {
-  byDay: Array<UsageTotals & { day: string }>;
-}
+/** GET /api/secret-providers/:id/usage: the window's totals and each UTC day's. */
+export const connectionUsageSchema = z
+  .strictObject({
+    ...totals,
+    byDay: z
+      .array(z.strictObject({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), ...totals }))
+      .describe("Every UTC day that overlaps the window, oldest first (days without calls have zeros)"),
+  })
+  .meta({ id: "ConnectionUsage" });
+export type ConnectionUsage = z.infer<typeof connectionUsageSchema>;
+export type UsageTotals = Omit<ConnectionUsage, "byDay">;
 
 export function parseUsageWindow(value: string | null): UsageWindow {
   if (value === null || value === "") return "24h";

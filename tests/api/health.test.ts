@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { buildOpenApi } from "@/lib/openapi/build-openapi";
+import { Browser } from "./support/browser";
 import { call } from "./support/client";
+import { apiContext } from "./support/context";
 
 describe("GET /api/health and /api/openapi.json", () => {
   it("reports ok without credentials", async () => {
@@ -27,5 +30,19 @@ describe("GET /api/health and /api/openapi.json", () => {
         "/api/auth/token-exchange",
       ]),
     );
+  });
+
+  it("publishes the document the code builds, also once dashboard pages and other routes have loaded the same modules", async () => {
+    // The answers' components come from zod's registry, which the server's bundles share: each
+    // loading a view module must not leave two schemas under one id.
+    const admin = new Browser();
+    expect((await admin.signIn(apiContext().admin.email, apiContext().admin.password)).status).toBe(200);
+    for (const page of ["/secrets", "/settings/secret-providers", "/settings/tokens"]) expect((await admin.request(page)).status).toBe(200);
+    for (const path of ["/api/secrets", "/api/secret-providers", "/api/secret-providers/types", "/api/tokens", "/api/trust-policies", "/api/health/ready", "/api"]) {
+      expect((await call(path)).status).toBe(200);
+    }
+    const response = await call<{ components: unknown }>("/api/openapi.json", { token: null });
+    expect(response.status).toBe(200);
+    expect(response.body.components).toEqual(JSON.parse(JSON.stringify(buildOpenApi().components)));
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { isProviderType, providerDefinition } from "@/lib/providers/registry";
-import { createSecretShape, MAX_SECRET_VALUE_BYTES, PROVENANCE_PROVIDER, updateSecretShape } from "@/lib/secrets/secret-schemas";
+import { secretFieldProblems } from "@/lib/secrets/secret-rules";
+import { createSecretShape, PROVENANCE_PROVIDER, updateSecretShape } from "@/lib/secrets/secret-schemas";
+import { fieldsFromZod } from "@/lib/validation/zod-errors";
 import type { SecretView } from "@/lib/secrets/secret-view";
 
 /**
@@ -20,11 +21,12 @@ export interface SecretFormValues {
 
 export type SecretFormMode = "create" | "edit";
 
-/** The API body for these form values. Editing leaves an empty value out: the stored one stays. */
+/** The API body for these form values. An empty value is left out: editing keeps the stored one. */
 export function toSecretInput(values: SecretFormValues, mode: SecretFormMode): Record<string, unknown> {
   const description = values.description.trim() || null;
   if (values.provider === PROVENANCE_PROVIDER) {
-    const value = mode === "edit" && values.value === "" ? {} : { value: values.value };
+    // An empty box is no value: on create the server then asks for one, on edit it keeps the stored one.
+    const value = values.value === "" ? {} : { value: values.value };
     return { secretPath: values.secretPath, provider: PROVENANCE_PROVIDER, ...value, description, ...(mode === "edit" ? { providerConfig: null } : {}) };
   }
   const ttl = values.providerConfig.cacheTtlSeconds.trim();
@@ -68,13 +70,13 @@ export function toSecretUpdate(values: SecretFormValues, original: SecretView): 
   return out;
 }
 
-// secret-schemas measures values with Node's Buffer; the browser counts UTF-8 bytes itself.
-const browserValue = z
-  .string()
-  .refine((v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES, `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`);
-
+/**
+ * The form's check is the server's: the body it would send, parsed with the API's shape and its
+ * fields named as the API names them (fieldsFromZod), then the rules across fields the server
+ * applies before it looks at the database (secretFieldProblems). Same input, same words.
+ */
 export function secretFormSchema(mode: SecretFormMode) {
-  const apiShape = (mode === "create" ? createSecretShape : updateSecretShape).extend({ value: browserValue.optional().nullable() });
+  const apiShape = mode === "create" ? createSecretShape : updateSecretShape;
   const form = z.object({
     secretPath: z.string(),
     provider: z.string(),
@@ -85,31 +87,17 @@ export function secretFormSchema(mode: SecretFormMode) {
     description: z.string(),
   });
   return form.superRefine((values, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: path.split("."), message });
-    const parsed = apiShape.safeParse(toSecretInput(values, mode));
-    const seen = new Set<string>();
-    if (!parsed.success) {
-      for (const problem of parsed.error.issues) {
-        const path = problem.path.map(String).join(".");
-        if (seen.has(path)) continue;
-        seen.add(path);
-        issue(path, path === "providerConfig.cacheTtlSeconds" ? "Must be a whole number of seconds (0 to 86400)" : problem.message);
-      }
-    }
-    // The rules write-secrets.ts applies that need no database.
-    if (values.provider === PROVENANCE_PROVIDER) {
-      if (mode === "create" && values.value === "") issue("value", "Value is required for a secret stored in Provenance");
-      return;
-    }
-    if (!isProviderType(values.provider)) return issue("provider", "Choose where the value lives");
-    const definition = providerDefinition(values.provider);
-    if (!values.secretProviderId) issue("secretProviderId", `Choose a ${definition.name} connection`);
-    const path = values.providerPath.trim();
-    if (!path) {
-      if (!seen.has("providerPath")) issue("providerPath", "Provider path is required");
-    } else {
-      const problem = definition.checkPath(path);
-      if (problem && !seen.has("providerPath")) issue("providerPath", problem);
-    }
+    const input = toSecretInput(values, mode);
+    const parsed = apiShape.safeParse(input);
+    const fields = parsed.success ? {} : fieldsFromZod(parsed.error);
+    const rules = secretFieldProblems({
+      provider: typeof input.provider === "string" ? input.provider : PROVENANCE_PROVIDER,
+      value: typeof input.value === "string" ? input.value : undefined,
+      // Editing keeps the stored value when none is typed; the server knows whether there is one.
+      hasStoredValue: mode === "edit",
+      providerPath: typeof input.providerPath === "string" && input.providerPath !== "" ? input.providerPath : null,
+      secretProviderId: typeof input.secretProviderId === "string" ? input.secretProviderId : null,
+    });
+    for (const [path, message] of Object.entries({ ...rules, ...fields })) ctx.addIssue({ code: "custom", path: path.split("."), message });
   });
 }

@@ -26,10 +26,10 @@ import { enterBatch } from "./batches-in-flight";
 import { enforceResolveLimit } from "./resolve-limit";
 import { batchValueSizes, runBatch, type PathOutcome } from "./run-batch";
 import { findSecretByPath, findSecretsByPaths } from "./secret-lookup";
-import type { BatchResolveResult, ResolvedSecret, ResolveFailure } from "@/client/src/types";
+import type { BatchResolveResult, ResolvedSecret, ResolveFailure } from "./resolved-shapes";
 
-// The answers' shapes are the TypeScript client's (client/src/types.ts): one definition, so the
-// client and the API cannot drift apart without the type check noticing.
+// The answers' shapes are the zod schemas of resolved-shapes.ts, which the TypeScript client's
+// types (client/src/types.ts) must accept.
 export type { BatchResolveResult, ResolvedSecret, ResolveFailure };
 
 const MAX_BATCH = 500;
@@ -265,7 +265,7 @@ async function resolveOne(actor: Actor, path: string, read: FetchOptions): Promi
     result: {
       secretPath: path,
       value,
-      provider: secret.provider,
+      provider: secret.provider as ResolvedSecret["provider"], // only values the write schemas accepted are stored
       version: fetched.fetched.version,
       cached: fetched.cached,
       stale: fetched.stale,
