@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import type { EventGridValidationReply } from "./notification-reply";
 
 /** What the route hands a source: the raw body (signatures cover its exact text), headers, query. */
 export interface NotificationInput {
@@ -16,7 +17,7 @@ export interface SourceOutcome {
   /** Set when the notification was authentic but announces nothing to refresh. */
   ignored?: string;
   /** Answers the source expects instead of the usual one (Event Grid's validation handshake). */
-  reply?: Record<string, unknown>;
+  reply?: EventGridValidationReply;
 }
 
 /** The body as JSON; SNS sends it as text/plain, so the media type is not checked. */

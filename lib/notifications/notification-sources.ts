@@ -5,9 +5,9 @@ import { receiveGcpPubsub } from "./gcp-pubsub-source";
 import type { NotificationInput, SourceOutcome } from "./notification-input";
 import { receiveSignedWebhook } from "./signed-webhook-source";
 
-/** The managers' notification senders Provenance accepts, each off until its setting is given. */
-export const NOTIFICATION_SOURCES = ["aws-sns", "gcp-pubsub", "azure-eventgrid", "webhook"] as const;
-export type NotificationSource = (typeof NOTIFICATION_SOURCES)[number];
+import { NOTIFICATION_SOURCES, type NotificationSource } from "./notification-reply";
+
+export { NOTIFICATION_SOURCES, type NotificationSource };
 
 interface SourceDefinition {
   /** The setting that turns the source on. */

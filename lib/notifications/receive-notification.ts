@@ -6,7 +6,8 @@ import { log } from "@/lib/log";
 import { consume, describeWait } from "@/lib/rate-limit/sliding-window";
 import { secretsNamed } from "./match-secrets";
 import type { NotificationInput } from "./notification-input";
-import { isNotificationSource, SOURCES, type NotificationSource } from "./notification-sources";
+import type { EventGridValidationReply, NotificationReply, NotificationSource } from "./notification-reply";
+import { isNotificationSource, SOURCES } from "./notification-sources";
 import { refreshNow } from "./refresh-now";
 import type { UpstreamName } from "./upstream-name";
 
@@ -23,18 +24,11 @@ import type { UpstreamName } from "./upstream-name";
  * are fetched only from SNS addresses and kept, key sets are refetched at most once a minute.)
  * Every other outcome is audited as notification.received, without the token, key or signature sent.
  */
-export interface NotificationReply {
-  source: NotificationSource;
-  event: string;
-  /** How many external secrets the notification named and were refreshed. */
-  matched: number;
-  ignored?: string;
-}
 
 const AUDITED_NAMES = 20;
 const AUDITED_SECRETS = 50;
 
-export async function receiveNotification(options: { source: string; input: NotificationInput; sourceIp: string | null }): Promise<NotificationReply | Record<string, unknown>> {
+export async function receiveNotification(options: { source: string; input: NotificationInput; sourceIp: string | null }): Promise<NotificationReply | EventGridValidationReply> {
   const { input, sourceIp } = options;
   const source = options.source;
   if (!isNotificationSource(source)) throw new AppError("not_found", "There is no such notification source (aws-sns, gcp-pubsub, azure-eventgrid, webhook).");

@@ -18,9 +18,10 @@ import { connectionUsageSchema } from "@/lib/usage/read-usage";
 import { secretVersionViewSchema } from "@/lib/lineage/read-versions";
 import { changeAwarenessPaths } from "./change-awareness-paths";
 import { metricsPaths } from "./metrics-paths";
+import { eventGridValidationReplySchema, notificationReplySchema } from "@/lib/notifications/notification-reply";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
 import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas, zodComponents } from "./schemas";
-import { notificationPaths, notificationSchemas } from "./notification-paths";
+import { notificationPaths } from "./notification-paths";
 import { trustPolicyPaths } from "./trust-policy-paths";
 
 /**
@@ -38,6 +39,8 @@ function batchResolveSchema(): Schema {
 
 /** The answers' zod schemas, each with its component id, and those they nest (ProviderConfig, ResolveFailure, ConfigField). */
 const RESPONSE_SCHEMAS = [
+  notificationReplySchema,
+  eventGridValidationReplySchema,
   errorBodySchema,
   apiIndexSchema,
   liveSchema,
@@ -358,7 +361,6 @@ export function buildOpenApi(publicUrl?: string) {
         SecretUpdate: requestSchema(updateSecretShape),
         BatchResolveRequest: batchResolveSchema(),
         ...providerConfigSchemas(),
-        ...notificationSchemas(),
       },
     },
   };

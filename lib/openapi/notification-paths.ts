@@ -125,15 +125,3 @@ export function notificationPaths() {
     },
   };
 }
-
-export function notificationSchemas() {
-  return {
-    NotificationReceived: closed(["source", "event", "matched"], {
-      source: { type: "string", enum: ["aws-sns", "gcp-pubsub", "azure-eventgrid", "webhook"] },
-      event: { type: "string", description: "The manager's name for what happened (PutSecretValue, SECRET_VERSION_ADD, …)" },
-      matched: { type: "integer", minimum: 0, description: "External secrets named by the notification; each was refreshed" },
-      ignored: { type: "string", description: "Why an authentic notification refreshed nothing" },
-    }),
-    EventGridValidationResponse: closed(["validationResponse"], { validationResponse: { type: "string" } }),
-  };
-}
