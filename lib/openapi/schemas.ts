@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ConfigField, FieldFormat } from "@/lib/providers/definition";
 import { PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
+import { FAILURE_STAGES } from "@/lib/providers/upstream/failure-stage";
 import { ROLES } from "@/lib/auth/roles";
 
 type Schema = Record<string, unknown>;
@@ -126,6 +127,11 @@ export const closed = (required: string[], properties: Record<string, unknown>, 
   properties,
   ...extra,
 });
+const failureStage = {
+  type: "string",
+  enum: [...FAILURE_STAGES],
+  description: "Where the upstream call failed: dns, tcp, tls, auth (credentials refused), permission (signed in, not allowed), not_found, timeout or other",
+};
 const stringMap = (description: string) => ({ type: "object", description, additionalProperties: { type: "string" } });
 
 /** Response shapes: they mirror the view types (lib/secrets/secret-view.ts, lib/secret-providers/connection-view.ts, lib/tokens/manage-tokens.ts, lib/health/check-health.ts). */
@@ -136,6 +142,8 @@ export const responseSchemas = {
       message: { type: "string", description: "A sentence for a person; never a secret value or a credential." },
       fields: stringMap("validation_error (and some 409s): a message per invalid member, keyed by dotted path into the body, e.g. config.region"),
       hint: { type: "string", description: "provider_error: what to change to fix it, e.g. the IAM action the identity lacks" },
+      stage: failureStage,
+      upstreamService: { type: "string", description: "provider_error from GCP's token services: sts or iamcredentials (not Secret Manager itself)" },
       upstreamStatus: { type: "integer", description: "provider_error: the manager's HTTP status" },
       upstreamCode: { type: "string", description: "provider_error: the manager's error code" },
       attempts: { type: "integer", description: "provider_error/provider_timeout after retries: how many calls were made" },
@@ -242,7 +250,13 @@ export const responseSchemas = {
       closed(["ok", "latencyMs", "error"], {
         ok: { type: "boolean", const: false },
         latencyMs: { type: "integer", minimum: 0 },
-        error: closed(["code", "message"], { code: { type: "string" }, message: { type: "string" }, hint: { type: "string" } }),
+        error: closed(["code", "message"], {
+          code: { type: "string" },
+          message: { type: "string" },
+          stage: failureStage,
+          endpoint: { type: "string", description: "host[:port] the failing call went to (the manager, or its sign-in service)" },
+          hint: { type: "string", description: "What to change to fix it" },
+        }),
       }),
     ],
   },

@@ -10,6 +10,8 @@ import { AppError, isAppError, notFound, validationError } from "@/lib/errors";
 import { keyring } from "@/lib/keys/keyring";
 import { describeError, log } from "@/lib/log";
 import { providerAdapters } from "@/lib/providers/adapters";
+import { reportFailure } from "@/lib/providers/failure-report";
+import type { FailureStage } from "@/lib/providers/upstream/failure-stage";
 import { NOT_KV_MOUNT } from "@/lib/providers/vault/paths";
 import { consume, describeWait } from "@/lib/rate-limit/sliding-window";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
@@ -27,7 +29,16 @@ export const testConnectionInput = z
 
 export type TestResult =
   | { ok: true; latencyMs: number; version?: string | null; fingerprint?: string }
-  | { ok: false; latencyMs: number; error: { code: string; message: string; hint?: string } };
+  | { ok: false; latencyMs: number; error: TestFailure };
+
+/** A failed test: the adapter's message, and where it failed (failure-report.ts) with what to change. */
+export interface TestFailure {
+  code: string;
+  message: string;
+  stage?: FailureStage;
+  endpoint?: string;
+  hint?: string;
+}
 
 /**
  * POST /api/secret-providers/:id/test — proves the connection works. With a providerPath it reads
@@ -77,15 +88,23 @@ export async function testConnection(options: { actor: Actor; id: string; input:
     // A path the connection may never read (a Vault mount that is no KV engine) is bad input, as on save.
     if (input.providerPath && isAppError(error) && error.extra.upstreamCode === NOT_KV_MOUNT) throw validationError({ providerPath: error.message });
     if (!isAppError(error)) log.error("connection test failed unexpectedly", { connectionId: connection.id, ...describeError(error) });
-    const failure = isAppError(error)
-      ? { code: error.code, message: error.message, ...(typeof error.extra.hint === "string" ? { hint: error.extra.hint } : {}) }
+    const failure: TestFailure = isAppError(error)
+      ? { code: error.code, message: error.message, ...reportFailure(connection.type, context.config, error) }
       : { code: "internal_error", message: "The test failed on the server; the error was logged." };
     result = { ok: false, latencyMs: elapsed(started), error: failure };
   }
 
-  await db().secretProvider.update({
-    where: { id: connection.id },
-    data: { lastTestAt: new Date(), lastTestOk: result.ok, lastTestMessage: result.ok ? null : result.error.message.slice(0, 500) },
+  // Kept only when the config tested is still the stored one (an edit during the test makes the
+  // result about an old config). A test is no change to the connection: updatedAt stays, so that
+  // "changed after the last test" (test-freshness.ts) can be told from the two times.
+  await db().secretProvider.updateMany({
+    where: { id: connection.id, version: connection.version },
+    data: {
+      lastTestAt: new Date(),
+      lastTestOk: result.ok,
+      lastTestMessage: result.ok ? null : result.error.message.slice(0, 500),
+      updatedAt: connection.updatedAt,
+    },
   });
   await recordAudit({
     actor: options.actor,
