@@ -106,7 +106,7 @@ describe("connection test failures: DNS", () => {
 describe("connection test failures: TCP", () => {
   it.each(["vault", "aws-sm", "azure-kv", "gcp-sm"] as const)("%s: a refused connection fails at tcp", async (type) => {
     const address = `127.0.0.1:${closedPort}`;
-    const override = { vault: { vaultUrl: `http://${address}` }, "aws-sm": { endpoint: `http://${address}` }, "azure-kv": { vaultUrl: `http://${address}` }, "gcp-sm": { apiEndpoint: `http://${address}` } }[type];
+    const override: Record<string, string> = { vault: { vaultUrl: `http://${address}` }, "aws-sm": { endpoint: `http://${address}` }, "azure-kv": { vaultUrl: `http://${address}` }, "gcp-sm": { apiEndpoint: `http://${address}` } }[type];
     const { error, report } = await failedCheck(type, { ...configs[type](), ...override });
     expect(report).toMatchObject({ stage: "tcp", endpoint: address });
     expectReadable(error, report);
