@@ -64,7 +64,8 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
             </p>
             {definition ? (
               <Suspense>
-                <ConnectionStatus connectionId={connection.id} status={testStatus(connection)} canTest={canTest} pathHelp={definition.pathHelp} />
+                {/* Keyed on updatedAt: after a save, a result shown from before is about the old settings and goes. */}
+                <ConnectionStatus key={connection.updatedAt} connectionId={connection.id} status={testStatus(connection)} canTest={canTest} pathHelp={definition.pathHelp} />
               </Suspense>
             ) : null}
           </Panel>
