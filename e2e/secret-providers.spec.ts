@@ -74,8 +74,9 @@ test("+ New Connection creates a connection of each type from its definition's f
     await page.getByLabel("Description").fill(`Created by the e2e test for ${spec.type}`);
     await page.getByRole("button", { name: "Create connection" }).click();
 
-    await expect(page.getByRole("heading", { name })).toBeVisible();
+    // The toast first: it is shown when the connection is saved, and may be gone by the time a slow machine has rendered the page.
     await expect(toasts(page)).toContainText(`Connection “${name}” created`);
+    await expect(page.getByRole("heading", { name })).toBeVisible();
     await expect(page).toHaveURL(/\/settings\/secret-providers\/[^/]+$/);
 
     // Sensitive fields come back masked; the credentials are not in the page the server sent.

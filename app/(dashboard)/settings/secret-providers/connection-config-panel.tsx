@@ -22,6 +22,10 @@ export function ConnectionConfigPanel({
   children: ReactNode;
 }) {
   const [editing, setEditing] = useState(false);
+  // What the last save answered: newer than the page's copy until the page has re-rendered, so
+  // an edit opened again at once starts from the saved settings.
+  const [saved, setSaved] = useState<ConnectionView | null>(null);
+  const current = saved && saved.version > connection.version ? saved : connection;
   const editButton = useRef<HTMLButtonElement>(null);
   const opened = useRef(false);
   const body = useRef<HTMLDivElement>(null);
@@ -54,7 +58,14 @@ export function ConnectionConfigPanel({
         ) : null}
       </header>
       <div className="px-5 py-5" ref={body}>
-        {editing ? <ConnectionEditForm connection={connection} mask={mask} onDone={() => setEditing(false)} /> : children}
+        {editing ? <ConnectionEditForm
+            connection={current}
+            mask={mask}
+            onDone={(result) => {
+              if (result) setSaved(result);
+              setEditing(false);
+            }}
+          /> : children}
       </div>
     </section>
   );

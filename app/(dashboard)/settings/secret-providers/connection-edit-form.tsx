@@ -35,7 +35,7 @@ function valuesOf(connection: ConnectionView): ConnectionFormValues {
  * (StoredCredentialNote). Only what changed is sent, so the audit log names it. While there are
  * unsaved edits a bar stays in view with Save and Cancel, and leaving the page asks first.
  */
-export function ConnectionEditForm({ connection, mask, onDone }: { connection: ConnectionView; mask: string; onDone: () => void }) {
+export function ConnectionEditForm({ connection, mask, onDone }: { connection: ConnectionView; mask: string; onDone: (saved?: ConnectionView) => void }) {
   const router = useRouter();
   const toast = useToast();
   const [banner, setBanner] = useState<string | null>(null);
@@ -100,7 +100,7 @@ export function ConnectionEditForm({ connection, mask, onDone }: { connection: C
     reset(valuesOf(result.data));
     setRemoving(new Set());
     toast.success(`Saved “${result.data.name}”.`);
-    onDone();
+    onDone(result.data);
     // The page re-renders with the saved settings (and "not tested since the last change"), or tests them at once.
     if (testAfterSave) router.replace(`/settings/secret-providers/${connection.id}?${TEST_ON_ARRIVAL}=1`, { scroll: false });
     else router.refresh();
