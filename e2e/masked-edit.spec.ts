@@ -1,6 +1,6 @@
 import { startVaultFake, type VaultFake } from "../tests/support/fakes/vault";
 import { apiPost, expect, serverHtml, test, toasts, uniqueSuffix } from "./support/fixtures";
-import { chooseRadio } from "./support/ui";
+import { chooseRadio, openConnectionEdit } from "./support/ui";
 
 const MASK = "••••••••";
 const FIRST = "hvs.e2eFirstVaultToken000000000001";
@@ -54,6 +54,7 @@ test("editing a connection keeps a masked credential, and replaces it when retyp
   expect(lastTokenSeen()).toBe(FIRST);
 
   // The edit form: the stored token reads as the mask, the type is shown and cannot change.
+  await openConnectionEdit(page);
   const token = page.getByLabel("Vault Token");
   await expect(token).toHaveValue(MASK);
   await expect(token).toHaveAttribute("type", "password");
@@ -65,6 +66,7 @@ test("editing a connection keeps a masked credential, and replaces it when retyp
   await page.getByLabel("Description").fill("Edited, token untouched");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page)).toContainText(`Saved “${name}”`);
+  await openConnectionEdit(page);
   await expect(token).toHaveValue(MASK);
   expect(await resolve()).toBe("pw-from-vault");
   expect(lastTokenSeen()).toBe(FIRST);
@@ -74,6 +76,7 @@ test("editing a connection keeps a masked credential, and replaces it when retyp
   await token.fill(SECOND);
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page)).toContainText(`Saved “${name}”`);
+  await openConnectionEdit(page);
   await expect(token).toHaveValue(MASK);
   expect(await resolve()).toBe("pw-from-vault");
   expect(lastTokenSeen()).toBe(SECOND);
@@ -107,6 +110,7 @@ test("testing a connection shows latency, and version + fingerprint for a path, 
   await expect(result).toHaveAttribute("data-ok", "true");
   await expect(result).toContainText(/Connected in \d+ ms/);
 
+  await page.getByText("Test by reading a secret").click();
   await page.getByLabel("Secret path to read").fill("secret/e2e/db");
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(result).toContainText(/Connected in \d+ ms/);
@@ -118,7 +122,8 @@ test("testing a connection shows latency, and version + fingerprint for a path, 
   await page.getByLabel("Secret path to read").fill("secret/e2e/missing");
   await page.getByRole("button", { name: "Test connection" }).click();
   await expect(result).toHaveAttribute("data-ok", "false");
-  await expect(result).toContainText("The connection test failed");
+  await expect(result).toHaveAttribute("data-stage", "not_found");
+  await expect(result).toContainText("Failed at Not found");
   await expect(result).toContainText(/HashiCorp Vault.*(not found|secret\/e2e\/missing)/i);
 
   // The last result is remembered on the list.
@@ -134,6 +139,7 @@ test("a stored credential says what saving will do, with Replace and Keep stored
     config: { vaultUrl: "https://vault.example.com", token: FIRST },
   });
   await page.goto(`/settings/secret-providers/${connection.id}`);
+  await openConnectionEdit(page);
   const token = page.getByLabel("Vault Token");
   const note = page.locator("#config-token-hint [data-credential-state]");
   await expect(token).toHaveValue(MASK);
@@ -174,6 +180,7 @@ test("an optional stored credential is deleted only after Delete stored value", 
   });
   const storedConfig = async () => ((await (await api.get(`/api/secret-providers/${connection.id}`)).json()) as { config: Record<string, string> }).config;
   await page.goto(`/settings/secret-providers/${connection.id}`);
+  await openConnectionEdit(page);
   const keyId = page.getByLabel("Access Key ID");
   const secretKey = page.getByLabel("Secret Access Key");
 

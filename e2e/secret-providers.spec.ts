@@ -1,5 +1,5 @@
 import { expect, test, toasts, serverHtml, uniqueSuffix } from "./support/fixtures";
-import { chooseRadio } from "./support/ui";
+import { chooseRadio, openConnectionEdit } from "./support/ui";
 
 const SERVICE_ACCOUNT = JSON.stringify({
   type: "service_account",
@@ -74,8 +74,9 @@ test("+ New Connection creates a connection of each type from its definition's f
     await page.getByLabel("Description").fill(`Created by the e2e test for ${spec.type}`);
     await page.getByRole("button", { name: "Create connection" }).click();
 
-    await expect(page.getByRole("heading", { name })).toBeVisible();
+    // The toast first: it is shown when the connection is saved, and may be gone by the time a slow machine has rendered the page.
     await expect(toasts(page)).toContainText(`Connection “${name}” created`);
+    await expect(page.getByRole("heading", { name })).toBeVisible();
     await expect(page).toHaveURL(/\/settings\/secret-providers\/[^/]+$/);
 
     // Sensitive fields come back masked; the credentials are not in the page the server sent.
@@ -130,6 +131,8 @@ test("the connection form shows and edits allowedProviderPaths, one pattern per 
   const { id } = (await created.json()) as { id: string };
 
   await page.goto(`/settings/secret-providers/${id}`);
+  await expect(page.getByTestId("config-summary")).toContainText("Any path");
+  await openConnectionEdit(page);
   const paths = page.getByLabel("Allowed provider paths");
   await expect(paths).toHaveValue("");
   await paths.fill("secret/payments/**\nsecret/**/x");
@@ -142,6 +145,8 @@ test("the connection form shows and edits allowedProviderPaths, one pattern per 
   const stored = (await (await api.get(`/api/secret-providers/${id}`)).json()) as { allowedProviderPaths: string[] | null };
   expect(stored.allowedProviderPaths).toEqual(["secret/payments/**", "secret/shared/*"]);
   await page.reload();
+  await expect(page.getByTestId("config-summary")).toContainText("secret/payments/**, secret/shared/*");
+  await openConnectionEdit(page);
   await expect(page.getByLabel("Allowed provider paths")).toHaveValue("secret/payments/**\nsecret/shared/*");
 
   await page.getByLabel("Allowed provider paths").fill("");

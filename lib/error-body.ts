@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { failureStageSchema } from "@/lib/secret-providers/test-result";
 
 /**
  * Every error the API answers: `{error: {code, message, ...}}` (AppError.toBody, and the route
@@ -20,6 +21,8 @@ export const errorBodySchema = z
         .describe("validation_error (and some 409s): a message per invalid member, keyed by dotted path into the body, e.g. config.region")
         .optional(),
       hint: z.string().describe("provider_error: what to change to fix it, e.g. the IAM action the identity lacks").optional(),
+      stage: failureStageSchema.optional(),
+      upstreamService: z.string().describe("provider_error from GCP's token services: sts or iamcredentials (not Secret Manager itself)").optional(),
       upstreamStatus: count.describe("provider_error: the manager's HTTP status").optional(),
       upstreamCode: z.string().describe("provider_error: the manager's error code").optional(),
       attempts: count.describe("provider_error/provider_timeout after retries: how many calls were made").optional(),

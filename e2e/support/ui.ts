@@ -12,3 +12,9 @@ export async function chooseRadio(page: Page, name: string | RegExp): Promise<vo
 export function dialog(page: Page, title: string | RegExp) {
   return page.getByRole("dialog", { name: title });
 }
+
+/** Opens the edit form on a connection's page (its settings show as a summary until then). */
+export async function openConnectionEdit(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /^Edit\b/ }).click();
+  await expect(page.getByRole("heading", { name: "Edit connection" })).toBeVisible();
+}

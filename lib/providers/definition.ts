@@ -34,6 +34,14 @@ export interface ConfigField {
    */
   optionalWhen?: (config: Record<string, string>) => boolean;
   /**
+   * For the form only: whether the field means anything with the other settings as they are
+   * (the AppRole fields with authMethod approle). A hidden field is not sent; validation and the
+   * types endpoint are unchanged by it.
+   */
+  shownWhen?: (config: Record<string, string>) => boolean;
+  /** For the form only: the field's text may be read from a file the person picks or drops. */
+  upload?: { accept: string; description: string };
+  /**
    * The field says where requests (and so credentials) go. Changing it on a connection with
    * stored credentials requires every one of them to be entered again (see address-change.ts).
    */

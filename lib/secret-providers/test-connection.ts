@@ -10,6 +10,7 @@ import { AppError, isAppError, notFound, validationError } from "@/lib/errors";
 import { keyring } from "@/lib/keys/keyring";
 import { describeError, log } from "@/lib/log";
 import { providerAdapters } from "@/lib/providers/adapters";
+import { reportFailure } from "@/lib/providers/failure-report";
 import { NOT_KV_MOUNT } from "@/lib/providers/vault/paths";
 import { consume, describeWait } from "@/lib/rate-limit/sliding-window";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
@@ -17,7 +18,7 @@ import { SAFETY_NET_MS, withDeadline } from "@/lib/secrets/resolve/external-valu
 import { refuseScopedUpstreamChoice } from "@/lib/secrets/upstream-choice";
 import { openConfig } from "./connection-config";
 import { requireInsideFence } from "./provider-path-fence";
-import type { TestResult } from "./test-result";
+import type { TestFailure, TestResult } from "./test-result";
 
 export const testConnectionInput = z
   .object({
@@ -26,7 +27,7 @@ export const testConnectionInput = z
   })
   .strict();
 
-export type { TestResult };
+export type { TestFailure, TestResult };
 
 /**
  * POST /api/secret-providers/:id/test — proves the connection works. With a providerPath it reads
@@ -76,15 +77,23 @@ export async function testConnection(options: { actor: Actor; id: string; input:
     // A path the connection may never read (a Vault mount that is no KV engine) is bad input, as on save.
     if (input.providerPath && isAppError(error) && error.extra.upstreamCode === NOT_KV_MOUNT) throw validationError({ providerPath: error.message });
     if (!isAppError(error)) log.error("connection test failed unexpectedly", { connectionId: connection.id, ...describeError(error) });
-    const failure = isAppError(error)
-      ? { code: error.code, message: error.message, ...(typeof error.extra.hint === "string" ? { hint: error.extra.hint } : {}) }
+    const failure: TestFailure = isAppError(error)
+      ? { code: error.code, message: error.message, ...reportFailure(connection.type, context.config, error) }
       : { code: "internal_error", message: "The test failed on the server; the error was logged." };
     result = { ok: false, latencyMs: elapsed(started), error: failure };
   }
 
-  await db().secretProvider.update({
-    where: { id: connection.id },
-    data: { lastTestAt: new Date(), lastTestOk: result.ok, lastTestMessage: result.ok ? null : result.error.message.slice(0, 500) },
+  // Kept only when the config tested is still the stored one (an edit during the test makes the
+  // result about an old config). A test is no change to the connection: updatedAt stays, so that
+  // "changed after the last test" (test-freshness.ts) can be told from the two times.
+  await db().secretProvider.updateMany({
+    where: { id: connection.id, version: connection.version },
+    data: {
+      lastTestAt: new Date(),
+      lastTestOk: result.ok,
+      lastTestMessage: result.ok ? null : result.error.message.slice(0, 500),
+      updatedAt: connection.updatedAt,
+    },
   });
   await recordAudit({
     actor: options.actor,

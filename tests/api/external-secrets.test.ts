@@ -244,4 +244,16 @@ describe("POST /api/secret-providers/:id/test", () => {
     expect(response.body.ok).toBe(false);
     expect(response.body.error).toMatchObject({ code: "provider_error", message: expect.stringMatching(/not found/) });
   });
+
+  it("says at which stage and host a test failed, with a hint; a test is no change to the connection", async () => {
+    const before = await call<{ updatedAt: string }>(`/api/secret-providers/${ids["aws-sm"]}`);
+    const response = await call<{ ok: boolean; error: { stage: string; endpoint: string; hint: string } }>(`/api/secret-providers/${ids["aws-sm"]}/test`, {
+      method: "POST",
+      body: { providerPath: "prod/not-there" },
+    });
+    expect(response.body.error).toMatchObject({ stage: "not_found", endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/), hint: expect.any(String) });
+    const after = await call<{ updatedAt: string; lastTest: { at: string } }>(`/api/secret-providers/${ids["aws-sm"]}`);
+    expect(after.body.updatedAt).toBe(before.body.updatedAt);
+    expect(Date.parse(after.body.lastTest.at)).toBeGreaterThan(Date.parse(after.body.updatedAt));
+  });
 });

@@ -7,7 +7,7 @@ import { processShared } from "@/lib/process-shared";
 import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
 import { callUpstream, type InterpretedFailure } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
-import { CHECKING_CONNECTION, fetchingPath, providerError, redirectRefusal } from "../upstream/errors";
+import { CHECK_SECRET, CHECKING_CONNECTION, fetchingPath, providerError, redirectRefusal } from "../upstream/errors";
 import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, MAX_REPLY_BYTES, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
@@ -108,7 +108,8 @@ export function awsVersionSelector(version: string | undefined): Pick<GetSecretV
   return /^[0-9a-fA-F-]{32,64}$/.test(version) ? { VersionId: version } : { VersionStage: version };
 }
 
-async function getSecretValue(context: AdapterContext, secretId: string, version: string | undefined, doing: string) {
+/** `label`: how messages name the secret (the id itself unless it is the check's made-up one). */
+async function getSecretValue(context: AdapterContext, secretId: string, version: string | undefined, doing: string, label = secretId) {
   // Loading the SDK and making the client is local work, done before the upstream budget starts:
   // a cold import on a busy machine must not be mistaken for a slow AWS.
   const entry = await clientFor(context);
@@ -125,8 +126,8 @@ async function getSecretValue(context: AdapterContext, secretId: string, version
       });
     },
     interpret: (error) => {
-      const redirected = redirectRefusal(PROVIDER, error, `for ${secretId}`);
-      return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, secretId);
+      const redirected = redirectRefusal(PROVIDER, error, `for ${label}`);
+      return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, label);
     },
   });
 }
@@ -246,7 +247,7 @@ export const awsSmAdapter: ProviderAdapter = {
     // A test assumes the role afresh, so it proves the trust policy now, not a cached session.
     await (await clientFor(context)).role?.renew();
     try {
-      await getSecretValue(context, probe, undefined, CHECKING_CONNECTION);
+      await getSecretValue(context, probe, undefined, CHECKING_CONNECTION, CHECK_SECRET);
     } catch (error) {
       const code = (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode;
       if (code === "ResourceNotFoundException" || code === "AccessDeniedException") return;

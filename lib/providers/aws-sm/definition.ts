@@ -32,6 +32,8 @@ export const awsSmDefinition = {
       required: false,
       sensitive: true,
       help: "IAM access key. Omit to use the IAM role / default credential chain",
+      // Keys and a web identity token are two ways to sign in; the form shows one of them.
+      shownWhen: (config) => !config.webIdentityTokenFile,
       placeholder: "AKIA…",
       format: { kind: "pattern", pattern: /^[A-Z0-9]{16,128}$/, message: "Must be an AWS access key ID (letters A-Z and digits)" },
     },
@@ -42,6 +44,7 @@ export const awsSmDefinition = {
       required: false,
       sensitive: true,
       help: "IAM secret key. Required if Access Key ID is set",
+      shownWhen: (config) => !config.webIdentityTokenFile,
       format: { kind: "any" },
     },
     {
@@ -74,6 +77,7 @@ export const awsSmDefinition = {
       required: false,
       // Not a secret (AWS: it guards against the confused deputy, and is shown to whoever sets up the role).
       help: "Optional: the external ID the role's trust policy requires (sts:ExternalId)",
+      shownWhen: (config) => Boolean(config.roleArn),
       maxLength: 1224,
       format: { kind: "pattern", pattern: /^[\w+=,.@:/-]{2,1224}$/, message: "Must be 2 to 1224 letters, digits or +=,.@:/-_" },
     },
@@ -84,6 +88,7 @@ export const awsSmDefinition = {
       required: false,
       help: `Optional: the session name CloudTrail shows for the assumed role (default ${DEFAULT_ROLE_SESSION_NAME})`,
       placeholder: DEFAULT_ROLE_SESSION_NAME,
+      shownWhen: (config) => Boolean(config.roleArn),
       maxLength: 64,
       format: { kind: "pattern", pattern: /^[\w+=,.@-]{2,64}$/, message: "Must be 2 to 64 letters, digits or +=,.@-_" },
     },
@@ -94,6 +99,7 @@ export const awsSmDefinition = {
       required: false,
       help: "Optional: a file holding an OIDC token (e.g. a projected Kubernetes service-account token) to assume the role with (sts:AssumeRoleWithWebIdentity) instead of keys",
       placeholder: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+      shownWhen: (config) => Boolean(config.roleArn) && !config.accessKeyId && !config.secretAccessKey,
       format: TOKEN_FILE_FORMAT,
     },
     {
@@ -103,6 +109,7 @@ export const awsSmDefinition = {
       required: false,
       help: "Optional: where to assume the role, e.g. a VPC endpoint for STS. Leave empty for the region's STS endpoint",
       placeholder: "https://sts.eu-west-1.amazonaws.com",
+      shownWhen: (config) => Boolean(config.roleArn),
       // Signed AssumeRole requests and web identity tokens go there.
       address: true,
       format: { kind: "url" },

@@ -18,7 +18,7 @@ export function interpretStsError(error: unknown, roleArn: string, action: StsAc
   const e = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
   const code = upstreamCode(e.name);
   const upstream = { upstreamCode: code, upstreamStatus: e.$metadata?.httpStatusCode };
-  const fail = (reason: string, hint: string) => ({ error: providerError(PROVIDER, `${reason} (${action}, ${code})`, { ...upstream, hint }), retryable: false });
+  const fail = (reason: string, hint: string) => ({ error: providerError(PROVIDER, `${reason} (${action}, ${code})`, { ...upstream, hint, stage: "auth" }), retryable: false });
   const web = action === "AssumeRoleWithWebIdentity";
 
   switch (code.replace(/Exception$/, "")) {

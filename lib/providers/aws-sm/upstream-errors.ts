@@ -44,6 +44,7 @@ export function interpretAwsError(error: unknown, path: string): InterpretedFail
     return {
       error: providerError(PROVIDER, "no credentials: set accessKeyId/secretAccessKey or give the server an IAM role", {
         upstreamCode: "CredentialsProviderError",
+        stage: "auth",
       }),
       retryable: false,
     };
@@ -66,14 +67,14 @@ export function interpretAwsError(error: unknown, path: string): InterpretedFail
 
   switch (code) {
     case "ResourceNotFoundException":
-      return fail(`secret ${path} not found (${code})`);
+      return fail(`secret ${path} not found (${code})`, { stage: "not_found" });
     case "AccessDeniedException": {
       const kms = /kms/i.test(message);
       const actions = kms ? "secretsmanager:GetSecretValue on the secret and kms:Decrypt on its KMS key" : "secretsmanager:GetSecretValue on the secret";
-      return fail(`access denied reading ${path} (${code})`, { hint: `The IAM identity needs ${actions}.` });
+      return fail(`access denied reading ${path} (${code})`, { hint: `The IAM identity needs ${actions}.`, stage: "permission" });
     }
     case "DecryptionFailure":
-      return fail(`cannot decrypt ${path} (${code})`, { hint: "The IAM identity needs kms:Decrypt on the secret's KMS key." });
+      return fail(`cannot decrypt ${path} (${code})`, { hint: "The IAM identity needs kms:Decrypt on the secret's KMS key.", stage: "permission" });
     case "InvalidRequestException":
       return fail(`request refused for ${path} (${code})`, {
         hint: "The secret may be scheduled for deletion, or the version stage/ID may not exist.",
@@ -82,7 +83,7 @@ export function interpretAwsError(error: unknown, path: string): InterpretedFail
       return fail(`invalid secret name, ARN or version for ${path} (${code})`);
   }
   if (BAD_CREDENTIALS.has(code)) {
-    return fail(`the credentials were rejected (${code})`, { hint: "Check accessKeyId and secretAccessKey, and the region." });
+    return fail(`the credentials were rejected (${code})`, { hint: "Check accessKeyId and secretAccessKey, and the region.", stage: "auth" });
   }
   if (THROTTLING.has(code) || status === 429) return fail(`throttled while reading ${path} (${code})`, {}, true);
   if (status !== undefined && status >= 500) return fail(`service error reading ${path} (${code}, HTTP ${status})`, {}, true);

@@ -8,7 +8,7 @@ import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter
 import type { ProviderConfig } from "../definition";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
-import { CHECKING_CONNECTION, crossOriginRedirect, fetchingPath, providerError } from "../upstream/errors";
+import { CHECK_SECRET, CHECKING_CONNECTION, crossOriginRedirect, fetchingPath, providerError } from "../upstream/errors";
 import { guardedAgent } from "../upstream/guarded-lookup";
 import { loadSdk } from "../upstream/load-sdk";
 import { declaredLength, MAX_REPLY_BYTES, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
@@ -128,7 +128,8 @@ function checkName(name: string, version: string | undefined): void {
   }
 }
 
-async function getSecret(context: AdapterContext, name: string, version: string | undefined, doing: string) {
+/** `label`: how messages name the secret (the name itself unless it is the check's made-up one). */
+async function getSecret(context: AdapterContext, name: string, version: string | undefined, doing: string, label = name) {
   // Loading the SDKs and making the client is local work, done before the upstream budget starts.
   const client = await clientFor(context);
   return callUpstream({
@@ -137,7 +138,7 @@ async function getSecret(context: AdapterContext, name: string, version: string 
     timeoutMs: context.timeoutMs,
     connectionKey: context.connectionKey,
     run: async ({ signal }) => client.getSecret(name, { ...(version ? { version } : {}), abortSignal: signal }),
-    interpret: (error) => interpretAzureError(error, name, signInKind(context.config)),
+    interpret: (error) => interpretAzureError(error, label, signInKind(context.config)),
   });
 }
 
@@ -158,7 +159,7 @@ export const azureKvAdapter: ProviderAdapter = {
   async checkConnection(context: AdapterContext): Promise<void> {
     const probe = `provenance-connection-check-${randomUUID()}`;
     try {
-      await getSecret(context, probe, undefined, CHECKING_CONNECTION);
+      await getSecret(context, probe, undefined, CHECKING_CONNECTION, CHECK_SECRET);
     } catch (error) {
       const extra = (error as { extra?: Record<string, unknown> }).extra ?? {};
       if (extra.upstreamCode === "SecretNotFound") return;

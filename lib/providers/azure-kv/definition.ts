@@ -12,6 +12,12 @@ import { TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
  * clientSecret: sensitive, so encrypted, masked and re-entered with a new address (address-change.ts).
  */
 const SIGN_IN_FIELDS = ["clientSecret", "clientCertificate", "federatedTokenFile"] as const;
+/**
+ * For the form: an app registration's sign-in fields appear once there is a Client ID, and once
+ * one of the three ways is filled in, the other two step aside (only one may be used).
+ */
+const signInShown = (key: (typeof SIGN_IN_FIELDS)[number]) => (config: Record<string, string>) =>
+  Boolean(config.clientId) && SIGN_IN_FIELDS.every((other) => other === key || !config[other]);
 const SIGN_IN_LABELS = { clientSecret: "Client Secret", clientCertificate: "Client certificate", federatedTokenFile: "Federated token file" } as const;
 
 /** One CERTIFICATE block and one unencrypted RSA private key block (PKCS#8 or PKCS#1), in any order. */
@@ -59,6 +65,7 @@ export const azureKvDefinition = {
       required: false,
       sensitive: true,
       help: "App registration secret. With Client ID, give exactly one of Client Secret, Client certificate or Federated token file",
+      shownWhen: signInShown("clientSecret"),
       format: { kind: "any" },
     },
     {
@@ -69,6 +76,8 @@ export const azureKvDefinition = {
       sensitive: true,
       help: "Instead of a client secret: PEM text holding the certificate uploaded to the app registration and its unencrypted RSA private key (-----BEGIN CERTIFICATE----- and -----BEGIN PRIVATE KEY----- blocks). Needs Tenant ID and Client ID",
       maxLength: 20_000,
+      shownWhen: signInShown("clientCertificate"),
+      upload: { accept: ".pem,.crt,.cer,application/x-pem-file", description: "a PEM file" },
       format: {
         kind: "pattern",
         pattern: CERTIFICATE_PEM,
@@ -81,6 +90,7 @@ export const azureKvDefinition = {
       type: "text",
       required: false,
       placeholder: "/var/run/secrets/azure/tokens/azure-identity-token",
+      shownWhen: signInShown("federatedTokenFile"),
       help: "Instead of a client secret: workload identity federation. The file holding the token the app registration's federated credential trusts (AKS workload identity mounts it at AZURE_FEDERATED_TOKEN_FILE). Needs Tenant ID and Client ID. Read again at every sign-in, only from the folders PROVENANCE_TOKEN_FILE_DIRS allows",
       format: TOKEN_FILE_FORMAT,
     },
@@ -91,6 +101,7 @@ export const azureKvDefinition = {
       required: false,
       help: "Optional: the sign-in authority for sovereign clouds, e.g. https://login.microsoftonline.us",
       placeholder: "https://login.microsoftonline.com",
+      shownWhen: (config) => Boolean(config.clientId),
       address: true,
       format: { kind: "url" },
     },

@@ -64,10 +64,14 @@ export function interpretAzureError(error: unknown, name: string, signIn: SignIn
     return fail("cannot use the sign-in authority: its metadata could not be loaded for this tenant", {
       upstreamCode: e.name,
       hint: "Check authorityHost (reachable, not a metadata address) and tenantId.",
+      stage: "auth",
     });
   }
   if (e.name === "CredentialUnavailableError" || e.name === "AggregateAuthenticationError") {
-    return fail("no credentials: set tenantId and clientId with a clientSecret, clientCertificate or federatedTokenFile, or give the server a managed identity", { upstreamCode: e.name });
+    return fail("no credentials: set tenantId and clientId with a clientSecret, clientCertificate or federatedTokenFile, or give the server a managed identity", {
+      upstreamCode: e.name,
+      stage: "auth",
+    });
   }
   if (e.name === "AuthenticationError" || e.name === "AuthenticationRequiredError") {
     // MSAL reports the token endpoint's OAuth error as "invalid_client: ... AADSTS7000215: ...":
@@ -82,6 +86,7 @@ export function interpretAzureError(error: unknown, name: string, signIn: SignIn
     return fail(`authentication failed at the token endpoint (${aadsts ? `${code}, ${aadsts}` : code})`, {
       upstreamCode: code,
       hint: SIGN_IN_HINTS[signIn],
+      stage: "auth",
     });
   }
   if (status === undefined) {
@@ -98,14 +103,15 @@ export function interpretAzureError(error: unknown, name: string, signIn: SignIn
     return fail("malformed reply: the vault's answer was not the JSON Key Vault sends", { upstreamCode: "MalformedReply" });
   }
   const upstream = { upstreamCode: code };
-  if (status === 404) return fail(`secret ${name} not found (${code})`, upstream);
+  if (status === 404) return fail(`secret ${name} not found (${code})`, { ...upstream, stage: "not_found" });
   if (status === 403) {
     return fail(`access denied to secret ${name} (${code})`, {
       ...upstream,
       hint: "The identity needs the Key Vault Secrets User role (RBAC vaults) or the Get secret permission in the vault's access policy.",
+      stage: "permission",
     });
   }
-  if (status === 401) return fail(`the vault did not accept the token (${code})`, upstream);
+  if (status === 401) return fail(`the vault did not accept the token (${code})`, { ...upstream, stage: "auth" });
   if (status === 429) return fail(`throttled reading ${name} (${code})`, upstream, true);
   if (status !== undefined && status >= 500) return fail(`service error reading ${name} (${code}, HTTP ${status})`, upstream, true);
   return fail(`request for ${name} failed (${code}${status ? `, HTTP ${status}` : ""})`, upstream);

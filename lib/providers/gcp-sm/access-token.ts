@@ -143,6 +143,7 @@ async function exchangeAtSts(account: ExternalAccount, agents: Slot["agents"], s
         upstreamCode: code,
         upstreamStatus: reply.status,
         upstreamService: "sts",
+        stage: "auth",
         hint: `Check the audience (the workload identity pool provider) and that the provider's issuer and attribute condition accept the token in ${account.tokenFile}.`,
       }),
       retryable: retryableStatus(reply.status),
@@ -171,6 +172,7 @@ function impersonationFailure(reply: TokenReply, account: string, bearer: string
     return {
       error: providerError(PROVIDER, `not permitted to impersonate ${account} (${code})`, {
         ...upstream,
+        stage: "permission",
         hint: `Grant the connection's own identity roles/iam.serviceAccountTokenCreator (iam.serviceAccounts.getAccessToken) on ${account}.`,
       }),
       ...retry,
@@ -180,6 +182,7 @@ function impersonationFailure(reply: TokenReply, account: string, bearer: string
     return {
       error: providerError(PROVIDER, `the credentials were rejected while impersonating ${account} (${code})`, {
         ...upstream,
+        stage: "auth",
         hint: "Check serviceAccountJson (or the server's default credentials): the key may be deleted or disabled, or the federated token not accepted.",
       }),
       ...retry,

@@ -6,7 +6,7 @@ import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter
 import type { ProviderConfig } from "../definition";
 import { callUpstream, type InterpretedFailure } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
-import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
+import { CHECK_SECRET, CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
 import { MetadataAddressError, resolveAllowed, type ResolveHost } from "../upstream/guarded-lookup";
 import { loadSdk, requireSdkDependency } from "../upstream/load-sdk";
 import { MAX_REPLY_BYTES, replyTooLarge } from "../upstream/reply-size";
@@ -105,7 +105,8 @@ function interpretReply(error: unknown, name: string): InterpretedFailure {
   return interpretGcpError(error, name);
 }
 
-async function accessVersion(context: AdapterContext, name: string, doing: string) {
+/** `label`: how messages name the version (the name itself unless it is the check's made-up one). */
+async function accessVersion(context: AdapterContext, name: string, doing: string, label = name) {
   let initFailed = false;
   // Loading the SDK and making the client is local work, done before the upstream budget starts.
   const { client, bearer } = await clientFor(context);
@@ -128,7 +129,7 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
         const [version] = await client.accessSecretVersion({ name }, { timeout: Math.max(1, remainingMs), retry: null });
         return version;
       },
-      interpret: (error) => interpretReply(error, name),
+      interpret: (error) => interpretReply(error, label),
     });
   } catch (error) {
     // A client whose initialisation failed stays failed: build a fresh one next time.
@@ -162,7 +163,7 @@ export const gcpSmAdapter: ProviderAdapter = {
   async checkConnection(context: AdapterContext): Promise<void> {
     const name = `projects/${context.config.projectId ?? ""}/secrets/provenance-connection-check-${randomUUID()}/versions/latest`;
     try {
-      await accessVersion(context, name, CHECKING_CONNECTION);
+      await accessVersion(context, name, CHECKING_CONNECTION, CHECK_SECRET);
     } catch (error) {
       const extra = (error as { extra?: { upstreamCode?: unknown; upstreamService?: unknown } }).extra;
       // Only Secret Manager's own answer proves it; IAM refusing an impersonation is a failure.

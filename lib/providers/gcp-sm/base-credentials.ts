@@ -24,7 +24,7 @@ export function selfSignedJwt(key: ServiceAccountKey): string {
   try {
     signature = createSign("RSA-SHA256").update(unsigned).sign(key.privateKey, "base64url");
   } catch {
-    throw providerError(PROVIDER, "the service account's private_key could not be used to sign in");
+    throw providerError(PROVIDER, "the service account's private_key could not be used to sign in", { stage: "auth" });
   }
   return `${unsigned}.${signature}`;
 }
@@ -41,9 +41,9 @@ export async function defaultCredentialsToken(signal: AbortSignal): Promise<stri
       /default credentials/i.test(message)
         ? "no credentials to impersonate with: set serviceAccountJson or give the server application default credentials"
         : "the server's application default credentials could not make a token",
-      { upstreamCode: "NoDefaultCredentials" },
+      { upstreamCode: "NoDefaultCredentials", stage: "auth" },
     );
   });
-  if (!token) throw providerError(PROVIDER, "the server's application default credentials made no token", { upstreamCode: "NoDefaultCredentials" });
+  if (!token) throw providerError(PROVIDER, "the server's application default credentials made no token", { upstreamCode: "NoDefaultCredentials", stage: "auth" });
   return token;
 }

@@ -122,3 +122,21 @@ export function impersonatesByItself(serviceAccountJson: string | undefined): bo
 
 /** A service account's email: name@project.iam.gserviceaccount.com (and Google's own default accounts). */
 export const SERVICE_ACCOUNT_EMAIL = /^[a-z0-9][a-z0-9._-]{0,99}@[a-z0-9][a-z0-9.-]{0,99}\.gserviceaccount\.com$/;
+
+/**
+ * What a pasted or uploaded serviceAccountJson is, in words without any secret part: the service
+ * account a key belongs to (client_email is an identifier), or that it is a federation config.
+ * Null when it is neither.
+ */
+export function describeCredentialText(text: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const read = readCredentialConfig(parsed, { allowInsecure: true });
+  if (read.config?.kind === "service_account") return `service account ${read.config.clientEmail}`;
+  if (read.config?.kind === "external_account") return "workload identity federation configuration";
+  return null;
+}

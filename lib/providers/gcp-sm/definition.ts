@@ -30,6 +30,7 @@ export const gcpSmDefinition = {
       help:
         "A service account key JSON, or a Workload Identity Federation configuration (type external_account) whose credential_source is a token file in PROVENANCE_TOKEN_FILE_DIRS. Omit to use application default credentials",
       maxLength: 20_000,
+      upload: { accept: ".json,application/json", description: "the key file (JSON) downloaded from the Cloud console" },
       format: { kind: "json", check: checkCredentialConfig },
     },
     {

@@ -1,6 +1,7 @@
 import type { InterpretedFailure } from "../upstream/call-upstream";
 import { OUTSIDE_TEXT_MAX_CHARS } from "@/lib/validation/text";
 import { providerError, providerTimeout } from "../upstream/errors";
+import type { FailureStage } from "../upstream/failure-stage";
 import { gcpSmDefinition } from "./definition";
 
 /**
@@ -30,6 +31,16 @@ function retryDelayMs(details: unknown[] | undefined): number | undefined {
   return undefined;
 }
 
+const UNREACHABLE: Array<{ pattern: RegExp; stage: FailureStage; reason: string }> = [
+  { pattern: /Name resolution failed|ENOTFOUND|EAI_AGAIN|DNS resolution failed/i, stage: "dns", reason: "the host name does not resolve" },
+  { pattern: /certificate|SSL|TLS|handshake/i, stage: "tls", reason: "the TLS handshake failed (the server's certificate is not trusted, or it does not speak TLS)" },
+  { pattern: /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|No connection established|Connection dropped/i, stage: "tcp", reason: "no connection could be made" },
+];
+
+function unreachable(message: string): { stage: FailureStage; reason: string } | null {
+  return UNREACHABLE.find(({ pattern }) => pattern.test(message)) ?? null;
+}
+
 export function interpretGcpError(error: unknown, name: string): InterpretedFailure {
   const e = (error ?? {}) as GrpcErrorShape;
   // Looked at only for a few words; a hostile reply's megabyte of text is never scanned whole.
@@ -39,12 +50,13 @@ export function interpretGcpError(error: unknown, name: string): InterpretedFail
       return {
         error: providerError(PROVIDER, "no credentials: set serviceAccountJson or give the server application default credentials", {
           upstreamCode: "NoDefaultCredentials",
+          stage: "auth",
         }),
         retryable: false,
       };
     }
     if (/private key|PEM|DECODER|asn1/i.test(message)) {
-      return { error: providerError(PROVIDER, "the service account's private_key could not be used to sign in"), retryable: false };
+      return { error: providerError(PROVIDER, "the service account's private_key could not be used to sign in", { stage: "auth" }), retryable: false };
     }
     return { error: providerError(PROVIDER, `the request for ${name} failed before reaching the service`), retryable: false };
   }
@@ -59,21 +71,27 @@ export function interpretGcpError(error: unknown, name: string): InterpretedFail
     case 4:
       return { error: providerTimeout(PROVIDER, 0, ""), retryable: false };
     case 5:
-      return fail(`secret version ${name} not found (${code})`);
+      return fail(`secret version ${name} not found (${code})`, { stage: "not_found" });
     case 7:
       return fail(`permission denied on ${name} (${code})`, {
         hint: "The service account needs roles/secretmanager.secretAccessor (secretmanager.versions.access) on the secret or project.",
+        stage: "permission",
       });
     case 16:
-      return fail(`the credentials were rejected (${code})`, { hint: "Check serviceAccountJson: the key may be deleted or disabled." });
+      return fail(`the credentials were rejected (${code})`, { hint: "Check serviceAccountJson: the key may be deleted or disabled.", stage: "auth" });
     case 9:
       return fail(`secret version ${name} is disabled or destroyed (${code})`);
     case 3:
       return fail(`invalid secret name ${name} (${code})`);
     case 8:
       return fail(`quota exceeded reading ${name} (${code})`, {}, true);
-    case 14:
+    case 14: {
+      // grpc-js says in words why no call was made: a name that does not resolve, a connection
+      // refused, a failed handshake. Those are worded like the HTTP providers' network failures.
+      const network = unreachable(message);
+      if (network) return fail(`cannot reach the service: ${network.reason} (${code})`, { stage: network.stage }, network.stage !== "dns");
       return fail(`service unavailable reading ${name} (${code})`, {}, true);
+    }
     case 13:
       return fail(`service error reading ${name} (${code})`, {}, true);
     default:

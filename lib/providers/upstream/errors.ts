@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { boundOutsideText, OUTSIDE_TEXT_MAX_CHARS } from "@/lib/validation/text";
 import { redact } from "@/lib/log";
+import { networkStage, type FailureStage } from "./failure-stage";
 
 /**
  * The two ways an upstream call fails, worded the same for every provider:
@@ -11,14 +12,17 @@ import { redact } from "@/lib/log";
 export interface ProviderErrorExtra {
   /** What the user can change to fix it, e.g. the IAM action the identity lacks. */
   hint?: string;
+  /** Where the call failed (failure-stage.ts); set from a network code when not given. */
+  stage?: FailureStage;
   upstreamStatus?: number;
   upstreamCode?: string;
   [key: string]: unknown;
 }
 
 export function providerError(provider: string, reason: string, extra: ProviderErrorExtra = {}): AppError {
+  const stage = extra.stage ?? networkStage(extra.upstreamCode) ?? undefined;
   const clean = Object.fromEntries(
-    Object.entries(extra)
+    Object.entries({ ...extra, stage })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, typeof v === "string" ? boundedMessage(v) : v]),
   );
@@ -26,7 +30,7 @@ export function providerError(provider: string, reason: string, extra: ProviderE
 }
 
 export function providerTimeout(provider: string, timeoutMs: number, doing: string): AppError {
-  return new AppError("provider_timeout", `${provider}: timed out after ${timeoutMs} ms ${doing}`, { timeoutMs });
+  return new AppError("provider_timeout", `${provider}: timed out after ${timeoutMs} ms ${doing}`, { timeoutMs, stage: "timeout" });
 }
 
 /** "fetching prod/stripe" / "checking the connection": the tail of a timeout message. */
@@ -34,6 +38,11 @@ export function fetchingPath(path: string): string {
   return `fetching ${path}`;
 }
 export const CHECKING_CONNECTION = "checking the connection";
+/**
+ * How a connection check's made-up secret name (one that cannot exist, read to prove the address
+ * and credentials) is called in messages: the random name itself means nothing to the reader.
+ */
+export const CHECK_SECRET = "a test secret";
 
 /**
  * A short upstream message that is safe to show: one line, at most 160 characters, with anything

@@ -6,6 +6,9 @@ export type VaultAuthMethod = (typeof VAULT_AUTH_METHODS)[number];
 /** Where Kubernetes mounts a pod's service-account token. */
 export const KUBERNETES_TOKEN_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
+/** The chosen auth method; empty means the default, token. */
+const authMethodOf = (config: Record<string, string>): string => config.authMethod || "token";
+
 export const vaultDefinition = {
   type: "vault",
   name: "HashiCorp Vault",
@@ -41,6 +44,7 @@ export const vaultDefinition = {
       help: "Authentication token (hvs.…) with read access to the secrets; not needed when another auth method signs in",
       format: { kind: "any" },
       optionalWhen: (config) => (config.authMethod ?? "token") !== "token",
+      shownWhen: (config) => authMethodOf(config) === "token",
     },
     {
       key: "roleId",
@@ -48,6 +52,7 @@ export const vaultDefinition = {
       type: "text",
       required: false,
       help: "approle: the role_id of the AppRole",
+      shownWhen: (config) => authMethodOf(config) === "approle",
       format: { kind: "pattern", pattern: /^[A-Za-z0-9_.-]{1,200}$/, message: "Must be an AppRole role_id" },
     },
     {
@@ -57,6 +62,7 @@ export const vaultDefinition = {
       required: false,
       sensitive: true,
       help: "approle: the secret_id issued for the role",
+      shownWhen: (config) => authMethodOf(config) === "approle",
       format: { kind: "any" },
     },
     {
@@ -65,6 +71,7 @@ export const vaultDefinition = {
       type: "text",
       required: false,
       help: "jwt, kubernetes: the Vault role to sign in as",
+      shownWhen: (config) => ["jwt", "kubernetes"].includes(authMethodOf(config)),
       format: { kind: "pattern", pattern: /^[A-Za-z0-9_.@-]{1,200}$/, message: "Must be a Vault role name" },
     },
     {
@@ -75,6 +82,7 @@ export const vaultDefinition = {
       placeholder: KUBERNETES_TOKEN_FILE,
       help: `jwt: the file holding the identity token (required); kubernetes: the service-account token (default ${KUBERNETES_TOKEN_FILE}). Read again at every sign-in, only from the folders PROVENANCE_TOKEN_FILE_DIRS allows`,
       format: TOKEN_FILE_FORMAT,
+      shownWhen: (config) => ["jwt", "kubernetes"].includes(authMethodOf(config)),
     },
     {
       key: "authMount",
@@ -82,6 +90,7 @@ export const vaultDefinition = {
       type: "text",
       required: false,
       help: "Where the auth method is mounted, if not at its default path (approle, jwt, kubernetes)",
+      shownWhen: (config) => authMethodOf(config) !== "token",
       format: { kind: "pattern", pattern: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, message: "Must be a mount path such as approle or team/jwt" },
     },
     {

@@ -1,13 +1,15 @@
 "use client";
 
-import type { Control, FieldErrors, UseFormRegister, UseFormSetValue } from "react-hook-form";
+import { useWatch, type Control, type FieldErrors, type UseFormRegister, type UseFormSetValue } from "react-hook-form";
 import { Badge } from "@/components/badge";
 import { Field } from "@/components/field";
 import { SelectField } from "@/components/select-field";
 import { TextAreaField } from "@/components/text-area-field";
 import { describeField } from "@/lib/providers/definition";
+import { describeCredentialText } from "@/lib/providers/gcp-sm/credential-config";
 import { providerDefinition, type ProviderType } from "@/lib/providers/registry";
 import type { ConnectionFormValues } from "./connection-form-schema";
+import { FileToField } from "./file-to-field";
 import { StoredCredentialNote } from "./stored-credential-note";
 
 /** The edit form's handle on stored credentials (see StoredCredentialNote). */
@@ -32,15 +34,23 @@ export function ConfigFields({
   type,
   register,
   errors,
+  control,
+  setValue,
   stored,
 }: {
   type: ProviderType;
   register: UseFormRegister<ConnectionFormValues>;
   errors: FieldErrors<ConnectionFormValues>;
+  control: Control<ConnectionFormValues>;
+  setValue: UseFormSetValue<ConnectionFormValues>;
   /** Edit form only. */
   stored?: StoredCredentials;
 }) {
-  const fields = providerDefinition(type).fields.map(describeField);
+  // Only the fields that mean something with the settings as they are now (the chosen auth
+  // method's): the rest are not rendered, so they are neither shown nor sent.
+  const config = useWatch({ control, name: "config" }) ?? {};
+  const definitions = providerDefinition(type).fields;
+  const fields = definitions.filter((f) => ("shownWhen" in f && f.shownWhen ? f.shownWhen(config) : true)).map((f) => ({ ...describeField(f), upload: "upload" in f ? f.upload : undefined }));
   return (
     <div className="space-y-1">
       {fields.map((field) => {
@@ -87,7 +97,21 @@ export function ConfigFields({
           );
         }
         const typed = { placeholder: field.placeholder, spellCheck: false, autoComplete: "off", ...common };
-        if (field.type === "textarea") return <TextAreaField key={field.key} rows={6} mono {...typed} />;
+        if (field.type === "textarea") {
+          const area = <TextAreaField key={field.key} rows={field.upload ? 4 : 6} mono {...typed} />;
+          if (!field.upload) return area;
+          return (
+            <FileToField
+              key={field.key}
+              accept={field.upload.accept}
+              description={field.upload.description}
+              describe={type === "gcp-sm" ? describeCredentialText : undefined}
+              onText={(text) => setValue(`config.${field.key}`, text, { shouldDirty: true, shouldValidate: true })}
+            >
+              {area}
+            </FileToField>
+          );
+        }
         return (
           <Field
             key={field.key}

@@ -18,6 +18,12 @@ export interface ConnectionFormValues {
   allowedProviderPaths: string;
 }
 
+/** The `value` of the button that submitted the form (Save, or Save & test), from react-hook-form's submit event. */
+export function submittedBy(event: { nativeEvent?: unknown } | undefined): string | null {
+  const submitter = (event?.nativeEvent as { submitter?: unknown } | undefined)?.submitter;
+  return submitter instanceof HTMLButtonElement ? submitter.value : null;
+}
+
 /** The textarea's text → the API's allowedProviderPaths (null: no fence). */
 export function fenceLines(text: string | undefined): string[] | null {
   const lines = (text ?? "")

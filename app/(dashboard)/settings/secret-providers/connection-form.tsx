@@ -12,48 +12,27 @@ import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
-import type { ConnectionView } from "@/lib/secret-providers/connection-view";
 import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
-import { createConnectionAction, updateConnectionAction } from "./actions";
+import { createConnectionAction } from "./actions";
 import { ConfigFields } from "./config-fields";
-import {
-  createConnectionFormSchema,
-  fenceErrorsOnField,
-  fenceLines,
-  updateConnectionFormSchema,
-  type ConnectionFormValues,
-} from "./connection-form-schema";
+import { createConnectionFormSchema, fenceErrorsOnField, fenceLines, submittedBy, type ConnectionFormValues } from "./connection-form-schema";
+import { TEST_ON_ARRIVAL } from "./connection-status";
 import { ProviderTypePicker, type ProviderTypeInfo } from "./provider-type-picker";
 
-type Props =
-  | { mode: "create"; types: ProviderTypeInfo[]; mask: string }
-  | { mode: "edit"; types: ProviderTypeInfo[]; mask: string; connection: ConnectionView };
-
-function valuesOf(connection: ConnectionView): ConnectionFormValues {
-  return {
-    name: connection.name,
-    type: connection.type,
-    description: connection.description ?? "",
-    config: { ...connection.config },
-    allowedProviderPaths: (connection.allowedProviderPaths ?? []).join("\n"),
-  };
-}
-
 /**
- * New connection (the five steps of the product docs: name, type, the type's fields, an optional
- * description, Create) and the edit form, where stored credentials read as the mask and are kept
- * unless replaced.
+ * New connection: the five steps of the product docs (name, type, the type's fields, an optional
+ * description, Create). "Save & test" creates it and opens its page, which runs the test at once.
+ * Editing is on the connection's page (ConnectionEditForm), not here.
  */
-export function ConnectionForm(props: Props) {
+export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   const router = useRouter();
   const toast = useToast();
   const [banner, setBanner] = useState<string | null>(null);
-  const [stored, setStored] = useState(() => (props.mode === "edit" ? props.connection : null));
-  const { mask } = props;
+  // Only for the buttons' labels; which one submitted is read from the submit event itself.
+  const [andTest, setAndTest] = useState(true);
 
   const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
-    const schema = props.mode === "create" ? createConnectionFormSchema(values.type) : updateConnectionFormSchema(values.type, mask);
-    const run = zodResolver(schema as never, undefined, { raw: true }) as unknown as Resolver<ConnectionFormValues>;
+    const run = zodResolver(createConnectionFormSchema(values.type) as never, undefined, { raw: true }) as unknown as Resolver<ConnectionFormValues>;
     return run(values, context, options);
   };
 
@@ -61,59 +40,36 @@ export function ConnectionForm(props: Props) {
     resolver,
     mode: "onTouched",
     shouldUnregister: true,
-    defaultValues: stored ? valuesOf(stored) : { name: "", type: "", description: "", config: {}, allowedProviderPaths: "" },
+    defaultValues: { name: "", type: "", description: "", config: {}, allowedProviderPaths: "" },
   });
-  const { register, handleSubmit, formState, setError, reset, control, setValue } = form;
-  const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
+  const { register, handleSubmit, formState, setError, control, setValue } = form;
   const type = useWatch({ control, name: "type" });
   const definition = isProviderType(type) ? providerDefinition(type) : null;
-  const storedSensitive = new Set(
-    stored && definition ? definition.fields.filter((f) => f.sensitive && stored.config[f.key] === mask).map((f) => f.key) : [],
-  );
   const shownFields = ["name", "type", "description", "allowedProviderPaths", ...(definition?.fields.map((f) => `config.${f.key}`) ?? [])];
-  const showServerErrors = (result: { message: string | null; fields: Record<string, string> }) =>
-    setBanner(applyServerErrors(setError, { ...result, fields: fenceErrorsOnField(result.fields) }, shownFields));
 
-  async function onSubmit(values: ConnectionFormValues) {
+  async function onSubmit(values: ConnectionFormValues, event?: React.BaseSyntheticEvent) {
+    const testAfterSave = submittedBy(event) === "save-and-test";
     setBanner(null);
-    if (props.mode === "create") {
-      const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([, v]) => v.trim() !== ""));
-      const result = await createConnectionAction({
-        name: values.name,
-        type: values.type,
-        description: values.description || null,
-        config,
-        allowedProviderPaths: fenceLines(values.allowedProviderPaths),
-      });
-      if (!result.ok) return showServerErrors(result);
+    const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([, v]) => v.trim() !== ""));
+    const result = await createConnectionAction({
+      name: values.name,
+      type: values.type,
+      description: values.description || null,
+      config,
+      allowedProviderPaths: fenceLines(values.allowedProviderPaths),
+    });
+    if (!result.ok) {
+      setBanner(applyServerErrors(setError, { ...result, fields: fenceErrorsOnField(result.fields) }, shownFields));
+      return;
+    }
+    const page = `/settings/secret-providers/${result.data.id}`;
+    if (testAfterSave) {
+      toast.success(`Connection “${result.data.name}” created. Testing it…`);
+      router.push(`${page}?${TEST_ON_ARRIVAL}=1`);
+    } else {
       toast.success(`Connection “${result.data.name}” created. Test it to check the credentials.`);
-      router.push(`/settings/secret-providers/${result.data.id}`);
-      return;
+      router.push(page);
     }
-    // Edit: only what changed is sent (so the audit log names it). A credential left as the mask
-    // is unchanged, hence not sent, hence kept; "" clears an optional field; anything else replaces.
-    const before = stored ?? props.connection;
-    // An emptied optional credential is deleted only when the person chose so (StoredCredentialNote).
-    const unsure = [...storedSensitive].filter((key) => values.config?.[key] === "" && !removing.has(key));
-    if (unsure.length > 0) {
-      for (const key of unsure) setError(`config.${key}`, { message: "Type a new value, or choose Keep stored or Delete stored value" });
-      return;
-    }
-    const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([key, value]) => value !== (before.config[key] ?? "")));
-    const fence = fenceLines(values.allowedProviderPaths);
-    const changes = {
-      ...(JSON.stringify(fence) !== JSON.stringify(before.allowedProviderPaths) ? { allowedProviderPaths: fence } : {}),
-      ...(values.name.trim() !== before.name ? { name: values.name } : {}),
-      ...((values.description.trim() || null) !== before.description ? { description: values.description.trim() || null } : {}),
-      ...(Object.keys(config).length > 0 ? { config } : {}),
-    };
-    if (Object.keys(changes).length === 0) return toast.show("Nothing to save: no changes.");
-    const result = await updateConnectionAction(props.connection.id, changes);
-    if (!result.ok) return showServerErrors(result);
-    setStored(result.data);
-    setRemoving(new Set());
-    reset(valuesOf(result.data));
-    toast.success(`Saved “${result.data.name}”.`);
   }
 
   return (
@@ -122,19 +78,8 @@ export function ConnectionForm(props: Props) {
         <Field id="name" label="Connection name" required autoComplete="off" error={formState.errors.name?.message} {...register("name")} />
       </Step>
 
-      <Step
-        number={2}
-        title={props.mode === "create" ? "Choose the provider type" : "Provider type"}
-        description={props.mode === "create" ? "Which secrets manager this connection talks to." : "The type of a connection cannot change; create a new connection for another manager."}
-      >
-        {props.mode === "create" ? (
-          <ProviderTypePicker types={props.types} selected={type} registration={register("type")} error={formState.errors.type?.message} />
-        ) : (
-          <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="connection-type">
-            {definition?.name ?? type} <span className="font-mono text-xs text-slate-500">({type})</span>
-            <input type="hidden" {...register("type")} />
-          </p>
-        )}
+      <Step number={2} title="Choose the provider type" description="Which secrets manager this connection talks to.">
+        <ProviderTypePicker types={types} selected={type} registration={register("type")} error={formState.errors.type?.message} />
       </Step>
 
       <Step number={3} title="Fill in its configuration" description={definition ? `The settings ${definition.name} needs. Sensitive fields are encrypted before they are stored.` : "Choose a provider type first; its fields appear here."}>
@@ -144,24 +89,8 @@ export function ConnectionForm(props: Props) {
               type={type}
               register={register}
               errors={formState.errors}
-              stored={
-                props.mode === "edit"
-                  ? {
-                      keys: storedSensitive,
-                      mask,
-                      control,
-                      setValue,
-                      removing,
-                      onRemovingChange: (key, remove) =>
-                        setRemoving((current) => {
-                          const next = new Set(current);
-                          if (remove) next.add(key);
-                          else next.delete(key);
-                          return next;
-                        }),
-                    }
-                  : undefined
-              }
+              control={control}
+              setValue={setValue}
             />
             <TextAreaField
               id="allowedProviderPaths"
@@ -184,13 +113,15 @@ export function ConnectionForm(props: Props) {
         <TextAreaField id="description" label="Description" rows={2} error={formState.errors.description?.message} {...register("description")} />
       </Step>
 
-      <Step number={5} title={props.mode === "create" ? "Create it" : "Save"} last>
+      <Step number={5} title="Create it" description="Save & test creates the connection and checks its address and credentials with the manager at once." last>
         <FormBanner message={banner} />
         <div className={`flex flex-wrap items-center gap-3 ${banner ? "mt-3" : ""}`}>
-          <Button type="submit" pending={formState.isSubmitting}>
-            {props.mode === "create" ? (formState.isSubmitting ? "Creating…" : "Create connection") : formState.isSubmitting ? "Saving…" : "Save changes"}
+          <Button type="submit" pending={formState.isSubmitting && andTest} name="intent" value="save-and-test" onClick={() => setAndTest(true)}>
+            {formState.isSubmitting && andTest ? "Creating…" : "Save & test"}
           </Button>
-          {props.mode === "edit" && formState.isDirty ? <span className="text-xs text-slate-500">You have unsaved changes.</span> : null}
+          <Button type="submit" variant="secondary" pending={formState.isSubmitting && !andTest} name="intent" value="save" onClick={() => setAndTest(false)}>
+            {formState.isSubmitting && !andTest ? "Creating…" : "Create connection"}
+          </Button>
         </div>
       </Step>
     </form>

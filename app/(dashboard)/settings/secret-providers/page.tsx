@@ -11,6 +11,7 @@ import { can } from "@/lib/auth/permissions";
 import { listProviderTypes } from "@/lib/providers/provider-types";
 import { listConnections } from "@/lib/secret-providers/read-connections";
 import type { ConnectionView } from "@/lib/secret-providers/connection-view";
+import { testStatus } from "@/lib/secret-providers/test-freshness";
 import { currentActor } from "../../current-actor";
 
 export const metadata: Metadata = { title: "Secret providers" };
@@ -108,7 +109,7 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
                 )}
               </td>
               <td className="px-4 py-3">
-                <LastTest lastTest={connection.lastTest} />
+                <LastTest connection={connection} />
               </td>
             </tr>
           ))}
@@ -118,17 +119,20 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
   );
 }
 
-function LastTest({ lastTest }: { lastTest: ConnectionView["lastTest"] }) {
-  if (!lastTest) return <span className="text-slate-500">Never tested</span>;
+/** The last test, marked out of date when the connection changed after it (test-freshness.ts). */
+function LastTest({ connection }: { connection: ConnectionView }) {
+  const status = testStatus(connection);
+  if (status.kind === "never") return <span className="text-slate-500">Never tested</span>;
   return (
     <div className="space-y-1">
-      <Badge tone={lastTest.ok ? "success" : "danger"}>{lastTest.ok ? "Connected" : "Failed"}</Badge>
+      <Badge tone={status.kind === "passed" ? "success" : "danger"}>{status.kind === "passed" ? "Connected" : "Failed"}</Badge>
+      {status.changedSince ? <Badge tone="warning" className="ml-1">Changed since</Badge> : null}
       <p className="text-xs text-slate-500">
-        <time dateTime={lastTest.at} title={formatDateTime(lastTest.at)}>
-          {timeAgo(lastTest.at)}
+        <time dateTime={status.at} title={formatDateTime(status.at)}>
+          {timeAgo(status.at)}
         </time>
       </p>
-      {!lastTest.ok && lastTest.message ? <p className="line-clamp-2 max-w-xs text-xs text-red-700">{lastTest.message}</p> : null}
+      {status.kind === "failed" && status.message ? <p className="line-clamp-2 max-w-xs text-xs text-red-700">{status.message}</p> : null}
     </div>
   );
 }

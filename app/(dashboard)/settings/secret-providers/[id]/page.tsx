@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { Badge } from "@/components/badge";
 import { formatDateTime, timeAgo } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
@@ -8,16 +9,16 @@ import { Panel } from "@/components/panel";
 import { ProviderBadge } from "@/components/provider-badge";
 import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
-import { describeField } from "@/lib/providers/definition";
-import { listProviderTypes } from "@/lib/providers/provider-types";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import type { ConnectionView } from "@/lib/secret-providers/connection-view";
+import { credentialFacts, type CredentialFact } from "@/lib/secret-providers/credential-facts";
 import { MASK } from "@/lib/secret-providers/mask";
 import { getConnection } from "@/lib/secret-providers/read-connections";
+import { testStatus } from "@/lib/secret-providers/test-freshness";
 import { currentActor } from "../../../current-actor";
-import { ConnectionForm } from "../connection-form";
+import { ConnectionConfigPanel } from "../connection-config-panel";
+import { ConnectionStatus } from "../connection-status";
 import { DeleteConnectionButton } from "../delete-connection-button";
-import { TestConnectionPanel } from "../test-connection-panel";
 import { UsagePanel } from "../usage-panel";
 
 export const metadata: Metadata = { title: "Connection" };
@@ -32,13 +33,18 @@ async function load(id: string): Promise<ConnectionView> {
   }
 }
 
+/**
+ * A connection's page, status first: is it working (the last test, or that it changed since,
+ * and the Test button), then what it is set to, with Edit for admins; usage and deletion aside.
+ * On a phone the status and the Test button come first, within the first screen.
+ */
 export default async function ConnectionPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await currentActor();
   const connection = await load((await params).id);
   const isAdmin = can(actor.role, "updateConnection");
   const canTest = can(actor.role, "testConnection");
   const definition = isProviderType(connection.type) ? providerDefinition(connection.type) : null;
-  const types = listProviderTypes().map(({ type, name, description, sdk }) => ({ type, name, description, sdk }));
+  const facts = await credentialFacts(connection.id);
 
   return (
     <>
@@ -49,68 +55,45 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
         actions={<ProviderBadge type={connection.type} />}
       />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
-        <div className="space-y-6">
-          {isAdmin ? (
-            <Panel title="Edit connection" description="Stored credentials show as ••••••••; they are kept unless you replace them.">
-              <ConnectionForm mode="edit" types={types} mask={MASK} connection={connection} />
-            </Panel>
-          ) : (
-            <Panel title="Configuration" description="Only admins can change connections. Credentials are never shown.">
-              <dl className="divide-y divide-slate-100 text-sm">
-                {(definition?.fields.map(describeField) ?? []).map((field) => (
-                  <div key={field.key} className="grid gap-1 py-2.5 sm:grid-cols-3">
-                    <dt className="font-medium text-slate-700">{field.label}</dt>
-                    <dd className="font-mono break-all text-slate-900 sm:col-span-2">
-                      {connection.config[field.key] ?? <span className="font-sans text-slate-500">Not set</span>}
-                    </dd>
-                  </div>
-                ))}
-              </dl>
-            </Panel>
-          )}
+        <div className="min-w-0 space-y-6">
+          <Panel title="Status">
+            <p className="mb-4 text-sm text-slate-700" data-testid="connection-type">
+              <span className="text-slate-600">Type </span>
+              <span className="font-medium text-slate-900">{definition?.name ?? connection.type}</span>{" "}
+              <span className="font-mono text-xs text-slate-600">({connection.type})</span>
+            </p>
+            {definition ? (
+              <Suspense>
+                {/* Keyed on updatedAt: after a save, a result shown from before is about the old settings and goes. */}
+                <ConnectionStatus key={connection.updatedAt} connectionId={connection.id} status={testStatus(connection)} canTest={canTest} pathHelp={definition.pathHelp} />
+              </Suspense>
+            ) : null}
+          </Panel>
+
+          <ConnectionConfigPanel connection={connection} mask={MASK} canEdit={isAdmin}>
+            <ConfigSummary connection={connection} facts={facts} />
+          </ConnectionConfigPanel>
         </div>
 
-        <div className="space-y-6">
-          {canTest && definition ? (
-            <Panel title="Test connection" description="Checks the address and credentials against the manager itself.">
-              <TestConnectionPanel connectionId={connection.id} pathHelp={definition.pathHelp} />
-            </Panel>
-          ) : null}
-
-          <Panel title="Status">
+        <div className="min-w-0 space-y-6">
+          <Panel title="Details">
             <dl className="space-y-3 text-sm">
               <div>
-                <dt className="text-slate-500">Last test</dt>
-                <dd className="mt-0.5" data-testid="last-test">
-                  {connection.lastTest ? (
-                    <>
-                      <Badge tone={connection.lastTest.ok ? "success" : "danger"}>{connection.lastTest.ok ? "Connected" : "Failed"}</Badge>{" "}
-                      <span className="text-slate-600" title={formatDateTime(connection.lastTest.at)}>
-                        {timeAgo(connection.lastTest.at)}
-                      </span>
-                      {connection.lastTest.message ? <p className="mt-1 text-xs text-red-700">{connection.lastTest.message}</p> : null}
-                    </>
-                  ) : (
-                    <span className="text-slate-500">Never tested</span>
-                  )}
-                </dd>
-              </div>
-              <div>
-                <dt className="text-slate-500">Used by</dt>
+                <dt className="text-slate-600">Used by</dt>
                 <dd className="mt-0.5">
                   {connection.secretCount > 0 ? (
                     <Link href={`/secrets?secretProviderId=${connection.id}`} className="font-medium text-brand-700 hover:underline">
                       {connection.secretCount} secret{connection.secretCount === 1 ? "" : "s"}
                     </Link>
                   ) : (
-                    <span className="text-slate-600">No secrets yet</span>
+                    <span className="text-slate-700">No secrets yet</span>
                   )}
                 </dd>
               </div>
               <div>
-                <dt className="text-slate-500">Created · updated</dt>
+                <dt className="text-slate-600">Created · updated</dt>
                 <dd className="mt-0.5 text-slate-700">
-                  {formatDateTime(connection.createdAt)} · {timeAgo(connection.updatedAt)}
+                  {formatDateTime(connection.createdAt)} · <span title={formatDateTime(connection.updatedAt)}>{timeAgo(connection.updatedAt)}</span>
                 </dd>
               </div>
             </dl>
@@ -126,5 +109,50 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
         </div>
       </div>
     </>
+  );
+}
+
+/**
+ * The settings that are set: plain values as they are, credentials as "Stored" (never a value),
+ * with what the stored credential is where that is no secret (a GCP key's service account).
+ */
+function ConfigSummary({ connection, facts }: { connection: ConnectionView; facts: CredentialFact[] }) {
+  const fields = isProviderType(connection.type) ? providerDefinition(connection.type).fields : [];
+  const set = fields.filter((field) => connection.config[field.key] !== undefined);
+  const credentialsSet = fields.some((field) => "sensitive" in field && field.sensitive && connection.config[field.key] !== undefined);
+  return (
+    <dl className="divide-y divide-slate-100 text-sm" data-testid="config-summary">
+      {set.map((field) => {
+        const sensitive = "sensitive" in field && field.sensitive;
+        return (
+          <div key={field.key} className="grid gap-1 py-2.5 sm:grid-cols-3">
+            <dt className="font-medium text-slate-700">{field.label}</dt>
+            <dd className="break-all text-slate-900 sm:col-span-2">
+              {sensitive ? <Badge tone="neutral">Stored</Badge> : <span className="font-mono">{connection.config[field.key]}</span>}
+            </dd>
+          </div>
+        );
+      })}
+      {facts.map((fact) => (
+        <div key={fact.label} className="grid gap-1 py-2.5 sm:grid-cols-3">
+          <dt className="font-medium text-slate-700">{fact.label}</dt>
+          <dd className="font-mono break-all text-slate-900 sm:col-span-2" data-testid="credential-fact">
+            {fact.value}
+          </dd>
+        </div>
+      ))}
+      {!credentialsSet && connection.type !== "vault" ? (
+        <div className="grid gap-1 py-2.5 sm:grid-cols-3">
+          <dt className="font-medium text-slate-700">Credentials</dt>
+          <dd className="text-slate-700 sm:col-span-2">None stored: the server&apos;s own identity (default credential chain) is used.</dd>
+        </div>
+      ) : null}
+      <div className="grid gap-1 py-2.5 sm:grid-cols-3">
+        <dt className="font-medium text-slate-700">Allowed provider paths</dt>
+        <dd className="font-mono break-all text-slate-900 sm:col-span-2">
+          {connection.allowedProviderPaths ? connection.allowedProviderPaths.join(", ") : <span className="font-sans text-slate-700">Any path</span>}
+        </dd>
+      </div>
+    </dl>
   );
 }

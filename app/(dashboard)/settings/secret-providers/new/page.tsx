@@ -3,7 +3,6 @@ import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { can } from "@/lib/auth/permissions";
 import { listProviderTypes } from "@/lib/providers/provider-types";
-import { MASK } from "@/lib/secret-providers/mask";
 import { currentActor } from "../../../current-actor";
 import { AdminOnly } from "../../admin-only";
 import { ConnectionForm } from "../connection-form";
@@ -31,7 +30,7 @@ export default async function NewConnectionPage() {
         back={back}
       />
       <Panel className="max-w-3xl">
-        <ConnectionForm mode="create" types={types} mask={MASK} />
+        <ConnectionForm types={types} />
       </Panel>
     </>
   );

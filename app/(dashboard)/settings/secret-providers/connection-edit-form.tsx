@@ -1,0 +1,180 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { useForm, type Resolver } from "react-hook-form";
+import { applyServerErrors } from "@/components/apply-server-errors";
+import { Button } from "@/components/button";
+import { Field } from "@/components/field";
+import { FormBanner } from "@/components/form-banner";
+import { TextAreaField } from "@/components/text-area-field";
+import { useToast } from "@/components/toast-provider";
+import { unshownErrors } from "@/components/unshown-errors";
+import { isProviderType, providerDefinition } from "@/lib/providers/registry";
+import type { ConnectionView } from "@/lib/secret-providers/connection-view";
+import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
+import { updateConnectionAction } from "./actions";
+import { ConfigFields } from "./config-fields";
+import { fenceErrorsOnField, fenceLines, updateConnectionFormSchema, submittedBy, type ConnectionFormValues } from "./connection-form-schema";
+import { TEST_ON_ARRIVAL } from "./connection-status";
+
+function valuesOf(connection: ConnectionView): ConnectionFormValues {
+  return {
+    name: connection.name,
+    type: connection.type,
+    description: connection.description ?? "",
+    config: { ...connection.config },
+    allowedProviderPaths: (connection.allowedProviderPaths ?? []).join("\n"),
+  };
+}
+
+/**
+ * Editing a connection, opened from its page: name, description, the type's fields and the
+ * path fence. Stored credentials read as the mask and are kept unless replaced
+ * (StoredCredentialNote). Only what changed is sent, so the audit log names it. While there are
+ * unsaved edits a bar stays in view with Save and Cancel, and leaving the page asks first.
+ */
+export function ConnectionEditForm({ connection, mask, onDone }: { connection: ConnectionView; mask: string; onDone: (saved?: ConnectionView) => void }) {
+  const router = useRouter();
+  const toast = useToast();
+  const [banner, setBanner] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
+  // Only for the buttons' labels; which one submitted is read from the submit event itself.
+  const [andTest, setAndTest] = useState(false);
+  const type = connection.type;
+  const definition = isProviderType(type) ? providerDefinition(type) : null;
+
+  const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
+    const run = zodResolver(updateConnectionFormSchema(type, mask) as never, undefined, { raw: true }) as unknown as Resolver<ConnectionFormValues>;
+    return run(values, context, options);
+  };
+  const form = useForm<ConnectionFormValues>({ resolver, mode: "onTouched", shouldUnregister: true, defaultValues: valuesOf(connection) });
+  const { register, handleSubmit, formState, setError, reset, control, setValue } = form;
+  const dirty = formState.isDirty || removing.size > 0;
+
+  // Closing the tab or reloading with unsaved edits asks first (links inside the app do not).
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const storedSensitive = new Set(definition ? definition.fields.filter((f) => f.sensitive && connection.config[f.key] === mask).map((f) => f.key) : []);
+  const shownFields = ["name", "description", "allowedProviderPaths", ...(definition?.fields.map((f) => `config.${f.key}`) ?? [])];
+
+  function cancel() {
+    reset(valuesOf(connection));
+    setRemoving(new Set());
+    onDone();
+  }
+
+  async function onSubmit(values: ConnectionFormValues, event?: React.BaseSyntheticEvent) {
+    const testAfterSave = submittedBy(event) === "save-and-test";
+    setBanner(null);
+    // An emptied optional credential is deleted only when the person chose so (StoredCredentialNote).
+    const unsure = [...storedSensitive].filter((key) => values.config?.[key] === "" && !removing.has(key));
+    if (unsure.length > 0) {
+      for (const key of unsure) setError(`config.${key}`, { message: "Type a new value, or choose Keep stored or Delete stored value" });
+      return;
+    }
+    // A credential left as the mask is unchanged, hence not sent, hence kept; "" clears an optional field.
+    const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([key, value]) => value !== (connection.config[key] ?? "")));
+    const fence = fenceLines(values.allowedProviderPaths);
+    const changes = {
+      ...(JSON.stringify(fence) !== JSON.stringify(connection.allowedProviderPaths) ? { allowedProviderPaths: fence } : {}),
+      ...(values.name.trim() !== connection.name ? { name: values.name } : {}),
+      ...((values.description.trim() || null) !== connection.description ? { description: values.description.trim() || null } : {}),
+      ...(Object.keys(config).length > 0 ? { config } : {}),
+    };
+    if (Object.keys(changes).length === 0) {
+      toast.show("Nothing to save: no changes.");
+      return cancel();
+    }
+    const result = await updateConnectionAction(connection.id, changes);
+    if (!result.ok) {
+      setBanner(applyServerErrors(setError, { ...result, fields: fenceErrorsOnField(result.fields) }, shownFields));
+      return;
+    }
+    reset(valuesOf(result.data));
+    setRemoving(new Set());
+    toast.success(`Saved “${result.data.name}”.`);
+    onDone(result.data);
+    // The page re-renders with the saved settings (and "not tested since the last change"), or tests them at once.
+    if (testAfterSave) router.replace(`/settings/secret-providers/${connection.id}?${TEST_ON_ARRIVAL}=1`, { scroll: false });
+    else router.refresh();
+  }
+
+  return (
+    <form
+      onSubmit={handleSubmit(onSubmit, (errors) => setBanner(unshownErrors(errors, shownFields)))}
+      noValidate
+      className="space-y-5"
+      aria-label={`Edit ${connection.name}`}
+    >
+      <Field id="name" label="Connection name" required autoComplete="off" error={formState.errors.name?.message} {...register("name")} />
+      <TextAreaField id="description" label="Description" rows={2} error={formState.errors.description?.message} {...register("description")} />
+      <input type="hidden" {...register("type")} />
+      {definition && isProviderType(type) ? (
+        <fieldset className="space-y-4">
+          <legend className="mb-2 text-sm font-semibold text-slate-900">{definition.name} settings</legend>
+          <ConfigFields
+            type={type}
+            register={register}
+            errors={formState.errors}
+            control={control}
+            setValue={setValue}
+            stored={{
+              keys: storedSensitive,
+              mask,
+              control,
+              setValue,
+              removing,
+              onRemovingChange: (key, remove) =>
+                setRemoving((current) => {
+                  const next = new Set(current);
+                  if (remove) next.add(key);
+                  else next.delete(key);
+                  return next;
+                }),
+            }}
+          />
+          <TextAreaField
+            id="allowedProviderPaths"
+            label="Allowed provider paths"
+            optionalLabel
+            mono
+            rows={3}
+            placeholder={"secret/payments/**"}
+            hint={`${FENCE_HELP} Applies to every role, on save, test and resolve.`}
+            error={formState.errors.allowedProviderPaths?.message}
+            {...register("allowedProviderPaths")}
+          />
+        </fieldset>
+      ) : null}
+      <FormBanner message={banner} />
+      {/* In view while there is something unsaved: at the bottom of the screen on long forms and phones. */}
+      <div
+        className={`flex flex-wrap items-center gap-3 ${dirty ? "sticky bottom-0 z-10 -mx-5 border-t border-amber-200 bg-amber-50 px-5 py-3" : ""}`}
+        data-testid="edit-actions"
+        data-dirty={dirty ? "true" : "false"}
+      >
+        {dirty ? (
+          <p className="w-full text-sm font-medium text-amber-900 sm:w-auto sm:flex-1" role="status">
+            You have unsaved changes.
+          </p>
+        ) : null}
+        <Button type="submit" pending={formState.isSubmitting && !andTest} name="intent" value="save" onClick={() => setAndTest(false)}>
+          {formState.isSubmitting && !andTest ? "Saving…" : "Save changes"}
+        </Button>
+        <Button type="submit" variant="secondary" pending={formState.isSubmitting && andTest} name="intent" value="save-and-test" onClick={() => setAndTest(true)}>
+          {formState.isSubmitting && andTest ? "Saving…" : "Save & test"}
+        </Button>
+        <Button type="button" variant="ghost" onClick={cancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
