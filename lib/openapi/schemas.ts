@@ -204,6 +204,12 @@ export const responseSchemas = {
     jsonKey: { type: "string", description: "Resolve returns this key of a JSON value" },
     version: { type: "string", description: "Pin an upstream version (AWS VersionId or stage, Azure version, GCP version number, Vault KV v2 version)" },
     cacheTtlSeconds: { type: "integer", minimum: 0, maximum: 86400 },
+    refreshSeconds: {
+      type: "integer",
+      minimum: 0,
+      maximum: 86400,
+      description: "How often the secret is checked upstream for a new version (default 300, jittered ±20 %); 0 turns it off, otherwise at least 5",
+    },
   }),
   Secret: closed(["id", "secretPath", "provider", "providerPath", "secretProviderId", "providerConfig", "description", "version", "createdAt", "updatedAt"], {
     id: { type: "string" },

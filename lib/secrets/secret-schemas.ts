@@ -23,14 +23,26 @@ export const secretValue = z
   .refine((v) => v.isWellFormed(), "Value must be valid Unicode text")
   .refine((v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES, `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`);
 
+/** providerConfig.refreshSeconds: how often an external secret is checked upstream for a new version (lib/refresh); 0 turns it off. */
+export const REFRESH_SECONDS_DEFAULT = 300;
+export const REFRESH_SECONDS_MIN = 5;
+export const REFRESH_SECONDS_MAX = 86_400;
+
 export const providerConfigShape = z
   .object({
     jsonKey: singleLine("jsonKey", 200).min(1, "jsonKey must not be empty").optional().nullable(),
     version: singleLine("version", 200).min(1, "version must not be empty").optional().nullable(),
     cacheTtlSeconds: z.number().int("cacheTtlSeconds must be a whole number").min(0).max(86_400).optional().nullable(),
+    refreshSeconds: z
+      .number()
+      .int("refreshSeconds must be a whole number")
+      .refine((v) => v === 0 || (v >= REFRESH_SECONDS_MIN && v <= REFRESH_SECONDS_MAX), `refreshSeconds must be 0 (off) or ${REFRESH_SECONDS_MIN} to ${REFRESH_SECONDS_MAX}`)
+      .optional()
+      .nullable(),
   })
   .strict();
-export type SecretProviderConfig = { jsonKey?: string; version?: string; cacheTtlSeconds?: number };
+export type SecretProviderConfig = { jsonKey?: string; version?: string; cacheTtlSeconds?: number; refreshSeconds?: number };
+
 
 const description = multiLine("Description", 1000).trim().optional().nullable();
 const providerPath = singleLine("Provider path", 2048).trim().min(1, "Provider path is required").optional().nullable();
@@ -66,5 +78,6 @@ export function compactProviderConfig(config: z.infer<typeof providerConfigShape
   if (config?.jsonKey != null) out.jsonKey = config.jsonKey;
   if (config?.version != null) out.version = config.version;
   if (config?.cacheTtlSeconds != null) out.cacheTtlSeconds = config.cacheTtlSeconds;
+  if (config?.refreshSeconds != null) out.refreshSeconds = config.refreshSeconds;
   return out;
 }

@@ -62,5 +62,6 @@ export function parseProviderConfig(json: string): SecretProviderConfig {
   if (typeof parsed.jsonKey === "string") out.jsonKey = parsed.jsonKey;
   if (typeof parsed.version === "string") out.version = parsed.version;
   if (typeof parsed.cacheTtlSeconds === "number") out.cacheTtlSeconds = parsed.cacheTtlSeconds;
+  if (typeof parsed.refreshSeconds === "number") out.refreshSeconds = parsed.refreshSeconds;
   return out;
 }
