@@ -8,6 +8,7 @@ import { log } from "@/lib/log";
 import { issueSetupCode } from "@/lib/setup/setup-code";
 import { db } from "@/lib/db/client";
 import { createUser } from "@/lib/users/manage-users";
+import { startUpstreamRefresh } from "@/lib/refresh/refresh-scheduler";
 import { startCountFlushes } from "@/lib/usage/count-flushes";
 import { backupWarning, writeMasterKeyToEnvFile } from "./master-key-file";
 
@@ -30,6 +31,7 @@ export async function boot(): Promise<void> {
   await ensureFirstAdmin();
   startAuditPruning();
   startCountFlushes();
+  startUpstreamRefresh();
 }
 
 /** boot(), or a clear message and exit code 1 (kept here, out of the edge-compiled instrumentation). */
