@@ -14,7 +14,7 @@ export interface SecretFormValues {
   value: string;
   providerPath: string;
   secretProviderId: string;
-  providerConfig: { jsonKey: string; version: string; cacheTtlSeconds: string };
+  providerConfig: { jsonKey: string; version: string; cacheTtlSeconds: string; refreshSeconds: string };
   description: string;
 }
 
@@ -28,6 +28,7 @@ export function toSecretInput(values: SecretFormValues, mode: SecretFormMode): R
     return { secretPath: values.secretPath, provider: PROVENANCE_PROVIDER, ...value, description, ...(mode === "edit" ? { providerConfig: null } : {}) };
   }
   const ttl = values.providerConfig.cacheTtlSeconds.trim();
+  const refresh = values.providerConfig.refreshSeconds.trim();
   return {
     secretPath: values.secretPath,
     provider: values.provider,
@@ -37,6 +38,7 @@ export function toSecretInput(values: SecretFormValues, mode: SecretFormMode): R
       jsonKey: values.providerConfig.jsonKey.trim() || null,
       version: values.providerConfig.version.trim() || null,
       cacheTtlSeconds: ttl === "" ? null : /^\d+$/.test(ttl) ? Number(ttl) : Number.NaN,
+      refreshSeconds: refresh === "" ? null : /^\d+$/.test(refresh) ? Number(refresh) : Number.NaN,
     },
     description,
   };
@@ -81,7 +83,7 @@ export function secretFormSchema(mode: SecretFormMode) {
     value: z.string(),
     providerPath: z.string(),
     secretProviderId: z.string(),
-    providerConfig: z.object({ jsonKey: z.string(), version: z.string(), cacheTtlSeconds: z.string() }),
+    providerConfig: z.object({ jsonKey: z.string(), version: z.string(), cacheTtlSeconds: z.string(), refreshSeconds: z.string() }),
     description: z.string(),
   });
   return form.superRefine((values, ctx) => {
@@ -93,7 +95,13 @@ export function secretFormSchema(mode: SecretFormMode) {
         const path = problem.path.map(String).join(".");
         if (seen.has(path)) continue;
         seen.add(path);
-        issue(path, path === "providerConfig.cacheTtlSeconds" ? "Must be a whole number of seconds (0 to 86400)" : problem.message);
+        const message =
+          path === "providerConfig.cacheTtlSeconds"
+            ? "Must be a whole number of seconds (0 to 86400)"
+            : path === "providerConfig.refreshSeconds"
+              ? "Must be 0 (off) or a whole number of seconds from 5 to 86400"
+              : problem.message;
+        issue(path, message);
       }
     }
     // The rules write-secrets.ts applies that need no database.
