@@ -120,6 +120,8 @@ describe("upstream refresh", () => {
     await sleep(16_000);
     const at = paths.flatMap((p) => metadataRequests(p).map((r) => r.at)).sort((x, y) => x - y);
     expect(at.length, JSON.stringify(at)).toBeGreaterThanOrEqual(3);
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!, JSON.stringify(at)).toBeGreaterThan(1_800);
+    // Slots are 2 s apart; a request leaves its slot a little late now and then (a busy machine).
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!, JSON.stringify(at)).toBeGreaterThan(1_500);
+    expect(at.length, JSON.stringify(at)).toBeLessThanOrEqual(9);
   }, 30_000);
 });
