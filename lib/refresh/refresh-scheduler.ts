@@ -1,4 +1,5 @@
 import "server-only";
+import { onChange } from "@/lib/change-events";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { describeError, log } from "@/lib/log";
@@ -18,21 +19,29 @@ import { backoffMs, jittered } from "./refresh-timing";
  * recorded by record-upstream-change.ts.
  *
  * Every instance ticks every PROVENANCE_REFRESH_TICK_MS: gives new or edited external secrets
- * their state row, then claims and checks what is due, at most PROVENANCE_REFRESH_CONCURRENCY at
+ * their state row (after a secret change is announced, and every 30 s for writes nobody
+ * announces, such as an import by the CLI on SQLite), then claims and checks what is due, at most PROVENANCE_REFRESH_CONCURRENCY at
  * once (one pass at a time, so a slow manager never piles checks up). Upstream calls keep their
  * usual deadline; timers never hold the process open; on SIGTERM/SIGINT no new check starts and
  * budget waits end at once.
  */
 const DUE_PER_PASS = 100;
+/** New and edited secrets are looked for after a secret change is announced, and at least this often regardless. */
+const SYNC_EVERY_MS = 30_000;
 
 class RefreshScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private failingPass = false;
+  private syncedAt = 0;
+  private secretsChanged = true;
 
   start(): void {
     if (this.timer || this.stopping.signal.aborted) return;
+    onChange((event) => {
+      if (event.kind === "secret" || event.kind === "all") this.secretsChanged = true;
+    });
     this.timer = setInterval(() => void this.tick(), env().PROVENANCE_REFRESH_TICK_MS);
     this.timer.unref();
   }
@@ -51,7 +60,14 @@ class RefreshScheduler {
 
   private async pass(): Promise<void> {
     try {
-      await syncStates();
+      if (this.secretsChanged || Date.now() - this.syncedAt >= SYNC_EVERY_MS) {
+        this.secretsChanged = false;
+        await syncStates().catch((error: unknown) => {
+          this.secretsChanged = true; // the next pass tries again
+          throw error;
+        });
+        this.syncedAt = Date.now();
+      }
       const due = await dueStates(DUE_PER_PASS);
       if (due.length === 0) return;
       const secrets = await findSecrets(due.map((d) => d.secretId));
