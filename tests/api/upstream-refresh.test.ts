@@ -58,6 +58,29 @@ afterAll(async () => {
 });
 
 describe("upstream refresh", () => {
+  it("takes refreshSeconds 0 (off) or 5 to 86400, and maxCallsPerMinute 1 to 100000", async () => {
+    const connection = await connect();
+    for (const refreshSeconds of [3, 86_401, -1, 1.5]) {
+      const response = await call<{ error: { code: string; fields: Record<string, string> } }>("/api/secrets", {
+        method: "POST",
+        body: { secretPath: safe("refresh.bad"), provider: "vault", providerPath: "secret/x", secretProviderId: connection, providerConfig: { refreshSeconds } },
+      });
+      expect(response.status, `${refreshSeconds}: ${response.text}`).toBe(400);
+      expect(Object.keys(response.body.error.fields)).toEqual(["providerConfig.refreshSeconds"]);
+    }
+    const off = await call<{ providerConfig: Record<string, unknown> }>("/api/secrets", {
+      method: "POST",
+      body: { secretPath: safe("refresh.off"), provider: "vault", providerPath: "secret/x", secretProviderId: connection, providerConfig: { refreshSeconds: 0 } },
+    });
+    expect(off.status, off.text).toBe(201);
+    expect(off.body.providerConfig).toEqual({ refreshSeconds: 0 });
+    for (const maxCallsPerMinute of ["0", "100001", "ten"]) {
+      const response = await call<{ error: { fields: Record<string, string> } }>("/api/secret-providers", { method: "POST", body: { name: unique("refresh"), type: "vault", config: { vaultUrl: vault.url, token: TOKEN, maxCallsPerMinute } } });
+      expect(response.status, response.text).toBe(400);
+      expect(Object.keys(response.body.error.fields)).toEqual(["config.maxCallsPerMinute"]);
+    }
+  });
+
   it("finds a value changed upstream within one interval, tells watchers, audits it, and the next resolve gets the new value", async () => {
     const vaultPath = `secret/${safe("refresh")}`;
     vault.putSecret(vaultPath, { password: "refresh-old-value-1" });
