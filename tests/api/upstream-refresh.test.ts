@@ -7,8 +7,9 @@ import { apiContext } from "./support/context";
 import { query } from "./support/database";
 
 /**
- * The upstream refresh (CONTRACT "Change awareness") against the Vault fake, on the suite's two
- * servers (which share one database, so every count here is also across two instances): a value
+ * The upstream refresh (CONTRACT "Change awareness") against the Vault fake (on PostgreSQL the
+ * suite's two servers both run it on one database, so every count there is across two instances,
+ * and a change one finds must drop the other's cached value): a value
  * changed upstream is found within one refreshSeconds by a metadata call, reaches a watcher,
  * is audited and drops the cached value; a failing secret is checked less and less often; a
  * connection's maxCallsPerMinute is never exceeded. The global setup ticks every 250 ms.
