@@ -126,7 +126,8 @@ class RefreshScheduler {
     // Unchanged (or the first look): the baseline as seen now; a fingerprint only read alongside stays.
     const sameVersion = seen.version !== null && seen.version === known.version;
     await db().secretRefreshState.updateMany({
-      where: { secretId: secret.id, secretRevision: state.secretRevision },
+      // Only over the state this check started from: a slower, overlapping check never undoes a newer one.
+      where: { secretId: secret.id, secretRevision: state.secretRevision, lastVersion: stored.version, lastFingerprint: stored.fingerprint },
       data: {
         lastVersion: seen.version,
         lastFingerprint: seen.fingerprint ?? (sameVersion ? known.fingerprint : null),
