@@ -94,6 +94,15 @@ const envSchema = z.object({
    * never a connection's; checked by the same rules as provider URLs.
    */
   PROVENANCE_GCP_IAM_CREDENTIALS_URL: z.string().trim().default("https://iamcredentials.googleapis.com"),
+  /** The upstream refresh of external secrets (lib/refresh): on unless `false` or `0`. */
+  PROVENANCE_REFRESH: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => v !== "false" && v !== "0"),
+  /** How often each instance looks for secrets due for an upstream check, in milliseconds. */
+  PROVENANCE_REFRESH_TICK_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  /** Upstream checks one instance runs at once. */
+  PROVENANCE_REFRESH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Days audit events are kept; older ones are pruned hourly. 0 keeps them forever. */
   PROVENANCE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
   /**

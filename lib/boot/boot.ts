@@ -8,6 +8,7 @@ import { log } from "@/lib/log";
 import { issueSetupCode } from "@/lib/setup/setup-code";
 import { db } from "@/lib/db/client";
 import { createUser } from "@/lib/users/manage-users";
+import { startUpstreamRefresh } from "@/lib/refresh/refresh-scheduler";
 import { startCountFlushes } from "@/lib/usage/count-flushes";
 import { webhookConfig } from "@/lib/webhooks/webhook-config";
 import { startWebhookDeliveries } from "@/lib/webhooks/webhook-dispatcher";
@@ -35,6 +36,7 @@ export async function boot(): Promise<void> {
   startAuditPruning();
   startCountFlushes();
   startWebhookDeliveries(webhook);
+  startUpstreamRefresh();
 }
 
 /** boot(), or a clear message and exit code 1 (kept here, out of the edge-compiled instrumentation). */

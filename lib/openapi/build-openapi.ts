@@ -299,8 +299,9 @@ export function buildOpenApi(publicUrl?: string) {
             tag: "Resolve",
             summary: "Follow changes under a prefix (server-sent events)",
             description:
-              "text/event-stream: one `change` event per secret created, edited or deleted under the prefix, with id (the change log's), " +
-              "data {secretPath, version, fingerprint, changedAt, change} and never a value; a comment line every 10 s. Send " +
+              "text/event-stream: one `change` event per secret created, edited or deleted under the prefix, or whose upstream value changed " +
+              "(the upstream refresh found a new version), with id (the change log's), data {secretPath, version, fingerprint, changedAt, " +
+              "change: created|updated|deleted|upstream_changed} and never a value; a comment line every 10 s. Send " +
               "Last-Event-ID to get every later event from the last hour first. At most 16 open streams per caller per instance (429).",
             parameters: [
               { name: "prefix", in: "query", required: false, schema: { type: "string" }, description: "A dotted path such as stripe; empty for every secret" },

@@ -16,6 +16,8 @@ export interface AdapterContext {
   timeoutMs: number;
   /** How host names are resolved before connecting (the system resolver unless a test injects one). */
   resolveHost?: ResolveHost;
+  /** Attempts per upstream call, retries included (callUpstream's default when absent): the upstream refresh makes one, to stay inside its budget. */
+  maxAttempts?: number;
 }
 
 export interface FetchSecretRequest extends AdapterContext {
@@ -34,6 +36,16 @@ export interface FetchedSecret {
   version: string | null;
 }
 
+/**
+ * What the manager holds now for a secret, as the upstream refresh asks it (lib/refresh). `version`
+ * comes from a metadata call where the manager has one (no value read); `fetched` is there when the
+ * check had to read the value itself (Azure, Vault KV v1), so a change costs no second call.
+ */
+export interface UpstreamVersion {
+  version: string | null;
+  fetched?: FetchedSecret;
+}
+
 export interface ProviderAdapter {
   fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret>;
   /**
@@ -42,6 +54,12 @@ export interface ProviderAdapter {
    * path, in order, each exactly what fetchSecret would have answered or thrown for it.
    */
   fetchCurrentSecrets?(context: AdapterContext, paths: string[]): Promise<PromiseSettledResult<FetchedSecret>[]>;
+  /**
+   * The version a read of this secret would get now, by the cheapest call the manager has; null
+   * when the reference pins a version (nothing upstream can change under it). Without it, the
+   * refresh reads the value and compares fingerprints.
+   */
+  currentVersion?(request: FetchSecretRequest): Promise<UpstreamVersion | null>;
   /** A cheap authenticated call proving the endpoint is reachable and the credentials work. */
   checkConnection(context: AdapterContext): Promise<void>;
   /** Drops cached SDK clients for a connection (its config changed or it was deleted). */

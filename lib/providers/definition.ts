@@ -73,6 +73,26 @@ export const TOKEN_FILE_FORMAT: FieldFormat = {
   message: "Must be an absolute file path, e.g. /var/run/secrets/kubernetes.io/serviceaccount/token",
 };
 
+/**
+ * Every type's optional budget for the upstream refresh (lib/refresh): the most calls a minute it
+ * makes to this connection's manager, across all instances. Resolves are not counted against it.
+ */
+export const MAX_CALLS_PER_MINUTE_FIELD = {
+  key: "maxCallsPerMinute",
+  label: "Refresh budget (calls per minute)",
+  type: "text",
+  required: false,
+  placeholder: "unlimited",
+  help: "The most calls a minute the upstream refresh makes to this manager, across all instances (1 to 100000); checks wait their turn past it. Empty: no limit. Resolves are not counted",
+  format: { kind: "pattern", pattern: /^(?:[1-9]\d{0,4}|100000)$/, message: "Must be a whole number from 1 to 100000" },
+} as const satisfies ConfigField;
+
+/** A connection's maxCallsPerMinute as a number, or null when unset (or unreadable). */
+export function maxCallsPerMinute(config: ProviderConfig): number | null {
+  const value = Number(config.maxCallsPerMinute);
+  return Number.isInteger(value) && value >= 1 ? value : null;
+}
+
 const DEFAULT_MAX_LENGTH = 2048;
 
 function checkFormat(field: ConfigField, value: string, opts: UrlRuleOptions): string | null {

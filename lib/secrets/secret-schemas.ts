@@ -25,6 +25,12 @@ export const secretValue = z
 
 const CACHE_TTL_RULE = "cacheTtlSeconds must be a whole number of seconds (0 to 86400)";
 
+/** providerConfig.refreshSeconds: how often an external secret is checked upstream for a new version (lib/refresh); 0 turns it off. */
+export const REFRESH_SECONDS_DEFAULT = 300;
+export const REFRESH_SECONDS_MIN = 5;
+export const REFRESH_SECONDS_MAX = 86_400;
+const REFRESH_RULE = `refreshSeconds must be 0 (off) or a whole number of seconds from ${REFRESH_SECONDS_MIN} to ${REFRESH_SECONDS_MAX}`;
+
 export const providerConfigShape = z
   .object({
     jsonKey: singleLine("jsonKey", 200).min(1, "jsonKey must not be empty").optional().nullable(),
@@ -36,9 +42,15 @@ export const providerConfigShape = z
       .max(86_400, CACHE_TTL_RULE)
       .optional()
       .nullable(),
+    refreshSeconds: z
+      .number({ message: REFRESH_RULE })
+      .int(REFRESH_RULE)
+      .refine((v) => v === 0 || (v >= REFRESH_SECONDS_MIN && v <= REFRESH_SECONDS_MAX), REFRESH_RULE)
+      .optional()
+      .nullable(),
   })
   .strict();
-export type SecretProviderConfig = { jsonKey?: string; version?: string; cacheTtlSeconds?: number };
+export type SecretProviderConfig = { jsonKey?: string; version?: string; cacheTtlSeconds?: number; refreshSeconds?: number };
 
 const description = multiLine("Description", 1000).trim().optional().nullable();
 const providerPath = singleLine("Provider path", 2048).trim().min(1, "Provider path is required").optional().nullable();
@@ -74,5 +86,6 @@ export function compactProviderConfig(config: z.infer<typeof providerConfigShape
   if (config?.jsonKey != null) out.jsonKey = config.jsonKey;
   if (config?.version != null) out.version = config.version;
   if (config?.cacheTtlSeconds != null) out.cacheTtlSeconds = config.cacheTtlSeconds;
+  if (config?.refreshSeconds != null) out.refreshSeconds = config.refreshSeconds;
   return out;
 }

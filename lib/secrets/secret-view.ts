@@ -12,6 +12,12 @@ export const providerConfigViewSchema = z
     jsonKey: z.string().describe("Resolve returns this key of a JSON value").optional(),
     version: z.string().describe("Pin an upstream version (AWS VersionId or stage, Azure version, GCP version number, Vault KV v2 version)").optional(),
     cacheTtlSeconds: z.int().min(0).max(86_400).optional(),
+    refreshSeconds: z
+      .int()
+      .min(0)
+      .max(86_400)
+      .describe("How often the secret is checked upstream for a new version (default 300, jittered ±20 %); 0 turns it off, otherwise at least 5")
+      .optional(),
   })
   .meta({ id: "ProviderConfig" });
 
@@ -81,5 +87,6 @@ export function parseProviderConfig(json: string): SecretProviderConfig {
   if (typeof parsed.jsonKey === "string") out.jsonKey = parsed.jsonKey;
   if (typeof parsed.version === "string") out.version = parsed.version;
   if (typeof parsed.cacheTtlSeconds === "number") out.cacheTtlSeconds = parsed.cacheTtlSeconds;
+  if (typeof parsed.refreshSeconds === "number") out.refreshSeconds = parsed.refreshSeconds;
   return out;
 }

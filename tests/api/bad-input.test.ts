@@ -137,7 +137,7 @@ describe("after prototype-pollution attempts", () => {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(connectionKeys));
       expect(Object.keys(c.config as object)).not.toEqual(expect.arrayContaining(["polluted"]));
     }
-    for (const s of secrets.body) expect(Object.keys(s.providerConfig as object).every((k) => ["jsonKey", "version", "cacheTtlSeconds"].includes(k))).toBe(true);
+    for (const s of secrets.body) expect(Object.keys(s.providerConfig as object).every((k) => ["jsonKey", "version", "cacheTtlSeconds", "refreshSeconds"].includes(k))).toBe(true);
     // A fresh token is still a viewer, not an admin picked up from a polluted prototype.
     const fresh = await call<{ role: string; scope: unknown }>("/api/tokens", { method: "POST", body: { name: unique("after-proto"), role: "viewer" } });
     expect(fresh.body).toMatchObject({ role: "viewer", scope: null });

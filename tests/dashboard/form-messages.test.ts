@@ -47,7 +47,7 @@ describe("form messages are in plain words", () => {
 
   it("the edit form, the secret, token, user and password forms", () => {
     expectPlain(messages(updateConnectionFormSchema("vault", "••••••••"), { name: "", type: "vault", description: "", config: { vaultUrl: "" } }));
-    const emptySecret = { secretPath: "", provider: "", value: "", providerPath: "", secretProviderId: "", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "x" }, description: "" };
+    const emptySecret = { secretPath: "", provider: "", value: "", providerPath: "", secretProviderId: "", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "x", refreshSeconds: "" }, description: "" };
     expectPlain(messages(secretFormSchema("create"), emptySecret));
     expectPlain(messages(secretFormSchema("create"), { ...emptySecret, provider: "vault" }));
     expectPlain(messages(createTokenFields, { name: "", role: "owner", scope: "a".repeat(600) }));

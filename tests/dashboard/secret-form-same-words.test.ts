@@ -40,7 +40,7 @@ const blank: SecretFormValues = {
   value: "v",
   providerPath: "",
   secretProviderId: "",
-  providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "" },
+  providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "", refreshSeconds: "" },
   description: "",
 };
 
@@ -65,8 +65,10 @@ const BAD_INPUTS: Array<[string, Partial<SecretFormValues>]> = [
   ["an unknown provider", { provider: "dropbox", value: "" }],
   ["an external secret without path or connection", { provider: "vault", value: "" }],
   ["an AWS path that is no secret name", { provider: "aws-sm", value: "", providerPath: "has spaces and ???", secretProviderId: "CONNECTION" }],
-  ["a cache TTL that is not a number", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "soon" } }],
-  ["a cache TTL over a day", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "86401" } }],
+  ["a cache TTL that is not a number", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "soon", refreshSeconds: "" } }],
+  ["a cache TTL over a day", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "86401", refreshSeconds: "" } }],
+  ["a refresh interval under the floor", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "", refreshSeconds: "2" } }],
+  ["a refresh interval that is no whole number", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "", refreshSeconds: "1.5" } }],
 ];
 
 describe("the secret form and the server say the same", () => {
@@ -82,7 +84,7 @@ describe("the secret form and the server say the same", () => {
   it.each([
     ["a stored secret turned external without path or connection", { provider: "vault" }],
     ["an external secret given a path the manager cannot have", { provider: "aws-sm", providerPath: "has spaces and ???", secretProviderId: "CONNECTION" }],
-    ["a cache TTL below zero", { provider: "vault", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "-1" } }],
+    ["a cache TTL below zero", { provider: "vault", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "-1", refreshSeconds: "" } }],
   ] as Array<[string, Partial<SecretFormValues>]>)("editing: %s", async (_name, change) => {
     const original: SecretView = await createSecret({ actor, input: { secretPath: `edit.s${Math.random().toString(36).slice(2, 8)}`, value: "v" } });
     const values: SecretFormValues = { ...blank, secretPath: original.secretPath, value: "", ...change };

@@ -15,7 +15,7 @@ export interface SecretFormValues {
   value: string;
   providerPath: string;
   secretProviderId: string;
-  providerConfig: { jsonKey: string; version: string; cacheTtlSeconds: string };
+  providerConfig: { jsonKey: string; version: string; cacheTtlSeconds: string; refreshSeconds: string };
   description: string;
 }
 
@@ -30,6 +30,7 @@ export function toSecretInput(values: SecretFormValues, mode: SecretFormMode): R
     return { secretPath: values.secretPath, provider: PROVENANCE_PROVIDER, ...value, description, ...(mode === "edit" ? { providerConfig: null } : {}) };
   }
   const ttl = values.providerConfig.cacheTtlSeconds.trim();
+  const refresh = values.providerConfig.refreshSeconds.trim();
   return {
     secretPath: values.secretPath,
     provider: values.provider,
@@ -39,6 +40,7 @@ export function toSecretInput(values: SecretFormValues, mode: SecretFormMode): R
       jsonKey: values.providerConfig.jsonKey.trim() || null,
       version: values.providerConfig.version.trim() || null,
       cacheTtlSeconds: ttl === "" ? null : /^\d+$/.test(ttl) ? Number(ttl) : Number.NaN,
+      refreshSeconds: refresh === "" ? null : /^\d+$/.test(refresh) ? Number(refresh) : Number.NaN,
     },
     description,
   };
@@ -83,7 +85,7 @@ export function secretFormSchema(mode: SecretFormMode) {
     value: z.string(),
     providerPath: z.string(),
     secretProviderId: z.string(),
-    providerConfig: z.object({ jsonKey: z.string(), version: z.string(), cacheTtlSeconds: z.string() }),
+    providerConfig: z.object({ jsonKey: z.string(), version: z.string(), cacheTtlSeconds: z.string(), refreshSeconds: z.string() }),
     description: z.string(),
   });
   return form.superRefine((values, ctx) => {

@@ -35,6 +35,7 @@ const FIELDS = [
   "providerConfig.jsonKey",
   "providerConfig.version",
   "providerConfig.cacheTtlSeconds",
+  "providerConfig.refreshSeconds",
   "description",
 ];
 
@@ -49,6 +50,7 @@ function valuesOf(secret: SecretView | null): SecretFormValues {
       jsonKey: secret?.providerConfig.jsonKey ?? "",
       version: secret?.providerConfig.version ?? "",
       cacheTtlSeconds: secret?.providerConfig.cacheTtlSeconds?.toString() ?? "",
+      refreshSeconds: secret?.providerConfig.refreshSeconds?.toString() ?? "",
     },
     description: secret?.description ?? "",
   };
@@ -185,6 +187,16 @@ export function SecretForm({ secret, connections, canCreateConnections }: { secr
                 hint="How long a fetched value is reused before asking the manager again. Empty: the server default."
                 error={errors.providerConfig?.cacheTtlSeconds?.message}
                 {...register("providerConfig.cacheTtlSeconds")}
+              />
+              <Field
+                id="refreshSeconds"
+                label="Check upstream every (seconds)"
+                inputMode="numeric"
+                autoComplete="off"
+                placeholder="300"
+                hint="How often the manager is asked whether a new version exists (a change drops the cached value and tells watchers). 0: never. Empty: 300."
+                error={errors.providerConfig?.refreshSeconds?.message}
+                {...register("providerConfig.refreshSeconds")}
               />
             </div>
           </details>

@@ -119,6 +119,7 @@ async function getSecretValue(context: AdapterContext, secretId: string, version
     doing,
     timeoutMs: context.timeoutMs,
     connectionKey: context.connectionKey,
+    maxAttempts: context.maxAttempts,
     run: async ({ signal, remainingMs }) => {
       return client.send(new sdk.GetSecretValueCommand({ SecretId: secretId, ...awsVersionSelector(version) }), {
         abortSignal: signal,
@@ -128,6 +129,24 @@ async function getSecretValue(context: AdapterContext, secretId: string, version
     interpret: (error) => {
       const redirected = redirectRefusal(PROVIDER, error, `for ${label}`);
       return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, label);
+    },
+  });
+}
+
+/** DescribeSecret: the secret's metadata, with which version carries which stage; never the value. */
+async function describeSecret(context: AdapterContext, secretId: string) {
+  const entry = await clientFor(context);
+  const { sdk, client } = entry;
+  return callUpstream({
+    provider: PROVIDER,
+    doing: `checking the version of ${secretId}`,
+    timeoutMs: context.timeoutMs,
+    connectionKey: context.connectionKey,
+    maxAttempts: context.maxAttempts,
+    run: async ({ signal, remainingMs }) => client.send(new sdk.DescribeSecretCommand({ SecretId: secretId }), { abortSignal: signal, requestTimeout: remainingMs }),
+    interpret: (error) => {
+      const redirected = redirectRefusal(PROVIDER, error, `for ${secretId}`);
+      return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, secretId);
     },
   });
 }
@@ -235,6 +254,21 @@ export const awsSmAdapter: ProviderAdapter = {
     }
     return paths.map((path) => settled.get(path)!);
   },
+  /**
+   * DescribeSecret (metadata only): the version id that carries the stage a read would get
+   * (AWSCURRENT, or the pinned stage). A pinned VersionId never changes.
+   */
+  async currentVersion(request: FetchSecretRequest) {
+    const selector = awsVersionSelector(request.version);
+    if (selector.VersionId) return null;
+    const stage = selector.VersionStage ?? "AWSCURRENT";
+    const output = await describeSecret(request, request.path);
+    const stages = output.VersionIdsToStages ?? {};
+    const version = Object.keys(stages).find((id) => stages[id]?.includes(stage));
+    if (!version) throw providerError(PROVIDER, `no version of ${request.path} has the stage ${stage}`, { upstreamCode: "ResourceNotFoundException" });
+    return { version };
+  },
+
   /**
    * GetSecretValue on a name that cannot exist. AWS authenticates the request before it looks the
    * name up, so ResourceNotFoundException proves the endpoint answers and the keys are valid, and

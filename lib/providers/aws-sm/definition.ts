@@ -1,4 +1,4 @@
-import { TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
+import { MAX_CALLS_PER_MINUTE_FIELD, TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
 
 /** What STS calls the session when roleSessionName is not set (it shows in CloudTrail). */
 export const DEFAULT_ROLE_SESSION_NAME = "provenance";
@@ -114,6 +114,7 @@ export const awsSmDefinition = {
       address: true,
       format: { kind: "url" },
     },
+    MAX_CALLS_PER_MINUTE_FIELD,
   ],
   pathHelp:
     "The secret name or full ARN, e.g. my-app/api-keys or arn:aws:secretsmanager:eu-west-1:123456789012:secret:my-secret. If the value is JSON, set jsonKey to return one key.",

@@ -137,6 +137,7 @@ async function getSecret(context: AdapterContext, name: string, version: string 
     doing,
     timeoutMs: context.timeoutMs,
     connectionKey: context.connectionKey,
+    maxAttempts: context.maxAttempts,
     run: async ({ signal }) => client.getSecret(name, { ...(version ? { version } : {}), abortSignal: signal }),
     interpret: (error) => interpretAzureError(error, label, signInKind(context.config)),
   });
@@ -148,6 +149,17 @@ export const azureKvAdapter: ProviderAdapter = {
     const secret = await getSecret(request, request.path, request.version, fetchingPath(request.path));
     if (typeof secret.value !== "string") throw providerError(PROVIDER, `malformed reply for ${request.path}: no value in it`);
     return { value: secret.value, version: secret.properties.version ?? null };
+  },
+
+  /**
+   * Key Vault has no call for the current version without the value (listing versions needs the
+   * List permission and pages through every version), so the check reads the secret, as a resolve
+   * does, and hands the value on with its version. A pinned version never changes.
+   */
+  async currentVersion(request: FetchSecretRequest) {
+    if (request.version) return null;
+    const fetched = await azureKvAdapter.fetchSecret(request);
+    return { version: fetched.version, fetched };
   },
 
   /**

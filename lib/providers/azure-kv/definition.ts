@@ -1,4 +1,4 @@
-import { TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
+import { MAX_CALLS_PER_MINUTE_FIELD, TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
 
 /**
  * Azure sign-in: a client secret, a client certificate or a federated token file (workload
@@ -105,6 +105,7 @@ export const azureKvDefinition = {
       address: true,
       format: { kind: "url" },
     },
+    MAX_CALLS_PER_MINUTE_FIELD,
   ],
   pathHelp: "The secret's name in Key Vault (not its URL), e.g. database-password. Letters, digits and dashes, at most 127.",
   checkPath: (path) =>

@@ -116,6 +116,7 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
       doing,
       timeoutMs: context.timeoutMs,
       connectionKey: context.connectionKey,
+      maxAttempts: context.maxAttempts,
       run: async ({ remainingMs, signal }) => {
         // Sign-in problems (no default credentials) surface here; awaiting them ourselves keeps
         // the SDK's own initialize() from turning them into unhandled rejections.
@@ -140,6 +141,39 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
   }
 }
 
+/**
+ * GetSecretVersion: a version's metadata (its resolved name and state), never its payload. The
+ * same client, sign-in and deadline handling as accessVersion.
+ */
+async function versionMetadata(context: AdapterContext, name: string) {
+  let initFailed = false;
+  const { client, bearer } = await clientFor(context);
+  try {
+    return await callUpstream({
+      provider: PROVIDER,
+      doing: `checking the version of ${name}`,
+      timeoutMs: context.timeoutMs,
+      connectionKey: context.connectionKey,
+      maxAttempts: context.maxAttempts,
+      run: async ({ remainingMs, signal }) => {
+        await client.initialize().catch((error: unknown) => {
+          initFailed = true;
+          throw error;
+        });
+        await checkEndpointResolution(context.config, context.resolveHost);
+        if (bearer) bearer.token = await accessTokenFor(context, signal);
+        const [version] = await client.getSecretVersion({ name }, { timeout: Math.max(1, remainingMs), retry: null });
+        return version;
+      },
+      interpret: (error) => interpretReply(error, name),
+    });
+  } catch (error) {
+    if (initFailed) clients.delete(context.connectionKey);
+    if (bearer && (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode === "UNAUTHENTICATED") dropAccessToken(context.connectionKey);
+    throw error;
+  }
+}
+
 export const gcpSmAdapter: ProviderAdapter = {
   async fetchSecret(request: FetchSecretRequest): Promise<FetchedSecret> {
     const name = expandGcpPath(request.path, request.config.projectId ?? "", request.version);
@@ -152,6 +186,20 @@ export const gcpSmAdapter: ProviderAdapter = {
       throw providerError(PROVIDER, `payload checksum mismatch for ${name}: the data was corrupted on the way`);
     }
     return { value: bytes.toString("utf8"), version: versionOf(version.name) };
+  },
+
+  /**
+   * GetSecretVersion on the name a read would access (`versions/latest` or an alias): Google
+   * answers with the version number it stands for, without the payload. A numbered version, in
+   * the path or in providerConfig.version, never changes.
+   */
+  async currentVersion(request: FetchSecretRequest) {
+    const name = expandGcpPath(request.path, request.config.projectId ?? "", request.version);
+    if (/\/versions\/\d+$/.test(name)) return null;
+    const metadata = await versionMetadata(request, name);
+    const version = versionOf(metadata.name);
+    if (!version) throw providerError(PROVIDER, `malformed reply for ${name}: no version name`);
+    return { version };
   },
 
   /**

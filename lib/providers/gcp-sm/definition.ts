@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from "../definition";
+import { MAX_CALLS_PER_MINUTE_FIELD, type ProviderDefinition } from "../definition";
 import { checkCredentialConfig, impersonatesByItself, SERVICE_ACCOUNT_EMAIL } from "./credential-config";
 import { isGcpPath } from "./path-syntax";
 
@@ -52,6 +52,7 @@ export const gcpSmDefinition = {
       address: true,
       format: { kind: "grpc-endpoint" },
     },
+    MAX_CALLS_PER_MINUTE_FIELD,
   ],
   crossFieldRules: (config): Record<string, string> =>
     config.impersonateServiceAccount && impersonatesByItself(config.serviceAccountJson)

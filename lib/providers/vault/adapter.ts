@@ -1,7 +1,7 @@
 import "server-only";
 import { processShared } from "@/lib/process-shared";
 import type { Agent } from "node:http";
-import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter } from "../adapter";
+import type { AdapterContext, FetchedSecret, FetchSecretRequest, ProviderAdapter, UpstreamVersion } from "../adapter";
 import { callUpstream } from "../upstream/call-upstream";
 import { ConnectionCache } from "../upstream/connection-cache";
 import { CHECKING_CONNECTION, fetchingPath, providerError } from "../upstream/errors";
@@ -173,6 +173,7 @@ export const vaultAdapter: ProviderAdapter = {
       doing: fetchingPath(request.path),
       timeoutMs: request.timeoutMs,
       connectionKey: request.connectionKey,
+      maxAttempts: request.maxAttempts,
       run: async ({ signal }) => {
         try {
           return await read(signal);
@@ -184,6 +185,45 @@ export const vaultAdapter: ProviderAdapter = {
       },
       interpret: (error) => interpretVaultError(error, { config: request.config, normalized }),
     });
+  },
+
+  /**
+   * KV v2: `<mount>/metadata/<path>`'s current_version, which reads no value. KV v1 keeps no
+   * metadata, and a policy may grant `read` on data/ but not on metadata/ (403): then the value is
+   * read, as a resolve would, and handed on for its fingerprint. A pinned version never changes.
+   */
+  async currentVersion(request: FetchSecretRequest): Promise<UpstreamVersion | null> {
+    if (request.version) return null;
+    const readValue = async () => ({ version: null, fetched: await vaultAdapter.fetchSecret(request) });
+    if (request.config.kvVersion !== "auto") normalizeVaultPath(request.path, request.config.kvVersion ?? "2");
+    const agent = await agentFor(request);
+    const metadata = await callUpstream({
+      provider: PROVIDER,
+      doing: `checking the version of ${request.path}`,
+      timeoutMs: request.timeoutMs,
+      connectionKey: request.connectionKey,
+      maxAttempts: request.maxAttempts,
+      run: async ({ signal }) => {
+        const normalized = await normalizeForConnection(request, agent, signal);
+        if (normalized.kvVersion === "1") return null;
+        const mount = await kvMountOf(request, agent, normalized.apiPath, signal);
+        const dataPrefix = `${mount.path}/data/`;
+        if (!normalized.apiPath.startsWith(dataPrefix)) return null;
+        const apiPath = `${mount.path}/metadata/${normalized.apiPath.slice(dataPrefix.length)}`;
+        const token = await vaultTokenFor(request, agent, signal);
+        try {
+          return { body: await vaultRequest({ config: request.config, agent, apiPath, token, signal }), apiPath };
+        } catch (error) {
+          if (error instanceof VaultHttpError && error.status === 403) return null;
+          throw error;
+        }
+      },
+      interpret: (error) => interpretVaultError(error, { config: request.config }),
+    });
+    if (!metadata) return readValue();
+    const current = (metadata.body as { data?: { current_version?: unknown } }).data?.current_version;
+    if (typeof current !== "number") throw providerError(PROVIDER, `malformed reply for ${metadata.apiPath}: no current_version`);
+    return { version: String(current) };
   },
 
   /**

@@ -1,4 +1,4 @@
-import { TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
+import { MAX_CALLS_PER_MINUTE_FIELD, TOKEN_FILE_FORMAT, type ProviderDefinition } from "../definition";
 import { builtInMountProblem, cleanVaultPathOrNull, isVaultSecretPath } from "./path-syntax";
 
 export const VAULT_AUTH_METHODS = ["token", "approle", "jwt", "kubernetes"] as const;
@@ -110,6 +110,7 @@ export const vaultDefinition = {
       help: "2 (default) inserts /data/ into paths; 1 reads KV v1 mounts as-is; auto asks Vault for each mount's version",
       format: { kind: "choice", options: ["1", "2", "auto"] },
     },
+    MAX_CALLS_PER_MINUTE_FIELD,
   ],
   crossFieldRules: (config) => {
     const problems: Record<string, string> = {};

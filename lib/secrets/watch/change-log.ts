@@ -7,9 +7,10 @@ import { recordStoredVersions } from "@/lib/lineage/lineage-store";
  * The secret change log (table secret_changes): what the watch stream sends, and what a watcher
  * that reconnects with Last-Event-ID is sent again. Rows carry path, version and a keyed
  * fingerprint, never a value. Written in the transaction of the change itself, so an event exists
- * exactly when the change does.
+ * exactly when the change does. Kinds: `created`, `updated`, `deleted` (writes here) and
+ * `upstream_changed` (an external secret's manager holds a new version: lib/refresh).
  */
-export type ChangeKind = "created" | "updated" | "deleted";
+export type ChangeKind = "created" | "updated" | "deleted" | "upstream_changed";
 
 export interface SecretChangeRow {
   id: number;
@@ -30,9 +31,12 @@ export interface SecretChangeInput {
   secretId: string;
   secretPath: string;
   kind: ChangeKind;
-  version: number | null;
+  /** The stored revision, or for `upstream_changed` the manager's new version id. */
+  version: number | string | null;
   /** The value, for its fingerprint only (never stored); null or absent when not known. */
   value?: string | null;
+  /** The keyed fingerprint itself, when the caller has it and not the value (an upstream change). */
+  fingerprint?: string | null;
 }
 
 export function recordSecretChange(client: ChangeClient, change: SecretChangeInput): Promise<void> {
@@ -48,12 +52,13 @@ export async function recordSecretChanges(client: ChangeClient, changes: SecretC
     secretPath: change.secretPath,
     kind: change.kind,
     version: change.version === null ? null : String(change.version),
-    fingerprint: change.value === undefined || change.value === null ? null : fingerprint(keyring(), change.value),
+    fingerprint: change.value === undefined || change.value === null ? (change.fingerprint ?? null) : fingerprint(keyring(), change.value),
     changedAt,
   }));
   await client.secretChange.createMany({ data: rows });
-  // A stored value written is a new version in the secret's lineage (lib/lineage).
-  const written = rows.flatMap(({ secretId, kind, version, fingerprint }) => (kind !== "deleted" && version !== null && fingerprint !== null ? [{ secretId, version, fingerprint }] : []));
+  // A stored value written is a new version in the secret's lineage (lib/lineage); an upstream
+  // change is recorded there by the refresh itself (lib/refresh), which keeps first-seen times.
+  const written = rows.flatMap(({ secretId, kind, version, fingerprint }) => ((kind === "created" || kind === "updated") && version !== null && fingerprint !== null ? [{ secretId, version, fingerprint }] : []));
   await recordStoredVersions(client, written, changedAt);
 }
 

@@ -58,6 +58,7 @@ export const BODY_ENDPOINTS: BodyEndpoint[] = [
       [{ secretPath: {}, value: "v" }, "secretPath"],
       [{ secretPath: newPath(), value: 42 }, "value"],
       [{ secretPath: newPath(), value: "v", providerConfig: { cacheTtlSeconds: "x" } }, "providerConfig.cacheTtlSeconds"],
+      [{ secretPath: newPath(), value: "v", providerConfig: { refreshSeconds: "x" } }, "providerConfig.refreshSeconds"],
       [{ secretPath: newPath(), value: "v", providerConfig: [] }, "providerConfig"],
     ],
   },

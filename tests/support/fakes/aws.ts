@@ -7,7 +7,7 @@ import { applyTransportFault, FaultQueue, sendJson, startHttpFake, type HttpFake
 /**
  * AWS Secrets Manager's JSON 1.1 protocol: POST / with X-Amz-Target, SigV4-signed. Knows the
  * access keys it accepts (and their secret keys, to verify signatures) and records, per request,
- * which key id signed it. Actions: GetSecretValue and BatchGetSecretValue (a SecretIdList of up to
+ * which key id signed it. Actions: GetSecretValue, DescribeSecret (metadata: VersionIdsToStages) and BatchGetSecretValue (a SecretIdList of up to
  * 20 ids, or name Filters with MaxResults/NextToken; per-secret failures in `Errors`). `deny`
  * refuses an action to one access key, as an IAM policy without it would. STS answers on the same
  * address (aws-sts.ts); the credentials it issues sign Secrets Manager requests like keys do.
@@ -88,11 +88,12 @@ export async function startAwsFake(accessKeys: Record<string, string>, roles: Re
 
     const target = String(req.headers["x-amz-target"] ?? "");
     const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
-    if (action !== "GetSecretValue" && action !== "BatchGetSecretValue") return awsError(res, 400, "UnknownOperationException");
+    if (action !== "GetSecretValue" && action !== "BatchGetSecretValue" && action !== "DescribeSecret") return awsError(res, 400, "UnknownOperationException");
     if (denied.has(`${credential.accessKeyId}:${action}`)) {
       return awsError(res, 400, "AccessDeniedException", `User is not authorized to perform: secretsmanager:${action}`);
     }
     if (action === "BatchGetSecretValue") return batchGet(res, JSON.parse(recorded.body) as BatchInput);
+    if (action === "DescribeSecret") return describe(res, JSON.parse(recorded.body) as { SecretId?: string });
 
     const input = JSON.parse(recorded.body) as { SecretId?: string; VersionId?: string; VersionStage?: string };
     const name = nameOf(input.SecretId);
@@ -104,6 +105,15 @@ export async function startAwsFake(accessKeys: Record<string, string>, roles: Re
     if (!version) return awsError(res, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret value.");
     sendJson(res, 200, entry(name, version));
   });
+
+  /** The secret's metadata, never a value: VersionIdsToStages maps each version id to its stages. */
+  function describe(res: ServerResponse, input: { SecretId?: string }): void {
+    const name = nameOf(input.SecretId);
+    const versions = secrets.get(name);
+    if (!versions) return awsError(res, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    const VersionIdsToStages = Object.fromEntries(versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, v.stages]));
+    sendJson(res, 200, { ARN: arnOf(name), Name: name, LastChangedDate: 1_700_000_000, LastAccessedDate: 1_700_000_000, VersionIdsToStages, CreatedDate: 1_700_000_000 });
+  }
 
   /** As the service does: either SecretIdList (1-20 ids, no MaxResults) or Filters; NextToken pages filtered reads. */
   function batchGet(res: ServerResponse, input: BatchInput): void {

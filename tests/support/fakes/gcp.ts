@@ -11,7 +11,7 @@ import { serverTls } from "./tls";
 
 /**
  * GCP Secret Manager over gRPC: a @grpc/grpc-js server built from the service.proto that ships
- * in the SDK, implementing AccessSecretVersion. Records each call's name and metadata (the
+ * in the SDK, implementing AccessSecretVersion and GetSecretVersion (metadata, no payload). Records each call's name and metadata (the
  * authorization header a service-account key produces). Plain-text, or TLS with the test CA.
  */
 export interface GcpFault {
@@ -25,7 +25,7 @@ export interface GcpFault {
 }
 
 export interface GcpRequest {
-  method: "AccessSecretVersion";
+  method: "AccessSecretVersion" | "GetSecretVersion";
   name: string;
   authorization: string | undefined;
   metadata: Record<string, unknown>;
@@ -65,32 +65,48 @@ export async function startGcpFake(options: { tls?: boolean; identity?: GcpIdent
   const faults = new FaultQueue<GcpFault>();
   let proxyReset = () => {};
 
+  /** Records the call, checks its credentials, applies a fault; then finds the version named. */
+  type Found = { project: string; secret: string; number: number; data: Buffer; fault: GcpFault | undefined };
+  const receive = async (method: GcpRequest["method"], call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>): Promise<Found | undefined> => {
+    const name = call.request.name;
+    const authorization = call.metadata.get("authorization")[0]?.toString();
+    const bearer = /^Bearer (.+)$/.exec(authorization ?? "")?.[1] ?? "";
+    // With an identity fake, access tokens (not self-signed JWTs) must be ones it issued and still valid.
+    const selfSigned = bearer.split(".").length === 3;
+    const principal = options.identity && !selfSigned ? options.identity.principalOf(bearer) : undefined;
+    requests.push({ method, name, authorization, metadata: call.metadata.getMap(), ...(principal ? { principal } : {}) });
+    if (options.identity && !selfSigned && !principal) {
+      callback({ code: grpc.status.UNAUTHENTICATED, details: "Request had invalid authentication credentials. Expected OAuth 2 access token." });
+      return undefined;
+    }
+    const fault = faults.take();
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.reset) return void proxyReset();
+    if (call.cancelled) return undefined;
+    if (fault?.code !== undefined) return void callback({ code: fault.code, details: `fault ${grpc.status[fault.code]}` });
+    const match = /^projects\/([^/]+)\/secrets\/([^/]+)\/versions\/([^/]+)$/.exec(name);
+    const versions = match ? secrets.get(`projects/${match[1]}/secrets/${match[2]}`) : undefined;
+    const number = match?.[3] === "latest" ? (versions?.length ?? 0) : Number(match?.[3]);
+    const data = versions?.[number - 1];
+    if (!match || !data) return void callback({ code: grpc.status.NOT_FOUND, details: `Secret Version [${name}] not found.` });
+    return { project: match[1]!, secret: match[2]!, number, data, fault };
+  };
+
   const server = new grpc.Server();
   server.addService(proto.google.cloud.secretmanager.v1.SecretManagerService.service, {
+    // A version's metadata: its resolved name (latest → the number) and state, never the payload.
+    getSecretVersion: async (call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const found = await receive("GetSecretVersion", call, callback);
+      if (!found) return;
+      callback(null, { name: `projects/${found.project}/secrets/${found.secret}/versions/${found.number}`, state: "ENABLED", createTime: { seconds: "1700000000", nanos: 0 } });
+    },
     accessSecretVersion: async (call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      const name = call.request.name;
-      const authorization = call.metadata.get("authorization")[0]?.toString();
-      const bearer = /^Bearer (.+)$/.exec(authorization ?? "")?.[1] ?? "";
-      // With an identity fake, access tokens (not self-signed JWTs) must be ones it issued and still valid.
-      const selfSigned = bearer.split(".").length === 3;
-      const principal = options.identity && !selfSigned ? options.identity.principalOf(bearer) : undefined;
-      requests.push({ method: "AccessSecretVersion", name, authorization, metadata: call.metadata.getMap(), ...(principal ? { principal } : {}) });
-      if (options.identity && !selfSigned && !principal) {
-        return callback({ code: grpc.status.UNAUTHENTICATED, details: "Request had invalid authentication credentials. Expected OAuth 2 access token." });
-      }
-      const fault = faults.take();
-      if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      if (fault?.reset) return proxyReset();
-      if (call.cancelled) return;
-      if (fault?.code !== undefined) return callback({ code: fault.code, details: `fault ${grpc.status[fault.code]}` });
-      const match = /^projects\/([^/]+)\/secrets\/([^/]+)\/versions\/([^/]+)$/.exec(name);
-      const versions = match ? secrets.get(`projects/${match[1]}/secrets/${match[2]}`) : undefined;
-      const number = match?.[3] === "latest" ? (versions?.length ?? 0) : Number(match?.[3]);
-      const data = versions?.[number - 1];
-      if (!match || !data) return callback({ code: grpc.status.NOT_FOUND, details: `Secret Version [${name}] not found.` });
-      if (fault?.noPayload) return callback(null, { name });
+      const found = await receive("AccessSecretVersion", call, callback);
+      if (!found) return;
+      const { fault, data, number, project, secret } = found;
+      if (fault?.noPayload) return callback(null, { name: call.request.name });
       const checksum = crc32c(data) + (fault?.badCrc ? 1 : 0);
-      callback(null, { name: `projects/${match[1]}/secrets/${match[2]}/versions/${number}`, payload: { data, dataCrc32c: String(checksum) } });
+      callback(null, { name: `projects/${project}/secrets/${secret}/versions/${number}`, payload: { data, dataCrc32c: String(checksum) } });
     },
   });
   const credentials = options.tls

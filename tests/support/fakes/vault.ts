@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { applyTransportFault, FaultQueue, sendJson, startHttpFake, type HttpFake } from "./http";
 
 /**
- * HashiCorp Vault's HTTP API for KV v1 and v2 mounts: token auth (403 "permission denied" for an
+ * HashiCorp Vault's HTTP API for KV v1 and v2 mounts (v2 with `<mount>/metadata/<path>`): token auth (403 "permission denied" for an
  * unknown token or a path outside its policy), mount detection (sys/internal/ui/mounts) and
  * token lookup-self. Mounts may have several segments ("team/kv").
  *
@@ -153,6 +153,7 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
       const latest = store.get(`${mount}/${rest}`)?.at(-1);
       return latest?.data ? sendJson(res, 200, { data: latest.data }) : errors(res, 404, []);
     }
+    if (rest.startsWith("metadata/")) return sendMetadata(res, `${mount}/${rest.slice("metadata/".length)}`);
     if (!rest.startsWith("data/")) return errors(res, 404, [], { warnings: [V2_WRONG_PATH_WARNING] });
     const versions = store.get(`${mount}/${rest.slice("data/".length)}`);
     const number = Number(url.searchParams.get("version") ?? versions?.length ?? 0);
@@ -161,6 +162,26 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
     const metadata = { version: number, created_time: "2026-01-01T00:00:00Z", deletion_time: version.deletedAt ?? "", destroyed: false };
     return sendJson(res, version.data ? 200 : 404, { data: { data: version.data, metadata } });
   });
+
+  /** KV v2 `<mount>/metadata/<path>`: every version's times and the current one, never data. */
+  function sendMetadata(res: ServerResponse, key: string): void {
+    const versions = store.get(key);
+    if (!versions) return errors(res, 404, []);
+    const created = "2026-01-01T00:00:00Z";
+    sendJson(res, 200, {
+      data: {
+        cas_required: false,
+        created_time: created,
+        current_version: versions.length,
+        custom_metadata: null,
+        delete_version_after: "0s",
+        max_versions: 0,
+        oldest_version: 1,
+        updated_time: created,
+        versions: Object.fromEntries(versions.map((v, i) => [String(i + 1), { created_time: created, deletion_time: v.deletedAt ?? "", destroyed: false }])),
+      },
+    });
+  }
 
   return {
     ...fake,

@@ -92,6 +92,7 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               {secret.providerConfig.jsonKey ? <Fact label="JSON key" mono>{secret.providerConfig.jsonKey}</Fact> : null}
               {secret.providerConfig.version ? <Fact label="Pinned version" mono>{secret.providerConfig.version}</Fact> : null}
               {secret.providerConfig.cacheTtlSeconds != null ? <Fact label="Cache">{secret.providerConfig.cacheTtlSeconds} s</Fact> : null}
+              {secret.providerConfig.refreshSeconds != null ? <Fact label="Upstream check">{secret.providerConfig.refreshSeconds === 0 ? "off" : `every ${secret.providerConfig.refreshSeconds} s`}</Fact> : null}
               <Fact label="Revision">{secret.version}</Fact>
               <Fact label="Created">{formatDateTime(secret.createdAt)}</Fact>
               <Fact label="Updated">{formatDateTime(secret.updatedAt)}</Fact>
