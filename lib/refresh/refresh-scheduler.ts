@@ -155,6 +155,21 @@ export function refreshScheduler(): RefreshScheduler {
   return processShared("refresh.scheduler", () => new RefreshScheduler());
 }
 
+/**
+ * A manager said these secrets changed (lib/notifications): their checks are due now, and this
+ * instance starts a pass at once, so the change is recorded, audited and sent to watchers like one
+ * found by polling. Returns the ids that will be checked: those with a state row while the
+ * refresh is on (the caller re-reads the others itself).
+ */
+export async function checkSoon(secretIds: string[]): Promise<Set<string>> {
+  if (!env().PROVENANCE_REFRESH || secretIds.length === 0) return new Set();
+  const now = new Date();
+  await db().secretRefreshState.updateMany({ where: { secretId: { in: secretIds } }, data: { nextCheckAt: now } });
+  const due = await db().secretRefreshState.findMany({ where: { secretId: { in: secretIds }, nextCheckAt: { lte: now } }, select: { secretId: true } });
+  void refreshScheduler().tick();
+  return new Set(due.map((row) => row.secretId));
+}
+
 /** Starts the refresh at boot unless PROVENANCE_REFRESH turns it off; stops it on SIGTERM/SIGINT. */
 export function startUpstreamRefresh(): void {
   if (!env().PROVENANCE_REFRESH) {
