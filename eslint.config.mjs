@@ -5,7 +5,16 @@ const config = [
   ...nextVitals,
   ...nextTypescript,
   {
-    ignores: ["node_modules/**", ".next/**", "lib/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "e2e/artifacts/**", "client/dist/**"],
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      "lib/generated/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+      "e2e/artifacts/**",
+      "client/dist/**",
+    ],
   },
   {
     rules: {
@@ -21,7 +30,14 @@ const config = [
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@/lib/api/*", "**/lib/api/*"], message: "Domain code must not import the HTTP edge (lib/api); move what both need into lib/ (e.g. lib/validation)." }] },
+        {
+          patterns: [
+            {
+              group: ["@/lib/api/*", "**/lib/api/*"],
+              message: "Domain code must not import the HTTP edge (lib/api); move what both need into lib/ (e.g. lib/validation).",
+            },
+          ],
+        },
       ],
     },
   },

@@ -19,7 +19,11 @@ export function proxy(request: NextRequest): NextResponse {
   }
   // Next refuses a server-action body over next.config's bodySizeLimit with a bare 500; a
   // declared size over the limit gets the API's 413 here instead.
-  if (request.method === "POST" && request.headers.has("next-action") && Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+  if (
+    request.method === "POST" &&
+    request.headers.has("next-action") &&
+    Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES
+  ) {
     return refuse(payloadTooLarge());
   }
   const https = arrivedOverHttps(request.headers);

@@ -65,9 +65,7 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
       input: { name: options.name, role: options.role, scope: options.scope, expiresInDays: days === undefined ? undefined : Number(days) },
     });
     process.stdout.write(`${token}\n`);
-    say(
-      `Created ${view.role} token "${view.name}"${view.scope ? ` scoped to ${view.scope}` : ""}. It is shown only once; store it now.\n`,
-    );
+    say(`Created ${view.role} token "${view.name}"${view.scope ? ` scoped to ${view.scope}` : ""}. It is shown only once; store it now.\n`);
   },
 
   async "key rotate"() {
@@ -114,7 +112,10 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
     const payload = await readBundle(text, passphrase);
     await prepare();
     const rebind = options.rebind === "true";
-    if (rebind && onConflict !== "skip") throw validationError({ rebind: "Only with --on-conflict skip: the other modes never attach a bundle's secrets to this server's connections" });
+    if (rebind && onConflict !== "skip")
+      throw validationError({
+        rebind: "Only with --on-conflict skip: the other modes never attach a bundle's secrets to this server's connections",
+      });
     const report = await importPayload({
       actor: CLI,
       payload,

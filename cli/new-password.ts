@@ -8,11 +8,13 @@ import { promptHidden } from "@/lib/transfer/passphrase";
  */
 const NEW_PASSWORD_ENV = "PROVENANCE_NEW_PASSWORD";
 
-export async function readNewPassword(options: {
-  env?: NodeJS.ProcessEnv;
-  input?: NodeJS.ReadStream;
-  output?: NodeJS.WritableStream;
-} = {}): Promise<string> {
+export async function readNewPassword(
+  options: {
+    env?: NodeJS.ProcessEnv;
+    input?: NodeJS.ReadStream;
+    output?: NodeJS.WritableStream;
+  } = {},
+): Promise<string> {
   const fromEnv = (options.env ?? process.env)[NEW_PASSWORD_ENV];
   if (fromEnv) return fromEnv;
   const input = options.input ?? process.stdin;

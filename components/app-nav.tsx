@@ -23,7 +23,13 @@ export function AppNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?:
         <p className="px-3 pb-1.5 text-[11px] font-semibold tracking-wider text-slate-400 uppercase">Settings</p>
         <ul className="space-y-0.5">
           {settings.map((item) => (
-            <NavLink key={item.href} item={item} active={isActive(pathname, item.href)} locked={Boolean(item.adminOnly && !isAdmin)} onNavigate={onNavigate} />
+            <NavLink
+              key={item.href}
+              item={item}
+              active={isActive(pathname, item.href)}
+              locked={Boolean(item.adminOnly && !isAdmin)}
+              onNavigate={onNavigate}
+            />
           ))}
         </ul>
       </div>

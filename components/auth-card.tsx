@@ -1,7 +1,17 @@
 import { LogoMark } from "./icons";
 
 /** The centred card that frames the sign-in and first-run pages. */
-export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle?: React.ReactNode; children: React.ReactNode; footer?: React.ReactNode }) {
+export function AuthCard({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
+  title: string;
+  subtitle?: React.ReactNode;
+  children: React.ReactNode;
+  footer?: React.ReactNode;
+}) {
   return (
     <main className="flex min-h-screen items-center justify-center bg-linear-to-b from-brand-50 to-slate-50 px-4 py-12">
       <div className="w-full max-w-sm">

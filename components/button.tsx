@@ -14,7 +14,13 @@ export function Button({
   ...rest
 }: ComponentProps<"button"> & { variant?: ButtonVariant; size?: ButtonSize; pending?: boolean }) {
   return (
-    <button type={type} disabled={disabled || pending} aria-busy={pending || undefined} className={buttonClasses(variant, size, className)} {...rest}>
+    <button
+      type={type}
+      disabled={disabled || pending}
+      aria-busy={pending || undefined}
+      className={buttonClasses(variant, size, className)}
+      {...rest}
+    >
       {pending ? <Spinner /> : null}
       {children}
     </button>

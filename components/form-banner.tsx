@@ -4,7 +4,15 @@ import type { ReactNode } from "react";
  * A message about a whole form (the server refused it, or a problem no single field owns).
  * Announced politely; `tone` success is for confirmations that stay on the page.
  */
-export function FormBanner({ message, tone = "error", children }: { message?: string | null; tone?: "error" | "success" | "info"; children?: ReactNode }) {
+export function FormBanner({
+  message,
+  tone = "error",
+  children,
+}: {
+  message?: string | null;
+  tone?: "error" | "success" | "info";
+  children?: ReactNode;
+}) {
   const styles = {
     error: "border-red-200 bg-red-50 text-red-800",
     success: "border-emerald-200 bg-emerald-50 text-emerald-800",

@@ -37,7 +37,11 @@ export function MobileMenu({ isAdmin, footer }: { isAdmin: boolean; footer: Reac
         {open ? <CloseIcon className="size-5" /> : <MenuIcon className="size-5" />}
         Menu
       </button>
-      <div id={panelId} hidden={!open} className="absolute inset-x-0 top-full z-40 border-b border-slate-800 bg-slate-900 px-3 pt-3 pb-4 shadow-xl">
+      <div
+        id={panelId}
+        hidden={!open}
+        className="absolute inset-x-0 top-full z-40 border-b border-slate-800 bg-slate-900 px-3 pt-3 pb-4 shadow-xl"
+      >
         <AppNav isAdmin={isAdmin} onNavigate={() => setOpen(false)} />
         <div className="mt-4 border-t border-white/10 pt-4">{footer}</div>
       </div>

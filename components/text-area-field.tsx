@@ -12,7 +12,14 @@ export function TextAreaField({
   mono = false,
   className = "",
   ...textarea
-}: { id: string; label: ReactNode; error?: string; hint?: ReactNode; optionalLabel?: boolean; mono?: boolean } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+}: {
+  id: string;
+  label: ReactNode;
+  error?: string;
+  hint?: ReactNode;
+  optionalLabel?: boolean;
+  mono?: boolean;
+} & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <FieldFrame id={id} label={label} required={required} optionalLabel={optionalLabel} hint={hint} error={error}>
       <textarea

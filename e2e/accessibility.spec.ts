@@ -16,7 +16,9 @@ async function scan(page: Page, path: string): Promise<{ violations: string[]; m
   const response = await page.goto(path);
   expect(response?.status(), path).toBeLessThan(400);
   await page.waitForLoadState("networkidle");
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
   page.off("response", onResponse);
   const violations = results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}: ${n.failureSummary ?? v.help}`));
   return { violations, missing };
@@ -46,20 +48,33 @@ test("a secret, a connection and the forms have no axe violations and no missing
     type: "vault",
     config: { vaultUrl: "https://vault.example.com", token: `hvs.axe${suffix}` },
   });
-  await scanAll(page, [`/secrets/${secret.id}`, `/settings/secret-providers/${connection.id}`, "/secrets/new", "/settings/secret-providers/new", "/account"]);
+  await scanAll(page, [
+    `/secrets/${secret.id}`,
+    `/settings/secret-providers/${connection.id}`,
+    "/secrets/new",
+    "/settings/secret-providers/new",
+    "/account",
+  ]);
 });
 
 test("the folder view, the .env import and its preview have no axe violations", async ({ page, api }) => {
   test.setTimeout(240_000);
   const suffix = uniqueSuffix();
-  for (const secretPath of [`e2eaxefold${suffix}.inner.key`, `e2eaxefold${suffix}.top`]) await apiPost(api, "/api/secrets", { secretPath, value: `axe-value-${suffix}` });
-  await scanAll(page, [`/secrets?prefix=e2eaxefold${suffix}`, `/secrets?prefix=e2eaxefold${suffix}&view=list`, `/secrets/import?prefix=e2eaxefold${suffix}`]);
+  for (const secretPath of [`e2eaxefold${suffix}.inner.key`, `e2eaxefold${suffix}.top`])
+    await apiPost(api, "/api/secrets", { secretPath, value: `axe-value-${suffix}` });
+  await scanAll(page, [
+    `/secrets?prefix=e2eaxefold${suffix}`,
+    `/secrets?prefix=e2eaxefold${suffix}&view=list`,
+    `/secrets/import?prefix=e2eaxefold${suffix}`,
+  ]);
 
   // The preview, with a path that exists (the red "stops the import" row and the banner).
   await page.getByLabel("Or paste its contents").fill(`top=one\nNEW=two\n`);
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByTestId("import-preview")).toBeVisible();
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
   expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`))).toEqual([]);
 });
 

@@ -59,5 +59,8 @@ test("a connection's page shows its usage for the last 7 days with a bar per day
   expect(usage.calls).toBeGreaterThan(0);
   await expect(page.getByTestId("usage-chart").locator("g")).toHaveCount(8);
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await page.getByTestId("usage-numbers").locator("xpath=ancestor::section").screenshot({ path: path.join(ARTIFACTS_DIR, "usage-panel.png") });
+  await page
+    .getByTestId("usage-numbers")
+    .locator("xpath=ancestor::section")
+    .screenshot({ path: path.join(ARTIFACTS_DIR, "usage-panel.png") });
 });

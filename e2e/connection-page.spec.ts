@@ -29,7 +29,9 @@ test.afterAll(async () => {
 });
 
 async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
   expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`))).toEqual([]);
 }
 
@@ -65,7 +67,10 @@ test("a failed test names the stage, the host and what to check, once, and is re
   await expect(page.getByText(message, { exact: true })).toHaveCount(1);
 });
 
-test("edit opens a form with Cancel; unsaved edits show a bar and ask before leaving; a save marks the test as out of date", async ({ page, api }) => {
+test("edit opens a form with Cancel; unsaved edits show a bar and ask before leaving; a save marks the test as out of date", async ({
+  page,
+  api,
+}) => {
   test.setTimeout(180_000);
   const suffix = uniqueSuffix();
   const name = `Edited Vault ${suffix}`;
@@ -75,7 +80,11 @@ test("edit opens a form with Cancel; unsaved edits show a bar and ask before lea
     description: "Before",
     config: { vaultUrl: vault.url, token: TOKEN },
   });
-  const stored = async () => (await (await api.get(`/api/secret-providers/${connection.id}`)).json()) as { description: string | null; config: Record<string, string> };
+  const stored = async () =>
+    (await (await api.get(`/api/secret-providers/${connection.id}`)).json()) as {
+      description: string | null;
+      config: Record<string, string>;
+    };
   await page.goto(`/settings/secret-providers/${connection.id}`);
 
   // The summary: plain settings as they are, the token only as Stored.
@@ -230,7 +239,10 @@ test("screenshots of the connection page at desktop and phone widths", async ({ 
     description: "Decommissioned cluster",
     config: { vaultUrl: `http://127.0.0.1:${closedPort}`, token: TOKEN },
   });
-  for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]] as const) {
+  for (const [label, viewport] of [
+    ["desktop", { width: 1280, height: 800 }],
+    ["phone", { width: 390, height: 844 }],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.goto(`/settings/secret-providers/${working.id}`);
     await page.getByRole("button", { name: "Test connection" }).click();

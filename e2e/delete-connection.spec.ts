@@ -52,14 +52,22 @@ test("when the page already knows secrets use it, the dialog says so straight aw
     config: { vaultUrl: "https://e2e.vault.azure.net" },
   });
   for (const n of [1, 2]) {
-    await apiPost(api, "/api/secrets", { secretPath: `e2e.azure${suffix}.s${n}`, provider: "azure-kv", providerPath: `secret-${n}`, secretProviderId: connection.id });
+    await apiPost(api, "/api/secrets", {
+      secretPath: `e2e.azure${suffix}.s${n}`,
+      provider: "azure-kv",
+      providerPath: `secret-${n}`,
+      secretProviderId: connection.id,
+    });
   }
   await page.goto(`/settings/secret-providers/${connection.id}`);
   await page.getByRole("button", { name: "Delete connection" }).click();
   const blocked = dialog(page, `“${name}” is still in use`);
   await expect(blocked).toContainText("It is used by 2 secrets");
   await expect(blocked.getByRole("button", { name: "Delete connection" })).toHaveCount(0);
-  await expect(blocked.getByRole("link", { name: "Show the 2 secrets using it" })).toHaveAttribute("href", `/secrets?secretProviderId=${connection.id}`);
+  await expect(blocked.getByRole("link", { name: "Show the 2 secrets using it" })).toHaveAttribute(
+    "href",
+    `/secrets?secretProviderId=${connection.id}`,
+  );
   await page.keyboard.press("Escape");
   await expect(blocked).toBeHidden();
 });

@@ -131,7 +131,10 @@ test("testing a connection shows latency, and version + fingerprint for a path, 
   await expect(page.getByRole("row", { name: new RegExp(`Vault test ${suffix}`) })).toContainText("Failed");
 });
 
-test("a stored credential says what saving will do, with Replace and Keep stored, and an empty one is never sent by accident", async ({ page, api }) => {
+test("a stored credential says what saving will do, with Replace and Keep stored, and an empty one is never sent by accident", async ({
+  page,
+  api,
+}) => {
   const suffix = uniqueSuffix();
   const connection = await apiPost<{ id: string }>(api, "/api/secret-providers", {
     name: `Vault keep ${suffix}`,
@@ -178,7 +181,8 @@ test("an optional stored credential is deleted only after Delete stored value", 
     type: "aws-sm",
     config: { region: "eu-west-1", accessKeyId: "AKIAE2EEXAMPLE00003", secretAccessKey: "e2e-aws-secret-access-key-0003" },
   });
-  const storedConfig = async () => ((await (await api.get(`/api/secret-providers/${connection.id}`)).json()) as { config: Record<string, string> }).config;
+  const storedConfig = async () =>
+    ((await (await api.get(`/api/secret-providers/${connection.id}`)).json()) as { config: Record<string, string> }).config;
   await page.goto(`/settings/secret-providers/${connection.id}`);
   await openConnectionEdit(page);
   const keyId = page.getByLabel("Access Key ID");

@@ -29,9 +29,24 @@ test("screenshots of the main pages at laptop and phone widths", async ({ page, 
     description: "KV v2 on the staging cluster",
     config: { vaultUrl: "https://vault.staging.example.com", token: "hvs.screenshot" },
   });
-  await apiPost(api, "/api/secret-providers", { name: `Production AWS ${suffix}`, type: "aws-sm", description: "eu-west-1 account", config: { region: "eu-west-1" } });
-  const stored = await apiPost<{ id: string }>(api, "/api/secrets", { secretPath: `stripe${suffix}.apiKey`, value: "sk_live_screenshot", description: "Stripe live secret key" });
-  await apiPost(api, "/api/secrets", { secretPath: `db${suffix}.primary.password`, provider: "vault", providerPath: "secret/db/primary", secretProviderId: vault.id, providerConfig: { jsonKey: "password" } });
+  await apiPost(api, "/api/secret-providers", {
+    name: `Production AWS ${suffix}`,
+    type: "aws-sm",
+    description: "eu-west-1 account",
+    config: { region: "eu-west-1" },
+  });
+  const stored = await apiPost<{ id: string }>(api, "/api/secrets", {
+    secretPath: `stripe${suffix}.apiKey`,
+    value: "sk_live_screenshot",
+    description: "Stripe live secret key",
+  });
+  await apiPost(api, "/api/secrets", {
+    secretPath: `db${suffix}.primary.password`,
+    provider: "vault",
+    providerPath: "secret/db/primary",
+    secretProviderId: vault.id,
+    providerConfig: { jsonKey: "password" },
+  });
 
   for (const viewport of Object.keys(VIEWPORTS) as Array<keyof typeof VIEWPORTS>) {
     await page.setViewportSize(VIEWPORTS[viewport]);
@@ -64,7 +79,11 @@ test("screenshots of the main pages at laptop and phone widths", async ({ page, 
       await shoot(page, "menu-open", viewport);
     }
 
-    const anonymous = await browser.newContext({ baseURL: serverInfo().baseUrl, storageState: { cookies: [], origins: [] }, viewport: VIEWPORTS[viewport] });
+    const anonymous = await browser.newContext({
+      baseURL: serverInfo().baseUrl,
+      storageState: { cookies: [], origins: [] },
+      viewport: VIEWPORTS[viewport],
+    });
     const login = await anonymous.newPage();
     await login.goto("/login");
     await shoot(login, "login", viewport);

@@ -95,7 +95,9 @@ test("+ New Connection creates a connection of each type from its definition's f
 
 test("the connection form checks fields as the API does, and shows server errors on their fields", async ({ page, api }) => {
   const taken = `Taken name ${uniqueSuffix()}`;
-  const created = await api.post("/api/secret-providers", { data: { name: taken, type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.x" } } });
+  const created = await api.post("/api/secret-providers", {
+    data: { name: taken, type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.x" } },
+  });
   expect(created.status()).toBe(201);
 
   await page.goto("/settings/secret-providers/new");
@@ -152,5 +154,7 @@ test("the connection form shows and edits allowedProviderPaths, one pattern per 
   await page.getByLabel("Allowed provider paths").fill("");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page)).toContainText("Saved");
-  expect(((await (await api.get(`/api/secret-providers/${id}`)).json()) as { allowedProviderPaths: unknown }).allowedProviderPaths).toBeNull();
+  expect(
+    ((await (await api.get(`/api/secret-providers/${id}`)).json()) as { allowedProviderPaths: unknown }).allowedProviderPaths,
+  ).toBeNull();
 });

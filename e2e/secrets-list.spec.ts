@@ -1,6 +1,10 @@
 import { apiPost, expect, serverHtml, test, toasts, uniqueSuffix } from "./support/fixtures";
 
-test("copy path and copy value from the list: the value goes to the clipboard only, and the read is audited", async ({ page, context, api }) => {
+test("copy path and copy value from the list: the value goes to the clipboard only, and the read is audited", async ({
+  page,
+  context,
+  api,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const suffix = uniqueSuffix();
   const secretPath = `e2e.copy${suffix}.apiKey`;
@@ -26,7 +30,8 @@ test("copy path and copy value from the list: the value goes to the clipboard on
 test("folders by prefix: counts, breadcrumb, ?prefix= in the URL, and the flat list", async ({ page, api }) => {
   const suffix = uniqueSuffix();
   const root = `e2efold${suffix}`;
-  for (const leaf of ["a.x", "a.y", "a.deeper.z", "b.z", "top"]) await apiPost(api, "/api/secrets", { secretPath: `${root}.${leaf}`, value: `v-${leaf}` });
+  for (const leaf of ["a.x", "a.y", "a.deeper.z", "b.z", "top"])
+    await apiPost(api, "/api/secrets", { secretPath: `${root}.${leaf}`, value: `v-${leaf}` });
   const rows = page.getByRole("table").locator("tbody tr");
   const crumbs = page.getByRole("navigation", { name: "Folder path" });
 
@@ -57,12 +62,19 @@ test("folders by prefix: counts, breadcrumb, ?prefix= in the URL, and the flat l
   await expect(page.getByRole("link", { name: new RegExp(`^${root} 5 secrets$`) })).toBeVisible();
 });
 
-test("a .env file into a prefix: previewed with paths and sizes only, then imported by provenance import's rules", async ({ page, api }) => {
+test("a .env file into a prefix: previewed with paths and sizes only, then imported by provenance import's rules", async ({
+  page,
+  api,
+}) => {
   const suffix = uniqueSuffix();
   const prefix = `e2eimp${suffix}`;
   await apiPost(api, "/api/secrets", { secretPath: `${prefix}.EXISTING`, value: "kept-before" });
   const values = { one: `imported-one-${suffix}`, two: `imported-two-${suffix}` };
-  const file = { name: "legacy.env", mimeType: "text/plain", buffer: Buffer.from(`# legacy app\nexport NEW_ONE=${values.one}\nEXISTING='${values.two}'\n`) };
+  const file = {
+    name: "legacy.env",
+    mimeType: "text/plain",
+    buffer: Buffer.from(`# legacy app\nexport NEW_ONE=${values.one}\nEXISTING='${values.two}'\n`),
+  };
 
   await page.goto(`/secrets?prefix=${prefix}`);
   await page.getByRole("link", { name: "Import .env" }).click();

@@ -71,7 +71,11 @@ test("an external secret: the provider type narrows the connections, the path fi
     type: "vault",
     config: { vaultUrl: "https://vault.example.com", token: "hvs.e2e" },
   });
-  const aws = await apiPost<{ id: string; name: string }>(api, "/api/secret-providers", { name: `AWS for secrets ${suffix}`, type: "aws-sm", config: { region: "eu-west-1" } });
+  const aws = await apiPost<{ id: string; name: string }>(api, "/api/secret-providers", {
+    name: `AWS for secrets ${suffix}`,
+    type: "aws-sm",
+    config: { region: "eu-west-1" },
+  });
 
   await page.goto("/secrets/new");
   const secretPath = `e2e.external${suffix}.dbPassword`;

@@ -1,7 +1,11 @@
 import { apiPost, expect, serverInfo, test, toasts, uniqueSuffix } from "./support/fixtures";
 import { dialog } from "./support/ui";
 
-test("a token created in the dashboard is shown once, works against the API within its scope, and stops when revoked", async ({ page, context, api }) => {
+test("a token created in the dashboard is shown once, works against the API within its scope, and stops when revoked", async ({
+  page,
+  context,
+  api,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   const suffix = uniqueSuffix();
   const inScope = `e2etok${suffix}.apiKey`;
@@ -34,7 +38,8 @@ test("a token created in the dashboard is shown once, works against the API with
 
   // A program uses it, with nothing but fetch.
   const { baseUrl } = serverInfo();
-  const get = (path: string, bearer = token) => fetch(`${baseUrl}/api/secrets/resolve?path=${path}`, { headers: { authorization: `Bearer ${bearer}` } });
+  const get = (path: string, bearer = token) =>
+    fetch(`${baseUrl}/api/secrets/resolve?path=${path}`, { headers: { authorization: `Bearer ${bearer}` } });
   const ok = await get(inScope);
   expect(ok.status).toBe(200);
   expect(((await ok.json()) as { value: string }).value).toBe(`in-scope-${suffix}`);

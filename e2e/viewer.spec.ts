@@ -5,7 +5,11 @@ test("a viewer, added on the Users page, sees metadata read-only and never a val
   const suffix = uniqueSuffix();
   const viewer = { email: `viewer-${suffix}@provenance.test`, password: `viewer password ${suffix}` };
   const value = `viewer-must-not-see-${suffix}`;
-  const secret = await apiPost<{ id: string }>(api, "/api/secrets", { secretPath: `e2eviewer${suffix}.token`, value, description: "For the viewer test" });
+  const secret = await apiPost<{ id: string }>(api, "/api/secrets", {
+    secretPath: `e2eviewer${suffix}.token`,
+    value,
+    description: "For the viewer test",
+  });
   const connection = await apiPost<{ id: string }>(api, "/api/secret-providers", {
     name: `Viewer sees ${suffix}`,
     type: "vault",

@@ -17,7 +17,12 @@ const optionalText = z
 const commaList = z
   .string()
   .optional()
-  .transform((v) => (v ?? "").split(",").map((item) => item.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 /** A shared key someone could otherwise guess: at least 16 characters when set. */
 const notificationKey = optionalText.refine((v) => v === undefined || v.length >= 16, { message: "must be at least 16 characters" });
@@ -62,13 +67,21 @@ const envSchema = z.object({
   /** How long past its TTL a cached value may still be served while its manager is failing. */
   PROVENANCE_CACHE_MAX_STALE_SECONDS: z.coerce.number().int().min(0).default(3600),
   PROVENANCE_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
-  PROVENANCE_CACHE_MAX_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  PROVENANCE_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   /** Secrets one token (or signed-in user) may resolve per minute, a batch counting each path; 0 turns the limit off. */
   PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60000),
   /** Connection tests one token (or signed-in user) may run per connection per minute; 0 turns the limit off. */
   PROVENANCE_TEST_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Bytes of values one batch resolve may return; paths past it get the per-path error response_too_large. */
-  PROVENANCE_RESOLVE_BATCH_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  PROVENANCE_RESOLVE_BATCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
   /** Batch resolves one token (or signed-in user) may have in flight at once, per instance; 0 turns the bound off. */
   PROVENANCE_RESOLVE_BATCHES_IN_FLIGHT: z.coerce.number().int().min(0).default(4),
   /** Largest value accepted from an external manager, in bytes; 0 means only the 1 MiB reply cap applies. */
@@ -87,7 +100,12 @@ const envSchema = z.object({
   PROVENANCE_TOKEN_FILE_DIRS: z
     .string()
     .default("/var/run/secrets:/run/secrets")
-    .transform((v) => v.split(":").map((d) => d.trim()).filter((d) => d.startsWith("/"))),
+    .transform((v) =>
+      v
+        .split(":")
+        .map((d) => d.trim())
+        .filter((d) => d.startsWith("/")),
+    ),
   /**
    * Where GCP connections call IAM Credentials generateAccessToken (impersonateServiceAccount): a
    * private endpoint (Private Service Connect) instead of Google's public one. The operator's choice,

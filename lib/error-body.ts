@@ -22,7 +22,10 @@ export const errorBodySchema = z
         .optional(),
       hint: z.string().describe("provider_error: what to change to fix it, e.g. the IAM action the identity lacks").optional(),
       stage: failureStageSchema.optional(),
-      upstreamService: z.string().describe("provider_error from GCP's token services: sts or iamcredentials (not Secret Manager itself)").optional(),
+      upstreamService: z
+        .string()
+        .describe("provider_error from GCP's token services: sts or iamcredentials (not Secret Manager itself)")
+        .optional(),
       upstreamStatus: count.describe("provider_error: the manager's HTTP status").optional(),
       upstreamCode: z.string().describe("provider_error: the manager's error code").optional(),
       attempts: count.describe("provider_error/provider_timeout after retries: how many calls were made").optional(),

@@ -17,7 +17,10 @@ const REDACTIONS: Array<[RegExp, string]> = [
   [/\bhvs\.[A-Za-z0-9_-]{10,}/g, "hvs.[redacted]"],
   [/\bAKIA[A-Z0-9]{12,}/g, "AKIA[redacted]"],
   [/\bpv1\.[A-Za-z0-9]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, "pv1.[ciphertext]"],
-  [/("?(?:password|secret|token|secretAccessKey|clientSecret|serviceAccountJson|value|authorization)"?\s*[:=]\s*)"(?:[^"\\]|\\.)*"/gi, '$1"[redacted]"'],
+  [
+    /("?(?:password|secret|token|secretAccessKey|clientSecret|serviceAccountJson|value|authorization)"?\s*[:=]\s*)"(?:[^"\\]|\\.)*"/gi,
+    '$1"[redacted]"',
+  ],
 ];
 
 const KEY_BEGIN = /-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----/g;

@@ -22,7 +22,10 @@ describe("secretSnippets", () => {
   });
 
   it("names a path explicitly when its variable would start with a digit", () => {
-    expect(runFlagForPath("1password.item")).toEqual({ variable: "SECRET_1PASSWORD_ITEM", flag: "--env SECRET_1PASSWORD_ITEM=1password.item" });
+    expect(runFlagForPath("1password.item")).toEqual({
+      variable: "SECRET_1PASSWORD_ITEM",
+      flag: "--env SECRET_1PASSWORD_ITEM=1password.item",
+    });
     expect(runFlagForPath("db.prod-url")).toEqual({ variable: "DB_PROD_URL", flag: "--path db.prod-url" });
   });
 });
@@ -45,7 +48,11 @@ describe("tokenRunSnippet", () => {
   it("runs with the scope's prefix and a placeholder for the token", () => {
     const snippet = tokenRunSnippet("stripe.*", URL);
     expect(snippet.code).toBe(
-      ["export PROVENANCE_URL=https://secrets.example.com", "export PROVENANCE_TOKEN=<your token>", "provenance run --prefix stripe -- <your command>"].join("\n"),
+      [
+        "export PROVENANCE_URL=https://secrets.example.com",
+        "export PROVENANCE_TOKEN=<your token>",
+        "provenance run --prefix stripe -- <your command>",
+      ].join("\n"),
     );
   });
 

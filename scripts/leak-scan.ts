@@ -29,7 +29,9 @@ for (const source of ["integration", "e2e"] as Source[]) {
   );
   // An empty record would pass vacuously: the suites must have run in this `npm test`.
   if (responses.length === 0 || sensitive.length === 0 || logs.length === 0) {
-    problems.push(`nothing (or no server log) recorded by the ${source} suite in ${LEAK_SCAN_DIR}: run it first (npm test runs everything in order)`);
+    problems.push(
+      `nothing (or no server log) recorded by the ${source} suite in ${LEAK_SCAN_DIR}: run it first (npm test runs everything in order)`,
+    );
   }
   for (const log of logs) if (log.text === null) problems.push(`the ${source} server log ${log.file} is gone`);
 }

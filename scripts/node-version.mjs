@@ -12,8 +12,7 @@ export function unsupportedNodeReason(version = process.versions.node, range = p
   if (!wanted) throw new Error(`package.json "engines.node" must be one caret range such as "^24.11.0", not "${range}".`);
   const [major, minor, patch] = wanted.slice(1).map(Number);
   const have = version.split(".").map(Number);
-  const supported =
-    have[0] === major && (have[1] > minor || (have[1] === minor && have[2] >= patch));
+  const supported = have[0] === major && (have[1] > minor || (have[1] === minor && have[2] >= patch));
   if (supported) return null;
   return [
     `Provenance runs on Node.js ${major} (${major}.${minor}.${patch} or a newer ${major}.x, "engines" in package.json); this is Node.js ${version}.`,

@@ -23,7 +23,12 @@ export default async function OverviewPage() {
   const secretTotal = counts.secrets.stored + counts.secrets.external;
 
   const steps = [
-    { done: counts.connections.total > 0, text: "Connect an external manager (optional)", href: "/settings/secret-providers/new", show: isAdmin },
+    {
+      done: counts.connections.total > 0,
+      text: "Connect an external manager (optional)",
+      href: "/settings/secret-providers/new",
+      show: isAdmin,
+    },
     { done: secretTotal > 0, text: "Create your first secret", href: "/secrets/new", show: canEdit },
     { done: counts.activeTokens > 0, text: "Create an API token for a program", href: "/settings/tokens", show: isAdmin },
   ].filter((s) => s.show);
@@ -77,7 +82,9 @@ export default async function OverviewPage() {
                     <div className="min-w-0">
                       <p className="text-slate-900">
                         {actionLabel(event.action, event.outcome)}{" "}
-                        {event.target.label ? <span className="font-mono text-[13px] break-all text-slate-600">{event.target.label}</span> : null}
+                        {event.target.label ? (
+                          <span className="font-mono text-[13px] break-all text-slate-600">{event.target.label}</span>
+                        ) : null}
                       </p>
                       <p className="text-xs text-slate-500">
                         {event.actor.label ?? "someone not signed in"} · {timeAgo(event.at)}
@@ -111,7 +118,8 @@ export default async function OverviewPage() {
               ))}
             </ol>
             <p className="mt-4 text-xs leading-relaxed text-slate-600">
-              Programs then fetch values with <code className="font-mono">GET /api/secrets/resolve?path=…</code> and their token. The full API:{" "}
+              Programs then fetch values with <code className="font-mono">GET /api/secrets/resolve?path=…</code> and their token. The full
+              API:{" "}
               <a href="/api/openapi.json" className="text-brand-700 underline">
                 OpenAPI
               </a>
@@ -124,8 +132,8 @@ export default async function OverviewPage() {
               Fetching secrets
             </h2>
             <p className="mt-2 text-sm text-slate-600">
-              Programs call <code className="font-mono text-xs">GET /api/secrets/resolve?path=…</code> with an API token. The whole API is described
-              at{" "}
+              Programs call <code className="font-mono text-xs">GET /api/secrets/resolve?path=…</code> with an API token. The whole API is
+              described at{" "}
               <a href="/api/openapi.json" className="text-brand-700 underline">
                 /api/openapi.json
               </a>
@@ -138,9 +146,24 @@ export default async function OverviewPage() {
   );
 }
 
-function Stat({ href, icon, label, value, children }: { href: string; icon: ReactNode; label: string; value: number; children: ReactNode }) {
+function Stat({
+  href,
+  icon,
+  label,
+  value,
+  children,
+}: {
+  href: string;
+  icon: ReactNode;
+  label: string;
+  value: number;
+  children: ReactNode;
+}) {
   return (
-    <Link href={href} className="group rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition-colors hover:border-brand-200 sm:p-5">
+    <Link
+      href={href}
+      className="group hover:border-brand-200 rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition-colors sm:p-5"
+    >
       <div className="flex items-center justify-between">
         <p className="text-sm font-medium text-slate-600">{label}</p>
         <span className="hidden text-slate-400 group-hover:text-brand-600 sm:block">{icon}</span>

@@ -61,7 +61,16 @@ export function LoginForm({ notice = null }: { notice?: string | null }) {
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-1">
-      <Field id="email" name="email" label="Email" type="email" optionalLabel={false} autoComplete="username" autoFocus error={errors.email} />
+      <Field
+        id="email"
+        name="email"
+        label="Email"
+        type="email"
+        optionalLabel={false}
+        autoComplete="username"
+        autoFocus
+        error={errors.email}
+      />
       <Field
         id="password"
         name="password"

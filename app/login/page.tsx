@@ -16,7 +16,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <AuthCard
       title="Sign in"
-      subtitle={firstRun ? "Use the email and password you just chose for the admin account." : "Use the email and password your admin gave you."}
+      subtitle={
+        firstRun ? "Use the email and password you just chose for the admin account." : "Use the email and password your admin gave you."
+      }
       footer="Programs don't sign in here: they use an API token."
     >
       <LoginForm notice={firstRun ? "Your admin account is ready. Sign in with it to continue." : null} />

@@ -15,8 +15,7 @@ export default async function SetupPage() {
       subtitle="Create the first admin account. To prove you run this server, enter the one-time setup code from its log."
       footer={
         <>
-          Prefer the command line?{" "}
-          {/* Wraps between words, never inside a flag or its value. */}
+          Prefer the command line? {/* Wraps between words, never inside a flag or its value. */}
           <code className="font-mono">
             <span className="whitespace-nowrap">npx provenance</span> <span className="whitespace-nowrap">user create</span>{" "}
             <span className="whitespace-nowrap">--role admin</span> …

@@ -14,7 +14,10 @@ import { createFirstAdmin } from "./actions";
 
 // The API's own email and password rules; the server checks everything again.
 const setupSchema = z.object({
-  code: z.string().trim().regex(/^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, "The code looks like ABCD-EFGH-JKLM"),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, "The code looks like ABCD-EFGH-JKLM"),
   email: z.string().trim().min(1, "Enter your email").email("Must be an email address"),
   password,
 });
@@ -50,7 +53,15 @@ export function SetupForm() {
         error={formState.errors.code?.message}
         {...register("code")}
       />
-      <Field id="email" label="Your email" type="email" required autoComplete="username" error={formState.errors.email?.message} {...register("email")} />
+      <Field
+        id="email"
+        label="Your email"
+        type="email"
+        required
+        autoComplete="username"
+        error={formState.errors.email?.message}
+        {...register("email")}
+      />
       <Field
         id="password"
         label="Password"

@@ -142,11 +142,16 @@ export async function resolveForEnv(
   for (const path of options.paths ?? []) named.push({ name: envName(path), path });
   for (const [name, path] of Object.entries(options.names ?? {})) named.push({ name, path });
 
-  if (failures.length > 0) throw new ProvenanceError("resolve_failed", `Could not resolve ${failures.length} path(s):\n${failures.join("\n")}`);
+  if (failures.length > 0)
+    throw new ProvenanceError("resolve_failed", `Could not resolve ${failures.length} path(s):\n${failures.join("\n")}`);
 
   const planned: Record<string, { path: string; value: string }> = {};
   for (const { name, path } of named) {
-    if (!isPortableEnvName(name)) throw new ProvenanceError("bad_name", `${path} gives the variable name ${JSON.stringify(name)}, which is not a valid name; use --env NAME=${path}.`);
+    if (!isPortableEnvName(name))
+      throw new ProvenanceError(
+        "bad_name",
+        `${path} gives the variable name ${JSON.stringify(name)}, which is not a valid name; use --env NAME=${path}.`,
+      );
     const earlier = planned[name];
     if (earlier && earlier.path !== path) {
       throw new ProvenanceError("name_clash", `${earlier.path} and ${path} both become ${name}; name one of them with --env NAME=path.`);

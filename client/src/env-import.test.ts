@@ -13,7 +13,9 @@ describe(".env import rules (CLI and dashboard)", () => {
   });
 
   it("refuses names that cannot be a path segment, and a name set twice, by line and never by value", () => {
-    expect(() => readEnvImport("OK=1\nBAD.NAME=secret-value\n", "app")).toThrow(new FormatError("these names cannot be path segments (letters, digits, _ and - only): line 2."));
+    expect(() => readEnvImport("OK=1\nBAD.NAME=secret-value\n", "app")).toThrow(
+      new FormatError("these names cannot be path segments (letters, digits, _ and - only): line 2."),
+    );
     const twice = () => readEnvImport("A=first-value\nB=2\nA=second-value\n", "app");
     expect(twice).toThrow(FormatError);
     expect(twice).toThrow("A is set twice (lines 1 and 3); keep one.");

@@ -38,7 +38,10 @@ export function importBase(prefix: string): string {
 export function readEnvImport(text: string, prefix: string): EnvImportEntry[] {
   const entries = parseDotenv(text);
   const bad = entries.filter((e) => !SEGMENT.test(e.name));
-  if (bad.length > 0) throw new FormatError(`these names cannot be path segments (letters, digits, _ and - only): ${bad.map((e) => `line ${e.line}`).join(", ")}.`);
+  if (bad.length > 0)
+    throw new FormatError(
+      `these names cannot be path segments (letters, digits, _ and - only): ${bad.map((e) => `line ${e.line}`).join(", ")}.`,
+    );
   const seen = new Map<string, number>();
   for (const entry of entries) {
     const first = seen.get(entry.name);
@@ -50,9 +53,7 @@ export function readEnvImport(text: string, prefix: string): EnvImportEntry[] {
 }
 
 export type EnvImportStep<T extends { secretPath: string }> =
-  | { kind: "create"; entry: T }
-  | { kind: "skip"; entry: T; id: string }
-  | { kind: "replace"; entry: T; id: string };
+  { kind: "create"; entry: T } | { kind: "skip"; entry: T; id: string } | { kind: "replace"; entry: T; id: string };
 
 export interface EnvImportPlan<T extends { secretPath: string }> {
   steps: Array<EnvImportStep<T>>;
@@ -63,7 +64,11 @@ export interface EnvImportPlan<T extends { secretPath: string }> {
 }
 
 /** What an import does with each entry, given the ids of the paths that exist (path → id). */
-export function planEnvImport<T extends { secretPath: string }>(entries: T[], existing: ReadonlyMap<string, string>, onConflict: OnConflict): EnvImportPlan<T> {
+export function planEnvImport<T extends { secretPath: string }>(
+  entries: T[],
+  existing: ReadonlyMap<string, string>,
+  onConflict: OnConflict,
+): EnvImportPlan<T> {
   const steps = entries.map((entry): EnvImportStep<T> => {
     const id = existing.get(entry.secretPath);
     if (id === undefined) return { kind: "create", entry };
@@ -105,7 +110,8 @@ export function parseDotenv(text: string): Array<{ name: string; value: string; 
       let result = "";
       cursor++;
       for (;;) {
-        if (cursor >= source.length) throw new FormatError(`line ${startLine}: the ${quote === "'" ? "single" : "double"} quote of ${name} is never closed`);
+        if (cursor >= source.length)
+          throw new FormatError(`line ${startLine}: the ${quote === "'" ? "single" : "double"} quote of ${name} is never closed`);
         const c = source[cursor]!;
         if (c === quote) break;
         if (c === "\n") line++;
@@ -124,7 +130,10 @@ export function parseDotenv(text: string): Array<{ name: string; value: string; 
       if (rest !== "" && !rest.startsWith("#")) throw new FormatError(`line ${line}: unexpected text after the closing quote of ${name}`);
       at = restEnd + 1;
     } else {
-      value = source.slice(cursor, end).replace(/\s+#.*$/, "").trim();
+      value = source
+        .slice(cursor, end)
+        .replace(/\s+#.*$/, "")
+        .trim();
       at = end + 1;
     }
     line++;

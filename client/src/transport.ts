@@ -66,7 +66,10 @@ export function createTransport(options: TransportOptions): { base: URL; request
   const openStream: OpenStream = async (path, headers, signal) => {
     let response: Response;
     try {
-      response = await doFetch(new URL(path, base), { headers: { authorization: `Bearer ${await bearer.current()}`, accept: "text/event-stream", ...headers }, signal });
+      response = await doFetch(new URL(path, base), {
+        headers: { authorization: `Bearer ${await bearer.current()}`, accept: "text/event-stream", ...headers },
+        signal,
+      });
     } catch (error) {
       throw new ProvenanceError("unreachable", `Could not reach ${base.origin}: ${describe(error)}.`);
     }
@@ -90,7 +93,11 @@ function refusal(base: URL, status: number, body: unknown): ProvenanceError {
     const { code, message, ...extra } = error;
     return new ProvenanceError(code, message, status, extra);
   }
-  return new ProvenanceError("bad_response", `${base.origin} answered ${status} without the API's JSON (is the URL a Provenance server?).`, status);
+  return new ProvenanceError(
+    "bad_response",
+    `${base.origin} answered ${status} without the API's JSON (is the URL a Provenance server?).`,
+    status,
+  );
 }
 
 function serverUrl(url: string): URL {
@@ -100,7 +107,8 @@ function serverUrl(url: string): URL {
   } catch {
     throw new ProvenanceError("bad_usage", `The server URL ${JSON.stringify(url)} is not a URL (e.g. https://secrets.example.com).`);
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new ProvenanceError("bad_usage", "The server URL must start with https:// or http://.");
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+    throw new ProvenanceError("bad_usage", "The server URL must start with https:// or http://.");
   if (parsed.username || parsed.password) throw new ProvenanceError("bad_usage", "Put the token in PROVENANCE_TOKEN, not in the URL.");
   return parsed;
 }
@@ -116,14 +124,23 @@ function describe(error: unknown): string {
  * is kept and traded again once two thirds of its life have passed (concurrent callers share one
  * exchange); a 401 drops it, so the next call trades afresh (its trust policy may have changed).
  */
-function bearerFor(options: TransportOptions, base: URL, doFetch: typeof fetch, timeoutMs: number): { current(): Promise<string>; forget(token: string): void } {
+function bearerFor(
+  options: TransportOptions,
+  base: URL,
+  doFetch: typeof fetch,
+  timeoutMs: number,
+): { current(): Promise<string>; forget(token: string): void } {
   if (options.token && options.idToken) throw new ProvenanceError("bad_usage", "Give a token or an ID token, not both.");
   if (options.token) {
     const token = options.token;
     return { current: async () => token, forget: () => undefined };
   }
   const source = options.idToken;
-  if (!source) throw new ProvenanceError("bad_usage", "A token is required (PROVENANCE_TOKEN or --token), or an ID token to exchange (PROVENANCE_ID_TOKEN_FILE or --id-token-file).");
+  if (!source)
+    throw new ProvenanceError(
+      "bad_usage",
+      "A token is required (PROVENANCE_TOKEN or --token), or an ID token to exchange (PROVENANCE_ID_TOKEN_FILE or --id-token-file).",
+    );
   let held: { token: string; renewAt: number } | undefined;
   let pending: Promise<string> | undefined;
 

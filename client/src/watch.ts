@@ -21,7 +21,6 @@ export interface Watch {
   close(): void;
 }
 
-
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 
@@ -38,7 +37,11 @@ export function followWatch(open: OpenStream, prefix: string, onChange: (change:
   const run = async () => {
     while (!controller.signal.aborted) {
       try {
-        const body = await open(`/api/secrets/watch?prefix=${encodeURIComponent(prefix)}`, lastEventId ? { "last-event-id": lastEventId } : {}, controller.signal);
+        const body = await open(
+          `/api/secrets/watch?prefix=${encodeURIComponent(prefix)}`,
+          lastEventId ? { "last-event-id": lastEventId } : {},
+          controller.signal,
+        );
         delay = RETRY_MIN_MS;
         for await (const event of readEvents(body)) {
           if (event.event !== "change") continue;
@@ -53,7 +56,8 @@ export function followWatch(open: OpenStream, prefix: string, onChange: (change:
         throw new ProvenanceError("unreachable", "The watch stream ended; reconnecting.");
       } catch (error) {
         if (controller.signal.aborted) return;
-        const failure = error instanceof ProvenanceError ? error : new ProvenanceError("unreachable", `The watch stream failed: ${String(error)}`);
+        const failure =
+          error instanceof ProvenanceError ? error : new ProvenanceError("unreachable", `The watch stream failed: ${String(error)}`);
         options.onError?.(failure);
         if (failure.status !== null && failure.status < 500 && failure.status !== 429) return;
         await sleep(delay, controller.signal);

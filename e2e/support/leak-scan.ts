@@ -90,7 +90,9 @@ export function recordingApi(api: APIRequestContext): APIRequestContext {
           body: await response.text(),
         });
         if (method === "POST" && pathOf(url).startsWith("/api/tokens") && response.status() === 201) {
-          e2eRecorder().sensitive(`token created by POST ${pathOf(url)}`, "token", ((await response.json()) as { token?: unknown }).token, [id]);
+          e2eRecorder().sensitive(`token created by POST ${pathOf(url)}`, "token", ((await response.json()) as { token?: unknown }).token, [
+            id,
+          ]);
         }
         return response;
       };
@@ -112,11 +114,15 @@ export function registerStoredSecrets(databaseFile: string, masterKey: string): 
   const database = new Database(databaseFile, { readonly: true });
   let count = 0;
   try {
-    for (const row of database.prepare("SELECT id, secret_path AS path, value_ciphertext AS c FROM secrets WHERE value_ciphertext IS NOT NULL").all() as Array<{ id: string; path: string; c: string }>) {
+    for (const row of database
+      .prepare("SELECT id, secret_path AS path, value_ciphertext AS c FROM secrets WHERE value_ciphertext IS NOT NULL")
+      .all() as Array<{ id: string; path: string; c: string }>) {
       e2eRecorder().sensitive(`stored value of ${row.path}`, "value", decrypt(keyring, row.c, secretValueAad(row.id)));
       count++;
     }
-    for (const row of database.prepare("SELECT id, name, credentials AS c FROM secret_providers WHERE credentials IS NOT NULL").all() as Array<{ id: string; name: string; c: string }>) {
+    for (const row of database
+      .prepare("SELECT id, name, credentials AS c FROM secret_providers WHERE credentials IS NOT NULL")
+      .all() as Array<{ id: string; name: string; c: string }>) {
       const fields = JSON.parse(decrypt(keyring, row.c, connectionCredentialsAad(row.id))) as Record<string, unknown>;
       for (const [field, value] of Object.entries(fields)) {
         e2eRecorder().sensitive(`${field} of connection ${row.name}`, "credential", value);

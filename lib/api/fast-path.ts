@@ -62,7 +62,8 @@ async function answer(handler: Handler, incoming: IncomingMessage, outgoing: Ser
       headers[name] = value;
     });
     if (arrivedOverHttps(request.headers)) headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY;
-    if (response.body && response.headers.get("content-type")?.startsWith("text/event-stream")) return stream(response.body, response.status, headers, outgoing);
+    if (response.body && response.headers.get("content-type")?.startsWith("text/event-stream"))
+      return stream(response.body, response.status, headers, outgoing);
     const body = Buffer.from(await response.arrayBuffer());
     headers["content-length"] = String(body.byteLength);
     outgoing.writeHead(response.status, headers).end(body);

@@ -64,8 +64,15 @@ export function isJsonMediaType(contentType: string): boolean {
 
 function checkJsonMediaType(contentType: string | null): void {
   if (contentType === null || isJsonMediaType(contentType)) return;
-  const shown = contentType.split(";", 1)[0]!.trim().slice(0, 100).replace(/[^\x20-\x7e]/g, "?");
-  throw new AppError("unsupported_media_type", `The request body must be JSON, sent with Content-Type: application/json (this request said ${JSON.stringify(shown)}).`);
+  const shown = contentType
+    .split(";", 1)[0]!
+    .trim()
+    .slice(0, 100)
+    .replace(/[^\x20-\x7e]/g, "?");
+  throw new AppError(
+    "unsupported_media_type",
+    `The request body must be JSON, sent with Content-Type: application/json (this request said ${JSON.stringify(shown)}).`,
+  );
 }
 
 export function payloadTooLarge(): AppError {

@@ -17,5 +17,7 @@ export const resolveEndpoint = {
   }),
 
   // POST /api/secrets/resolve {paths: [...]} or {prefix} — {values, errors}; one failure never fails the rest
-  POST: apiRoute("resolveSecrets", async ({ actor, body, receivedAt }) => json(await resolveSecrets({ actor, input: await body(), askedAt: receivedAt }))),
+  POST: apiRoute("resolveSecrets", async ({ actor, body, receivedAt }) =>
+    json(await resolveSecrets({ actor, input: await body(), askedAt: receivedAt })),
+  ),
 };

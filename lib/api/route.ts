@@ -60,7 +60,14 @@ async function authorizeAndRun(
     }
     if (actor.kind === "user") checkSameOrigin(request);
     const params = await readParams(context);
-    const response = await handler({ request, receivedAt, actor, params, query: new URL(request.url).searchParams, body: () => readJsonBody(request) });
+    const response = await handler({
+      request,
+      receivedAt,
+      actor,
+      params,
+      query: new URL(request.url).searchParams,
+      body: () => readJsonBody(request),
+    });
     return { response, actor };
   } catch (error) {
     return { response: errorResponse(error, requestId), actor };

@@ -20,13 +20,18 @@ export type ActionResult<T = undefined> =
  * Next itself refuses an action whose Origin names another host, but lets one without Origin
  * through and ignores Sec-Fetch-Site; the route handlers' same-origin rule closes both gaps.
  */
-export async function runAction<T>(operation: GuardedOperation, action: (actor: Actor) => Promise<T>, successMessage?: string): Promise<ActionResult<T>> {
+export async function runAction<T>(
+  operation: GuardedOperation,
+  action: (actor: Actor) => Promise<T>,
+  successMessage?: string,
+): Promise<ActionResult<T>> {
   try {
     const requestHeaders = await headers();
     checkSameOriginWrite(requestHeaders);
     const actor = await sessionActor(sourceIp(requestHeaders));
     if (!actor) throw new AppError("unauthorized", "Your session has ended; sign in again.");
-    if (!can(actor.role, operation)) throw new AppError("forbidden", `This needs the ${minimumRole(operation)} role; you have ${actor.role}.`);
+    if (!can(actor.role, operation))
+      throw new AppError("forbidden", `This needs the ${minimumRole(operation)} role; you have ${actor.role}.`);
     const data = await action(actor);
     return { ok: true, data, message: successMessage ?? null, fields: {} };
   } catch (error) {

@@ -16,7 +16,15 @@ import { recordAudit, recordAudits, type AuditEntry } from "./record-audit";
  * working.
  */
 let database: TempDatabase;
-const actor: Actor = { kind: "token", id: "tok_queue", label: "queue test", role: "editor", scope: null, userId: null, sourceIp: "192.0.2.7" };
+const actor: Actor = {
+  kind: "token",
+  id: "tok_queue",
+  label: "queue test",
+  role: "editor",
+  scope: null,
+  userId: null,
+  sourceIp: "192.0.2.7",
+};
 
 beforeAll(async () => {
   database = createSqliteDatabase();
@@ -34,7 +42,12 @@ afterAll(async () => {
 });
 
 const tag = () => `queue.${randomBytes(4).toString("hex")}`;
-const entry = (label: string, i = 0): AuditEntry => ({ actor, action: "secret.resolve", target: { type: "secret", label: `${label}.p${i}` }, outcome: "success" });
+const entry = (label: string, i = 0): AuditEntry => ({
+  actor,
+  action: "secret.resolve",
+  target: { type: "secret", label: `${label}.p${i}` },
+  outcome: "success",
+});
 const rowsLabelled = (label: string) => db().auditEvent.count({ where: { targetLabel: { startsWith: `${label}.` } } });
 
 /** A second connection to the same file, as an operator's sqlite3 shell would be. */
@@ -136,7 +149,14 @@ describe("audit group commit", () => {
     const label = tag();
     await recordAudit({ ...entry(label), outcome: "denied", details: { code: "forbidden", paths: ["a.b"] } });
     const row = await db().auditEvent.findFirstOrThrow({ where: { targetLabel: `${label}.p0` } });
-    expect(row).toMatchObject({ actorType: "token", actorId: "tok_queue", actorLabel: "queue test", action: "secret.resolve", outcome: "denied", sourceIp: "192.0.2.7" });
+    expect(row).toMatchObject({
+      actorType: "token",
+      actorId: "tok_queue",
+      actorLabel: "queue test",
+      action: "secret.resolve",
+      outcome: "denied",
+      sourceIp: "192.0.2.7",
+    });
     expect(JSON.parse(row.details!)).toEqual({ code: "forbidden", paths: ["a.b"] });
   });
 });

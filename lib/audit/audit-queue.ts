@@ -45,7 +45,14 @@ interface QueueState {
 // One per process (lib/process-shared.ts): Next loads lib/ once for the route handlers and once for
 // instrumentation, and both copies must feed the same queue (one writer per process).
 function queue(): QueueState {
-  return processShared("audit.queue", (): QueueState => ({ waiting: [], writing: false, scheduled: false, idle: [], groups: 0, statements: 0 }));
+  return processShared("audit.queue", (): QueueState => ({
+    waiting: [],
+    writing: false,
+    scheduled: false,
+    idle: [],
+    groups: 0,
+    statements: 0,
+  }));
 }
 
 /** Queues rows for the next group write; resolves once they are committed, rejects if that write failed. */

@@ -21,7 +21,15 @@ import { recordAudit, recordAudits } from "./record-audit";
  */
 let database: TempDatabase;
 let dir: string;
-const admin: Actor = { kind: "user", id: "usr_stream", label: "admin@example.test", role: "admin", scope: null, userId: "usr_stream", sourceIp: "198.51.100.4" };
+const admin: Actor = {
+  kind: "user",
+  id: "usr_stream",
+  label: "admin@example.test",
+  role: "admin",
+  scope: null,
+  userId: "usr_stream",
+  sourceIp: "198.51.100.4",
+};
 
 beforeAll(async () => {
   database = createSqliteDatabase();
@@ -80,10 +88,23 @@ describe("audit stream", () => {
     streamTo(file);
     const label = `stream.${randomBytes(4).toString("hex")}`;
     await Promise.all([
-      recordAudit({ actor: admin, action: "secret.update", target: { type: "secret", id: "sec_1", label }, outcome: "success", details: { fields: ["value"] } }),
-      recordAudits([{ actor: admin, action: "secret.resolve", target: { type: "secret", label }, outcome: "denied", details: { code: "forbidden" } }]),
+      recordAudit({
+        actor: admin,
+        action: "secret.update",
+        target: { type: "secret", id: "sec_1", label },
+        outcome: "success",
+        details: { fields: ["value"] },
+      }),
+      recordAudits([
+        { actor: admin, action: "secret.resolve", target: { type: "secret", label }, outcome: "denied", details: { code: "forbidden" } },
+      ]),
     ]);
-    await db().$transaction(async (tx) => recordAudit({ actor: { kind: "system", label: "cli" }, action: "token.create", target: { type: "token", label }, outcome: "success" }, tx));
+    await db().$transaction(async (tx) =>
+      recordAudit(
+        { actor: { kind: "system", label: "cli" }, action: "token.create", target: { type: "token", label }, outcome: "success" },
+        tx,
+      ),
+    );
 
     const written = lines(file);
     expect(written.map((line) => line.action).sort()).toEqual(["secret.resolve", "secret.update", "token.create"]);
@@ -100,12 +121,19 @@ describe("audit stream", () => {
     const raw = new Database(database.url.slice("file:".length));
     raw.exec("ALTER TABLE audit_events RENAME TO audit_events_away");
     try {
-      await expect(recordAudit({ actor: admin, action: "secret.resolve", target: { type: "secret", label: `${label}.failed` }, outcome: "success" })).rejects.toThrow();
+      await expect(
+        recordAudit({ actor: admin, action: "secret.resolve", target: { type: "secret", label: `${label}.failed` }, outcome: "success" }),
+      ).rejects.toThrow();
     } finally {
       raw.exec("ALTER TABLE audit_events_away RENAME TO audit_events");
       raw.close();
     }
-    await recordAudit({ actor: admin, action: "secret.resolve", target: { type: "secret", label: `${label}.written` }, outcome: "success" });
+    await recordAudit({
+      actor: admin,
+      action: "secret.resolve",
+      target: { type: "secret", label: `${label}.written` },
+      outcome: "success",
+    });
     expect(lines(file).map((line) => line.target.label)).toEqual([`${label}.written`]);
   });
 
@@ -115,8 +143,13 @@ describe("audit stream", () => {
     const label = `stream.${randomBytes(4).toString("hex")}`;
     const stderr = await writtenTo(process.stderr, async () => {
       for (let i = 0; i < 3; i++) {
-        await recordAudit({ actor: admin, action: "secret.resolve", target: { type: "secret", label: `${label}.lost${i}` }, outcome: "success" });
-          }
+        await recordAudit({
+          actor: admin,
+          action: "secret.resolve",
+          target: { type: "secret", label: `${label}.lost${i}` },
+          outcome: "success",
+        });
+      }
     });
     expect(warnings(stderr)).toHaveLength(1);
     expect(warnings(stderr)[0]).toMatch(/could not write to the audit stream/);
@@ -132,9 +165,13 @@ describe("audit stream", () => {
     const label = `stream.${randomBytes(4).toString("hex")}`;
     const stdout = await writtenTo(process.stdout, async () => {
       await recordAudit({ actor: admin, action: "secret.resolve", target: { type: "secret", label }, outcome: "success" });
-      });
+    });
     const line = stdout.split("\n").find((text) => text.includes(label));
-    expect(JSON.parse(line!)).toMatchObject({ action: "secret.resolve", actor: { type: "user", label: "admin@example.test" }, target: { label } });
+    expect(JSON.parse(line!)).toMatchObject({
+      action: "secret.resolve",
+      actor: { type: "user", label: "admin@example.test" },
+      target: { label },
+    });
   });
 
   it("is off by default, and refuses a relative path at start-up", () => {
@@ -149,7 +186,17 @@ describe("audit stream", () => {
 describe("audit retention", () => {
   const day = 24 * 60 * 60 * 1000;
   const oldEvent = async (ageDays: number) =>
-    (await db().auditEvent.create({ data: { id: `old_${randomBytes(6).toString("hex")}`, at: new Date(Date.now() - ageDays * day), actorType: "system", action: "retention.probe", outcome: "success" } })).id;
+    (
+      await db().auditEvent.create({
+        data: {
+          id: `old_${randomBytes(6).toString("hex")}`,
+          at: new Date(Date.now() - ageDays * day),
+          actorType: "system",
+          action: "retention.probe",
+          outcome: "success",
+        },
+      })
+    ).id;
 
   it("keeps 90 days by default: older events are deleted, younger ones kept", async () => {
     expect(env().PROVENANCE_AUDIT_RETENTION_DAYS).toBe(90);

@@ -35,7 +35,12 @@ const MAX_PAGE_SIZE = 200;
  * recordAudit. Page numbers (rather than a cursor) so a reader can say "page 3" and jump back;
  * events are ordered by time then id, so equal timestamps never shuffle between pages.
  */
-export async function listAuditEvents(options: { viewer: Actor; filter?: AuditEventFilter; page?: number; pageSize?: number }): Promise<AuditEventPage> {
+export async function listAuditEvents(options: {
+  viewer: Actor;
+  filter?: AuditEventFilter;
+  page?: number;
+  pageSize?: number;
+}): Promise<AuditEventPage> {
   const pageSize = clamp(Math.trunc(options.pageSize ?? AUDIT_PAGE_SIZE), 1, MAX_PAGE_SIZE);
   const where = { AND: [visibleTo(options.viewer), whereClause(options.filter ?? {})] };
   const total = await db().auditEvent.count({ where });

@@ -44,9 +44,13 @@ export async function guardedNextAuthPost(
   const attempt = await reserveSignInAttempt(email, ip, knownDevice(request.headers.get("cookie")));
   if (!attempt.allowed) {
     log.warn("sign-in rate limited", { sourceIp: ip, retryAfterSeconds: attempt.retryAfterSeconds });
-    const error = new AppError("rate_limited", `Too many failed sign-in attempts. Try again in ${describeWait(attempt.retryAfterSeconds)}.`, {
-      retryAfterSeconds: attempt.retryAfterSeconds,
-    });
+    const error = new AppError(
+      "rate_limited",
+      `Too many failed sign-in attempts. Try again in ${describeWait(attempt.retryAfterSeconds)}.`,
+      {
+        retryAfterSeconds: attempt.retryAfterSeconds,
+      },
+    );
     return Response.json(
       { ...error.toBody(), url: new URL("/login?error=rate_limited", requestOrigin(request.headers)).toString() },
       { status: 429, headers: { "Retry-After": String(attempt.retryAfterSeconds), "Cache-Control": "no-store" } },

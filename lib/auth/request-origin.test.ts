@@ -51,7 +51,9 @@ describe("the origin sign-in and sign-out redirects are built on", () => {
 
   it("replaces what the client sent as X-Forwarded-Host/Proto in the headers next-auth sees", () => {
     withEnv({ NEXTAUTH_URL: undefined, PROVENANCE_TRUST_PROXY: undefined });
-    const seen = nextAuthRequestHeaders(new Headers({ host: "127.0.0.1:4123", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" }));
+    const seen = nextAuthRequestHeaders(
+      new Headers({ host: "127.0.0.1:4123", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" }),
+    );
     expect(seen.get("x-forwarded-host")).toBe("127.0.0.1:4123");
     expect(seen.get("x-forwarded-proto")).toBe("http");
     expect(seen.get("host")).toBe("127.0.0.1:4123");

@@ -29,7 +29,11 @@ const KNOWN_ADDRESS_DAYS = 90;
 function rules() {
   const settings = env();
   return {
-    perAccountAndAddress: { name: "signin.account+address", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, windowMs: FIFTEEN_MINUTES },
+    perAccountAndAddress: {
+      name: "signin.account+address",
+      limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+      windowMs: FIFTEEN_MINUTES,
+    },
     perAddress: { name: "signin.address", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ADDRESS, windowMs: FIFTEEN_MINUTES },
     perAccount: { name: "signin.account", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT, windowMs: ONE_HOUR },
     perDevice: { name: "signin.device", limit: settings.PROVENANCE_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS, windowMs: FIFTEEN_MINUTES },
@@ -49,7 +53,11 @@ export function normalizeEmail(email: string): string {
  * Counts a sign-in attempt for `email` from `sourceIp` (with the browser's device cookie, if it
  * brought one), or says how long until one is allowed.
  */
-export async function reserveSignInAttempt(email: string, sourceIp: string | null, device: KnownDevice | null = null): Promise<SignInAttempt> {
+export async function reserveSignInAttempt(
+  email: string,
+  sourceIp: string | null,
+  device: KnownDevice | null = null,
+): Promise<SignInAttempt> {
   const account = normalizeEmail(email);
   const address = sourceIp ?? "unknown";
   const user = account ? await db().user.findUnique({ where: { email: account }, select: { id: true } }) : null;

@@ -46,7 +46,12 @@ describe("ShortLivedCache", () => {
   });
 
   it("drops matching entries only", async () => {
-    const db = source(new Map([["a", "x1"], ["b", "y1"]]));
+    const db = source(
+      new Map([
+        ["a", "x1"],
+        ["b", "y1"],
+      ]),
+    );
     const cache = new ShortLivedCache<string>({ maxEntries: 10, ttlMs: 60_000 });
     await cache.get("a", db.load("a"), 0);
     await cache.get("b", db.load("b"), 0);
@@ -93,7 +98,13 @@ describe("ShortLivedCache", () => {
   });
 
   it("holds at most maxEntries, dropping the oldest", async () => {
-    const db = source(new Map([["a", "1"], ["b", "2"], ["c", "3"]]));
+    const db = source(
+      new Map([
+        ["a", "1"],
+        ["b", "2"],
+        ["c", "3"],
+      ]),
+    );
     const cache = new ShortLivedCache<string>({ maxEntries: 2, ttlMs: 60_000 });
     for (const key of ["a", "b", "c"]) await cache.get(key, db.load(key), 0);
     expect(cache.size).toBe(2);
@@ -117,7 +128,11 @@ describe("ShortLivedCache.readFrom", () => {
 
 describe("ShortLivedCache.getMany", () => {
   it("answers fresh keys from memory and loads all the others in one call", async () => {
-    const rows = new Map([["a", "one"], ["b", "two"], ["c", "three"]]);
+    const rows = new Map([
+      ["a", "one"],
+      ["b", "two"],
+      ["c", "three"],
+    ]);
     const cache = new ShortLivedCache<string>({ maxEntries: 10, ttlMs: 3_000 });
     await cache.get("a", async () => rows.get("a")!, 0);
     const calls: string[][] = [];
@@ -138,10 +153,14 @@ describe("ShortLivedCache.getMany", () => {
     let finish: (value: string) => void = () => {};
     const single = cache.get("a", () => new Promise<string>((resolve) => (finish = resolve)), 0);
     let loads = 0;
-    const many = cache.getMany(["a", "b"], async (keys) => {
-      loads++;
-      return new Map(keys.map((k) => [k, `${k}-many`]));
-    }, 0);
+    const many = cache.getMany(
+      ["a", "b"],
+      async (keys) => {
+        loads++;
+        return new Map(keys.map((k) => [k, `${k}-many`]));
+      },
+      0,
+    );
     const joined = cache.get("b", async () => "b-single", 0);
     finish("a-single");
     expect(await single).toBe("a-single");

@@ -44,7 +44,15 @@ export class ShortLivedCache<V> {
     }
     if (missing.length > 0) {
       const loaded = loadMany(missing);
-      for (const key of missing) answers.set(key, this.track(key, loaded.then((rows) => rows.get(key) ?? null), now));
+      for (const key of missing)
+        answers.set(
+          key,
+          this.track(
+            key,
+            loaded.then((rows) => rows.get(key) ?? null),
+            now,
+          ),
+        );
     }
     const values = await Promise.all(answers.values());
     return new Map([...answers.keys()].map((key, index) => [key, values[index]!]));

@@ -104,7 +104,11 @@ function lost(state: ListenerState, client: pg.Client, url: string, error?: unkn
   if (state.stopped) return;
   const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.min(state.failures, 10)) * (0.5 + Math.random() / 2);
   state.failures++;
-  log.warn("change listener connection lost; reconnecting", { inMs: Math.round(delay), attempt: state.failures, ...(error ? describeError(error) : {}) });
+  log.warn("change listener connection lost; reconnecting", {
+    inMs: Math.round(delay),
+    attempt: state.failures,
+    ...(error ? describeError(error) : {}),
+  });
   state.reconnectTimer = setTimeout(() => void connect(state, url), delay);
   state.reconnectTimer.unref();
 }

@@ -3,7 +3,10 @@ import { decodeChange } from "./channel";
 
 describe("decodeChange", () => {
   it.each(["secret", "connection", "token", "user"])("accepts a %s event with an id", (kind) => {
-    expect(decodeChange(JSON.stringify({ kind, id: "abc_123-X", instance: "i1" }))).toEqual({ event: { kind, id: "abc_123-X" }, instance: "i1" });
+    expect(decodeChange(JSON.stringify({ kind, id: "abc_123-X", instance: "i1" }))).toEqual({
+      event: { kind, id: "abc_123-X" },
+      instance: "i1",
+    });
   });
 
   it("accepts `all` without an id", () => {

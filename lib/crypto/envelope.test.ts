@@ -114,9 +114,33 @@ describe("tampering", () => {
   });
 
   it("a shortened or extended ciphertext fails", () => {
-    expectFailure(() => decrypt(ring, withBytes(token, 3, (b) => b.subarray(1)), AAD), "authentication_failed");
-    expectFailure(() => decrypt(ring, withBytes(token, 3, (b) => b.subarray(0, -1)), AAD), "authentication_failed");
-    expectFailure(() => decrypt(ring, withBytes(token, 3, (b) => Buffer.concat([b, Buffer.of(0)])), AAD), "authentication_failed");
+    expectFailure(
+      () =>
+        decrypt(
+          ring,
+          withBytes(token, 3, (b) => b.subarray(1)),
+          AAD,
+        ),
+      "authentication_failed",
+    );
+    expectFailure(
+      () =>
+        decrypt(
+          ring,
+          withBytes(token, 3, (b) => b.subarray(0, -1)),
+          AAD,
+        ),
+      "authentication_failed",
+    );
+    expectFailure(
+      () =>
+        decrypt(
+          ring,
+          withBytes(token, 3, (b) => Buffer.concat([b, Buffer.of(0)])),
+          AAD,
+        ),
+      "authentication_failed",
+    );
   });
 
   it("any changed character anywhere in the token is rejected, never decrypted", () => {
@@ -296,7 +320,13 @@ describe("error messages", () => {
     const other = encrypt(createKeyring({ masterKey: KEY_OTHER }), SECRET, AAD);
     const errors = [
       decryptionError(() => decrypt(rotating, token, aadFor("secrets", "x", "value"))),
-      decryptionError(() => decrypt(rotating, withBytes(token, 3, (b) => b.fill(0)), AAD)),
+      decryptionError(() =>
+        decrypt(
+          rotating,
+          withBytes(token, 3, (b) => b.fill(0)),
+          AAD,
+        ),
+      ),
       decryptionError(() => decrypt(rotating, other, AAD)),
       decryptionError(() => decrypt(rotating, token.slice(0, 20), AAD)),
       decryptionError(() => decrypt(rotating, SECRET, AAD)),

@@ -29,8 +29,7 @@ export type DecryptionFailure = "malformed" | "unknown_key" | "authentication_fa
 
 const MESSAGES: Record<DecryptionFailure, string> = {
   malformed: "The encrypted value is malformed (not a pv1 envelope, or truncated).",
-  unknown_key:
-    "The value was encrypted with a master key that is neither SECRETS_MASTER_KEY nor SECRETS_MASTER_KEY_PREVIOUS.",
+  unknown_key: "The value was encrypted with a master key that is neither SECRETS_MASTER_KEY nor SECRETS_MASTER_KEY_PREVIOUS.",
   authentication_failed:
     "The encrypted value failed authentication: it was altered, moved to another record or field, or the master key is wrong.",
 };
@@ -54,7 +53,11 @@ export function isDecryptionError(value: unknown): value is DecryptionError {
 
 /** The canonical associated data for a field of a row: "table:rowId:field". */
 export function aadFor(table: string, rowId: string, field: string): string {
-  for (const [name, part] of [["table", table], ["rowId", rowId], ["field", field]] as const) {
+  for (const [name, part] of [
+    ["table", table],
+    ["rowId", rowId],
+    ["field", field],
+  ] as const) {
     if (typeof part !== "string" || part.length === 0 || part.includes(":")) {
       throw new TypeError(`aadFor: ${name} must be a non-empty string without ':'.`);
     }

@@ -66,9 +66,7 @@ describe("createKeyring", () => {
   });
 
   it("refuses a short previous key, naming the variable", () => {
-    expect(() => createKeyring({ masterKey: KEY_A, previousKey: "short" })).toThrow(
-      /SECRETS_MASTER_KEY_PREVIOUS is too short/,
-    );
+    expect(() => createKeyring({ masterKey: KEY_A, previousKey: "short" })).toThrow(/SECRETS_MASTER_KEY_PREVIOUS is too short/);
   });
 
   it("refuses a previous key equal to the current one", () => {

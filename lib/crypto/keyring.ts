@@ -59,8 +59,7 @@ const INFO = {
 } as const;
 
 const HOW_TO_GENERATE =
-  "Generate one with `openssl rand -base64 32` or " +
-  "`node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"`.";
+  "Generate one with `openssl rand -base64 32` or " + "`node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"`.";
 
 /** Master secret of each key, kept out of the object so it is never logged or copied. */
 const secrets = new WeakMap<MasterKey, Buffer>();
@@ -90,8 +89,7 @@ function deriveMasterKey(secretText: string): MasterKey {
 function validate(value: string, variable: string): void {
   if (value.length < MIN_MASTER_KEY_LENGTH) {
     throw new KeyringError(
-      `${variable} is too short (${value.length} characters; at least ${MIN_MASTER_KEY_LENGTH} are required). ` +
-        HOW_TO_GENERATE,
+      `${variable} is too short (${value.length} characters; at least ${MIN_MASTER_KEY_LENGTH} are required). ` + HOW_TO_GENERATE,
     );
   }
 }

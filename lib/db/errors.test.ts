@@ -32,7 +32,11 @@ const write = () => db().setting.create({ data: { key: `k-${randomBytes(6).toStr
 
 function expectUnavailable(error: unknown) {
   expect(isDatabaseUnavailable(error)).toBe(true);
-  expect(databaseAppError(error)).toMatchObject({ code: "database_unavailable", status: 503, extra: { retryAfterSeconds: expect.any(Number) } });
+  expect(databaseAppError(error)).toMatchObject({
+    code: "database_unavailable",
+    status: 503,
+    extra: { retryAfterSeconds: expect.any(Number) },
+  });
   expect(formStateFromError(error).message).toMatch(/database is unavailable/);
 }
 
@@ -48,7 +52,9 @@ describe("database errors from the real drivers", () => {
       resetEnvForTests();
       await db().setting.count(); // a pooled connection through the proxy
       proxy.cut();
-      const error = await db().setting.count().catch((e: unknown) => e);
+      const error = await db()
+        .setting.count()
+        .catch((e: unknown) => e);
       expectUnavailable(error);
       expect(isStorageFull(error)).toBe(false);
       proxy.restore();
@@ -86,7 +92,9 @@ describe("database errors from the real drivers", () => {
 
   it("other errors are left alone", async () => {
     await useDatabase(createSqliteDatabase());
-    const error = await db().$queryRawUnsafe("SELECT * FROM no_such_table").catch((e: unknown) => e);
+    const error = await db()
+      .$queryRawUnsafe("SELECT * FROM no_such_table")
+      .catch((e: unknown) => e);
     expect(databaseAppError(error)).toBeUndefined();
     expect(formStateFromError(error).message).toMatch(/Something went wrong/);
   });

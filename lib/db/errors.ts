@@ -39,7 +39,13 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
-const UNAVAILABLE_DRIVER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TlsConnectionError"]);
+const UNAVAILABLE_DRIVER_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TlsConnectionError",
+]);
 /** Driver codes (SQLite names, PostgreSQL SQLSTATEs, socket errors) that mean "not now", not "wrong". */
 const UNAVAILABLE_DRIVER_CODES = new Set([
   "SQLITE_BUSY",
@@ -78,7 +84,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * passes them through as they are, e.g. when the connection ends while a transaction begins):
  * their messages are all there is to go by.
  */
-const PG_CONNECTION_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
+const PG_CONNECTION_LOST =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
 
 /** `SQLITE_BUSY_SNAPSHOT` → `SQLITE_BUSY`: extended SQLite codes share their primary's meaning. */
 function primarySqliteCode(code: string): string {
@@ -101,13 +108,20 @@ export function isStorageFull(error: unknown): boolean {
 export function databaseAppError(error: unknown, logFields: Record<string, unknown> = {}): AppError | undefined {
   if (isStorageFull(error)) {
     log.error("database storage full", { ...logFields, ...describeError(error) });
-    return new AppError("storage_full", "The database's disk is full, so nothing was saved; free some space and try again. Stored data is unaffected.");
+    return new AppError(
+      "storage_full",
+      "The database's disk is full, so nothing was saved; free some space and try again. Stored data is unaffected.",
+    );
   }
   if (isDatabaseUnavailable(error)) {
     log.error("database unavailable", { ...logFields, ...describeError(error) });
-    return new AppError("database_unavailable", "The database is unavailable right now, so the request was not carried out; try again shortly.", {
-      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
-    });
+    return new AppError(
+      "database_unavailable",
+      "The database is unavailable right now, so the request was not carried out; try again shortly.",
+      {
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+      },
+    );
   }
   return undefined;
 }

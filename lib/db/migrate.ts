@@ -54,8 +54,7 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
     ? path.join(/* turbopackIgnore: true */ options.migrationsDir, target.dialect)
     : defaultMigrationsDir(target.dialect);
   const migrations = loadMigrations(dir);
-  const applied =
-    target.dialect === "sqlite" ? await applySqlite(target.file, migrations) : await applyPostgres(target.url, migrations);
+  const applied = target.dialect === "sqlite" ? await applySqlite(target.file, migrations) : await applyPostgres(target.url, migrations);
   return { applied };
 }
 
@@ -74,9 +73,7 @@ function defaultMigrationsDir(dialect: "sqlite" | "postgres"): string {
 
 export function loadMigrations(dir: string): Migration[] {
   if (!existsSync(dir)) {
-    throw new MigrationError(
-      `No migrations folder at ${dir}. Run from the project root or pass migrationsDir to applyMigrations().`,
-    );
+    throw new MigrationError(`No migrations folder at ${dir}. Run from the project root or pass migrationsDir to applyMigrations().`);
   }
   const names = readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
@@ -210,10 +207,7 @@ async function applyPostgres(url: string, migrations: Migration[]): Promise<stri
         try {
           // No parameters: pg uses the simple query protocol, which runs a multi-statement script.
           await client.query(migration.sql);
-          await client.query(`INSERT INTO "${MIGRATIONS_TABLE}" (name, checksum) VALUES ($1, $2)`, [
-            migration.name,
-            migration.checksum,
-          ]);
+          await client.query(`INSERT INTO "${MIGRATIONS_TABLE}" (name, checksum) VALUES ($1, $2)`, [migration.name, migration.checksum]);
           await client.query("COMMIT");
         } catch (error) {
           await client.query("ROLLBACK").catch(() => undefined);

@@ -5,9 +5,7 @@ import { fileURLToPath } from "node:url";
  * Which database a DATABASE_URL names. Shared by the migration runner and the Prisma client so that
  * both open exactly the same SQLite file.
  */
-export type DatabaseTarget =
-  | { dialect: "sqlite"; /** absolute path, or ":memory:" */ file: string }
-  | { dialect: "postgres"; url: string };
+export type DatabaseTarget = { dialect: "sqlite"; /** absolute path, or ":memory:" */ file: string } | { dialect: "postgres"; url: string };
 
 /**
  * `file:./data/x.db` and `file:data/x.db` resolve against `cwd` (as Prisma's own SQLite URLs do
@@ -25,7 +23,5 @@ export function parseDatabaseUrl(url: string, cwd: string = process.cwd()): Data
   }
   if (url.startsWith("postgresql://") || url.startsWith("postgres://")) return { dialect: "postgres", url };
   // Never echo the URL: it may carry a password.
-  throw new Error(
-    "DATABASE_URL must start with file: (SQLite) or postgresql:// / postgres:// (PostgreSQL)",
-  );
+  throw new Error("DATABASE_URL must start with file: (SQLite) or postgresql:// / postgres:// (PostgreSQL)");
 }

@@ -25,7 +25,11 @@ const MAX_STORED_FINGERPRINTS = 20_000;
 let state: LineageState | undefined;
 
 export function lineageState(): LineageState {
-  return (state ??= processShared("lineage.state", (): LineageState => ({ counter: new LineageCounter(), external: new WeakMap(), stored: new Map() })));
+  return (state ??= processShared("lineage.state", (): LineageState => ({
+    counter: new LineageCounter(),
+    external: new WeakMap(),
+    stored: new Map(),
+  })));
 }
 
 export function readerKey(actor: Pick<Actor, "kind" | "id">): string {

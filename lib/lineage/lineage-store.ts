@@ -10,7 +10,11 @@ import type { LineageBatch, SeenVersion, VersionRead } from "./lineage-counter";
 type VersionClient = Pick<Db, "secretVersion">;
 
 /** Stored versions written (create, edit, import), in the transaction of the write itself. */
-export async function recordStoredVersions(client: VersionClient, versions: Array<{ secretId: string; version: string; fingerprint: string }>, at: Date): Promise<void> {
+export async function recordStoredVersions(
+  client: VersionClient,
+  versions: Array<{ secretId: string; version: string; fingerprint: string }>,
+  at: Date,
+): Promise<void> {
   if (versions.length === 0) return;
   await client.secretVersion.deleteMany({ where: { OR: versions.map(({ secretId, version }) => ({ secretId, version })) } });
   await client.secretVersion.createMany({ data: versions.map((v) => ({ ...v, firstSeenAt: at, lastSeenAt: at })) });
@@ -58,7 +62,9 @@ async function storeSeen(seen: SeenVersion, touched: Touched): Promise<void> {
     }
     const count = await db().secretVersion.count({ where: { secretId } });
     try {
-      await db().secretVersion.create({ data: { secretId, version: String(count + 1), fingerprint, firstSeenAt: new Date(seen.firstAt), lastSeenAt: new Date(seen.lastAt) } });
+      await db().secretVersion.create({
+        data: { secretId, version: String(count + 1), fingerprint, firstSeenAt: new Date(seen.firstAt), lastSeenAt: new Date(seen.lastAt) },
+      });
       noteTouched(touched, secretId, String(count + 1), seen.lastAt);
       return;
     } catch (error) {
@@ -70,7 +76,9 @@ async function storeSeen(seen: SeenVersion, touched: Touched): Promise<void> {
 async function createOrTouch(secretId: string, version: string, fingerprint: string, firstAt: number, lastAt: number): Promise<void> {
   if (await touchVersion(secretId, version, lastAt)) return;
   try {
-    await db().secretVersion.create({ data: { secretId, version, fingerprint, firstSeenAt: new Date(firstAt), lastSeenAt: new Date(lastAt) } });
+    await db().secretVersion.create({
+      data: { secretId, version, fingerprint, firstSeenAt: new Date(firstAt), lastSeenAt: new Date(lastAt) },
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     await touchVersion(secretId, version, lastAt);
@@ -86,7 +94,10 @@ async function touchVersion(secretId: string, version: string, at: number): Prom
 /** Moves lastSeenAt forward; false when nothing moved (no such version, or it was seen later already). */
 async function moveLastSeen(secretId: string, version: string, at: number): Promise<boolean> {
   const when = new Date(at);
-  const { count } = await db().secretVersion.updateMany({ where: { secretId, version, lastSeenAt: { lt: when } }, data: { lastSeenAt: when } });
+  const { count } = await db().secretVersion.updateMany({
+    where: { secretId, version, lastSeenAt: { lt: when } },
+    data: { lastSeenAt: when },
+  });
   return count > 0;
 }
 
@@ -113,6 +124,10 @@ async function storeRead(read: VersionRead, touched: Touched): Promise<void> {
 }
 
 async function versionByFingerprint(secretId: string, fingerprint: string): Promise<string | null> {
-  const row = await db().secretVersion.findFirst({ where: { secretId, fingerprint }, orderBy: [{ firstSeenAt: "desc" }], select: { version: true } });
+  const row = await db().secretVersion.findFirst({
+    where: { secretId, fingerprint },
+    orderBy: [{ firstSeenAt: "desc" }],
+    select: { version: true },
+  });
   return row?.version ?? null;
 }

@@ -72,13 +72,24 @@ function newestFirst(a: { version: string; firstSeenAt: Date }, b: { version: st
 }
 
 /** A stored secret written before lineage was recorded: its current version gets its row on first look. */
-async function ensureStoredVersion(secret: { id: string; version: number; valueCiphertext: string | null; updatedAt: Date }): Promise<void> {
+async function ensureStoredVersion(secret: {
+  id: string;
+  version: number;
+  valueCiphertext: string | null;
+  updatedAt: Date;
+}): Promise<void> {
   const version = String(secret.version);
   if ((await db().secretVersion.count({ where: { secretId: secret.id, version } })) > 0) return;
   const value = decrypt(keyring(), secret.valueCiphertext ?? "", secretValueAad(secret.id));
   try {
     await db().secretVersion.create({
-      data: { secretId: secret.id, version, fingerprint: fingerprint(keyring(), value), firstSeenAt: secret.updatedAt, lastSeenAt: secret.updatedAt },
+      data: {
+        secretId: secret.id,
+        version,
+        fingerprint: fingerprint(keyring(), value),
+        firstSeenAt: secret.updatedAt,
+        lastSeenAt: secret.updatedAt,
+      },
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -20,9 +20,18 @@ import { renderPrometheusText, type MetricFamily } from "./prometheus-text";
  * Cluster-wide again: webhook deliveries by state (finished ones until they are pruned after 7 days).
  */
 const USAGE_METRICS: Record<UsageField, { name: string; help: string }> = {
-  calls: { name: "provenance_upstream_calls_total", help: "Requests a connection made to its manager's API (each attempt; all instances, all stored days)." },
-  errors: { name: "provenance_upstream_errors_total", help: "Upstream calls that failed (an error answer, a timeout, an unreachable manager)." },
-  throttled: { name: "provenance_upstream_throttled_total", help: "Failed upstream calls the manager answered with 429 or its own throttling code." },
+  calls: {
+    name: "provenance_upstream_calls_total",
+    help: "Requests a connection made to its manager's API (each attempt; all instances, all stored days).",
+  },
+  errors: {
+    name: "provenance_upstream_errors_total",
+    help: "Upstream calls that failed (an error answer, a timeout, an unreachable manager).",
+  },
+  throttled: {
+    name: "provenance_upstream_throttled_total",
+    help: "Failed upstream calls the manager answered with 429 or its own throttling code.",
+  },
   cacheHits: { name: "provenance_cache_hits_total", help: "Resolves of a connection's secrets answered from the value cache." },
   cacheMisses: { name: "provenance_cache_misses_total", help: "Resolves of a connection's secrets that needed an upstream read." },
 };
@@ -31,7 +40,10 @@ export async function collectMetrics(): Promise<string> {
   await flushCountsNow();
   const [connections, sums, deliveries] = await Promise.all([
     db().secretProvider.findMany({ select: { id: true, name: true, type: true }, orderBy: { name: "asc" } }),
-    db().providerUsageDay.groupBy({ by: ["connectionId"], _sum: { calls: true, errors: true, throttled: true, cacheHits: true, cacheMisses: true } }),
+    db().providerUsageDay.groupBy({
+      by: ["connectionId"],
+      _sum: { calls: true, errors: true, throttled: true, cacheHits: true, cacheMisses: true },
+    }),
     deliveryCounts(),
   ]);
   const byConnection = new Map(sums.map((row) => [row.connectionId, row._sum]));
@@ -56,10 +68,30 @@ export async function collectMetrics(): Promise<string> {
       type: "counter",
       samples: Object.entries(readCounts()).map(([outcome, value]) => ({ labels: { outcome }, value })),
     },
-    { name: "provenance_audit_queue_depth", help: "Audit rows this process holds for its next group write.", type: "gauge", samples: [{ value: auditQueueDepth() }] },
-    { name: "provenance_watch_streams", help: "Open GET /api/secrets/watch streams on this process.", type: "gauge", samples: [{ value: watchHub().size }] },
-    { name: "process_resident_memory_bytes", help: "Resident memory size in bytes.", type: "gauge", samples: [{ value: process.memoryUsage.rss() }] },
-    { name: "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.", type: "gauge", samples: [{ value: Math.round(Date.now() / 1000 - process.uptime()) }] },
+    {
+      name: "provenance_audit_queue_depth",
+      help: "Audit rows this process holds for its next group write.",
+      type: "gauge",
+      samples: [{ value: auditQueueDepth() }],
+    },
+    {
+      name: "provenance_watch_streams",
+      help: "Open GET /api/secrets/watch streams on this process.",
+      type: "gauge",
+      samples: [{ value: watchHub().size }],
+    },
+    {
+      name: "process_resident_memory_bytes",
+      help: "Resident memory size in bytes.",
+      type: "gauge",
+      samples: [{ value: process.memoryUsage.rss() }],
+    },
+    {
+      name: "process_start_time_seconds",
+      help: "Start time of the process since unix epoch in seconds.",
+      type: "gauge",
+      samples: [{ value: Math.round(Date.now() / 1000 - process.uptime()) }],
+    },
   );
   return renderPrometheusText(families);
 }

@@ -32,7 +32,8 @@ export async function receiveAwsSns(input: NotificationInput): Promise<SourceOut
     await confirmSubscription(message);
     return { event: "SubscriptionConfirmation", names: [], ignored: "subscription confirmed" };
   }
-  if (message.Type === "UnsubscribeConfirmation") return { event: "UnsubscribeConfirmation", names: [], ignored: "the subscription was removed" };
+  if (message.Type === "UnsubscribeConfirmation")
+    return { event: "UnsubscribeConfirmation", names: [], ignored: "the subscription was removed" };
   return namesInEvent(message.Message);
 }
 
@@ -50,7 +51,10 @@ async function confirmSubscription(message: SnsMessage): Promise<void> {
   try {
     await fetchOutbound(subscribe.href, "SNS subscription confirmation");
   } catch (error) {
-    throw new AppError("provider_error", `AWS SNS: the subscription to ${message.TopicArn} could not be confirmed: ${(error as Error).message}.`);
+    throw new AppError(
+      "provider_error",
+      `AWS SNS: the subscription to ${message.TopicArn} could not be confirmed: ${(error as Error).message}.`,
+    );
   }
   log.info("confirmed an SNS subscription for change notifications", { topicArn: message.TopicArn });
 }
@@ -65,7 +69,8 @@ export function namesInEvent(messageText: string): SourceOutcome {
   }
   if (!isObject(event) || !isObject(event.detail)) throw malformed("Message", "the EventBridge event has no detail");
   const detail = event.detail;
-  const eventName = typeof detail.eventName === "string" ? detail.eventName.slice(0, 100) : String(event["detail-type"] ?? "unknown").slice(0, 100);
+  const eventName =
+    typeof detail.eventName === "string" ? detail.eventName.slice(0, 100) : String(event["detail-type"] ?? "unknown").slice(0, 100);
   if (event.source !== "aws.secretsmanager") return { event: eventName, names: [], ignored: "not a Secrets Manager event" };
   if (!AWS_CHANGE_EVENTS.has(eventName)) return { event: eventName, names: [], ignored: "this call does not change a value" };
   const ids = new Set<string>();
@@ -79,6 +84,7 @@ export function namesInEvent(messageText: string): SourceOutcome {
   fromObject(detail.additionalEventData, "SecretId");
   if (Array.isArray(event.resources)) event.resources.slice(0, 20).forEach(add);
   const names: UpstreamName[] = [...ids].map((id) => ({ type: "aws-sm", id }));
-  if (names.length === 0) throw malformed("Message", "the Secrets Manager event names no secret (detail.requestParameters.secretId or resources)");
+  if (names.length === 0)
+    throw malformed("Message", "the Secrets Manager event names no secret (detail.requestParameters.secretId or resources)");
   return { event: eventName, names };
 }

@@ -24,14 +24,17 @@ export function sameKey(sent: string | null, expected: string): boolean {
 
 export async function receiveAzureEventGrid(input: NotificationInput): Promise<SourceOutcome> {
   const sent = input.headers.get("x-provenance-key") ?? input.query.get("key");
-  if (!sameKey(sent, env().PROVENANCE_NOTIFY_AZURE_KEY!)) throw notAuthentic("the Event Grid key is missing or wrong (?key= or X-Provenance-Key)");
+  if (!sameKey(sent, env().PROVENANCE_NOTIFY_AZURE_KEY!))
+    throw notAuthentic("the Event Grid key is missing or wrong (?key= or X-Provenance-Key)");
   const body = parseJsonText(input.text);
   const events = Array.isArray(body) ? body : [body];
-  if (events.length === 0 || events.length > MAX_EVENTS || !events.every(isObject)) throw malformed("body", `an Event Grid delivery is an array of 1 to ${MAX_EVENTS} events`);
+  if (events.length === 0 || events.length > MAX_EVENTS || !events.every(isObject))
+    throw malformed("body", `an Event Grid delivery is an array of 1 to ${MAX_EVENTS} events`);
   const validation = events.find((event) => event.eventType === VALIDATION);
   if (validation) {
     const code = isObject(validation.data) ? validation.data.validationCode : undefined;
-    if (typeof code !== "string" || code.length > 200) throw malformed("data.validationCode", "a validation event carries data.validationCode");
+    if (typeof code !== "string" || code.length > 200)
+      throw malformed("data.validationCode", "a validation event carries data.validationCode");
     return { event: VALIDATION, names: [], ignored: "subscription validated", reply: { validationResponse: code } };
   }
   const names: UpstreamName[] = [];
@@ -45,7 +48,12 @@ export async function receiveAzureEventGrid(input: NotificationInput): Promise<S
     if (typeof vaultName !== "string" || typeof objectName !== "string" || vaultName.length > 100 || objectName.length > 200) {
       throw malformed("data.ObjectName", "a Key Vault event carries data.VaultName and data.ObjectName");
     }
-    names.push({ type: "azure-kv", vaultName, objectName, ...(typeof objectUrl === "string" && objectUrl.length <= 2048 ? { objectUrl } : {}) });
+    names.push({
+      type: "azure-kv",
+      vaultName,
+      objectName,
+      ...(typeof objectUrl === "string" && objectUrl.length <= 2048 ? { objectUrl } : {}),
+    });
   }
   const event = [...types].join(",").slice(0, 200);
   return names.length > 0 ? { event, names } : { event, names, ignored: "no event changes a secret's value" };

@@ -38,7 +38,9 @@ export async function fetchOutbound(url: string, what: string): Promise<Buffer> 
     // One deadline for the whole reply: a server that drips bytes never resets it.
     const deadline = setTimeout(() => request.destroy(new Error(`the ${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
     request.on("close", () => clearTimeout(deadline));
-    request.on("error", (error) => reject(error.message.startsWith("the ") ? error : new Error(`the ${what} could not be reached (${errorCode(error)})`)));
+    request.on("error", (error) =>
+      reject(error.message.startsWith("the ") ? error : new Error(`the ${what} could not be reached (${errorCode(error)})`)),
+    );
   });
 }
 

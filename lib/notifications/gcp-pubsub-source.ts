@@ -44,7 +44,11 @@ export async function receiveGcpPubsub(input: NotificationInput): Promise<Source
 async function verifyPushToken(authorization: string | null, now: number): Promise<void> {
   const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? "");
   if (!match) throw notAuthentic("a Pub/Sub push carries its OIDC token in Authorization: Bearer");
-  const { PROVENANCE_NOTIFY_GCP_ISSUER: issuer, PROVENANCE_NOTIFY_GCP_AUDIENCE: audience, PROVENANCE_NOTIFY_GCP_SERVICE_ACCOUNT: account } = env();
+  const {
+    PROVENANCE_NOTIFY_GCP_ISSUER: issuer,
+    PROVENANCE_NOTIFY_GCP_AUDIENCE: audience,
+    PROVENANCE_NOTIFY_GCP_SERVICE_ACCOUNT: account,
+  } = env();
   let jws;
   try {
     jws = decodeJws(match[1]!);
@@ -55,7 +59,8 @@ async function verifyPushToken(authorization: string | null, now: number): Promi
   const { header, payload } = jws;
   if (!isAcceptedAlgorithm(header.alg)) throw notAuthentic("the token's signing algorithm is not accepted");
   // Google's tokens say iss https://accounts.google.com or, in older ones, accounts.google.com.
-  if (payload.iss !== issuer && !(issuer === GOOGLE && payload.iss === "accounts.google.com")) throw notAuthentic("the token's issuer is not PROVENANCE_NOTIFY_GCP_ISSUER");
+  if (payload.iss !== issuer && !(issuer === GOOGLE && payload.iss === "accounts.google.com"))
+    throw notAuthentic("the token's issuer is not PROVENANCE_NOTIFY_GCP_ISSUER");
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!audiences.includes(audience)) throw notAuthentic("the token's audience is not PROVENANCE_NOTIFY_GCP_AUDIENCE");
   const seconds = now / 1000;

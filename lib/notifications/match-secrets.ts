@@ -25,7 +25,12 @@ export async function secretsNamed(names: UpstreamName[]): Promise<MatchedSecret
         ...(name.type === "any" && name.connectionId !== undefined ? { secretProviderId: name.connectionId } : {}),
         providerPath: pathContaining(name) === undefined ? { not: null } : { contains: pathContaining(name) },
       },
-      select: { id: true, secretPath: true, providerPath: true, secretProvider: { select: { id: true, type: true, config: true, allowedProviderPaths: true } } },
+      select: {
+        id: true,
+        secretPath: true,
+        providerPath: true,
+        secretProvider: { select: { id: true, type: true, config: true, allowedProviderPaths: true } },
+      },
       orderBy: { secretPath: "asc" },
     });
     for (const row of rows) {

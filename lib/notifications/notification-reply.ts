@@ -16,5 +16,7 @@ export const notificationReplySchema = z
 export type NotificationReply = z.infer<typeof notificationReplySchema>;
 
 /** Event Grid's subscription handshake: the validation code sent back. */
-export const eventGridValidationReplySchema = z.strictObject({ validationResponse: z.string() }).meta({ id: "EventGridValidationResponse" });
+export const eventGridValidationReplySchema = z
+  .strictObject({ validationResponse: z.string() })
+  .meta({ id: "EventGridValidationResponse" });
 export type EventGridValidationReply = z.infer<typeof eventGridValidationReplySchema>;

@@ -17,10 +17,26 @@ interface SourceDefinition {
 }
 
 export const SOURCES: Record<NotificationSource, SourceDefinition> = {
-  "aws-sns": { setting: "PROVENANCE_NOTIFY_AWS_TOPIC_ARNS", enabled: () => env().PROVENANCE_NOTIFY_AWS_TOPIC_ARNS.length > 0, receive: receiveAwsSns },
-  "gcp-pubsub": { setting: "PROVENANCE_NOTIFY_GCP_AUDIENCE", enabled: () => env().PROVENANCE_NOTIFY_GCP_AUDIENCE !== undefined, receive: receiveGcpPubsub },
-  "azure-eventgrid": { setting: "PROVENANCE_NOTIFY_AZURE_KEY", enabled: () => env().PROVENANCE_NOTIFY_AZURE_KEY !== undefined, receive: receiveAzureEventGrid },
-  webhook: { setting: "PROVENANCE_NOTIFY_WEBHOOK_KEY", enabled: () => env().PROVENANCE_NOTIFY_WEBHOOK_KEY !== undefined, receive: receiveSignedWebhook },
+  "aws-sns": {
+    setting: "PROVENANCE_NOTIFY_AWS_TOPIC_ARNS",
+    enabled: () => env().PROVENANCE_NOTIFY_AWS_TOPIC_ARNS.length > 0,
+    receive: receiveAwsSns,
+  },
+  "gcp-pubsub": {
+    setting: "PROVENANCE_NOTIFY_GCP_AUDIENCE",
+    enabled: () => env().PROVENANCE_NOTIFY_GCP_AUDIENCE !== undefined,
+    receive: receiveGcpPubsub,
+  },
+  "azure-eventgrid": {
+    setting: "PROVENANCE_NOTIFY_AZURE_KEY",
+    enabled: () => env().PROVENANCE_NOTIFY_AZURE_KEY !== undefined,
+    receive: receiveAzureEventGrid,
+  },
+  webhook: {
+    setting: "PROVENANCE_NOTIFY_WEBHOOK_KEY",
+    enabled: () => env().PROVENANCE_NOTIFY_WEBHOOK_KEY !== undefined,
+    receive: receiveSignedWebhook,
+  },
 };
 
 export function isNotificationSource(value: string): value is NotificationSource {

@@ -28,12 +28,18 @@ import type { UpstreamName } from "./upstream-name";
 const AUDITED_NAMES = 20;
 const AUDITED_SECRETS = 50;
 
-export async function receiveNotification(options: { source: string; input: NotificationInput; sourceIp: string | null }): Promise<NotificationReply | EventGridValidationReply> {
+export async function receiveNotification(options: {
+  source: string;
+  input: NotificationInput;
+  sourceIp: string | null;
+}): Promise<NotificationReply | EventGridValidationReply> {
   const { input, sourceIp } = options;
   const source = options.source;
-  if (!isNotificationSource(source)) throw new AppError("not_found", "There is no such notification source (aws-sns, gcp-pubsub, azure-eventgrid, webhook).");
+  if (!isNotificationSource(source))
+    throw new AppError("not_found", "There is no such notification source (aws-sns, gcp-pubsub, azure-eventgrid, webhook).");
   const definition = SOURCES[source];
-  if (!definition.enabled()) throw new AppError("not_found", `Notifications from ${source} are not configured on this server (${definition.setting}).`);
+  if (!definition.enabled())
+    throw new AppError("not_found", `Notifications from ${source} are not configured on this server (${definition.setting}).`);
 
   const actor = { kind: "system" as const, label: `${source} notification` };
   let outcome;
@@ -66,12 +72,24 @@ export async function receiveNotification(options: { source: string; input: Noti
 }
 
 /** Counts a refusal; within the limit it is logged and audited, past it the answer becomes 429. */
-async function noteRefusal(source: NotificationSource, error: AppError, sourceIp: string | null, actor: { kind: "system"; label: string }): Promise<void> {
-  const counted = await consume({ name: "notification.refused", limit: env().PROVENANCE_NOTIFY_FAILURES_PER_MINUTE, windowMs: 60_000 }, sourceIp ?? "unknown");
+async function noteRefusal(
+  source: NotificationSource,
+  error: AppError,
+  sourceIp: string | null,
+  actor: { kind: "system"; label: string },
+): Promise<void> {
+  const counted = await consume(
+    { name: "notification.refused", limit: env().PROVENANCE_NOTIFY_FAILURES_PER_MINUTE, windowMs: 60_000 },
+    sourceIp ?? "unknown",
+  );
   if (!counted.allowed) {
-    throw new AppError("rate_limited", `Too many refused notifications from this address. Try again in ${describeWait(counted.retryAfterSeconds)}.`, {
-      retryAfterSeconds: counted.retryAfterSeconds,
-    });
+    throw new AppError(
+      "rate_limited",
+      `Too many refused notifications from this address. Try again in ${describeWait(counted.retryAfterSeconds)}.`,
+      {
+        retryAfterSeconds: counted.retryAfterSeconds,
+      },
+    );
   }
   // The message names the check that failed; it never holds what was sent.
   log.warn("notification refused", { source, code: error.code, reason: error.message, sourceIp });

@@ -29,8 +29,14 @@ export async function refreshNow(secretIds: string[]): Promise<void> {
     if (!connection || !row.providerPath) continue;
     // A path the connection's fence no longer allows is not read, as a resolve would not read it.
     if (!fenceAllows(fencedConnection(connection), row.providerPath)) continue;
-    fetchExternalValue({ id: row.id, version: row.version, providerPath: row.providerPath, providerConfig: parseProviderConfig(row.providerConfig), connection }).catch(
-      (error: unknown) => log.warn("re-reading a secret after a change notification failed", { secretId: row.id, ...describeError(error) }),
+    fetchExternalValue({
+      id: row.id,
+      version: row.version,
+      providerPath: row.providerPath,
+      providerConfig: parseProviderConfig(row.providerConfig),
+      connection,
+    }).catch((error: unknown) =>
+      log.warn("re-reading a secret after a change notification failed", { secretId: row.id, ...describeError(error) }),
     );
   }
 }

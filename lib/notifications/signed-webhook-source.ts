@@ -24,10 +24,12 @@ export async function receiveSignedWebhook(input: NotificationInput): Promise<So
   const timestamp = input.headers.get("x-provenance-timestamp") ?? "";
   const signature = input.headers.get("x-provenance-signature") ?? "";
   if (!/^\d{1,12}$/.test(timestamp)) throw notAuthentic("X-Provenance-Timestamp must be the Unix time in seconds");
-  if (Math.abs(input.now / 1000 - Number(timestamp)) > REPLAY_WINDOW_S) throw notAuthentic(`X-Provenance-Timestamp is more than ${REPLAY_WINDOW_S / 60} minutes from the server's clock`);
+  if (Math.abs(input.now / 1000 - Number(timestamp)) > REPLAY_WINDOW_S)
+    throw notAuthentic(`X-Provenance-Timestamp is more than ${REPLAY_WINDOW_S / 60} minutes from the server's clock`);
   const expected = Buffer.from(webhookSignature(env().PROVENANCE_NOTIFY_WEBHOOK_KEY!, timestamp, input.text));
   const sent = Buffer.from(signature);
-  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) throw notAuthentic("X-Provenance-Signature does not match the body and timestamp");
+  if (sent.length !== expected.length || !timingSafeEqual(sent, expected))
+    throw notAuthentic("X-Provenance-Signature does not match the body and timestamp");
   const parsed = webhookBody.safeParse(parseJsonText(input.text));
   if (!parsed.success) throw malformed(parsed.error.issues[0]?.path.join(".") || "path", "the body is {path, connectionId?}");
   const { path, connectionId } = parsed.data;

@@ -25,7 +25,8 @@ export function certificateUrlAllowed(url: string): boolean {
 }
 
 export async function snsSigningKey(url: string, now = Date.now()): Promise<KeyObject> {
-  if (!certificateUrlAllowed(url)) throw notAuthentic("SigningCertURL is not an SNS certificate address (PROVENANCE_NOTIFY_AWS_CERT_URL_PATTERN)");
+  if (!certificateUrlAllowed(url))
+    throw notAuthentic("SigningCertURL is not an SNS certificate address (PROVENANCE_NOTIFY_AWS_CERT_URL_PATTERN)");
   const known = held.get(url);
   if (known && now < known.until) return known.key;
   let pem: Buffer;
@@ -41,7 +42,8 @@ export async function snsSigningKey(url: string, now = Date.now()): Promise<KeyO
     throw notAuthentic("the signing certificate is not a PEM X.509 certificate");
   }
   const validTo = Date.parse(certificate.validTo);
-  if (!(Date.parse(certificate.validFrom) <= now && now <= validTo)) throw notAuthentic("the signing certificate is expired or not yet valid");
+  if (!(Date.parse(certificate.validFrom) <= now && now <= validTo))
+    throw notAuthentic("the signing certificate is expired or not yet valid");
   if (!held.has(url) && held.size >= MAX_CERTIFICATES) held.delete(held.keys().next().value!);
   held.set(url, { key: certificate.publicKey, until: Math.min(validTo, now + KEEP_MS) });
   return certificate.publicKey;

@@ -22,19 +22,36 @@ function configure(extra: Record<string, string> = {}) {
   resetEnvForTests();
 }
 afterEach(() => {
-  for (const name of ["PROVENANCE_NOTIFY_AWS_TOPIC_ARNS", "PROVENANCE_NOTIFY_AWS_CERT_URL_PATTERN", "PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS"]) delete process.env[name];
+  for (const name of [
+    "PROVENANCE_NOTIFY_AWS_TOPIC_ARNS",
+    "PROVENANCE_NOTIFY_AWS_CERT_URL_PATTERN",
+    "PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS",
+  ])
+    delete process.env[name];
   resetEnvForTests();
 });
 
 const refused = async (promise: Promise<unknown>, reason: RegExp) => {
-  const error = await promise.then(() => null, (e: unknown) => e as { code: string; message: string });
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e as { code: string; message: string },
+  );
   expect(error?.code).toBe("unauthorized");
   expect(error?.message).toMatch(reason);
 };
 
 describe("SNS message signatures", () => {
   it("builds the canonical string in SNS's field order, Subject only when present", () => {
-    const message = parseSnsMessage({ Type: "Notification", MessageId: "m", TopicArn: "t", Message: "x", Timestamp: "ts", SignatureVersion: "2", Signature: "s", SigningCertURL: "u" });
+    const message = parseSnsMessage({
+      Type: "Notification",
+      MessageId: "m",
+      TopicArn: "t",
+      Message: "x",
+      Timestamp: "ts",
+      SignatureVersion: "2",
+      Signature: "s",
+      SigningCertURL: "u",
+    });
     expect(canonicalString(message)).toBe("Message\nx\nMessageId\nm\nTimestamp\nts\nTopicArn\nt\nType\nNotification\n");
     expect(canonicalString({ ...message, Subject: "sub" })).toContain("MessageId\nm\nSubject\nsub\nTimestamp\n");
   });
@@ -50,11 +67,17 @@ describe("SNS message signatures", () => {
   it("refuses a forged signature, an edited message, another topic and a certificate from elsewhere", async () => {
     configure();
     const event = secretsManagerEvent("PutSecretValue", "prod/stripe");
-    await refused(verifySnsMessage(parseSnsMessage(sns.notification(TOPIC, event, { key: makeSigningCertificate().key }))), /signature does not verify/);
+    await refused(
+      verifySnsMessage(parseSnsMessage(sns.notification(TOPIC, event, { key: makeSigningCertificate().key }))),
+      /signature does not verify/,
+    );
     const edited = { ...sns.notification(TOPIC, event), Message: JSON.stringify(secretsManagerEvent("PutSecretValue", "prod/other")) };
     await refused(verifySnsMessage(parseSnsMessage(edited)), /signature does not verify/);
     await refused(verifySnsMessage(parseSnsMessage(sns.notification(`${TOPIC}-other`, event))), /topic is not one this server accepts/);
-    await refused(verifySnsMessage(parseSnsMessage(sns.notification(TOPIC, event, { certificateUrl: `${sns.url}/elsewhere.pem` }))), /SigningCertURL is not an SNS certificate address/);
+    await refused(
+      verifySnsMessage(parseSnsMessage(sns.notification(TOPIC, event, { certificateUrl: `${sns.url}/elsewhere.pem` }))),
+      /SigningCertURL is not an SNS certificate address/,
+    );
   });
 
   it("the default pattern takes only https certificates on sns.<region>.amazonaws.com", async () => {
@@ -72,10 +95,20 @@ describe("SNS message signatures", () => {
 
 describe("EventBridge events for Secrets Manager", () => {
   it("names the secret of a value change and ignores reads and other services", () => {
-    expect(namesInEvent(JSON.stringify(secretsManagerEvent("PutSecretValue", "prod/stripe")))).toEqual({ event: "PutSecretValue", names: [{ type: "aws-sm", id: "prod/stripe" }] });
-    expect(namesInEvent(JSON.stringify(secretsManagerEvent("GetSecretValue", "prod/stripe")))).toMatchObject({ names: [], ignored: expect.any(String) });
+    expect(namesInEvent(JSON.stringify(secretsManagerEvent("PutSecretValue", "prod/stripe")))).toEqual({
+      event: "PutSecretValue",
+      names: [{ type: "aws-sm", id: "prod/stripe" }],
+    });
+    expect(namesInEvent(JSON.stringify(secretsManagerEvent("GetSecretValue", "prod/stripe")))).toMatchObject({
+      names: [],
+      ignored: expect.any(String),
+    });
     expect(namesInEvent(JSON.stringify({ ...secretsManagerEvent("PutSecretValue", "x"), source: "aws.s3" }))).toMatchObject({ names: [] });
-    const rotated = { source: "aws.secretsmanager", "detail-type": "AWS Service Event via CloudTrail", detail: { eventName: "RotationSucceeded", additionalEventData: { SecretId: "arn:aws:secretsmanager:eu-west-1:1:secret:x" } } };
+    const rotated = {
+      source: "aws.secretsmanager",
+      "detail-type": "AWS Service Event via CloudTrail",
+      detail: { eventName: "RotationSucceeded", additionalEventData: { SecretId: "arn:aws:secretsmanager:eu-west-1:1:secret:x" } },
+    };
     expect(namesInEvent(JSON.stringify(rotated)).names).toEqual([{ type: "aws-sm", id: "arn:aws:secretsmanager:eu-west-1:1:secret:x" }]);
     expect(() => namesInEvent("not json")).toThrow(/not an EventBridge event/);
   });

@@ -47,13 +47,15 @@ export function parseSnsMessage(body: unknown): SnsMessage {
     const issue = parsed.error.issues[0]!;
     throw malformed(issue.path.join(".") || "body", `an SNS message needs ${issue.path.join(".") || "its fields"} (${issue.message})`);
   }
-  if (parsed.data.Type !== "Notification" && parsed.data.SubscribeURL === undefined) throw malformed("SubscribeURL", "a subscription message carries SubscribeURL");
+  if (parsed.data.Type !== "Notification" && parsed.data.SubscribeURL === undefined)
+    throw malformed("SubscribeURL", "a subscription message carries SubscribeURL");
   return parsed.data;
 }
 
 /** Throws 401 unless the topic is one we accept and the signature verifies. */
 export async function verifySnsMessage(message: SnsMessage): Promise<void> {
-  if (!env().PROVENANCE_NOTIFY_AWS_TOPIC_ARNS.includes(message.TopicArn)) throw notAuthentic("the SNS topic is not one this server accepts (PROVENANCE_NOTIFY_AWS_TOPIC_ARNS)");
+  if (!env().PROVENANCE_NOTIFY_AWS_TOPIC_ARNS.includes(message.TopicArn))
+    throw notAuthentic("the SNS topic is not one this server accepts (PROVENANCE_NOTIFY_AWS_TOPIC_ARNS)");
   const key = await snsSigningKey(message.SigningCertURL);
   const algorithm = message.SignatureVersion === "1" ? "sha1" : "sha256";
   let ok = false;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { namesSecret, type CandidateSecret, type UpstreamName } from "./upstream-name";
 
-const secret = (type: string, providerPath: string, config: Record<string, string> = {}, id = "c1"): CandidateSecret => ({ providerPath, connection: { id, type, config } });
+const secret = (type: string, providerPath: string, config: Record<string, string> = {}, id = "c1"): CandidateSecret => ({
+  providerPath,
+  connection: { id, type, config },
+});
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe-AbC123";
 
 describe("which secret a notification names", () => {
@@ -9,7 +12,9 @@ describe("which secret a notification names", () => {
     const byArn: UpstreamName = { type: "aws-sm", id: ARN };
     expect(namesSecret(byArn, secret("aws-sm", "prod/stripe", { region: "eu-west-1" }))).toBe(true);
     expect(namesSecret(byArn, secret("aws-sm", ARN, { region: "eu-west-1" }))).toBe(true);
-    expect(namesSecret(byArn, secret("aws-sm", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe", { region: "eu-west-1" }))).toBe(true);
+    expect(
+      namesSecret(byArn, secret("aws-sm", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/stripe", { region: "eu-west-1" })),
+    ).toBe(true);
     expect(namesSecret({ type: "aws-sm", id: "prod/stripe" }, secret("aws-sm", ARN, { region: "eu-west-1" }))).toBe(true);
     expect(namesSecret(byArn, secret("aws-sm", "prod/stripe", { region: "us-east-1" }))).toBe(false);
     expect(namesSecret(byArn, secret("aws-sm", "prod/stripe-live", { region: "eu-west-1" }))).toBe(false);
@@ -22,11 +27,21 @@ describe("which secret a notification names", () => {
     expect(namesSecret(named, secret("gcp-sm", "projects/shop/secrets/db-password/versions/3", { projectId: "other" }))).toBe(true);
     expect(namesSecret(named, secret("gcp-sm", "db-password", { projectId: "other" }))).toBe(false);
     expect(namesSecret(named, secret("gcp-sm", "db-password-2", { projectId: "shop" }))).toBe(false);
-    expect(namesSecret({ type: "gcp-sm", resource: "projects/123456789/secrets/db-password" }, secret("gcp-sm", "db-password", { projectId: "shop" }))).toBe(true);
+    expect(
+      namesSecret(
+        { type: "gcp-sm", resource: "projects/123456789/secrets/db-password" },
+        secret("gcp-sm", "db-password", { projectId: "shop" }),
+      ),
+    ).toBe(true);
   });
 
   it("Azure: the object in the connection's vault, by vault name or by the object's address; names ignore case", () => {
-    const named: UpstreamName = { type: "azure-kv", vaultName: "shop-kv", objectName: "Db-Password", objectUrl: "https://127.0.0.1:8443/secrets/Db-Password/abc" };
+    const named: UpstreamName = {
+      type: "azure-kv",
+      vaultName: "shop-kv",
+      objectName: "Db-Password",
+      objectUrl: "https://127.0.0.1:8443/secrets/Db-Password/abc",
+    };
     expect(namesSecret(named, secret("azure-kv", "db-password", { vaultUrl: "https://shop-kv.vault.azure.net" }))).toBe(true);
     expect(namesSecret(named, secret("azure-kv", "db-password", { vaultUrl: "https://127.0.0.1:8443" }))).toBe(true);
     expect(namesSecret(named, secret("azure-kv", "db-password", { vaultUrl: "https://other-kv.vault.azure.net" }))).toBe(false);

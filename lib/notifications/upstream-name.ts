@@ -26,13 +26,23 @@ export function namesSecret(name: UpstreamName, secret: CandidateSecret): boolea
     case "aws-sm":
       return connection.type === "aws-sm" && sameAwsSecret(name.id, secret.providerPath, connection.config.region);
     case "gcp-sm":
-      return connection.type === "gcp-sm" && sameGcpSecret(name.resource, normalizeProviderPath("gcp-sm", connection.config, secret.providerPath));
+      return (
+        connection.type === "gcp-sm" &&
+        sameGcpSecret(name.resource, normalizeProviderPath("gcp-sm", connection.config, secret.providerPath))
+      );
     case "azure-kv":
-      return connection.type === "azure-kv" && sameAzureVault(name, connection.config.vaultUrl) && secret.providerPath.trim().toLowerCase() === name.objectName.toLowerCase();
+      return (
+        connection.type === "azure-kv" &&
+        sameAzureVault(name, connection.config.vaultUrl) &&
+        secret.providerPath.trim().toLowerCase() === name.objectName.toLowerCase()
+      );
     case "any": {
       if (name.connectionId !== undefined && name.connectionId !== connection.id) return false;
       if (connection.type === "aws-sm") return sameAwsSecret(name.path, secret.providerPath, connection.config.region);
-      return normalizeProviderPath(connection.type, connection.config, name.path) === normalizeProviderPath(connection.type, connection.config, secret.providerPath);
+      return (
+        normalizeProviderPath(connection.type, connection.config, name.path) ===
+        normalizeProviderPath(connection.type, connection.config, secret.providerPath)
+      );
     }
   }
 }

@@ -20,7 +20,15 @@ import { changeAwarenessPaths } from "./change-awareness-paths";
 import { metricsPaths } from "./metrics-paths";
 import { eventGridValidationReplySchema, notificationReplySchema } from "@/lib/notifications/notification-reply";
 import { etag, idParam, ifMatch, json, operation, TAGS, type Schema } from "./operation";
-import { connectionCreateSchema, connectionUpdateSchema, providerConfigSchemas, ref, requestSchema, responseSchemas, zodComponents } from "./schemas";
+import {
+  connectionCreateSchema,
+  connectionUpdateSchema,
+  providerConfigSchemas,
+  ref,
+  requestSchema,
+  responseSchemas,
+  zodComponents,
+} from "./schemas";
 import { notificationPaths } from "./notification-paths";
 import { trustPolicyPaths } from "./trust-policy-paths";
 
@@ -33,7 +41,13 @@ import { trustPolicyPaths } from "./trust-policy-paths";
 /** The batch body is either paths or a prefix, never both: a oneOf of the two forms. */
 function batchResolveSchema(): Schema {
   const members = (requestSchema(batchResolveInput).properties ?? {}) as Record<string, Schema>;
-  const form = (key: "paths" | "prefix", title: string) => ({ type: "object", title, additionalProperties: false, required: [key], properties: { [key]: members[key] } });
+  const form = (key: "paths" | "prefix", title: string) => ({
+    type: "object",
+    title,
+    additionalProperties: false,
+    required: [key],
+    properties: { [key]: members[key] },
+  });
   return { oneOf: [form("paths", "By paths"), form("prefix", "By prefix (every secret under it the caller may read)")] };
 }
 
@@ -71,7 +85,8 @@ export function buildOpenApi(publicUrl?: string) {
       id,
       tag: "Secret providers",
       summary,
-      description: "Config merges key by key: members left out keep their value, a masked value (••••••••) keeps the stored credential. Changing an address field (vaultUrl, endpoint, …) requires every stored credential again.",
+      description:
+        "Config merges key by key: members left out keep their value, a masked value (••••••••) keeps the stored credential. Changing an address field (vaultUrl, endpoint, …) requires every stored credential again.",
       parameters: [idParam, ifMatch],
       body: { schema: ref("ConnectionUpdate") },
       ok: { "200": json("The updated connection", ref("Connection"), etag) },
@@ -104,12 +119,20 @@ export function buildOpenApi(publicUrl?: string) {
       license: { name: "Proprietary", identifier: "LicenseRef-Provenance" },
     },
     // Relative unless a public URL is configured: the document works at whatever address it was fetched from.
-    servers: [{ url: publicUrl ?? "/", description: publicUrl ? "The configured public URL" : "The address this document was fetched from" }],
+    servers: [
+      { url: publicUrl ?? "/", description: publicUrl ? "The configured public URL" : "The address this document was fetched from" },
+    ],
     security: [{ bearer: [] }, { session: [] }],
     tags: TAGS,
     paths: {
       "/api": {
-        get: operation({ id: "getApiIndex", tag: "Health", summary: "Where to start", description: "Links to this document and the health check.", ok: { "200": json("Links", ref("ApiIndex")) } }),
+        get: operation({
+          id: "getApiIndex",
+          tag: "Health",
+          summary: "Where to start",
+          description: "Links to this document and the health check.",
+          ok: { "200": json("Links", ref("ApiIndex")) },
+        }),
       },
       "/api/health": {
         get: operation({
@@ -121,7 +144,13 @@ export function buildOpenApi(publicUrl?: string) {
         }),
       },
       "/api/health/live": {
-        get: operation({ id: "getLiveness", tag: "Health", summary: "Liveness", description: "The process serves requests; no database call, so a database outage does not get instances restarted.", ok: { "200": json("Live", ref("Live")) } }),
+        get: operation({
+          id: "getLiveness",
+          tag: "Health",
+          summary: "Liveness",
+          description: "The process serves requests; no database call, so a database outage does not get instances restarted.",
+          ok: { "200": json("Live", ref("Live")) },
+        }),
       },
       "/api/health/ready": {
         get: operation({
@@ -137,7 +166,8 @@ export function buildOpenApi(publicUrl?: string) {
           id: "listProviderTypes",
           tag: "Secret providers",
           summary: "Provider types and their config fields",
-          description: "The four managers, the fields each connection takes (the form is built from these) and whether the SDK is installed.",
+          description:
+            "The four managers, the fields each connection takes (the form is built from these) and whether the SDK is installed.",
           ok: { "200": json("Types", { type: "array", items: ref("ProviderType") }) },
         }),
       },
@@ -153,7 +183,8 @@ export function buildOpenApi(publicUrl?: string) {
           id: "createConnection",
           tag: "Secret providers",
           summary: "Create a connection",
-          description: "The config is checked against the type's fields (see the types endpoint); credentials are encrypted and never shown again.",
+          description:
+            "The config is checked against the type's fields (see the types endpoint); credentials are encrypted and never shown again.",
           body: { schema: ref("ConnectionCreate") },
           ok: { "201": json("Created", ref("Connection"), etag) },
           errors: ["name_taken"],
@@ -210,9 +241,19 @@ export function buildOpenApi(publicUrl?: string) {
             "A cursor stays valid while secrets are added or removed; an unknown or altered one answers 400 with fields.cursor.",
           parameters: [
             { name: "prefix", in: "query", schema: { type: "string" }, description: "Only secrets under this dotted prefix" },
-            { name: "provider", in: "query", schema: { type: "string" }, description: "Only secrets of this provider (provenance or a type)" },
+            {
+              name: "provider",
+              in: "query",
+              schema: { type: "string" },
+              description: "Only secrets of this provider (provenance or a type)",
+            },
             { name: "secretProviderId", in: "query", schema: { type: "string" }, description: "Only secrets of this connection" },
-            { name: "limit", in: "query", description: "Page size; omit for the whole list", schema: { type: "integer", minimum: 1, maximum: PAGE_LIMIT_MAX } },
+            {
+              name: "limit",
+              in: "query",
+              description: "Page size; omit for the whole list",
+              schema: { type: "integer", minimum: 1, maximum: PAGE_LIMIT_MAX },
+            },
             {
               name: "cursor",
               in: "query",
@@ -225,7 +266,10 @@ export function buildOpenApi(publicUrl?: string) {
               "Secrets",
               { type: "array", items: ref("Secret") },
               {
-                Link: { description: '<URL of the next page>; rel="next" — only when limit was given and more secrets follow', schema: { type: "string" } },
+                Link: {
+                  description: '<URL of the next page>; rel="next" — only when limit was given and more secrets follow',
+                  schema: { type: "string" },
+                },
                 "X-Next-Cursor": { description: "The next page's cursor, under the same condition as Link", schema: { type: "string" } },
               },
             ),
@@ -273,10 +317,20 @@ export function buildOpenApi(publicUrl?: string) {
           id: "resolveSecret",
           tag: "Resolve",
           summary: "Resolve one secret's value",
-          description: "The only answer that carries a value. External values are cached per the secret's cacheTtlSeconds; each read is audited.",
+          description:
+            "The only answer that carries a value. External values are cached per the secret's cacheTtlSeconds; each read is audited.",
           parameters: [{ name: "path", in: "query", required: true, schema: { type: "string" }, description: "The secret's dotted path" }],
           ok: { "200": json("The value", ref("ResolvedSecret")) },
-          errors: ["validation_error", "not_found", "rate_limited", "json_key_not_found", "not_json", "provider_error", "provider_timeout", "provider_sdk_missing"],
+          errors: [
+            "validation_error",
+            "not_found",
+            "rate_limited",
+            "json_key_not_found",
+            "not_json",
+            "provider_error",
+            "provider_timeout",
+            "provider_sdk_missing",
+          ],
         }),
         post: operation({
           id: "resolveSecrets",
@@ -304,8 +358,20 @@ export function buildOpenApi(publicUrl?: string) {
               "change: created|updated|deleted|upstream_changed} and never a value; a comment line every 10 s. Send " +
               "Last-Event-ID to get every later event from the last hour first. At most 16 open streams per caller per instance (429).",
             parameters: [
-              { name: "prefix", in: "query", required: false, schema: { type: "string" }, description: "A dotted path such as stripe; empty for every secret" },
-              { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string", pattern: "^[0-9]+$" }, description: "Resume after this event" },
+              {
+                name: "prefix",
+                in: "query",
+                required: false,
+                schema: { type: "string" },
+                description: "A dotted path such as stripe; empty for every secret",
+              },
+              {
+                name: "Last-Event-ID",
+                in: "header",
+                required: false,
+                schema: { type: "string", pattern: "^[0-9]+$" },
+                description: "Resume after this event",
+              },
             ],
             ok: { "200": { description: "The event stream", content: { "text/event-stream": { schema: { type: "string" } } } } },
             errors: ["validation_error", "rate_limited"],
@@ -324,7 +390,8 @@ export function buildOpenApi(publicUrl?: string) {
           id: "createToken",
           tag: "Tokens",
           summary: "Create a token",
-          description: "Answers the token once, in `token`; only its hash is kept. A token made by a token never outgrows its maker (role, scope, expiry).",
+          description:
+            "Answers the token once, in `token`; only its hash is kept. A token made by a token never outgrows its maker (role, scope, expiry).",
           body: { schema: requestSchema(createTokenInput) },
           ok: { "201": json("Created: the token is shown this once", ref("TokenCreated")) },
           writes: true,
@@ -350,7 +417,12 @@ export function buildOpenApi(publicUrl?: string) {
     components: {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "An API token (pvn_…), shown once when created" },
-        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The dashboard's session cookie (same-origin requests only)" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description: "The dashboard's session cookie (same-origin requests only)",
+        },
       },
       schemas: {
         ...zodComponents(RESPONSE_SCHEMAS),

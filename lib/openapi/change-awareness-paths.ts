@@ -14,7 +14,16 @@ export function changeAwarenessPaths() {
           "days that overlap the window (24h: yesterday and today). Counted in memory and stored every few seconds; the answer " +
           "includes everything this instance counted until the request. Path-scoped tokens are refused (403), since the numbers " +
           "cover every secret of the connection.",
-        parameters: [idParam, { name: "window", in: "query", required: false, description: "24h (default), 7d or 30d", schema: { type: "string", enum: ["24h", "7d", "30d"] } }],
+        parameters: [
+          idParam,
+          {
+            name: "window",
+            in: "query",
+            required: false,
+            description: "24h (default), 7d or 30d",
+            schema: { type: "string", enum: ["24h", "7d", "30d"] },
+          },
+        ],
         ok: { "200": json("Usage", ref("ConnectionUsage")) },
         errors: ["validation_error", "forbidden", "not_found"],
       }),

@@ -24,10 +24,23 @@ describe("the document's components come from the zod schemas", () => {
   });
 
   it("the answers are there by name, nested ids as references", () => {
-    for (const name of ["Error", "Secret", "ProviderConfig", "Connection", "TestResult", "Token", "TokenCreated", "TrustPolicy", "ConnectionUsage", "SecretVersion"]) {
+    for (const name of [
+      "Error",
+      "Secret",
+      "ProviderConfig",
+      "Connection",
+      "TestResult",
+      "Token",
+      "TokenCreated",
+      "TrustPolicy",
+      "ConnectionUsage",
+      "SecretVersion",
+    ]) {
       expect(components, name).toHaveProperty(name);
     }
-    expect((components.Secret as { properties: Record<string, unknown> }).properties.providerConfig).toEqual({ $ref: "#/components/schemas/ProviderConfig" });
+    expect((components.Secret as { properties: Record<string, unknown> }).properties.providerConfig).toEqual({
+      $ref: "#/components/schemas/ProviderConfig",
+    });
     expect(JSON.stringify(components)).not.toContain('"$schema"');
   });
 

@@ -9,25 +9,35 @@ import { closed, ref } from "./schemas";
 const tag = "Change notifications" as const;
 const errors = ["not_found", "unauthorized", "rate_limited", "database_unavailable"] as const;
 const received = { "200": json("Received: matched is how many external secrets it named, all refreshed", ref("NotificationReceived")) };
-const off = " A source that is not configured answers 404; past PROVENANCE_NOTIFY_FAILURES_PER_MINUTE refusals per source address and minute (default 30), further refusals answer 429 (authentic notifications never do). Audited as notification.received.";
+const off =
+  " A source that is not configured answers 404; past PROVENANCE_NOTIFY_FAILURES_PER_MINUTE refusals per source address and minute (default 30), further refusals answer 429 (authentic notifications never do). Audited as notification.received.";
 
 /** A free-form JSON object: the managers add members over time, and unknown ones are ignored. */
-const open = (description: string, required: string[], properties: Record<string, unknown>): Schema => ({ type: "object", description, required, properties });
+const open = (description: string, required: string[], properties: Record<string, unknown>): Schema => ({
+  type: "object",
+  description,
+  required,
+  properties,
+});
 
 export function notificationPaths() {
-  const sns = open("An SNS HTTP(S) delivery (Notification, SubscriptionConfirmation or UnsubscribeConfirmation)", ["Type", "MessageId", "TopicArn", "Message", "Timestamp", "SignatureVersion", "Signature", "SigningCertURL"], {
-    Type: { type: "string", enum: ["Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation"] },
-    MessageId: { type: "string" },
-    TopicArn: { type: "string" },
-    Subject: { type: "string" },
-    Message: { type: "string", description: "For a Notification: the EventBridge event for Secrets Manager, as JSON text" },
-    Timestamp: { type: "string" },
-    SignatureVersion: { type: "string", enum: ["1", "2"] },
-    Signature: { type: "string" },
-    SigningCertURL: { type: "string" },
-    SubscribeURL: { type: "string" },
-    Token: { type: "string" },
-  });
+  const sns = open(
+    "An SNS HTTP(S) delivery (Notification, SubscriptionConfirmation or UnsubscribeConfirmation)",
+    ["Type", "MessageId", "TopicArn", "Message", "Timestamp", "SignatureVersion", "Signature", "SigningCertURL"],
+    {
+      Type: { type: "string", enum: ["Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation"] },
+      MessageId: { type: "string" },
+      TopicArn: { type: "string" },
+      Subject: { type: "string" },
+      Message: { type: "string", description: "For a Notification: the EventBridge event for Secrets Manager, as JSON text" },
+      Timestamp: { type: "string" },
+      SignatureVersion: { type: "string", enum: ["1", "2"] },
+      Signature: { type: "string" },
+      SigningCertURL: { type: "string" },
+      SubscribeURL: { type: "string" },
+      Token: { type: "string" },
+    },
+  );
   const snsOperation = operation({
     id: "receiveAwsSnsNotification",
     tag,
@@ -46,7 +56,10 @@ export function notificationPaths() {
   });
   return {
     "/api/notifications/aws-sns": {
-      post: { ...snsOperation, requestBody: { required: true, content: { "text/plain": { schema: sns }, "application/json": { schema: sns } } } },
+      post: {
+        ...snsOperation,
+        requestBody: { required: true, content: { "text/plain": { schema: sns }, "application/json": { schema: sns } } },
+      },
     },
     "/api/notifications/gcp-pubsub": {
       post: operation({
@@ -63,7 +76,11 @@ export function notificationPaths() {
         body: {
           schema: open("A Pub/Sub push", ["message"], {
             message: open("The Pub/Sub message", ["attributes"], {
-              attributes: open("Secret Manager's attributes", ["eventType"], { eventType: { type: "string" }, secretId: { type: "string" }, versionId: { type: "string" } }),
+              attributes: open("Secret Manager's attributes", ["eventType"], {
+                eventType: { type: "string" },
+                secretId: { type: "string" },
+                versionId: { type: "string" },
+              }),
               data: { type: "string" },
               messageId: { type: "string" },
               publishTime: { type: "string" },
@@ -86,16 +103,33 @@ export function notificationPaths() {
           "data.validationCode}. Microsoft.KeyVault.SecretNewVersionCreated refreshes the secrets named by data.ObjectName in the vault " +
           "data.VaultName (the connection's vaultUrl host starts with it, or data.Id is on the connection's vaultUrl); other events are ignored." +
           off,
-        parameters: [{ name: "key", in: "query", required: false, description: "The shared key (or send X-Provenance-Key)", schema: { type: "string" } }],
+        parameters: [
+          {
+            name: "key",
+            in: "query",
+            required: false,
+            description: "The shared key (or send X-Provenance-Key)",
+            schema: { type: "string" },
+          },
+        ],
         body: {
           schema: {
             type: "array",
             minItems: 1,
             maxItems: 100,
-            items: open("An Event Grid event", ["eventType", "data"], { id: { type: "string" }, eventType: { type: "string" }, subject: { type: "string" }, data: { type: "object" } }),
+            items: open("An Event Grid event", ["eventType", "data"], {
+              id: { type: "string" },
+              eventType: { type: "string" },
+              subject: { type: "string" },
+              data: { type: "object" },
+            }),
           },
         },
-        ok: { "200": json("Received, or the validation handshake's answer", { oneOf: [ref("NotificationReceived"), ref("EventGridValidationResponse")] }) },
+        ok: {
+          "200": json("Received, or the validation handshake's answer", {
+            oneOf: [ref("NotificationReceived"), ref("EventGridValidationResponse")],
+          }),
+        },
         errors: [...errors],
       }),
     },
@@ -106,7 +140,7 @@ export function notificationPaths() {
         summary: "A signed change notice from anything else (Vault, a CI job, a script)",
         description:
           "Headers X-Provenance-Timestamp (Unix seconds, within 5 minutes of the server's clock) and X-Provenance-Signature: " +
-          "sha256=<hex HMAC-SHA256 with PROVENANCE_NOTIFY_WEBHOOK_KEY over \"<timestamp>.<body>\">. The body names the upstream path or " +
+          'sha256=<hex HMAC-SHA256 with PROVENANCE_NOTIFY_WEBHOOK_KEY over "<timestamp>.<body>">. The body names the upstream path or ' +
           "name as secrets spell providerPath (Vault: secret/app/db or secret/data/app/db alike), optionally one connection." +
           off,
         parameters: [

@@ -28,16 +28,27 @@ export interface OperationSpec {
   writes?: boolean;
 }
 
-export type Tag = "Health" | "Secret providers" | "Secrets" | "Resolve" | "Tokens" | "Keyless access" | "Monitoring" | "Change notifications";
+export type Tag =
+  "Health" | "Secret providers" | "Secrets" | "Resolve" | "Tokens" | "Keyless access" | "Monitoring" | "Change notifications";
 export const TAGS: Array<{ name: Tag; description: string }> = [
   { name: "Health", description: "Liveness, readiness and where to start. No authentication." },
-  { name: "Secret providers", description: "Connections to external secrets managers. Credentials are stored encrypted and answered masked." },
+  {
+    name: "Secret providers",
+    description: "Connections to external secrets managers. Credentials are stored encrypted and answered masked.",
+  },
   { name: "Secrets", description: "Secrets stored in Provenance or referencing an external manager: metadata only, never a value." },
   { name: "Resolve", description: "The values: one, many, or a stream of changes. Every read is audited." },
   { name: "Tokens", description: "API tokens for programs (admin). A token is shown once, when made." },
-  { name: "Keyless access", description: "Trust policies (admin) and the exchange of an OIDC ID token for a short-lived, scoped API token." },
+  {
+    name: "Keyless access",
+    description: "Trust policies (admin) and the exchange of an OIDC ID token for a short-lived, scoped API token.",
+  },
   { name: "Monitoring", description: "Counters for Prometheus and similar scrapers (admin)." },
-  { name: "Change notifications", description: "The managers' own change notifications, each authenticated by its source's signature: the secrets they name are refreshed at once." },
+  {
+    name: "Change notifications",
+    description:
+      "The managers' own change notifications, each authenticated by its source's signature: the secrets they name are refreshed at once.",
+  },
 ];
 
 const CODE_TEXT: Partial<Record<ErrorCode, string>> = {
@@ -56,7 +67,9 @@ const CODE_TEXT: Partial<Record<ErrorCode, string>> = {
 
 const retryAfter = { description: "Seconds to wait before trying again", schema: { type: "integer", minimum: 1 } };
 const STATUS_HEADERS: Record<string, Schema> = {
-  "401": { "WWW-Authenticate": { description: 'Bearer realm="provenance" (on requests that sent no session)', schema: { type: "string" } } },
+  "401": {
+    "WWW-Authenticate": { description: 'Bearer realm="provenance" (on requests that sent no session)', schema: { type: "string" } },
+  },
   "429": { "Retry-After": retryAfter },
   "503": { "Retry-After": { ...retryAfter, description: "With database_unavailable: seconds to wait before trying again" } },
 };
@@ -111,7 +124,9 @@ export function operation(spec: OperationSpec): Schema {
     "x-minimum-role": access,
     ...(access === "public" ? { security: [] } : {}),
     ...(spec.parameters ? { parameters: spec.parameters } : {}),
-    ...(spec.body ? { requestBody: { required: spec.body.required ?? true, content: { "application/json": { schema: spec.body.schema } } } } : {}),
+    ...(spec.body
+      ? { requestBody: { required: spec.body.required ?? true, content: { "application/json": { schema: spec.body.schema } } } }
+      : {}),
     responses: { ...spec.ok, ...errorResponses([...commonErrors(spec, access), ...(spec.errors ?? [])]) },
   };
 }
@@ -130,4 +145,3 @@ export const ifMatch = {
   description: "The ETag of the version being edited; a different current version answers 412 precondition_failed",
   schema: { type: "string" },
 };
-

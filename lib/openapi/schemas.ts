@@ -72,7 +72,8 @@ export function providerConfigSchemas(): Record<string, Schema> {
     schemas[`${type}-config-update`] = {
       type: "object",
       title: `${definition.name} config (update)`,
-      description: "Merged key by key into the stored config; a member left out keeps its value, a masked value (••••••••) keeps the stored credential.",
+      description:
+        "Merged key by key into the stored config; a member left out keeps its value, a masked value (••••••••) keeps the stored credential.",
       additionalProperties: false,
       properties: properties(true),
     };
@@ -95,7 +96,10 @@ export function connectionCreateSchema(base: Schema): Schema {
   });
   return {
     oneOf: PROVIDER_TYPES.map((type) => ref(`ConnectionCreate-${type}`)),
-    discriminator: { propertyName: "type", mapping: Object.fromEntries(PROVIDER_TYPES.map((type) => [type, `#/components/schemas/ConnectionCreate-${type}`])) },
+    discriminator: {
+      propertyName: "type",
+      mapping: Object.fromEntries(PROVIDER_TYPES.map((type) => [type, `#/components/schemas/ConnectionCreate-${type}`])),
+    },
     variants: Object.fromEntries(PROVIDER_TYPES.map((type) => [`ConnectionCreate-${type}`, variant(type)])),
   };
 }
@@ -107,7 +111,11 @@ export function connectionUpdateSchema(base: Schema): Schema {
     ...base,
     properties: {
       ...members,
-      type: { type: "string", enum: [...PROVIDER_TYPES], description: "Changing the type replaces the whole config: send every field of the new type." },
+      type: {
+        type: "string",
+        enum: [...PROVIDER_TYPES],
+        description: "Changing the type replaces the whole config: send every field of the new type.",
+      },
       config: { anyOf: PROVIDER_TYPES.map((type) => ref(`${type}-config-update`)) },
     },
   };
@@ -137,7 +145,8 @@ export function zodComponents(named: z.ZodType[]): Record<string, Schema> {
     }),
   );
   // A schema with an id that is not listed would be referenced as a definition nobody publishes.
-  if (JSON.stringify(components).includes("__shared")) throw new Error("A response schema nests a schema with an id that RESPONSE_SCHEMAS does not list");
+  if (JSON.stringify(components).includes("__shared"))
+    throw new Error("A response schema nests a schema with an id that RESPONSE_SCHEMAS does not list");
   return components;
 }
 

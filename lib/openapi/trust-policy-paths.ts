@@ -40,7 +40,8 @@ export function trustPolicyPaths() {
         id: "updateTrustPolicy",
         tag,
         summary: "Change a trust policy",
-        description: "Changes the fields sent. A new issuer, audience, claims, role or scope revokes the live tokens the policy issued. Audited as trust_policy.update.",
+        description:
+          "Changes the fields sent. A new issuer, audience, claims, role or scope revokes the live tokens the policy issued. Audited as trust_policy.update.",
         parameters: [idParam],
         body: { schema: requestSchema(updateTrustPolicyInput) },
         ok: { "200": json("The updated policy", ref("TrustPolicy")) },

@@ -28,5 +28,7 @@ export function addressChanges(definition: ProviderDefinition, before: ProviderC
  * or sent as the mask): with an address change, each of them is refused.
  */
 export function credentialsNotResent(definition: ProviderDefinition, after: ProviderConfig, sentAnew: (key: string) => boolean): string[] {
-  return definition.fields.filter((field) => field.sensitive && after[field.key] !== undefined && !sentAnew(field.key)).map((field) => field.key);
+  return definition.fields
+    .filter((field) => field.sensitive && after[field.key] !== undefined && !sentAnew(field.key))
+    .map((field) => field.key);
 }

@@ -3,7 +3,8 @@ import { configSchema, describeField } from "./definition";
 import { PROVIDER_TYPES, providerDefinition } from "./registry";
 
 const rules = { allowInsecure: false };
-const parse = (type: (typeof PROVIDER_TYPES)[number], config: Record<string, unknown>) => configSchema(providerDefinition(type), rules).safeParse(config);
+const parse = (type: (typeof PROVIDER_TYPES)[number], config: Record<string, unknown>) =>
+  configSchema(providerDefinition(type), rules).safeParse(config);
 const problems = (type: (typeof PROVIDER_TYPES)[number], config: Record<string, unknown>) => {
   const result = parse(type, config);
   return result.success ? {} : Object.fromEntries(result.error.issues.map((i) => [i.path.join("."), i.message]));
@@ -18,7 +19,12 @@ const serviceAccount = JSON.stringify({
 describe("provider config schemas", () => {
   it("every type marks its credentials sensitive, as the contract lists them", () => {
     const sensitive = Object.fromEntries(
-      PROVIDER_TYPES.map((t) => [t, providerDefinition(t).fields.filter((f) => f.sensitive).map((f) => f.key)]),
+      PROVIDER_TYPES.map((t) => [
+        t,
+        providerDefinition(t)
+          .fields.filter((f) => f.sensitive)
+          .map((f) => f.key),
+      ]),
     );
     expect(sensitive).toEqual({
       "aws-sm": ["accessKeyId", "secretAccessKey"],
@@ -71,14 +77,21 @@ describe("provider config schemas", () => {
   });
 
   it("checks the service account key's shape", () => {
-    expect(problems("gcp-sm", { projectId: "my-project-123", serviceAccountJson: "{" })).toHaveProperty("serviceAccountJson", "Must be valid JSON");
-    expect(problems("gcp-sm", { projectId: "my-project-123", serviceAccountJson: '{"private_key":"x"}' })).toHaveProperty("serviceAccountJson");
+    expect(problems("gcp-sm", { projectId: "my-project-123", serviceAccountJson: "{" })).toHaveProperty(
+      "serviceAccountJson",
+      "Must be valid JSON",
+    );
+    expect(problems("gcp-sm", { projectId: "my-project-123", serviceAccountJson: '{"private_key":"x"}' })).toHaveProperty(
+      "serviceAccountJson",
+    );
   });
 
   it("refuses http:// and metadata endpoints in every URL field", () => {
     expect(problems("vault", { vaultUrl: "http://vault.local", token: "t" })).toHaveProperty("vaultUrl");
     expect(problems("aws-sm", { region: "eu-west-1", endpoint: "http://169.254.169.254" })).toHaveProperty("endpoint");
-    expect(problems("azure-kv", { vaultUrl: "https://v.vault.azure.net", authorityHost: "http://login.local" })).toHaveProperty("authorityHost");
+    expect(problems("azure-kv", { vaultUrl: "https://v.vault.azure.net", authorityHost: "http://login.local" })).toHaveProperty(
+      "authorityHost",
+    );
     expect(problems("gcp-sm", { projectId: "my-project-123", apiEndpoint: "http://127.0.0.1:9000" })).toHaveProperty("apiEndpoint");
   });
 

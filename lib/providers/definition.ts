@@ -129,7 +129,10 @@ export function configSchema(definition: ProviderDefinition, opts: UrlRuleOption
   // z.custom keeps the caller's object as it is: z.record would copy it, and a `__proto__` member
   // would vanish in the copy instead of being refused as an unknown field.
   return z
-    .custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), "Config must be an object")
+    .custom<Record<string, unknown>>(
+      (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+      "Config must be an object",
+    )
     .superRefine((raw, ctx) => {
       for (const [key, value] of Object.entries(raw)) {
         const field = known.get(key);

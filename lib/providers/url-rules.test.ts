@@ -28,7 +28,13 @@ describe("checkProviderUrl", () => {
     expect(checkProviderUrl("http://vault.local:8200", lenient)).toBeNull();
   });
   it("refuses metadata addresses even when insecure URLs are allowed, in any spelling the URL parser accepts", () => {
-    for (const url of ["http://169.254.169.254/latest", "http://2852039166/", "http://0xa9fea9fe/", "https://[fd00:ec2::254]/", "http://metadata.google.internal/"]) {
+    for (const url of [
+      "http://169.254.169.254/latest",
+      "http://2852039166/",
+      "http://0xa9fea9fe/",
+      "https://[fd00:ec2::254]/",
+      "http://metadata.google.internal/",
+    ]) {
       expect(checkProviderUrl(url, lenient), url).toMatch(/metadata/);
     }
   });
@@ -41,7 +47,11 @@ describe("checkProviderUrl", () => {
 
 describe("gRPC endpoints", () => {
   it("parses host, port and the insecure prefix", () => {
-    expect(parseGrpcEndpoint("secretmanager.googleapis.com:443")).toEqual({ host: "secretmanager.googleapis.com", port: 443, insecure: false });
+    expect(parseGrpcEndpoint("secretmanager.googleapis.com:443")).toEqual({
+      host: "secretmanager.googleapis.com",
+      port: 443,
+      insecure: false,
+    });
     expect(parseGrpcEndpoint("http://127.0.0.1:9000")).toEqual({ host: "127.0.0.1", port: 9000, insecure: true });
     expect(parseGrpcEndpoint("[::1]:9000")).toEqual({ host: "::1", port: 9000, insecure: false });
     expect(parseGrpcEndpoint("host:99999")).toBeNull();

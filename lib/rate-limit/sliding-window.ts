@@ -16,9 +16,7 @@ export interface LimitRule {
   windowMs: number;
 }
 
-export type LimitDecision =
-  | { allowed: true; hit: CountedHit | null }
-  | { allowed: false; retryAfterSeconds: number };
+export type LimitDecision = { allowed: true; hit: CountedHit | null } | { allowed: false; retryAfterSeconds: number };
 
 /** A counted event, which the caller may take back (e.g. a sign-in that turned out right). */
 export interface CountedHit {
@@ -110,7 +108,10 @@ async function hitsIn(key: string, bucketStart: number): Promise<number> {
 }
 
 /** The stored totals of these keys' buckets (absent rows are left out). */
-export async function storedTotals(keys: string[], bucketStarts: number[]): Promise<Array<{ key: string; bucketStart: number; hits: number }>> {
+export async function storedTotals(
+  keys: string[],
+  bucketStarts: number[],
+): Promise<Array<{ key: string; bucketStart: number; hits: number }>> {
   const rows = await db().rateLimitHit.findMany({
     where: { key: { in: keys }, bucketStart: { in: bucketStarts.map((b) => BigInt(b)) } },
     select: { key: true, bucketStart: true, hits: true },

@@ -31,11 +31,11 @@ describe("WindowCounter", () => {
     for (let i = 0; i < 4; i++) counter.consume(rule, "k", T0 + 50_000);
     // A quarter into the next minute, 3 of the previous 4 still count: 2 more fit, not 3.
     const next = T0 + MINUTE + 15_000;
-    expect([counter.consume(rule, "k", next).allowed, counter.consume(rule, "k", next).allowed, counter.consume(rule, "k", next).allowed]).toEqual([
-      true,
-      true,
-      false,
-    ]);
+    expect([
+      counter.consume(rule, "k", next).allowed,
+      counter.consume(rule, "k", next).allowed,
+      counter.consume(rule, "k", next).allowed,
+    ]).toEqual([true, true, false]);
   });
 
   it("counts a batch as its size, a batch over the limit as the limit", () => {

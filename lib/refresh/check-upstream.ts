@@ -42,7 +42,12 @@ export type CheckOutcome =
   | { kind: "postponed"; at: number };
 
 /** A slot of the budget, when the connection has one; the caller waits for it if it is within `maxWaitMs`. */
-async function takeSlot(connection: ConnectionRow, config: Record<string, string>, maxWaitMs: number, signal: AbortSignal): Promise<number | null> {
+async function takeSlot(
+  connection: ConnectionRow,
+  config: Record<string, string>,
+  maxWaitMs: number,
+  signal: AbortSignal,
+): Promise<number | null> {
   const perMinute = maxCallsPerMinute(config);
   if (perMinute === null) return null;
   const reservation = await reserveCall(connection.id, perMinute, maxWaitMs);
@@ -67,11 +72,14 @@ export async function checkUpstream(target: RefreshTarget, known: Observed, sign
     // Within a budget every call is one attempt: a retry would be a call the budget did not grant.
     ...(budgeted ? { maxAttempts: 1 } : {}),
   };
-  const net = <T>(promise: Promise<T>) => withDeadline(promise, SAFETY_NET_MS + timeoutMs, `timed out checking ${target.providerPath} upstream`);
+  const net = <T>(promise: Promise<T>) =>
+    withDeadline(promise, SAFETY_NET_MS + timeoutMs, `timed out checking ${target.providerPath} upstream`);
 
   const postponeTo = await takeSlot(connection, config, 0, signal);
   if (postponeTo !== null) return { kind: "postponed", at: postponeTo };
-  const found = adapter.currentVersion ? await net(adapter.currentVersion(request)) : { version: null, fetched: await net(adapter.fetchSecret(request)) };
+  const found = adapter.currentVersion
+    ? await net(adapter.currentVersion(request))
+    : { version: null, fetched: await net(adapter.fetchSecret(request)) };
   if (found === null) return { kind: "pinned" };
   const version = found.version ?? found.fetched?.version ?? null;
   const print = (fetched: FetchedSecret) => fingerprint(keyring(), fetched.value);
@@ -79,7 +87,8 @@ export async function checkUpstream(target: RefreshTarget, known: Observed, sign
   // A version id alone: enough when it is the one already known, or when nothing is known yet
   // (the baseline needs no fingerprint). A new one is read, for the fingerprint lineage and
   // watchers get: one call more per change, none per unchanged check.
-  if (version === known.version || (known.version === null && known.fingerprint === null)) return { kind: "observed", observed: { version, fingerprint: null } };
+  if (version === known.version || (known.version === null && known.fingerprint === null))
+    return { kind: "observed", observed: { version, fingerprint: null } };
   // The second call of a change waits for its slot (at most one gap of the budget).
   await takeSlot(connection, config, Number.POSITIVE_INFINITY, signal);
   const fetched = await net(adapter.fetchSecret(request));
@@ -88,7 +97,10 @@ export async function checkUpstream(target: RefreshTarget, known: Observed, sign
 
 /** The versions lineage holds for the secret since its last edit, newest first: the baseline of a first check. */
 export async function lineageBaseline(secretId: string, since: Date): Promise<Observed> {
-  const latest = await db().secretVersion.findFirst({ where: { secretId, lastSeenAt: { gte: since } }, orderBy: [{ firstSeenAt: "desc" }] });
+  const latest = await db().secretVersion.findFirst({
+    where: { secretId, lastSeenAt: { gte: since } },
+    orderBy: [{ firstSeenAt: "desc" }],
+  });
   return { version: latest?.version ?? null, fingerprint: latest?.fingerprint ?? null };
 }
 
@@ -98,9 +110,13 @@ function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     timer.unref();
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(new Error("the upstream refresh is stopping"));
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(new Error("the upstream refresh is stopping"));
+      },
+      { once: true },
+    );
   });
 }

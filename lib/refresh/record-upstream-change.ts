@@ -30,9 +30,21 @@ export const REFRESH_ACTOR = { kind: "system", label: "upstream refresh" } as co
 
 export async function recordUpstreamChange({ target, stored, before, after }: UpstreamChange): Promise<boolean> {
   const now = Date.now();
-  await storeLineage({ seen: [{ secretId: target.id, version: after.version, fingerprint: after.fingerprint, firstAt: now, lastAt: now }], reads: [] });
+  await storeLineage({
+    seen: [{ secretId: target.id, version: after.version, fingerprint: after.fingerprint, firstAt: now, lastAt: now }],
+    reads: [],
+  });
   // A manager without version ids (Vault KV v1): lineage numbered the version; watchers get that number.
-  const version = after.version ?? (await db().secretVersion.findFirst({ where: { secretId: target.id, fingerprint: after.fingerprint }, orderBy: [{ firstSeenAt: "desc" }], select: { version: true } }))?.version ?? null;
+  const version =
+    after.version ??
+    (
+      await db().secretVersion.findFirst({
+        where: { secretId: target.id, fingerprint: after.fingerprint },
+        orderBy: [{ firstSeenAt: "desc" }],
+        select: { version: true },
+      })
+    )?.version ??
+    null;
 
   const recorded = await db().$transaction(async (tx) => {
     const { count } = await tx.secretRefreshState.updateMany({
@@ -40,7 +52,13 @@ export async function recordUpstreamChange({ target, stored, before, after }: Up
       data: { lastVersion: after.version, lastFingerprint: after.fingerprint, failures: 0, checkedAt: new Date(now) },
     });
     if (count === 0) return false;
-    await recordSecretChange(tx, { secretId: target.id, secretPath: target.secretPath, kind: "upstream_changed", version, fingerprint: after.fingerprint });
+    await recordSecretChange(tx, {
+      secretId: target.id,
+      secretPath: target.secretPath,
+      kind: "upstream_changed",
+      version,
+      fingerprint: after.fingerprint,
+    });
     await recordAudit(
       {
         actor: REFRESH_ACTOR,

@@ -39,4 +39,3 @@ export async function reserveCall(connectionId: string, perMinute: number, maxWa
   // Lost every race: the budget is busy; try again a slot later.
   return { nextFreeAt: now + gapMs };
 }
-

@@ -8,7 +8,16 @@ import { PROVENANCE_PROVIDER } from "@/lib/secrets/secret-schemas";
 import { parseProviderConfig } from "@/lib/secrets/secret-view";
 import { checkUpstream, lineageBaseline, type Observed, type RefreshTarget } from "./check-upstream";
 import { recordUpstreamChange } from "./record-upstream-change";
-import { claimState, dropState, dueStates, OFF_RECHECK_MS, refreshIntervalMs, rescheduleState, syncStates, type RefreshStateRow } from "./refresh-state";
+import {
+  claimState,
+  dropState,
+  dueStates,
+  OFF_RECHECK_MS,
+  refreshIntervalMs,
+  rescheduleState,
+  syncStates,
+  type RefreshStateRow,
+} from "./refresh-state";
 import { backoffMs, jittered } from "./refresh-timing";
 
 /**
@@ -75,7 +84,9 @@ class RefreshScheduler {
       const queue = [...due];
       const worker = async () => {
         for (let state = queue.shift(); state && !this.stopping.signal.aborted; state = queue.shift()) {
-          await this.checkOne(state, byId.get(state.secretId)).catch((error: unknown) => log.warn("upstream refresh: a check could not be recorded", { secretId: state.secretId, ...describeError(error) }));
+          await this.checkOne(state, byId.get(state.secretId)).catch((error: unknown) =>
+            log.warn("upstream refresh: a check could not be recorded", { secretId: state.secretId, ...describeError(error) }),
+          );
         }
       };
       await Promise.all(Array.from({ length: Math.min(env().PROVENANCE_REFRESH_CONCURRENCY, queue.length) }, worker));
@@ -89,7 +100,8 @@ class RefreshScheduler {
   }
 
   private async checkOne(state: RefreshStateRow, secret: SecretWithConnection | undefined): Promise<void> {
-    if (!secret || secret.provider === PROVENANCE_PROVIDER || !secret.secretProvider || !secret.providerPath) return dropState(state.secretId);
+    if (!secret || secret.provider === PROVENANCE_PROVIDER || !secret.secretProvider || !secret.providerPath)
+      return dropState(state.secretId);
     if (secret.version !== state.secretRevision) return; // edited: the next sync starts it over
     const providerConfig = parseProviderConfig(secret.providerConfig);
     const interval = refreshIntervalMs(providerConfig);
@@ -97,7 +109,13 @@ class RefreshScheduler {
     if (!(await claimState(secret.id, now + (interval > 0 ? jittered(interval) : OFF_RECHECK_MS), now))) return;
     if (interval === 0) return;
 
-    const target: RefreshTarget = { id: secret.id, secretPath: secret.secretPath, providerPath: secret.providerPath, providerConfig, connection: secret.secretProvider };
+    const target: RefreshTarget = {
+      id: secret.id,
+      secretPath: secret.secretPath,
+      providerPath: secret.providerPath,
+      providerConfig,
+      connection: secret.secretProvider,
+    };
     const stored: Observed = { version: state.lastVersion, fingerprint: state.lastFingerprint };
     const hasBaseline = stored.version !== null || stored.fingerprint !== null;
     // A first check compares with what readers were served since the last edit, if anything.
@@ -111,7 +129,13 @@ class RefreshScheduler {
       const failures = state.failures + 1;
       const wait = backoffMs(interval, failures);
       await rescheduleState(secret.id, Date.now() + wait, failures);
-      log.warn("upstream refresh: check failed", { secretPath: secret.secretPath, connection: secret.secretProvider.name, failures, nextInMs: wait, ...describeError(error) });
+      log.warn("upstream refresh: check failed", {
+        secretPath: secret.secretPath,
+        connection: secret.secretProvider.name,
+        failures,
+        nextInMs: wait,
+        ...describeError(error),
+      });
       return;
     }
     if (outcome.kind === "postponed") return rescheduleState(secret.id, outcome.at);
@@ -119,15 +143,31 @@ class RefreshScheduler {
 
     const seen = outcome.observed;
     if (seen.fingerprint !== null && differs(known, seen)) {
-      const recorded = await recordUpstreamChange({ target, stored: { ...stored, revision: state.secretRevision }, before: known, after: { ...seen, fingerprint: seen.fingerprint } });
-      if (recorded) log.info("upstream change", { secretPath: secret.secretPath, connection: secret.secretProvider.name, oldVersion: known.version, newVersion: seen.version });
+      const recorded = await recordUpstreamChange({
+        target,
+        stored: { ...stored, revision: state.secretRevision },
+        before: known,
+        after: { ...seen, fingerprint: seen.fingerprint },
+      });
+      if (recorded)
+        log.info("upstream change", {
+          secretPath: secret.secretPath,
+          connection: secret.secretProvider.name,
+          oldVersion: known.version,
+          newVersion: seen.version,
+        });
       return;
     }
     // Unchanged (or the first look): the baseline as seen now; a fingerprint only read alongside stays.
     const sameVersion = seen.version !== null && seen.version === known.version;
     await db().secretRefreshState.updateMany({
       // Only over the state this check started from: a slower, overlapping check never undoes a newer one.
-      where: { secretId: secret.id, secretRevision: state.secretRevision, lastVersion: stored.version, lastFingerprint: stored.fingerprint },
+      where: {
+        secretId: secret.id,
+        secretRevision: state.secretRevision,
+        lastVersion: stored.version,
+        lastFingerprint: stored.fingerprint,
+      },
       data: {
         lastVersion: seen.version,
         lastFingerprint: seen.fingerprint ?? (sameVersion ? known.fingerprint : null),
@@ -165,7 +205,10 @@ export async function checkSoon(secretIds: string[]): Promise<Set<string>> {
   if (!env().PROVENANCE_REFRESH || secretIds.length === 0) return new Set();
   const now = new Date();
   await db().secretRefreshState.updateMany({ where: { secretId: { in: secretIds } }, data: { nextCheckAt: now } });
-  const due = await db().secretRefreshState.findMany({ where: { secretId: { in: secretIds }, nextCheckAt: { lte: now } }, select: { secretId: true } });
+  const due = await db().secretRefreshState.findMany({
+    where: { secretId: { in: secretIds }, nextCheckAt: { lte: now } },
+    select: { secretId: true },
+  });
   void refreshScheduler().tick();
   return new Set(due.map((row) => row.secretId));
 }

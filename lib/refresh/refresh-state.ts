@@ -39,7 +39,14 @@ export async function syncStates(now = Date.now()): Promise<number> {
     WHERE s."provider" <> ${PROVENANCE_PROVIDER} AND (r."secret_id" IS NULL OR r."secret_revision" <> s."version")
     LIMIT ${SYNC_BATCH}`;
   for (const row of rows) {
-    const fresh = { secretRevision: Number(row.version), nextCheckAt: firstDue(parseProviderConfig(row.providerConfig), now), lastVersion: null, lastFingerprint: null, failures: 0, checkedAt: null };
+    const fresh = {
+      secretRevision: Number(row.version),
+      nextCheckAt: firstDue(parseProviderConfig(row.providerConfig), now),
+      lastVersion: null,
+      lastFingerprint: null,
+      failures: 0,
+      checkedAt: null,
+    };
     // Two instances may both do this; either's row is as good.
     await db().secretRefreshState.upsert({ where: { secretId: row.id }, create: { secretId: row.id, ...fresh }, update: fresh });
   }
@@ -53,13 +60,19 @@ export function dueStates(limit: number, now = Date.now()) {
 
 /** Claims a due row by moving it to `nextAt`; false when another instance claimed it first (or it is no longer due). */
 export async function claimState(secretId: string, nextAt: number, now = Date.now()): Promise<boolean> {
-  const { count } = await db().secretRefreshState.updateMany({ where: { secretId, nextCheckAt: { lte: new Date(now) } }, data: { nextCheckAt: new Date(nextAt) } });
+  const { count } = await db().secretRefreshState.updateMany({
+    where: { secretId, nextCheckAt: { lte: new Date(now) } },
+    data: { nextCheckAt: new Date(nextAt) },
+  });
   return count === 1;
 }
 
 /** Sets when the row is next due (a postponement, a backoff), leaving the rest. */
 export async function rescheduleState(secretId: string, nextAt: number, failures?: number): Promise<void> {
-  await db().secretRefreshState.updateMany({ where: { secretId }, data: { nextCheckAt: new Date(nextAt), ...(failures === undefined ? {} : { failures }) } });
+  await db().secretRefreshState.updateMany({
+    where: { secretId },
+    data: { nextCheckAt: new Date(nextAt), ...(failures === undefined ? {} : { failures }) },
+  });
 }
 
 export async function dropState(secretId: string): Promise<void> {

@@ -17,10 +17,7 @@ export function sealConfig(id: string, type: ProviderType, config: ProviderConfi
   for (const [key, value] of Object.entries(config)) (sensitive.has(key) ? secret : plain)[key] = value;
   return {
     config: JSON.stringify(plain),
-    credentials:
-      Object.keys(secret).length > 0
-        ? encrypt(keyring(), JSON.stringify(secret), connectionCredentialsAad(id))
-        : null,
+    credentials: Object.keys(secret).length > 0 ? encrypt(keyring(), JSON.stringify(secret), connectionCredentialsAad(id)) : null,
   };
 }
 

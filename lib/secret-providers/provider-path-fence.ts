@@ -49,10 +49,13 @@ export function fencePatternProblem(pattern: string): string | null {
 
 /** The request member: a list of patterns, or null to remove the fence. */
 export const allowedProviderPathsShape = z
-  .array(z.string({ message: "Must be a string" }).superRefine((value, ctx) => {
-    const problem = fencePatternProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }), { message: "Must be a list of path patterns, or null for any path" })
+  .array(
+    z.string({ message: "Must be a string" }).superRefine((value, ctx) => {
+      const problem = fencePatternProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    { message: "Must be a list of path patterns, or null for any path" },
+  )
   .min(1, "Must list at least one pattern; send null for any path")
   .max(MAX_FENCE_PATTERNS, `At most ${MAX_FENCE_PATTERNS} patterns`)
   .transform((patterns) => [...new Set(patterns.map((p) => p.trim().replace(/^\/+|\/+$/g, "")))])

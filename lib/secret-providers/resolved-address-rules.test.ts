@@ -26,7 +26,9 @@ describe("saving a connection checks where its host names resolve", () => {
     expect(await resolvedAddressProblems("vault", { vaultUrl: "https://sneaky.example:8200", token: "t" }, dns.resolve)).toEqual({
       "config.vaultUrl": expect.stringMatching(/^sneaky\.example resolves to a link-local metadata address/),
     });
-    expect(await resolvedAddressProblems("vault", { vaultUrl: "https://v6.example", token: "t" }, dns.resolve)).toHaveProperty(["config.vaultUrl"]);
+    expect(await resolvedAddressProblems("vault", { vaultUrl: "https://v6.example", token: "t" }, dns.resolve)).toHaveProperty([
+      "config.vaultUrl",
+    ]);
   });
 
   it("checks every URL field of the type, gRPC endpoints included", async () => {
@@ -36,8 +38,12 @@ describe("saving a connection checks where its host names resolve", () => {
       dns.resolve,
     );
     expect(Object.keys(azure)).toEqual(["config.authorityHost"]);
-    expect(Object.keys(await resolvedAddressProblems("gcp-sm", { projectId: "p", apiEndpoint: "sneaky.example:443" }, dns.resolve))).toEqual(["config.apiEndpoint"]);
-    expect(Object.keys(await resolvedAddressProblems("aws-sm", { region: "eu-west-1", endpoint: "https://sneaky.example" }, dns.resolve))).toEqual(["config.endpoint"]);
+    expect(
+      Object.keys(await resolvedAddressProblems("gcp-sm", { projectId: "p", apiEndpoint: "sneaky.example:443" }, dns.resolve)),
+    ).toEqual(["config.apiEndpoint"]);
+    expect(
+      Object.keys(await resolvedAddressProblems("aws-sm", { region: "eu-west-1", endpoint: "https://sneaky.example" }, dns.resolve)),
+    ).toEqual(["config.endpoint"]);
   });
 
   it("lets through ordinary addresses, names that do not resolve now, and literals (the URL rules judge those)", async () => {

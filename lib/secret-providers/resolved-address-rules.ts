@@ -14,7 +14,11 @@ const LOOKUP_TIMEOUT_MS = 2_000;
  * resolve right now are let through: every connection checks again at connect time
  * (guarded-lookup.ts), which is the check that counts.
  */
-export async function resolvedAddressProblems(type: ProviderType, config: ProviderConfig, resolve: ResolveHost = systemResolver): Promise<Record<string, string>> {
+export async function resolvedAddressProblems(
+  type: ProviderType,
+  config: ProviderConfig,
+  resolve: ResolveHost = systemResolver,
+): Promise<Record<string, string>> {
   const problems: Record<string, string> = {};
   await Promise.all(
     providerDefinition(type).fields.map(async (field) => {

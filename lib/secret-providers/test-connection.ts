@@ -75,7 +75,8 @@ export async function testConnection(options: { actor: Actor; id: string; input:
     }
   } catch (error) {
     // A path the connection may never read (a Vault mount that is no KV engine) is bad input, as on save.
-    if (input.providerPath && isAppError(error) && error.extra.upstreamCode === NOT_KV_MOUNT) throw validationError({ providerPath: error.message });
+    if (input.providerPath && isAppError(error) && error.extra.upstreamCode === NOT_KV_MOUNT)
+      throw validationError({ providerPath: error.message });
     if (!isAppError(error)) log.error("connection test failed unexpectedly", { connectionId: connection.id, ...describeError(error) });
     const failure: TestFailure = isAppError(error)
       ? { code: error.code, message: error.message, ...reportFailure(connection.type, context.config, error) }

@@ -18,7 +18,10 @@ describe("testStatus", () => {
   });
 
   it("is out of date when the connection was updated after the test", () => {
-    const status = testStatus({ lastTest: { at, ok: false, message: "HashiCorp Vault: the token was rejected" }, updatedAt: "2026-01-01T10:00:00.001Z" });
+    const status = testStatus({
+      lastTest: { at, ok: false, message: "HashiCorp Vault: the token was rejected" },
+      updatedAt: "2026-01-01T10:00:00.001Z",
+    });
     expect(status).toMatchObject({ kind: "failed", changedSince: true, message: "HashiCorp Vault: the token was rejected" });
   });
 });

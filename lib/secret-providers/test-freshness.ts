@@ -5,9 +5,7 @@ import type { ConnectionView } from "./connection-view";
  * (test-connection.ts), so a connection updated after its last test was changed since: that
  * result is about an older config, and is shown as such rather than as the current status.
  */
-export type TestStatus =
-  | { kind: "never" }
-  | { kind: "passed" | "failed"; at: string; message: string | null; changedSince: boolean };
+export type TestStatus = { kind: "never" } | { kind: "passed" | "failed"; at: string; message: string | null; changedSince: boolean };
 
 export function testStatus(connection: Pick<ConnectionView, "lastTest" | "updatedAt">): TestStatus {
   const last = connection.lastTest;

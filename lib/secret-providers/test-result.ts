@@ -10,7 +10,9 @@ const latencyMs = z.int().min(0);
 /** Where the upstream call failed: the same words for every provider (lib/providers/upstream/failure-stage.ts). */
 export const failureStageSchema = z
   .enum(FAILURE_STAGES)
-  .describe("Where the upstream call failed: dns, tcp, tls, auth (credentials refused), permission (signed in, not allowed), not_found, timeout or other");
+  .describe(
+    "Where the upstream call failed: dns, tcp, tls, auth (credentials refused), permission (signed in, not allowed), not_found, timeout or other",
+  );
 
 /** A failed test: the adapter's message, and where it failed (lib/providers/failure-report.ts) with what to change. */
 const testFailureSchema = z.strictObject({

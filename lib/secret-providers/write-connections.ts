@@ -73,7 +73,12 @@ export async function createConnection(options: { actor: AuditActor; input: unkn
  * sensitive field keeps, "" or null clears, anything else replaces. The merged result is then
  * validated as a whole, exactly like a new connection.
  */
-export async function updateConnection(options: { actor: AuditActor; id: string; input: unknown; expectedVersion?: number }): Promise<ConnectionView> {
+export async function updateConnection(options: {
+  actor: AuditActor;
+  id: string;
+  input: unknown;
+  expectedVersion?: number;
+}): Promise<ConnectionView> {
   const input = parseInput(updateConnectionShape, options.input);
   const existing = await db().secretProvider.findUnique({ where: { id: options.id } });
   if (!existing) throw notFound("Secret provider connection");
@@ -101,7 +106,13 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
   if (!checked.ok) throw validationError(checked.fields);
   const definition = providerDefinition(existing.type);
   const moved = addressChanges(definition, stored, checked.config);
-  if (moved.length > 0) refuseCredentialsFollowing(definition, moved.map((m) => m.field), checked.config, input.config ?? {});
+  if (moved.length > 0)
+    refuseCredentialsFollowing(
+      definition,
+      moved.map((m) => m.field),
+      checked.config,
+      input.config ?? {},
+    );
   await refuseMetadataResolutions(existing.type, checked.config);
 
   const name = input.name ?? existing.name;
@@ -111,7 +122,10 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
   // A write that changes nothing keeps version and ETag, so it cannot break another editor's If-Match.
   const sameFence = fence === undefined || fence === existing.allowedProviderPaths;
   if (name === existing.name && description === existing.description && sameFence && sameConfig(stored, checked.config)) {
-    const row = await db().secretProvider.findUniqueOrThrow({ where: { id: existing.id }, include: { _count: { select: { secrets: true } } } });
+    const row = await db().secretProvider.findUniqueOrThrow({
+      where: { id: existing.id },
+      include: { _count: { select: { secrets: true } } },
+    });
     return maskConnection(row, row._count.secrets);
   }
   const sealed = sealConfig(existing.id, existing.type, checked.config);
@@ -143,7 +157,12 @@ export async function updateConnection(options: { actor: AuditActor; id: string;
               ...changedFields.map((k) => `config.${k}`),
             ],
             // Addresses are not secrets: who pointed a connection where is worth keeping.
-            ...Object.fromEntries(moved.flatMap((m) => [[`old.config.${m.field}`, m.from], [`new.config.${m.field}`, m.to]])),
+            ...Object.fromEntries(
+              moved.flatMap((m) => [
+                [`old.config.${m.field}`, m.from],
+                [`new.config.${m.field}`, m.to],
+              ]),
+            ),
           },
         },
         tx,
@@ -181,7 +200,12 @@ export async function deleteConnection(options: { actor: AuditActor; id: string 
     // Its usage rows go with it (no foreign key: they are added from memory every few seconds).
     await tx.providerUsageDay.deleteMany({ where: { connectionId: existing.id } });
     await recordAudit(
-      { actor: options.actor, action: "secret_provider.delete", target: { type: "secret_provider", id: existing.id, label: existing.name }, outcome: "success" },
+      {
+        actor: options.actor,
+        action: "secret_provider.delete",
+        target: { type: "secret_provider", id: existing.id, label: existing.name },
+        outcome: "success",
+      },
       tx,
     );
   });
@@ -192,7 +216,12 @@ export async function deleteConnection(options: { actor: AuditActor; id: string 
  * CONTRACT "A credential stays with the address it was given for": a changed address needs every
  * stored credential sent anew (not left out, not the mask), or it would follow the new address.
  */
-function refuseCredentialsFollowing(definition: ProviderDefinition, moved: string[], after: ProviderConfig, sent: Record<string, unknown>): void {
+function refuseCredentialsFollowing(
+  definition: ProviderDefinition,
+  moved: string[],
+  after: ProviderConfig,
+  sent: Record<string, unknown>,
+): void {
   const sentAnew = (key: string) => typeof sent[key] === "string" && (sent[key] as string).trim() !== "" && sent[key] !== MASK;
   const missing = credentialsNotResent(definition, after, sentAnew);
   if (missing.length === 0) return;

@@ -1,5 +1,14 @@
 import "server-only";
-import { FormatError, isOnConflict, planEnvImport, readEnvImport, type EnvImportCounts, type EnvImportEntry, type EnvImportPlan, type OnConflict } from "@/client/src/env-import";
+import {
+  FormatError,
+  isOnConflict,
+  planEnvImport,
+  readEnvImport,
+  type EnvImportCounts,
+  type EnvImportEntry,
+  type EnvImportPlan,
+  type OnConflict,
+} from "@/client/src/env-import";
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { isAppError, validationError } from "@/lib/errors";
@@ -66,7 +75,9 @@ export async function importDotenv(options: { actor: Actor; input: unknown }): P
   const { input, plan } = await planFor(actor, options.input);
   if (plan.blocked) {
     throw validationError(
-      { onConflict: `${plan.clashes.length} of these paths exist already (${plan.clashes.map((e) => e.secretPath).join(", ")}): choose skip or replace` },
+      {
+        onConflict: `${plan.clashes.length} of these paths exist already (${plan.clashes.map((e) => e.secretPath).join(", ")}): choose skip or replace`,
+      },
       `Nothing imported: ${plan.clashes.length} secret(s) exist already; choose skip or replace.`,
     );
   }
@@ -94,7 +105,13 @@ export async function importDotenv(options: { actor: Actor; input: unknown }): P
     action: "secret.import_env",
     target: { type: "secret", label: input.prefix },
     outcome: result.failed > 0 ? "failure" : "success",
-    details: { onConflict: input.onConflict, created: result.created, replaced: result.replaced, skipped: result.skipped, failed: result.failed },
+    details: {
+      onConflict: input.onConflict,
+      created: result.created,
+      replaced: result.replaced,
+      skipped: result.skipped,
+      failed: result.failed,
+    },
   });
   return result;
 }
@@ -111,7 +128,8 @@ async function planFor(actor: Actor, raw: unknown): Promise<{ input: DotenvImpor
   }
   if (entries.length === 0) throw validationError({ text: "The file has no NAME=value lines" });
   const tooLong = entries.filter((e) => !isSecretPath(e.secretPath));
-  if (tooLong.length > 0) throw validationError({ text: `These paths would be longer than 200 characters: ${tooLong.map((e) => `line ${e.line}`).join(", ")}` });
+  if (tooLong.length > 0)
+    throw validationError({ text: `These paths would be longer than 200 characters: ${tooLong.map((e) => `line ${e.line}`).join(", ")}` });
   // Everything the caller may see under the prefix (a scoped caller sees only its own paths).
   const existing = new Map((await listSecrets({ actor, filter: { prefix: input.prefix } })).map((s) => [s.secretPath, s.id]));
   return { input, plan: planEnvImport(entries, existing, input.onConflict) };

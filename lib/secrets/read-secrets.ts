@@ -67,7 +67,11 @@ export async function listSecretsPage(options: { actor: Actor; filter?: ListSecr
       const rows = earlier.slice(0, limit).reverse();
       const last = rows[rows.length - 1]!.secretPath;
       const more = await seek(listing, "asc", last, 1);
-      return { secrets: rows.map(toSecretView), nextCursor: more.length > 0 ? encodeCursor(last) : null, previousCursor: encodeCursor(rows[0]!.secretPath) };
+      return {
+        secrets: rows.map(toSecretView),
+        nextCursor: more.length > 0 ? encodeCursor(last) : null,
+        previousCursor: encodeCursor(rows[0]!.secretPath),
+      };
     }
     return pageAfter(listing, null, limit);
   }
@@ -95,7 +99,10 @@ async function seek(listing: Listing, direction: "asc" | "desc", from: string | 
     // After a round with dropped rows, read in larger steps so that a crowd of near-misses costs few queries.
     const take = needed === null ? undefined : round === 0 ? needed : Math.max(needed, 500);
     const rows = await db().secret.findMany({
-      where: position === null ? listing.where : { AND: [listing.where, { secretPath: direction === "asc" ? { gt: position } : { lt: position } }] },
+      where:
+        position === null
+          ? listing.where
+          : { AND: [listing.where, { secretPath: direction === "asc" ? { gt: position } : { lt: position } }] },
       select: secretViewSelect,
       orderBy: { secretPath: direction },
       ...(take === undefined ? {} : { take }),
@@ -110,7 +117,10 @@ async function seek(listing: Listing, direction: "asc" | "desc", from: string | 
   }
 }
 
-function checkRequest(filter: ListSecretsFilter, page: SecretPageRequest): { limit: number | null; after: string | null; before: string | null } {
+function checkRequest(
+  filter: ListSecretsFilter,
+  page: SecretPageRequest,
+): { limit: number | null; after: string | null; before: string | null } {
   const { prefix, provider, secretProviderId } = filter;
   const fields: Record<string, string> = {};
   if (prefix && !isValidPrefix(prefix)) fields.prefix = "Prefix must be a dotted secret path such as stripe or stripe.live";
@@ -121,7 +131,8 @@ function checkRequest(filter: ListSecretsFilter, page: SecretPageRequest): { lim
   const limit = page.limit == null ? null : parsePageLimit(String(page.limit));
   if (page.limit != null && limit === null) fields.limit = `Limit must be a whole number from 1 to ${PAGE_LIMIT_MAX}`;
   const after = page.cursor == null ? null : decodeCursor(page.cursor);
-  if (page.cursor != null && after === null) fields.cursor = "Not a cursor from this list: use the X-Next-Cursor (or Link) of the previous page";
+  if (page.cursor != null && after === null)
+    fields.cursor = "Not a cursor from this list: use the X-Next-Cursor (or Link) of the previous page";
   const before = page.before == null ? null : decodeCursor(page.before);
   if (page.before != null && before === null) fields.before = "Not a cursor from this list";
   if (after !== null && before !== null) fields.before = "Give cursor or before, not both";
@@ -155,7 +166,9 @@ export function scopeWhere(scope: string | null): SecretWhere | null {
   if (!patterns) return null;
   if (patterns.includes("*")) return {};
   return {
-    OR: patterns.map((pattern) => (pattern.endsWith(".*") ? { secretPath: { startsWith: pattern.slice(0, -1) } } : { secretPath: pattern })),
+    OR: patterns.map((pattern) =>
+      pattern.endsWith(".*") ? { secretPath: { startsWith: pattern.slice(0, -1) } } : { secretPath: pattern },
+    ),
   };
 }
 

@@ -30,6 +30,7 @@ describe("page limits", () => {
   });
 
   it("refuse anything else", () => {
-    for (const text of ["", "0", "1001", "-1", "+5", "05", "1e2", "2.5", " 5", "abc", "99999"]) expect(parsePageLimit(text), text).toBeNull();
+    for (const text of ["", "0", "1001", "-1", "+5", "05", "1e2", "2.5", " 5", "abc", "99999"])
+      expect(parsePageLimit(text), text).toBeNull();
   });
 });

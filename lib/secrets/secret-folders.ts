@@ -53,7 +53,11 @@ export async function listSecretFolder(options: {
   let total = 0;
   let cursor: string | null = null;
   do {
-    const scanned: SecretPage = await listSecretsPage({ actor: options.actor, filter: { ...options.filter, prefix: below }, page: { limit: SCAN_PAGE, cursor } });
+    const scanned: SecretPage = await listSecretsPage({
+      actor: options.actor,
+      filter: { ...options.filter, prefix: below },
+      page: { limit: SCAN_PAGE, cursor },
+    });
     for (const secret of scanned.secrets) {
       total++;
       const rest = secret.secretPath.slice(below.length);
@@ -68,9 +72,7 @@ export async function listSecretFolder(options: {
   leaves.sort((a, b) => compare(a.secretPath, b.secretPath));
   return {
     prefix,
-    folders: [...folders]
-      .sort(([a], [b]) => compare(a, b))
-      .map(([name, count]) => ({ name, prefix: `${below}${name}`, count })),
+    folders: [...folders].sort(([a], [b]) => compare(a, b)).map(([name, count]) => ({ name, prefix: `${below}${name}`, count })),
     page: pageOf(leaves, options.page.limit, after, before),
     here: leaves.length,
     total,

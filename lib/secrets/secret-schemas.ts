@@ -21,7 +21,10 @@ export const secretValue = z
   .string({ message: "Value must be a string" })
   // Any text, control characters included (it is stored encrypted), but not broken UTF-16.
   .refine((v) => v.isWellFormed(), "Value must be valid Unicode text")
-  .refine((v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES, `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`);
+  .refine(
+    (v) => new TextEncoder().encode(v).length <= MAX_SECRET_VALUE_BYTES,
+    `Value must be at most ${MAX_SECRET_VALUE_BYTES / 1024} KiB`,
+  );
 
 const CACHE_TTL_RULE = "cacheTtlSeconds must be a whole number of seconds (0 to 86400)";
 

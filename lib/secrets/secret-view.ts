@@ -10,13 +10,18 @@ export const secretProviderSchema = z.enum([PROVENANCE_PROVIDER, ...PROVIDER_TYP
 export const providerConfigViewSchema = z
   .strictObject({
     jsonKey: z.string().describe("Resolve returns this key of a JSON value").optional(),
-    version: z.string().describe("Pin an upstream version (AWS VersionId or stage, Azure version, GCP version number, Vault KV v2 version)").optional(),
+    version: z
+      .string()
+      .describe("Pin an upstream version (AWS VersionId or stage, Azure version, GCP version number, Vault KV v2 version)")
+      .optional(),
     cacheTtlSeconds: z.int().min(0).max(86_400).optional(),
     refreshSeconds: z
       .int()
       .min(0)
       .max(86_400)
-      .describe("How often the secret is checked upstream for a new version (default 300, jittered ±20 %); 0 turns it off, otherwise at least 5")
+      .describe(
+        "How often the secret is checked upstream for a new version (default 300, jittered ±20 %); 0 turns it off, otherwise at least 5",
+      )
       .optional(),
   })
   .meta({ id: "ProviderConfig" });

@@ -44,7 +44,13 @@ export async function vaultMountAnswer(connection: VaultLookupConnection, provid
   const { connectionKey, config, resolveHost } = connection;
   if (recentlyUnanswered(connectionKey)) return { kv: null };
   try {
-    await checkVaultKvMount({ connectionKey, config, resolveHost, path: providerPath, timeoutMs: Math.min(env().PROVENANCE_PROVIDER_TIMEOUT_MS, SAVE_LOOKUP_MS) });
+    await checkVaultKvMount({
+      connectionKey,
+      config,
+      resolveHost,
+      path: providerPath,
+      timeoutMs: Math.min(env().PROVENANCE_PROVIDER_TIMEOUT_MS, SAVE_LOOKUP_MS),
+    });
     return { kv: true };
   } catch (error) {
     if (isAppError(error) && error.extra.upstreamCode === NOT_KV_MOUNT) return { kv: false, problem: error.message };

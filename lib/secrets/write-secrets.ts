@@ -62,10 +62,14 @@ const checkedConnection = { name: true, type: true, config: true, allowedProvide
 async function checkTarget(
   target: SecretTarget,
   tx: Tx,
-): Promise<{ fields: Record<string, string>; connection: { name: string; type: string; config: string; allowedProviderPaths: string | null } | null }> {
+): Promise<{
+  fields: Record<string, string>;
+  connection: { name: string; type: string; config: string; allowedProviderPaths: string | null } | null;
+}> {
   const fields = secretFieldProblems(target);
   // Only a well-formed external secret names a connection worth looking up.
-  if (target.provider === PROVENANCE_PROVIDER || !isProviderType(target.provider) || !target.secretProviderId) return { fields, connection: null };
+  if (target.provider === PROVENANCE_PROVIDER || !isProviderType(target.provider) || !target.secretProviderId)
+    return { fields, connection: null };
   const connection = await tx.secretProvider.findUnique({ where: { id: target.secretProviderId }, select: checkedConnection });
   if (!connection) fields.secretProviderId = "No provider connection has this id";
   else if (connection.type !== target.provider) {
@@ -133,7 +137,13 @@ export async function createSecret(options: { actor: Actor; input: unknown }): P
         },
         tx,
       );
-      await recordSecretChange(tx, { secretId: id, secretPath: target.secretPath, kind: "created", version: created.version, value: target.value ?? null });
+      await recordSecretChange(tx, {
+        secretId: id,
+        secretPath: target.secretPath,
+        kind: "created",
+        version: created.version,
+        value: target.value ?? null,
+      });
       return created;
     });
     notifyChange({ kind: "secret", id });
@@ -206,7 +216,13 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
         .filter(([, v]) => v !== undefined)
         .map(([k]) => k);
       await recordAudit(
-        { actor: options.actor, action: "secret.update", target: { type: "secret", id: existing.id, label: target.secretPath }, outcome: "success", details: { changed } },
+        {
+          actor: options.actor,
+          action: "secret.update",
+          target: { type: "secret", id: existing.id, label: target.secretPath },
+          outcome: "success",
+          details: { changed },
+        },
         tx,
       );
       const value = becomesExternal ? null : (target.value ?? storedValue(existing));
@@ -229,7 +245,14 @@ export async function updateSecret(options: { actor: Actor; id: string; input: u
 }
 
 function isUnchanged(
-  existing: { secretPath: string; provider: string; providerPath: string | null; secretProviderId: string | null; providerConfig: SecretProviderConfig; description: string },
+  existing: {
+    secretPath: string;
+    provider: string;
+    providerPath: string | null;
+    secretProviderId: string | null;
+    providerConfig: SecretProviderConfig;
+    description: string;
+  },
   target: SecretTarget,
 ): boolean {
   const sorted = (config: object) => JSON.stringify(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
@@ -253,7 +276,12 @@ export async function deleteSecret(options: { actor: Actor; id: string }): Promi
     await tx.secretVersionRead.deleteMany({ where: { secretId: existing.id } });
     await tx.secretVersion.deleteMany({ where: { secretId: existing.id } });
     await recordAudit(
-      { actor: options.actor, action: "secret.delete", target: { type: "secret", id: existing.id, label: existing.secretPath }, outcome: "success" },
+      {
+        actor: options.actor,
+        action: "secret.delete",
+        target: { type: "secret", id: existing.id, label: existing.secretPath },
+        outcome: "success",
+      },
       tx,
     );
     await recordSecretChange(tx, { secretId: existing.id, secretPath: existing.secretPath, kind: "deleted", version: null });

@@ -26,7 +26,9 @@ interface StoredCode {
 const SYSTEM: SystemActor = { kind: "system", label: "first-run setup" };
 
 function hashCode(code: string): string {
-  return createHash("sha256").update(code.toUpperCase().replace(/[^A-Z0-9]/g, "")).digest("hex");
+  return createHash("sha256")
+    .update(code.toUpperCase().replace(/[^A-Z0-9]/g, ""))
+    .digest("hex");
 }
 
 /** Makes a new code (replacing any earlier one) and returns it for the server log. */
@@ -48,7 +50,12 @@ export async function setupPending(): Promise<boolean> {
  * counter still reads low; the right code is then claimed by deleting it, so two people racing with
  * the right code cannot both create an admin.
  */
-export async function completeSetup(options: { code: string; email: string; password: string; sourceIp: string | null }): Promise<UserView> {
+export async function completeSetup(options: {
+  code: string;
+  email: string;
+  password: string;
+  sourceIp: string | null;
+}): Promise<UserView> {
   if (!(await setupPending())) throw new AppError("conflict", "Provenance is already set up; sign in instead.");
   // The form's own mistakes are answered before an attempt is spent on them.
   const input = parseInput(createUserInput, { email: options.email, password: options.password, role: "admin" });
@@ -62,7 +69,9 @@ export async function completeSetup(options: { code: string; email: string; pass
   const given = Buffer.from(hashCode(options.code), "hex");
   if (!timingSafeEqual(given, Buffer.from(reserved.stored.hash, "hex"))) {
     await auditRefusal(options.sourceIp, { reason: "wrong_setup_code", attemptsLeft: MAX_ATTEMPTS - reserved.stored.attempts });
-    throw new AppError("validation_error", "That setup code is not right; copy it from the server log.", { fields: { code: "Wrong setup code" } });
+    throw new AppError("validation_error", "That setup code is not right; copy it from the server log.", {
+      fields: { code: "Wrong setup code" },
+    });
   }
   const claimed = await db().setting.deleteMany({ where: { key: SETTING, value: reserved.value } });
   if (claimed.count !== 1) throw new AppError("conflict", "Someone else is completing the set-up with this code; sign in instead.");
@@ -70,7 +79,9 @@ export async function completeSetup(options: { code: string; email: string; pass
     return await createUser({ actor: SYSTEM, input });
   } catch (error) {
     // Nothing was set up: put the code back (with the attempt it used) so the form can be sent again.
-    await db().setting.create({ data: { key: SETTING, value: reserved.value } }).catch(() => undefined);
+    await db()
+      .setting.create({ data: { key: SETTING, value: reserved.value } })
+      .catch(() => undefined);
     throw error;
   }
 }
@@ -80,7 +91,14 @@ export async function completeSetup(options: { code: string; email: string; pass
  * Anonymous (nobody is signed in) and without the code that was typed, right or wrong.
  */
 async function auditRefusal(sourceIp: string | null, details: { reason: string; attemptsLeft?: number }): Promise<void> {
-  await recordAudit({ actor: null, action: "auth.setup", target: { type: "setup", label: "first admin" }, outcome: "denied", sourceIp, details });
+  await recordAudit({
+    actor: null,
+    action: "auth.setup",
+    target: { type: "setup", label: "first admin" },
+    outcome: "denied",
+    sourceIp,
+    details,
+  });
 }
 
 /**

@@ -73,7 +73,10 @@ export async function createToken(options: { actor: AuditActor; input: unknown }
     if (options.actor.kind === "token") {
       const maker = await tx.apiToken.findUnique({ where: { id: options.actor.id }, select: { expiresAt: true } });
       if (!maker) throw new AppError("unauthorized", "The token making this request no longer exists.");
-      checkWithinMaker({ role: input.role, scope: input.scope, expiresAt }, { role: options.actor.role, scope: options.actor.scope, expiresAt: maker.expiresAt });
+      checkWithinMaker(
+        { role: input.role, scope: input.scope, expiresAt },
+        { role: options.actor.role, scope: options.actor.scope, expiresAt: maker.expiresAt },
+      );
     }
     const created = await tx.apiToken.create({
       data: {

@@ -100,7 +100,10 @@ const kdfShape = z
   })
   .strict()
   .refine((kdf) => 128 * kdf.N * kdf.r <= MAX_KDF_MEMORY_BYTES, "scrypt parameters would need more than 128 MiB of memory")
-  .refine((kdf) => kdf.N * kdf.r * kdf.p <= MAX_KDF_WORK, "scrypt parameters would cost more work than an export ever uses (N * r * p at most 2^20)");
+  .refine(
+    (kdf) => kdf.N * kdf.r * kdf.p <= MAX_KDF_WORK,
+    "scrypt parameters would cost more work than an export ever uses (N * r * p at most 2^20)",
+  );
 
 const headerShape = z
   .object({

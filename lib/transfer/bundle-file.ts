@@ -9,8 +9,12 @@ export const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
 function describe(error: unknown): string {
   const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : "";
   return (
-    { ENOENT: "no such file or directory", EACCES: "permission denied", EISDIR: "it is a directory", ENOTDIR: "a parent is not a directory" }[code] ??
-    (error instanceof Error ? error.message : String(error))
+    {
+      ENOENT: "no such file or directory",
+      EACCES: "permission denied",
+      EISDIR: "it is a directory",
+      ENOTDIR: "a parent is not a directory",
+    }[code] ?? (error instanceof Error ? error.message : String(error))
   );
 }
 

@@ -139,7 +139,9 @@ function plan(
   const skippedConnections = new Map(connections.filter((s) => s.action === "skip").map((s) => [s.item.id, s.item.name]));
   const rebinds = secrets.flatMap(({ item, action }): Rebind[] => {
     const connection = item.secretProviderId === null ? undefined : skippedConnections.get(item.secretProviderId);
-    return action === "create" && connection !== undefined ? [{ secretPath: item.secretPath, connection, providerPath: item.providerPath ?? "" }] : [];
+    return action === "create" && connection !== undefined
+      ? [{ secretPath: item.secretPath, connection, providerPath: item.providerPath ?? "" }]
+      : [];
   });
   return { connections, secrets, connectionIds, newIds, rebinds };
 }
@@ -187,7 +189,11 @@ async function checkImportedSecrets(steps: Plan, tx: Parameters<typeof checkSecr
       if (!isAppError(error)) throw error;
       forbidden ||= error.code === "forbidden";
       const fields = Object.entries((error.extra.fields ?? {}) as Record<string, string>);
-      problems.push(fields.length ? fields.map(([f, m]) => `secret ${item.secretPath}: ${f}: ${m}`).join("; ") : `secret ${item.secretPath}: ${error.message}`);
+      problems.push(
+        fields.length
+          ? fields.map(([f, m]) => `secret ${item.secretPath}: ${f}: ${m}`).join("; ")
+          : `secret ${item.secretPath}: ${error.message}`,
+      );
     }
   }
   if (problems.length === 0) return;
@@ -207,15 +213,27 @@ function count<T>(steps: Step<T>[]): { created: number; replaced: number; skippe
 }
 
 /** Watchers hear of imported secrets like of any other change (lib/secrets/watch). */
-async function recordImportedChanges(tx: Pick<Db, "secret" | "secretChange" | "secretVersion">, secrets: Array<{ action: string; item: BundleSecret; id: string }>): Promise<void> {
+async function recordImportedChanges(
+  tx: Pick<Db, "secret" | "secretChange" | "secretVersion">,
+  secrets: Array<{ action: string; item: BundleSecret; id: string }>,
+): Promise<void> {
   const written = secrets.filter((s) => s.action === "create" || s.action === "replace");
   for (const batch of chunks(written)) {
     const versions = new Map(
-      (await tx.secret.findMany({ where: { id: { in: batch.map((s) => s.id) } }, select: { id: true, version: true } })).map((row) => [row.id, row.version]),
+      (await tx.secret.findMany({ where: { id: { in: batch.map((s) => s.id) } }, select: { id: true, version: true } })).map((row) => [
+        row.id,
+        row.version,
+      ]),
     );
     await recordSecretChanges(
       tx,
-      batch.map(({ action, item, id }) => ({ secretId: id, secretPath: item.secretPath, kind: action === "create" ? "created" : "updated", version: versions.get(id) ?? null, value: item.value })),
+      batch.map(({ action, item, id }) => ({
+        secretId: id,
+        secretPath: item.secretPath,
+        kind: action === "create" ? "created" : "updated",
+        version: versions.get(id) ?? null,
+        value: item.value,
+      })),
     );
   }
 }
@@ -252,7 +270,10 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
   const ring = keyring();
   // DNS and Vault are asked before the transaction, never while it holds the write lock; the plan
   // is made again inside it.
-  const existing = { connections: await db().secretProvider.findMany({ select: { id: true, name: true, type: true } }), secrets: await db().secret.findMany({ select: { id: true, secretPath: true } }) };
+  const existing = {
+    connections: await db().secretProvider.findMany({ select: { id: true, name: true, type: true } }),
+    secrets: await db().secret.findMany({ select: { id: true, secretPath: true } }),
+  };
   const preview = plan(payload, existing, onConflict);
   // Nothing is asked through this server's own connections for paths the bundle chose before --rebind allows them.
   if (preview.rebinds.length > 0 && !options.rebind) throw refuseRebinds(preview.rebinds);

@@ -77,7 +77,8 @@ export function promptHidden(input: NodeJS.ReadStream, output: NodeJS.WritableSt
       for (let i = 0; i < text.length; i++) {
         const ch = text[i]!;
         if (ch === "\r" || ch === "\n") return finish();
-        if (ch === "\u0003" || (ch === "\u0004" && value === "")) return finish(new AppError("validation_error", "Cancelled; nothing was done."));
+        if (ch === "\u0003" || (ch === "\u0004" && value === ""))
+          return finish(new AppError("validation_error", "Cancelled; nothing was done."));
         if (ch === "\u0004") return finish();
         if (ch === "\u007f" || ch === "\b") {
           value = Array.from(value).slice(0, -1).join("");

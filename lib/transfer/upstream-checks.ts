@@ -49,7 +49,11 @@ async function metadataProblems(payload: BundlePayload, planned: PlannedActions,
   const found = await Promise.all(
     payload.connections
       .filter((c) => written.has(c.id))
-      .map(async (c) => Object.entries(await resolvedAddressProblems(c.type, c.config, resolveHost)).map(([field, message]) => `connection "${c.name}": ${field}: ${message}`)),
+      .map(async (c) =>
+        Object.entries(await resolvedAddressProblems(c.type, c.config, resolveHost)).map(
+          ([field, message]) => `connection "${c.name}": ${field}: ${message}`,
+        ),
+      ),
   );
   return found.flat();
 }
@@ -73,15 +77,27 @@ async function nonKvMountProblems(payload: BundlePayload, planned: PlannedAction
       if (step.action === "skip") {
         const row = await db().secretProvider.findUnique({ where: { id: step.id } });
         if (!row || row.type !== vaultDefinition.type) return null;
-        lookup = { connectionKey: `${row.id}:${row.version}`, config: openConfig(row), resolveHost, answered: true, fence: fencedConnection(row) };
+        lookup = {
+          connectionKey: `${row.id}:${row.version}`,
+          config: openConfig(row),
+          resolveHost,
+          answered: true,
+          fence: fencedConnection(row),
+        };
       } else {
         const key = `import-${newId()}`;
         temporary.push(key);
         // A replaced connection whose bundle entry has no fence keeps the local one (as the import writes it).
-        const kept = connection.allowedProviderPaths === undefined && step.action === "replace"
-          ? await db().secretProvider.findUnique({ where: { id: step.id }, select: { type: true, config: true, allowedProviderPaths: true } })
-          : null;
-        const fence = kept ? fencedConnection(kept) : { type: connection.type, config: connection.config, allowedProviderPaths: connection.allowedProviderPaths ?? null };
+        const kept =
+          connection.allowedProviderPaths === undefined && step.action === "replace"
+            ? await db().secretProvider.findUnique({
+                where: { id: step.id },
+                select: { type: true, config: true, allowedProviderPaths: true },
+              })
+            : null;
+        const fence = kept
+          ? fencedConnection(kept)
+          : { type: connection.type, config: connection.config, allowedProviderPaths: connection.allowedProviderPaths ?? null };
         lookup = { connectionKey: `${key}:0`, config: connection.config, resolveHost, answered: true, fence };
       }
       lookups.set(bundleId, lookup);
@@ -92,7 +108,8 @@ async function nonKvMountProblems(payload: BundlePayload, planned: PlannedAction
   const problems: string[] = [];
   try {
     for (const secret of payload.secrets) {
-      if (secret.provider !== vaultDefinition.type || !secret.providerPath || !secret.secretProviderId || !written.has(secret.secretPath)) continue;
+      if (secret.provider !== vaultDefinition.type || !secret.providerPath || !secret.secretProviderId || !written.has(secret.secretPath))
+        continue;
       if (vaultDefinition.checkPath(secret.providerPath)) continue; // the transaction's checks report it
       const lookup = await lookupFor(secret.secretProviderId);
       if (!lookup?.answered || !fenceAllows(lookup.fence, secret.providerPath)) continue; // outside the fence: the transaction refuses it

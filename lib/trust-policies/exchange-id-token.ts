@@ -86,7 +86,9 @@ async function exchange(idToken: string, sourceIp: string | null, now: number, c
   if (!policy) throw new IdTokenRefusal("no_matching_policy");
 
   // The claims the policy checked, as the token had them: what the audit says was trusted.
-  const matched = Object.keys(JSON.parse(policy.claims) as Record<string, string>).map((name) => sanitizeText(`${name}=${String(jws.payload[name])}`, 300));
+  const matched = Object.keys(JSON.parse(policy.claims) as Record<string, string>).map((name) =>
+    sanitizeText(`${name}=${String(jws.payload[name])}`, 300),
+  );
   return issueToken({ policy, issuer, jti, subject, matched, idTokenExpiresAt, sourceIp, now });
 }
 
@@ -120,7 +122,9 @@ async function issueToken(issue: Issue): Promise<ExchangeResult> {
   try {
     await db().$transaction(async (tx) => {
       // Kept as long as the ID token could still be accepted (its exp plus the clock skew).
-      await tx.usedIdToken.create({ data: { issuer: issue.issuer, jti: issue.jti, expiresAt: new Date(issue.idTokenExpiresAt.getTime() + CLOCK_SKEW_SECONDS * 1000) } });
+      await tx.usedIdToken.create({
+        data: { issuer: issue.issuer, jti: issue.jti, expiresAt: new Date(issue.idTokenExpiresAt.getTime() + CLOCK_SKEW_SECONDS * 1000) },
+      });
       await tx.apiToken.create({
         data: {
           id,
@@ -135,14 +139,31 @@ async function issueToken(issue: Issue): Promise<ExchangeResult> {
           trustPolicyId: policy.id,
         },
       });
-      const actor: Actor = { kind: "token", id, label: name, role: policy.role as Actor["role"], scope: policy.scope, userId: null, sourceIp: issue.sourceIp };
+      const actor: Actor = {
+        kind: "token",
+        id,
+        label: name,
+        role: policy.role as Actor["role"],
+        scope: policy.scope,
+        userId: null,
+        sourceIp: issue.sourceIp,
+      };
       await recordAudit(
         {
           actor,
           action: "token.exchange",
           target: { type: "token", id, label: name },
           outcome: "success",
-          details: { policy: policy.name, policyId: policy.id, issuer: issue.issuer, subject: sanitizeText(issue.subject, 200), claims: issue.matched, role: policy.role, scope: policy.scope, expiresAt: expiresAt.toISOString() },
+          details: {
+            policy: policy.name,
+            policyId: policy.id,
+            issuer: issue.issuer,
+            subject: sanitizeText(issue.subject, 200),
+            claims: issue.matched,
+            role: policy.role,
+            scope: policy.scope,
+            expiresAt: expiresAt.toISOString(),
+          },
         },
         tx,
       );
@@ -154,7 +175,13 @@ async function issueToken(issue: Issue): Promise<ExchangeResult> {
   notifyChange({ kind: "token", id });
   void sweepUsedIdTokens(issue.now);
   // A stored policy only holds a role its schema accepted.
-  return { token, expiresAt: expiresAt.toISOString(), role: policy.role as ExchangeResult["role"], scope: policy.scope, policy: { id: policy.id, name: policy.name } };
+  return {
+    token,
+    expiresAt: expiresAt.toISOString(),
+    role: policy.role as ExchangeResult["role"],
+    scope: policy.scope,
+    policy: { id: policy.id, name: policy.name },
+  };
 }
 
 const SWEEP_EVERY_MS = 5 * 60 * 1000;

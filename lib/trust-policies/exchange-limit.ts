@@ -16,9 +16,13 @@ function rule(): LimitRule {
 export async function reserveExchangeAttempt(sourceIp: string | null): Promise<{ forgive(): Promise<void> }> {
   const decision = await consume(rule(), sourceIp ?? "unknown");
   if (!decision.allowed) {
-    throw new AppError("rate_limited", `Too many failed token exchanges from this address. Try again in ${describeWait(decision.retryAfterSeconds)}.`, {
-      retryAfterSeconds: decision.retryAfterSeconds,
-    });
+    throw new AppError(
+      "rate_limited",
+      `Too many failed token exchanges from this address. Try again in ${describeWait(decision.retryAfterSeconds)}.`,
+      {
+        retryAfterSeconds: decision.retryAfterSeconds,
+      },
+    );
   }
   return { forgive: () => decision.hit?.refund() ?? Promise.resolve() };
 }

@@ -31,10 +31,13 @@ export async function fetchIssuerJson(issuer: string, url: string, what: string)
         response.resume();
         return reject(issuerError(issuer, `its ${what} answered HTTP ${status}`));
       }
-      readCapped(response, declaredLength(response.headers["content-length"]), MAX_DOCUMENT_BYTES).then((bytes) => {
-        if (bytes === null) reject(issuerError(issuer, `its ${what} is larger than ${MAX_DOCUMENT_BYTES / 1024} KiB`));
-        else resolve(bytes);
-      }, () => reject(issuerError(issuer, `its ${what} could not be read completely`)));
+      readCapped(response, declaredLength(response.headers["content-length"]), MAX_DOCUMENT_BYTES).then(
+        (bytes) => {
+          if (bytes === null) reject(issuerError(issuer, `its ${what} is larger than ${MAX_DOCUMENT_BYTES / 1024} KiB`));
+          else resolve(bytes);
+        },
+        () => reject(issuerError(issuer, `its ${what} could not be read completely`)),
+      );
     });
     // One deadline for the whole reply: a server that drips bytes never resets it.
     const deadline = setTimeout(
@@ -42,7 +45,9 @@ export async function fetchIssuerJson(issuer: string, url: string, what: string)
       timeoutMs,
     );
     request.on("close", () => clearTimeout(deadline));
-    request.on("error", (error) => reject(error instanceof AppError ? error : issuerError(issuer, `its ${what} could not be reached (${errorCode(error)})`)));
+    request.on("error", (error) =>
+      reject(error instanceof AppError ? error : issuerError(issuer, `its ${what} could not be reached (${errorCode(error)})`)),
+    );
   });
   let parsed: unknown;
   try {

@@ -17,9 +17,11 @@ export type RefusalReason =
 
 const MESSAGES: Record<RefusalReason, string> = {
   malformed: "The ID token is not a well-formed signed JWT (header.payload.signature, with iss and exp claims).",
-  unsupported_algorithm: "The ID token's signing algorithm is not accepted (RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA; never none or HMAC).",
+  unsupported_algorithm:
+    "The ID token's signing algorithm is not accepted (RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA; never none or HMAC).",
   unknown_issuer: "No trust policy names the ID token's issuer (iss).",
-  unknown_key: "The ID token is signed with a key its issuer does not publish (kid not in the issuer's JWKS, or the key does not fit the algorithm).",
+  unknown_key:
+    "The ID token is signed with a key its issuer does not publish (kid not in the issuer's JWKS, or the key does not fit the algorithm).",
   bad_signature: "The ID token's signature does not verify with its issuer's key.",
   expired: "The ID token has expired (exp).",
   not_yet_valid: "The ID token is not valid yet (nbf or iat lies in the future).",

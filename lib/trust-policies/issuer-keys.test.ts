@@ -34,7 +34,9 @@ async function failure(run: () => Promise<unknown>): Promise<AppError> {
 }
 
 /** An issuer whose discovery document or JWKS is answered by `answer`. */
-async function misbehaving(answer: (path: string, base: string, res: Parameters<typeof sendJson>[0]) => void): Promise<HttpFake & { issuer: string }> {
+async function misbehaving(
+  answer: (path: string, base: string, res: Parameters<typeof sendJson>[0]) => void,
+): Promise<HttpFake & { issuer: string }> {
   let base = "";
   const fake = await startHttpFake((req, res) => answer(req.url ?? "", base, res));
   base = fake.url;
@@ -59,7 +61,9 @@ describe("issuer keys", () => {
   });
 
   it("refuses a discovery document that names another issuer", async () => {
-    const fake = await misbehaving((path, base, res) => sendJson(res, 200, { issuer: "https://elsewhere.example", jwks_uri: `${base}/keys` }));
+    const fake = await misbehaving((path, base, res) =>
+      sendJson(res, 200, { issuer: "https://elsewhere.example", jwks_uri: `${base}/keys` }),
+    );
     expect((await failure(() => issuerKeys(fake.issuer, undefined))).message).toMatch(/names another issuer/);
     await fake.close();
   });
@@ -72,7 +76,9 @@ describe("issuer keys", () => {
 
   it("refuses a JWKS over 256 KiB, an error status and a reply that is not JSON", async () => {
     const big = await misbehaving((path, base, res) =>
-      path.startsWith("/.well-known") ? sendJson(res, 200, { issuer: base, jwks_uri: `${base}/keys` }) : sendJson(res, 200, { keys: [{ pad: "x".repeat(300_000) }] }),
+      path.startsWith("/.well-known")
+        ? sendJson(res, 200, { issuer: base, jwks_uri: `${base}/keys` })
+        : sendJson(res, 200, { keys: [{ pad: "x".repeat(300_000) }] }),
     );
     expect((await failure(() => issuerKeys(big.issuer, undefined))).message).toMatch(/larger than 256 KiB/);
     const down = await misbehaving((path, base, res) => sendJson(res, 503, {}));

@@ -58,7 +58,9 @@ async function fetchKeySet(issuer: string): Promise<KeySet> {
   if (typeof discovery.jwks_uri !== "string") throw issuerError(issuer, "its discovery document has no jwks_uri");
   const jwks = await fetchIssuerJson(issuer, discovery.jwks_uri, "JWKS");
   if (!Array.isArray(jwks.keys)) throw issuerError(issuer, "its JWKS has no keys array");
-  const keys = jwks.keys.filter((key): key is JsonWebKey => typeof key === "object" && key !== null && !Array.isArray(key)).slice(0, MAX_KEYS);
+  const keys = jwks.keys
+    .filter((key): key is JsonWebKey => typeof key === "object" && key !== null && !Array.isArray(key))
+    .slice(0, MAX_KEYS);
   const set = { keys, fetchedAt: Date.now() };
   if (!cache.has(issuer) && cache.size >= MAX_ISSUERS) cache.delete(cache.keys().next().value!);
   cache.set(issuer, set);

@@ -26,12 +26,15 @@ function withPart(token: string, index: number, part: string): string {
 }
 
 describe("JWS signatures (real keys from node:crypto)", () => {
-  it.each<SigningAlgorithm>(["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"])("%s verifies with the published key", (alg) => {
-    const key = newSigningKey(alg);
-    const jws = decodeJws(signJwt(claims, key));
-    expect(jws.payload.sub).toBe("repo:acme/api");
-    expect(signatureVerifies(jws, key.jwk)).toBe(true);
-  });
+  it.each<SigningAlgorithm>(["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"])(
+    "%s verifies with the published key",
+    (alg) => {
+      const key = newSigningKey(alg);
+      const jws = decodeJws(signJwt(claims, key));
+      expect(jws.payload.sub).toBe("repo:acme/api");
+      expect(signatureVerifies(jws, key.jwk)).toBe(true);
+    },
+  );
 
   it("a tampered payload or signature does not verify", () => {
     const key = newSigningKey("RS256");
@@ -75,7 +78,12 @@ describe("JWS signatures (real keys from node:crypto)", () => {
   it("refuses RSA keys under 2048 bits", async () => {
     const { generateKeyPairSync } = await import("node:crypto");
     const small = generateKeyPairSync("rsa", { modulusLength: 1024 });
-    const key = { kid: "small", alg: "RS256" as const, privateKey: small.privateKey, jwk: { ...small.publicKey.export({ format: "jwk" }), kid: "small", alg: "RS256" } };
+    const key = {
+      kid: "small",
+      alg: "RS256" as const,
+      privateKey: small.privateKey,
+      jwk: { ...small.publicKey.export({ format: "jwk" }), kid: "small", alg: "RS256" },
+    };
     expect(signatureVerifies(decodeJws(signJwt(claims, key)), key.jwk)).toBe(false);
   });
 
@@ -83,7 +91,10 @@ describe("JWS signatures (real keys from node:crypto)", () => {
     ["two parts", "a.b"],
     ["four parts", "a.b.c.d"],
     ["a header that is not JSON", `${Buffer.from("{").toString("base64url")}.e30.c2ln`],
-    ["a payload that is an array", `${Buffer.from('{"alg":"RS256"}').toString("base64url")}.${Buffer.from("[]").toString("base64url")}.c2ln`],
+    [
+      "a payload that is an array",
+      `${Buffer.from('{"alg":"RS256"}').toString("base64url")}.${Buffer.from("[]").toString("base64url")}.c2ln`,
+    ],
     ["a crit header", `${Buffer.from('{"alg":"RS256","crit":["x"]}').toString("base64url")}.e30.c2ln`],
     ["characters outside base64url", "a+b.c.d"],
     ["a huge token", `${"a".repeat(20_000)}.b.c`],

@@ -90,7 +90,12 @@ export function signatureVerifies(jws: DecodedJws, jwk: JsonWebKey): boolean {
   if (spec.kty === "RSA" && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) return false;
   try {
     if (spec.kty === "RSA" && spec.pss) {
-      return verify(spec.hash, jws.signingInput, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, jws.signature);
+      return verify(
+        spec.hash,
+        jws.signingInput,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+        jws.signature,
+      );
     }
     if (spec.kty === "EC") return verify(spec.hash, jws.signingInput, { key, dsaEncoding: "ieee-p1363" }, jws.signature);
     return verify(spec.hash, jws.signingInput, key, jws.signature);

@@ -57,7 +57,10 @@ export async function createTrustPolicy(options: { actor: AuditActor; input: unk
   const row = await withNameCheck(input.name, () =>
     db().$transaction(async (tx) => {
       const created = await tx.trustPolicy.create({ data: { id, ...input, claims: JSON.stringify(input.claims) } });
-      await recordAudit({ actor: options.actor, action: "trust_policy.create", target: target(created), outcome: "success", details: auditDetails(input) }, tx);
+      await recordAudit(
+        { actor: options.actor, action: "trust_policy.create", target: target(created), outcome: "success", details: auditDetails(input) },
+        tx,
+      );
       return created;
     }),
   );
@@ -77,7 +80,9 @@ export async function updateTrustPolicy(options: { actor: AuditActor; id: string
       if (!existing) throw notFound("Trust policy");
       const before = toPolicyView(existing);
       const after = { ...before, ...changes };
-      const changed = (Object.keys(changes) as Array<keyof typeof changes>).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+      const changed = (Object.keys(changes) as Array<keyof typeof changes>).filter(
+        (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+      );
       const updated = await tx.trustPolicy.update({
         where: { id: options.id },
         data: { ...changes, ...(changes.claims ? { claims: JSON.stringify(changes.claims) } : {}) },
@@ -85,7 +90,13 @@ export async function updateTrustPolicy(options: { actor: AuditActor; id: string
       const narrows = changed.some((key) => ["issuer", "audience", "claims", "role", "scope"].includes(key));
       const revokedIds = narrows ? await revokeIssuedTokens(tx, options.id) : [];
       await recordAudit(
-        { actor: options.actor, action: "trust_policy.update", target: target(updated), outcome: "success", details: { changed, ...auditDetails(after), revokedTokens: revokedIds.length } },
+        {
+          actor: options.actor,
+          action: "trust_policy.update",
+          target: target(updated),
+          outcome: "success",
+          details: { changed, ...auditDetails(after), revokedTokens: revokedIds.length },
+        },
         tx,
       );
       return { row: updated, revoked: revokedIds };
@@ -103,7 +114,13 @@ export async function deleteTrustPolicy(options: { actor: AuditActor; id: string
     const revokedIds = await revokeIssuedTokens(tx, options.id);
     await tx.trustPolicy.delete({ where: { id: options.id } });
     await recordAudit(
-      { actor: options.actor, action: "trust_policy.delete", target: target(existing), outcome: "success", details: { revokedTokens: revokedIds.length } },
+      {
+        actor: options.actor,
+        action: "trust_policy.delete",
+        target: target(existing),
+        outcome: "success",
+        details: { revokedTokens: revokedIds.length },
+      },
       tx,
     );
     return revokedIds;
@@ -114,7 +131,10 @@ export async function deleteTrustPolicy(options: { actor: AuditActor; id: string
 type Tx = Pick<Db, "apiToken">;
 
 async function revokeIssuedTokens(tx: Tx, policyId: string): Promise<string[]> {
-  const live = await tx.apiToken.findMany({ where: { trustPolicyId: policyId, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } });
+  const live = await tx.apiToken.findMany({
+    where: { trustPolicyId: policyId, revokedAt: null, expiresAt: { gt: new Date() } },
+    select: { id: true },
+  });
   if (live.length === 0) return [];
   const ids = live.map((token) => token.id);
   await tx.apiToken.updateMany({ where: { id: { in: ids } }, data: { revokedAt: new Date() } });
@@ -138,5 +158,12 @@ function target(row: { id: string; name: string }) {
 
 /** What a policy allows, for the audit trail: claim names (patterns are not secret, but long). */
 function auditDetails(policy: Pick<TrustPolicyInput, "issuer" | "audience" | "role" | "scope" | "ttlSeconds" | "claims">) {
-  return { issuer: policy.issuer, audience: policy.audience, role: policy.role, scope: policy.scope, ttlSeconds: policy.ttlSeconds, claims: Object.keys(policy.claims) };
+  return {
+    issuer: policy.issuer,
+    audience: policy.audience,
+    role: policy.role,
+    scope: policy.scope,
+    ttlSeconds: policy.ttlSeconds,
+    claims: Object.keys(policy.claims),
+  };
 }

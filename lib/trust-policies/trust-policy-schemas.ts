@@ -28,7 +28,8 @@ const issuer = z
     const problem = checkProviderUrl(value, { allowInsecure: env().PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS });
     if (problem) return context.addIssue({ code: "custom", message: problem });
     const url = new URL(value);
-    if (url.search || url.hash) context.addIssue({ code: "custom", message: "Must be the issuer URL exactly as the iss claim has it, without ? or #" });
+    if (url.search || url.hash)
+      context.addIssue({ code: "custom", message: "Must be the issuer URL exactly as the iss claim has it, without ? or #" });
   });
 
 const claimPattern = singleLine("A claim pattern", 500).min(1, "A claim pattern must not be empty");
@@ -40,8 +41,10 @@ const claims = z
     if (names.length === 0) context.addIssue({ code: "custom", message: "Name at least one claim (e.g. sub or repository) to match" });
     if (names.length > MAX_CLAIMS) context.addIssue({ code: "custom", message: `At most ${MAX_CLAIMS} claims` });
     for (const name of names) {
-      if (!CLAIM_NAME.test(name)) context.addIssue({ code: "custom", path: [name], message: "A claim name is letters, digits, _ . : or -" });
-      else if (RESERVED_CLAIMS.has(name)) context.addIssue({ code: "custom", path: [name], message: `${name} is checked by the exchange itself; use issuer and audience` });
+      if (!CLAIM_NAME.test(name))
+        context.addIssue({ code: "custom", path: [name], message: "A claim name is letters, digits, _ . : or -" });
+      else if (RESERVED_CLAIMS.has(name))
+        context.addIssue({ code: "custom", path: [name], message: `${name} is checked by the exchange itself; use issuer and audience` });
     }
   });
 
@@ -65,7 +68,9 @@ const policyFields = {
 };
 
 /** POST /api/trust-policies: every field but ttlSeconds (default 900). */
-export const createTrustPolicyInput = z.object({ ...policyFields, ttlSeconds: policyFields.ttlSeconds.default(TTL_DEFAULT_SECONDS) }).strict();
+export const createTrustPolicyInput = z
+  .object({ ...policyFields, ttlSeconds: policyFields.ttlSeconds.default(TTL_DEFAULT_SECONDS) })
+  .strict();
 
 /** PUT /api/trust-policies/:id: the fields to change; the others keep their values. */
 export const updateTrustPolicyInput = z.object(policyFields).partial().strict();
@@ -73,4 +78,6 @@ export const updateTrustPolicyInput = z.object(policyFields).partial().strict();
 export type TrustPolicyInput = z.output<typeof createTrustPolicyInput>;
 
 /** POST /api/auth/token-exchange. */
-export const tokenExchangeInput = z.object({ token: z.string({ message: "token must be the OIDC ID token, a string" }).min(1, "token is required") }).strict();
+export const tokenExchangeInput = z
+  .object({ token: z.string({ message: "token must be the OIDC ID token, a string" }).min(1, "token is required") })
+  .strict();

@@ -52,10 +52,18 @@ export function windowDays(window: UsageWindow, now = Date.now()): string[] {
  * their cost at list price. This process's counts are stored first, so the answer includes them.
  * A scoped token is refused: the numbers cover every secret of the connection, in its scope or not.
  */
-export async function connectionUsage(options: { actor: Actor; id: string; window: string | null; now?: number }): Promise<ConnectionUsage> {
+export async function connectionUsage(options: {
+  actor: Actor;
+  id: string;
+  window: string | null;
+  now?: number;
+}): Promise<ConnectionUsage> {
   const window = parseUsageWindow(options.window);
   if (options.actor.scope) {
-    throw new AppError("forbidden", `This token's scope (${options.actor.scope}) does not cover a whole connection; its usage counts every secret it serves.`);
+    throw new AppError(
+      "forbidden",
+      `This token's scope (${options.actor.scope}) does not cover a whole connection; its usage counts every secret it serves.`,
+    );
   }
   const connection = await db().secretProvider.findUnique({ where: { id: options.id }, select: { id: true, type: true } });
   if (!connection) throw notFound("Secret provider connection");

@@ -33,7 +33,9 @@ describe("UsageCounter", () => {
     const taken = counter.take();
     counter.count("c1", "calls", 2);
     counter.putBack(taken);
-    expect(counter.take()).toEqual([{ connectionId: "c1", day: "2026-03-01", calls: 7, errors: 0, throttled: 0, cacheHits: 0, cacheMisses: 0 }]);
+    expect(counter.take()).toEqual([
+      { connectionId: "c1", day: "2026-03-01", calls: 7, errors: 0, throttled: 0, cacheHits: 0, cacheMisses: 0 },
+    ]);
   });
 });
 
@@ -75,7 +77,9 @@ describe("usage windows", () => {
     expect(parseUsageWindow(null)).toBe("24h");
     expect(parseUsageWindow("30d")).toBe("30d");
     for (const bad of ["1h", "24H", "toString", "__proto__", "7"]) {
-      expect(() => parseUsageWindow(bad)).toThrow(expect.objectContaining({ code: "validation_error", extra: { fields: { window: "Must be 24h, 7d or 30d" } } }));
+      expect(() => parseUsageWindow(bad)).toThrow(
+        expect.objectContaining({ code: "validation_error", extra: { fields: { window: "Must be 24h, 7d or 30d" } } }),
+      );
     }
   });
 });

@@ -7,7 +7,11 @@ const totalsFor = (connectionId: string) => {
   const rows = usageCounter().take();
   const mine = rows.filter((r) => r.connectionId === connectionId);
   usageCounter().putBack(rows.filter((r) => r.connectionId !== connectionId));
-  return mine.reduce((sum, r) => ({ calls: sum.calls + r.calls, errors: sum.errors + r.errors, throttled: sum.throttled + r.throttled }), { calls: 0, errors: 0, throttled: 0 });
+  return mine.reduce((sum, r) => ({ calls: sum.calls + r.calls, errors: sum.errors + r.errors, throttled: sum.throttled + r.throttled }), {
+    calls: 0,
+    errors: 0,
+    throttled: 0,
+  });
 };
 
 describe("counting upstream calls in callUpstream", () => {
@@ -35,7 +39,13 @@ describe("counting upstream calls in callUpstream", () => {
 
   it("counts nothing without a connection key", async () => {
     const before = usageCounter().size;
-    await callUpstream({ provider: "Test", doing: "x", timeoutMs: 1_000, run: async () => 1, interpret: () => ({ error: providerError("Test", "x"), retryable: false }) });
+    await callUpstream({
+      provider: "Test",
+      doing: "x",
+      timeoutMs: 1_000,
+      run: async () => 1,
+      interpret: () => ({ error: providerError("Test", "x"), retryable: false }),
+    });
     expect(usageCounter().size).toBe(before);
   });
 });

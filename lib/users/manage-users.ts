@@ -46,7 +46,13 @@ export async function createUser(options: { actor: AuditActor; input: unknown })
       select: userSelect,
     });
     await recordAudit(
-      { actor: options.actor, action: "user.create", target: { type: "user", id, label: input.email }, outcome: "success", details: { role: input.role } },
+      {
+        actor: options.actor,
+        action: "user.create",
+        target: { type: "user", id, label: input.email },
+        outcome: "success",
+        details: { role: input.role },
+      },
       tx,
     );
     return userView(row);
@@ -67,7 +73,8 @@ export async function updateUser(options: { actor: AuditActor; id: string; input
   const view = await db().$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { id: options.id }, select: userSelect });
     if (!existing) throw notFound("User");
-    const losesAdmin = existing.role === "admin" && !existing.disabled && ((input.role && input.role !== "admin") || input.disabled === true);
+    const losesAdmin =
+      existing.role === "admin" && !existing.disabled && ((input.role && input.role !== "admin") || input.disabled === true);
     if (losesAdmin) await keepAnotherAdmin(tx, existing.id);
     const row = await tx.user.update({
       where: { id: options.id },
@@ -78,7 +85,13 @@ export async function updateUser(options: { actor: AuditActor; id: string; input
     if (input.disabled === true) await tx.userSession.deleteMany({ where: { userId: row.id } });
     const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
     await recordAudit(
-      { actor: options.actor, action: "user.update", target: { type: "user", id: row.id, label: row.email }, outcome: "success", details: { changed } },
+      {
+        actor: options.actor,
+        action: "user.update",
+        target: { type: "user", id: row.id, label: row.email },
+        outcome: "success",
+        details: { changed },
+      },
       tx,
     );
     return userView(row);

@@ -20,7 +20,8 @@ import { changePasswordInput, email as emailSchema, resetPasswordInput } from ".
 /** The signed-in user changes their own password; `keepSessionId` is the session doing it. */
 export async function changeOwnPassword(options: { actor: AuditActor; keepSessionId: string | null; input: unknown }): Promise<UserView> {
   const { actor } = options;
-  if (actor.kind !== "user") throw new AppError("forbidden", "Only a signed-in person can change their own password; a token or the CLI cannot.");
+  if (actor.kind !== "user")
+    throw new AppError("forbidden", "Only a signed-in person can change their own password; a token or the CLI cannot.");
   const input = parseInput(changePasswordInput, options.input);
   const user = await db().user.findUnique({ where: { id: actor.id }, select: { id: true, email: true, passwordHash: true } });
   if (!user) throw notFound("User");
@@ -53,7 +54,11 @@ export async function changeOwnPassword(options: { actor: AuditActor; keepSessio
 }
 
 /** An admin (or the CLI) sets another user's password, e.g. after a leak; every session of that user ends. */
-export async function resetPassword(options: { actor: AuditActor; user: { id: string } | { email: string }; input: unknown }): Promise<UserView> {
+export async function resetPassword(options: {
+  actor: AuditActor;
+  user: { id: string } | { email: string };
+  input: unknown;
+}): Promise<UserView> {
   const { actor } = options;
   if (actor.kind !== "system" && actor.role !== "admin") throw new AppError("forbidden", "Only an admin can reset a password.");
   const input = parseInput(resetPasswordInput, options.input);

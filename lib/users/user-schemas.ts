@@ -3,12 +3,7 @@ import { singleLine } from "@/lib/validation/text";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { ROLES } from "@/lib/auth/roles";
 
-export const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254, "Email must be at most 254 characters")
-  .email("Must be an email address");
+export const email = z.string().trim().toLowerCase().max(254, "Email must be at most 254 characters").email("Must be an email address");
 
 export const password = z
   .string()
@@ -49,4 +44,3 @@ export const changePasswordInput = z
 
 /** An admin setting another user's password (or the CLI setting anyone's). */
 export const resetPasswordInput = z.object({ newPassword: password }).strict();
-

@@ -33,7 +33,9 @@ export async function queueNewChanges(now = Date.now()): Promise<number> {
     if (rows.length > 0) position = rows[rows.length - 1]!.id;
     if (rows.length < BATCH) break;
   }
-  added += await enqueueDeliveries((await changesSince(new Date(now - LATE_COMMIT_MS), BATCH)).filter((row) => row.id <= cursor).map(webhookEvent));
+  added += await enqueueDeliveries(
+    (await changesSince(new Date(now - LATE_COMMIT_MS), BATCH)).filter((row) => row.id <= cursor).map(webhookEvent),
+  );
   if (stored === null || position !== cursor) await writeCursor(position);
   return added;
 }

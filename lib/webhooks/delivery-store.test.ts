@@ -99,12 +99,28 @@ describe("the webhook outbox", () => {
     ];
     for (const change of changes) await recordSecretChange(db(), change);
     // A kind this code does not know yet flows through as secret.<kind>.
-    await db().secretChange.create({ data: { secretId: "s-outbox-2", secretPath: "outbox.two", kind: "upstream_changed", version: "v9", fingerprint: "hmac-sha256:y", changedAt: new Date() } });
+    await db().secretChange.create({
+      data: {
+        secretId: "s-outbox-2",
+        secretPath: "outbox.two",
+        kind: "upstream_changed",
+        version: "v9",
+        fingerprint: "hmac-sha256:y",
+        changedAt: new Date(),
+      },
+    });
     expect(await queueNewChanges()).toBe(3);
     expect(await queueNewChanges()).toBe(0);
-    const rows = await db().webhookDelivery.findMany({ where: { eventType: { in: ["secret.created", "secret.deleted", "secret.upstream_changed"] } }, orderBy: { changeId: "asc" } });
+    const rows = await db().webhookDelivery.findMany({
+      where: { eventType: { in: ["secret.created", "secret.deleted", "secret.upstream_changed"] } },
+      orderBy: { changeId: "asc" },
+    });
     expect(rows.map((r) => r.eventType)).toEqual(["secret.created", "secret.deleted", "secret.upstream_changed"]);
-    for (const row of rows) expect(row.payload).not.toContain("v1\"");
-    expect(JSON.parse(rows[0]!.payload)).toMatchObject({ secretPath: "outbox.one", version: "1", fingerprint: expect.stringMatching(/^hmac-sha256:/) });
+    for (const row of rows) expect(row.payload).not.toContain('v1"');
+    expect(JSON.parse(rows[0]!.payload)).toMatchObject({
+      secretPath: "outbox.one",
+      version: "1",
+      fingerprint: expect.stringMatching(/^hmac-sha256:/),
+    });
   });
 });

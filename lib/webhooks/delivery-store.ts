@@ -23,13 +23,23 @@ export interface ClaimedDelivery {
 export async function enqueueDeliveries(events: WebhookEvent[], now = new Date()): Promise<number> {
   if (events.length === 0) return 0;
   const ids = events.map((event) => Number(event.id));
-  const known = new Set((await db().webhookDelivery.findMany({ where: { changeId: { in: ids } }, select: { changeId: true } })).map((row) => row.changeId));
+  const known = new Set(
+    (await db().webhookDelivery.findMany({ where: { changeId: { in: ids } }, select: { changeId: true } })).map((row) => row.changeId),
+  );
   let added = 0;
   for (const event of events) {
     if (known.has(Number(event.id))) continue;
     try {
       await db().webhookDelivery.create({
-        data: { id: newId(), changeId: Number(event.id), eventType: event.type, payload: JSON.stringify(event), status: "pending", nextAttemptAt: now, createdAt: now },
+        data: {
+          id: newId(),
+          changeId: Number(event.id),
+          eventType: event.type,
+          payload: JSON.stringify(event),
+          status: "pending",
+          nextAttemptAt: now,
+          createdAt: now,
+        },
       });
       added++;
     } catch (error) {
@@ -74,7 +84,13 @@ export async function markDelivered(delivery: ClaimedDelivery, owner: string, no
 }
 
 /** Records a failed attempt: due again at `retryAt`, or given up (`retryAt` null). */
-export async function markFailed(delivery: ClaimedDelivery, owner: string, error: string, retryAt: Date | null, now = new Date()): Promise<boolean> {
+export async function markFailed(
+  delivery: ClaimedDelivery,
+  owner: string,
+  error: string,
+  retryAt: Date | null,
+  now = new Date(),
+): Promise<boolean> {
   const { count } = await db().webhookDelivery.updateMany({
     where: { id: delivery.id, leaseOwner: owner, status: "pending" },
     data: {
@@ -95,7 +111,11 @@ export async function releaseLeases(owner: string): Promise<void> {
 
 /** The earliest time a pending delivery is due, or null when none waits. */
 export async function nextDueAt(): Promise<Date | null> {
-  const row = await db().webhookDelivery.findFirst({ where: { status: "pending" }, orderBy: { nextAttemptAt: "asc" }, select: { nextAttemptAt: true } });
+  const row = await db().webhookDelivery.findFirst({
+    where: { status: "pending" },
+    orderBy: { nextAttemptAt: "asc" },
+    select: { nextAttemptAt: true },
+  });
   return row?.nextAttemptAt ?? null;
 }
 
@@ -109,6 +129,8 @@ export async function deliveryCounts(): Promise<Record<DeliveryStatus, number>> 
 
 /** Deletes finished deliveries older than `before`; returns how many. */
 export async function pruneFinished(before: Date): Promise<number> {
-  const { count } = await db().webhookDelivery.deleteMany({ where: { status: { in: ["delivered", "failed"] }, finishedAt: { lt: before } } });
+  const { count } = await db().webhookDelivery.deleteMany({
+    where: { status: { in: ["delivered", "failed"] }, finishedAt: { lt: before } },
+  });
   return count;
 }

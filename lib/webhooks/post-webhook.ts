@@ -38,27 +38,31 @@ export function postWebhook(options: {
       settled = true;
       resolve(result);
     };
-    const request = (protocol === "https:" ? https : http).request(url, {
-      method: "POST",
-      agent,
-      signal: options.signal,
-      headers: {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(options.body),
-        "user-agent": "Provenance-Webhook/1",
-        [SIGNATURE_HEADER]: signatureHeader(options.secret, options.body, unixSeconds),
-        "Provenance-Event-Id": options.eventId,
-        "Provenance-Event-Type": options.eventType,
-        "Provenance-Delivery-Attempt": String(options.attempt),
+    const request = (protocol === "https:" ? https : http).request(
+      url,
+      {
+        method: "POST",
+        agent,
+        signal: options.signal,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(options.body),
+          "user-agent": "Provenance-Webhook/1",
+          [SIGNATURE_HEADER]: signatureHeader(options.secret, options.body, unixSeconds),
+          "Provenance-Event-Id": options.eventId,
+          "Provenance-Event-Type": options.eventType,
+          "Provenance-Delivery-Attempt": String(options.attempt),
+        },
       },
-    }, (response) => {
-      const status = response.statusCode ?? 0;
-      // Read (capped) and dropped: a receiver's reply says nothing we keep, only its status does.
-      readCapped(response, undefined, REPLY_CAP_BYTES).then(
-        () => finish(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: failureText(status) }),
-        () => finish(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: failureText(status) }),
-      );
-    });
+      (response) => {
+        const status = response.statusCode ?? 0;
+        // Read (capped) and dropped: a receiver's reply says nothing we keep, only its status does.
+        readCapped(response, undefined, REPLY_CAP_BYTES).then(
+          () => finish(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: failureText(status) }),
+          () => finish(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, error: failureText(status) }),
+        );
+      },
+    );
     // One deadline for the whole attempt: a receiver that drips bytes never resets it.
     const deadline = setTimeout(() => request.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })), ATTEMPT_TIMEOUT_MS);
     deadline.unref();
@@ -75,6 +79,7 @@ function failureText(status: number): string {
 /** An error code (ECONNREFUSED, ETIMEDOUT, …), never the message: it could name the URL and its path. */
 function networkError(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code)) return code === "EPROVENANCE_METADATA_ADDRESS" ? "the host resolves to a metadata address" : code;
+  if (typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code))
+    return code === "EPROVENANCE_METADATA_ADDRESS" ? "the host resolves to a metadata address" : code;
   return error.name === "AbortError" ? "aborted" : "network error";
 }

@@ -27,10 +27,17 @@ export function webhookConfig(): WebhookConfig | null {
   // The message names the rule, not the URL: a webhook URL often carries a token in its path.
   if (problem) throw new Error(`PROVENANCE_WEBHOOK_URL is refused: ${problem}.`);
   if (!secret) {
-    throw new Error("PROVENANCE_WEBHOOK_URL is set but PROVENANCE_WEBHOOK_SECRET is not: every delivery is signed with it, so receivers can tell them from forgeries. Set a random string of at least 16 characters (e.g. `openssl rand -hex 32`).");
+    throw new Error(
+      "PROVENANCE_WEBHOOK_URL is set but PROVENANCE_WEBHOOK_SECRET is not: every delivery is signed with it, so receivers can tell them from forgeries. Set a random string of at least 16 characters (e.g. `openssl rand -hex 32`).",
+    );
   }
   if (secret.length < MIN_SECRET_LENGTH) throw new Error(`PROVENANCE_WEBHOOK_SECRET must be at least ${MIN_SECRET_LENGTH} characters.`);
-  return { url: new URL(url), secret, maxAttempts: env().PROVENANCE_WEBHOOK_MAX_ATTEMPTS, retryBaseMs: env().PROVENANCE_WEBHOOK_RETRY_BASE_MS };
+  return {
+    url: new URL(url),
+    secret,
+    maxAttempts: env().PROVENANCE_WEBHOOK_MAX_ATTEMPTS,
+    retryBaseMs: env().PROVENANCE_WEBHOOK_RETRY_BASE_MS,
+  };
 }
 
 /** Scheme, host and port only: what logs may say about where deliveries go. */

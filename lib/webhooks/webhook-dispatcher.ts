@@ -71,7 +71,9 @@ class WebhookDispatcher {
         await queueNewChanges();
         const free = MAX_IN_FLIGHT - this.inFlight.size;
         const now = new Date();
-        const claimed = this.stopped ? [] : await claimDue({ owner: this.owner, limit: free, leaseUntil: new Date(now.getTime() + LEASE_MS), now });
+        const claimed = this.stopped
+          ? []
+          : await claimDue({ owner: this.owner, limit: free, leaseUntil: new Date(now.getTime() + LEASE_MS), now });
         for (const delivery of claimed) this.send(delivery);
         await this.scheduleNextDue();
         if (this.failingSince !== undefined) log.info("webhook outbox readable again");
@@ -98,7 +100,15 @@ class WebhookDispatcher {
     const abort = new AbortController();
     this.inFlight.set(delivery.id, abort);
     const attempt = delivery.attempts + 1;
-    void postWebhook({ url: this.config.url, secret: this.config.secret, body: delivery.payload, eventId: String(delivery.changeId), eventType: delivery.eventType, attempt, signal: abort.signal })
+    void postWebhook({
+      url: this.config.url,
+      secret: this.config.secret,
+      body: delivery.payload,
+      eventId: String(delivery.changeId),
+      eventType: delivery.eventType,
+      attempt,
+      signal: abort.signal,
+    })
       .then(async (result) => {
         if (this.stopped) return; // cut off by shutdown: not an attempt; the lease was given back
         if (result.ok) {
@@ -117,7 +127,14 @@ class WebhookDispatcher {
   private async recordFailure(delivery: ClaimedDelivery, attempt: number, error: string): Promise<void> {
     const giveUp = attempt >= this.config.maxAttempts;
     const retryAt = giveUp ? null : new Date(Date.now() + retryDelayMs(attempt, this.config.retryBaseMs));
-    const fields = { eventId: String(delivery.changeId), eventType: delivery.eventType, attempt, maxAttempts: this.config.maxAttempts, error, origin: webhookOrigin(this.config.url) };
+    const fields = {
+      eventId: String(delivery.changeId),
+      eventType: delivery.eventType,
+      attempt,
+      maxAttempts: this.config.maxAttempts,
+      error,
+      origin: webhookOrigin(this.config.url),
+    };
     if (!(await markFailed(delivery, this.owner, error, retryAt))) return;
     if (!giveUp) {
       log.warn("webhook delivery failed; will retry", { ...fields, retryAt: retryAt!.toISOString() });

@@ -19,7 +19,13 @@ function sign(secret: string, body: string, unixSeconds: number): string {
  * What a receiver does (and the tests do): true when some v1 signature matches and `t` is within
  * `toleranceSeconds` of `nowSeconds`. Constant-time comparison.
  */
-export function verifySignature(options: { secret: string; body: string; header: string; nowSeconds: number; toleranceSeconds?: number }): boolean {
+export function verifySignature(options: {
+  secret: string;
+  body: string;
+  header: string;
+  nowSeconds: number;
+  toleranceSeconds?: number;
+}): boolean {
   const parts = options.header.split(",").map((part) => part.trim().split("="));
   const t = Number(parts.find(([k]) => k === "t")?.[1]);
   if (!Number.isInteger(t) || Math.abs(options.nowSeconds - t) > (options.toleranceSeconds ?? 300)) return false;

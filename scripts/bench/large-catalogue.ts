@@ -47,7 +47,14 @@ export async function measureLargeCatalogue(options: LargeCatalogueOptions): Pro
   const cookie = await dashboardAdmin(options);
 
   const api = (p: string) => fetch(`${options.baseUrl}${p}`, { headers: { authorization: `Bearer ${options.token}` } });
-  const rows: BenchRow[] = [{ name: `seed ${secretCount} secrets and ${connectionCount} connections (CLI import)`, value: `${seedSeconds.toFixed(1)} s`, goal: "—", ok: true }];
+  const rows: BenchRow[] = [
+    {
+      name: `seed ${secretCount} secrets and ${connectionCount} connections (CLI import)`,
+      value: `${seedSeconds.toFixed(1)} s`,
+      goal: "—",
+      ok: true,
+    },
+  ];
 
   // The server's own count, not ours: the page and the list below must be reading this catalogue.
   const whole = await timed(3, async () => {
@@ -118,7 +125,11 @@ async function timed(runs: number, call: () => Promise<boolean>): Promise<{ medi
  * something) and `secrets` secrets, half stored and half read through the connections in turn,
  * and imports it with the CLI. Returns a prefix that holds a few pages and one stored path.
  */
-async function seedCatalogue(options: LargeCatalogueOptions, secrets: number, connections: number): Promise<{ prefix: string; storedPath: string }> {
+async function seedCatalogue(
+  options: LargeCatalogueOptions,
+  secrets: number,
+  connections: number,
+): Promise<{ prefix: string; storedPath: string }> {
   const run = randomBytes(3).toString("hex");
   const now = new Date().toISOString();
   const id = () => randomBytes(12).toString("base64url");
@@ -127,7 +138,11 @@ async function seedCatalogue(options: LargeCatalogueOptions, secrets: number, co
     name: `catalogue ${run} aws ${String(i).padStart(3, "0")}`,
     type: "aws-sm" as const,
     description: "",
-    config: { region: "eu-west-1", accessKeyId: `AKIA${randomBytes(8).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(20).toString("base64") },
+    config: {
+      region: "eu-west-1",
+      accessKeyId: `AKIA${randomBytes(8).toString("hex").toUpperCase()}`,
+      secretAccessKey: randomBytes(20).toString("base64"),
+    },
     createdAt: now,
     updatedAt: now,
   }));
@@ -179,7 +194,11 @@ async function dashboardAdmin(options: LargeCatalogueOptions): Promise<string> {
   await cli(options, ["user", "create", "--email", email, "--password", password, "--role", "admin"]);
   const jar = new Map<string, string>();
   const send = async (p: string, init: RequestInit = {}) => {
-    const response = await fetch(`${options.baseUrl}${p}`, { ...init, redirect: "manual", headers: { ...init.headers, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    const response = await fetch(`${options.baseUrl}${p}`, {
+      ...init,
+      redirect: "manual",
+      headers: { ...init.headers, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+    });
     for (const header of response.headers.getSetCookie()) {
       const [pair] = header.split(";");
       const at = pair!.indexOf("=");
@@ -189,7 +208,11 @@ async function dashboardAdmin(options: LargeCatalogueOptions): Promise<string> {
   };
   const { csrfToken } = (await (await send("/api/auth/csrf")).json()) as { csrfToken: string };
   const form = new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: options.baseUrl });
-  const signedIn = await send("/api/auth/callback/credentials", { method: "POST", body: form, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const signedIn = await send("/api/auth/callback/credentials", {
+    method: "POST",
+    body: form,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
   const session = [...jar.keys()].find((name) => name.endsWith("session-token"));
   if (signedIn.status >= 400 || !session) throw new Error(`sign-in for the page timing failed: ${signedIn.status}`);
   return `${session}=${jar.get(session)}`;
@@ -205,6 +228,8 @@ function cli(options: LargeCatalogueOptions, args: string[], env: Record<string,
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   return new Promise((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (status) => (status === 0 ? resolve() : reject(new Error(`provenance ${args[0]} failed (${status}): ${stderr.slice(0, 2000)}`))));
+    child.on("close", (status) =>
+      status === 0 ? resolve() : reject(new Error(`provenance ${args[0]} failed (${status}): ${stderr.slice(0, 2000)}`)),
+    );
   });
 }

@@ -28,7 +28,11 @@ export interface LoadRequest {
 
 const TIMEOUT_MS = 10_000;
 
-export async function runLoad(name: string, request: LoadRequest, options: { requests: number; concurrency: number; warmup?: number }): Promise<LoadResult> {
+export async function runLoad(
+  name: string,
+  request: LoadRequest,
+  options: { requests: number; concurrency: number; warmup?: number },
+): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   try {
     for (let i = 0; i < (options.warmup ?? 50); i++) await send(agent, request);
@@ -52,7 +56,16 @@ export async function runLoad(name: string, request: LoadRequest, options: { req
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-    return { name, requests: latencies.length, errors, timeouts, seconds, perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99) };
+    return {
+      name,
+      requests: latencies.length,
+      errors,
+      timeouts,
+      seconds,
+      perSecond: latencies.length / seconds,
+      p50: at(0.5),
+      p99: at(0.99),
+    };
   } finally {
     agent.destroy();
   }
@@ -61,11 +74,15 @@ export async function runLoad(name: string, request: LoadRequest, options: { req
 /** One request; "ok" for a 2xx answer read to the end. */
 export function send(agent: http.Agent, request: LoadRequest): Promise<"ok" | "error" | "timeout"> {
   return new Promise((resolve) => {
-    const outgoing = http.request(request.url, { method: request.method ?? "GET", headers: request.headers, agent, timeout: TIMEOUT_MS }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode! >= 200 && response.statusCode! < 300 ? "ok" : "error"));
-      response.on("error", () => resolve("error"));
-    });
+    const outgoing = http.request(
+      request.url,
+      { method: request.method ?? "GET", headers: request.headers, agent, timeout: TIMEOUT_MS },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode! >= 200 && response.statusCode! < 300 ? "ok" : "error"));
+        response.on("error", () => resolve("error"));
+      },
+    );
     outgoing.on("timeout", () => {
       outgoing.destroy();
       resolve("timeout");
@@ -78,5 +95,9 @@ export function send(agent: http.Agent, request: LoadRequest): Promise<"ok" | "e
 export function formatTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(" | ")} |`;
-  return [line(rows[0]!), `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
+  return [
+    line(rows[0]!),
+    `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|")}|`,
+    ...rows.slice(1).map(line),
+  ].join("\n");
 }

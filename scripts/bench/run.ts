@@ -44,7 +44,12 @@ const PARTS = listEnv("BENCH_PARTS", ["load", "upstream", "run", "catalogue"]);
 /** A comma-separated list from the environment, lower-cased; `all` when unset. */
 function listEnv(name: string, all: string[]): Set<string> {
   const raw = process.env[name]?.trim();
-  const chosen = raw ? raw.split(",").map((part) => part.trim().toLowerCase()).filter(Boolean) : all;
+  const chosen = raw
+    ? raw
+        .split(",")
+        .map((part) => part.trim().toLowerCase())
+        .filter(Boolean)
+    : all;
   const unknown = chosen.filter((part) => !all.includes(part));
   if (unknown.length > 0) throw new Error(`${name}: unknown ${unknown.join(", ")} (choose from ${all.join(", ")})`);
   return new Set(chosen);
@@ -83,14 +88,26 @@ async function main() {
     await fakes.close();
   }
 
-  console.log(`\nProvenance bench: ${REQUESTS} requests per scenario, ${CONCURRENCY} connections, upstream delay ${UPSTREAM_DELAY_MS} ms\n`);
+  console.log(
+    `\nProvenance bench: ${REQUESTS} requests per scenario, ${CONCURRENCY} connections, upstream delay ${UPSTREAM_DELAY_MS} ms\n`,
+  );
   const rows = [["scenario", "req/s", "p50 ms", "p99 ms", "errors", "timeouts"]];
-  for (const r of loads) rows.push([r.name, r.perSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), String(r.errors), String(r.timeouts)]);
+  for (const r of loads)
+    rows.push([r.name, r.perSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), String(r.errors), String(r.timeouts)]);
   console.log(formatTable(rows));
-  console.log(`\n${formatTable([["goal", "measured", "target", "ok"], ...goals.map((g) => [g.goal, g.measured, g.target, g.ok ? "ok" : "NOT OK"])])}\n`);
+  console.log(
+    `\n${formatTable([["goal", "measured", "target", "ok"], ...goals.map((g) => [g.goal, g.measured, g.target, g.ok ? "ok" : "NOT OK"])])}\n`,
+  );
 }
 
-async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes, bareUrl: string, loads: LoadResult[], goals: Goal[]): Promise<void> {
+async function benchDatabase(
+  label: string,
+  database: TempDatabase,
+  fakes: Fakes,
+  bareUrl: string,
+  loads: LoadResult[],
+  goals: Goal[],
+): Promise<void> {
   const env = {
     DATABASE_URL: database.url,
     SECRETS_MASTER_KEY: randomBytes(32).toString("base64url"),
@@ -99,18 +116,24 @@ async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes
   };
   // Two servers on one database: bearer-token resolves take the fast path on the first; the second
   // serves them through Next's route handler, as a serverless host does.
-  const profile: Record<string, string> = process.env.BENCH_CPU_PROF_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}` } : {};
+  const profile: Record<string, string> = process.env.BENCH_CPU_PROF_DIR
+    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}` }
+    : {};
   const fast = await startServer({ ...env, ...profile, PROVENANCE_FAST_PATH: "true" }, `bench-${label}-fast`);
   const route = await startServer({ ...env, PROVENANCE_FAST_PATH: "false" }, `bench-${label}-route`);
   try {
     // Not execFileSync: a blocked event loop keeps the HTTP client's idle-socket timers from
     // running, so the first request after it could go out on a socket the server has just closed.
     const token = (
-      await execFileAsync(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "bench", "--role", "admin"], {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        encoding: "utf8",
-      })
+      await execFileAsync(
+        process.execPath,
+        [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "bench", "--role", "admin"],
+        {
+          cwd: ROOT,
+          env: { ...process.env, ...env },
+          encoding: "utf8",
+        },
+      )
     ).stdout.trim();
     const auth = { authorization: `Bearer ${token}` };
     const batchPaths = await seed(fast.baseUrl, auth, fakes);
@@ -130,7 +153,10 @@ async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes
       const cached = await measure("resolve cached external, Vault (fast path)", at(fast, "/api/secrets/resolve?path=bench.vault.cached"));
       const routeLive = await measure("GET /api/health/live (route-handler server)", { url: `${route.baseUrl}/api/health/live` });
       const routeStored = await measure("resolve stored secret (route handler)", at(route, "/api/secrets/resolve?path=bench.stored"));
-      const routeCached = await measure("resolve cached external, Vault (route handler)", at(route, "/api/secrets/resolve?path=bench.vault.cached"));
+      const routeCached = await measure(
+        "resolve cached external, Vault (route handler)",
+        at(route, "/api/secrets/resolve?path=bench.vault.cached"),
+      );
       await measure("resolve uncached external, Vault 20 ms (fast path)", at(fast, "/api/secrets/resolve?path=bench.vault.uncached"), {
         ...LOAD,
         requests: Math.min(REQUESTS, 1000),
@@ -141,8 +167,18 @@ async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes
         ["cached external", cached],
       ] as const) {
         const share = result.perSecond / ceiling.perSecond;
-        goals.push({ goal: `[${label}] resolve ${name}: share of bare node:http`, measured: percent(share), target: "≥ 10 %", ok: share >= 0.1 });
-        goals.push({ goal: `[${label}] resolve ${name}: p99 at ${CONCURRENCY} connections`, measured: `${result.p99.toFixed(1)} ms`, target: "≤ 100 ms", ok: result.p99 <= 100 });
+        goals.push({
+          goal: `[${label}] resolve ${name}: share of bare node:http`,
+          measured: percent(share),
+          target: "≥ 10 %",
+          ok: share >= 0.1,
+        });
+        goals.push({
+          goal: `[${label}] resolve ${name}: p99 at ${CONCURRENCY} connections`,
+          measured: `${result.p99.toFixed(1)} ms`,
+          target: "≤ 100 ms",
+          ok: result.p99 <= 100,
+        });
         goals.push({
           goal: `[${label}] resolve ${name}: errors and timeouts`,
           measured: `${result.errors} / ${result.timeouts}`,
@@ -155,7 +191,12 @@ async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes
         ["cached external", routeCached],
       ] as const) {
         const ratio = result.perSecond / routeLive.perSecond;
-        goals.push({ goal: `[${label}] route handler, resolve ${name} ÷ /api/health/live`, measured: `${ratio.toFixed(2)}×`, target: "≥ 0.8×", ok: ratio >= 0.8 });
+        goals.push({
+          goal: `[${label}] route handler, resolve ${name} ÷ /api/health/live`,
+          measured: `${ratio.toFixed(2)}×`,
+          target: "≥ 0.8×",
+          ok: ratio >= 0.8,
+        });
       }
       goals.push({
         goal: `[${label}] fast path resolve stored ÷ /api/health/live`,
@@ -166,24 +207,42 @@ async function benchDatabase(label: string, database: TempDatabase, fakes: Fakes
     }
 
     if (PARTS.has("upstream")) goals.push(...(await upstreamGoals(label, fast, auth, fakes, batchPaths)));
-    if (PARTS.has("run") && label === "SQLite") goals.push(await clientCacheGoal(fast.baseUrl, token), ...(await runStartGoals(fast.baseUrl, auth, token)));
+    if (PARTS.has("run") && label === "SQLite")
+      goals.push(await clientCacheGoal(fast.baseUrl, token), ...(await runStartGoals(fast.baseUrl, auth, token)));
 
     // 10,000 secrets and 100 connections: the list pages stay quick and resolve does not notice.
     if (!PARTS.has("catalogue")) return;
-    const catalogue = await measureLargeCatalogue({ baseUrl: fast.baseUrl, token, databaseUrl: env.DATABASE_URL, masterKey: env.SECRETS_MASTER_KEY });
+    const catalogue = await measureLargeCatalogue({
+      baseUrl: fast.baseUrl,
+      token,
+      databaseUrl: env.DATABASE_URL,
+      masterKey: env.SECRETS_MASTER_KEY,
+    });
     goals.push(...catalogue.map((row) => ({ goal: `[${label}] ${row.name}`, measured: row.value, target: row.goal, ok: row.ok })));
     const storedLarge = await measure("resolve stored secret among 10,000 (fast path)", at(fast, "/api/secrets/resolve?path=bench.stored"));
     if (!stored) return;
     const kept = storedLarge.perSecond / stored.perSecond;
-    goals.push({ goal: `[${label}] resolve stored with 10,000 secrets ÷ without`, measured: `${kept.toFixed(2)}×`, target: "≥ 0.8×", ok: kept >= 0.8 });
+    goals.push({
+      goal: `[${label}] resolve stored with 10,000 secrets ÷ without`,
+      measured: `${kept.toFixed(2)}×`,
+      target: "≥ 0.8×",
+      ok: kept >= 0.8,
+    });
   } finally {
     await Promise.all([fast.stop(), route.stop()]);
   }
 }
 
 /** A thundering herd on one uncached secret, and a batch of 100 across the four managers. */
-async function upstreamGoals(label: string, server: RunningServer, auth: Record<string, string>, fakes: Fakes, batchPaths: string[]): Promise<Goal[]> {
-  const call = (p: string, init: RequestInit = {}) => fetch(`${server.baseUrl}${p}`, { ...init, headers: { ...auth, "content-type": "application/json" } });
+async function upstreamGoals(
+  label: string,
+  server: RunningServer,
+  auth: Record<string, string>,
+  fakes: Fakes,
+  batchPaths: string[],
+): Promise<Goal[]> {
+  const call = (p: string, init: RequestInit = {}) =>
+    fetch(`${server.baseUrl}${p}`, { ...init, headers: { ...auth, "content-type": "application/json" } });
   const herdPath = "/v1/secret/data/bench/herd";
   const herdCalls = () => fakes.vault.requests.filter((r) => r.path.startsWith(herdPath)).length;
   // Each herd goes out on 100 connections opened beforehand, as 100 programs already connected
@@ -196,10 +255,16 @@ async function upstreamGoals(label: string, server: RunningServer, auth: Record<
     for (let round = 0; round < 3; round++) {
       // Opened through the fast path (a stored secret): Next answers far slower on a busy machine,
       // and a socket left idle past the server's keep-alive timeout would be closed under the herd.
-      await Promise.all(Array.from({ length: HERD_SIZE }, () => send(agent, { url: `${server.baseUrl}/api/secrets/resolve?path=bench.stored`, headers: auth })));
+      await Promise.all(
+        Array.from({ length: HERD_SIZE }, () =>
+          send(agent, { url: `${server.baseUrl}/api/secrets/resolve?path=bench.stored`, headers: auth }),
+        ),
+      );
       const before = herdCalls();
       const outcomes = await Promise.all(
-        Array.from({ length: HERD_SIZE }, () => send(agent, { url: `${server.baseUrl}/api/secrets/resolve?path=bench.vault.herd`, headers: auth })),
+        Array.from({ length: HERD_SIZE }, () =>
+          send(agent, { url: `${server.baseUrl}/api/secrets/resolve?path=bench.vault.herd`, headers: auth }),
+        ),
       );
       herdErrors += outcomes.filter((outcome) => outcome !== "ok").length;
       herds.push(herdCalls() - before);
@@ -270,7 +335,12 @@ async function clientCacheGoal(baseUrl: string, token: string): Promise<Goal> {
   const t0 = performance.now();
   for (let i = 0; i < gets; i++) await client.get("bench.stored");
   const perSecond = gets / ((performance.now() - t0) / 1000);
-  return { goal: "TypeScript client: cached get() per second, in process", measured: perSecond.toFixed(0), target: "≥ 1,000,000", ok: perSecond >= 1_000_000 };
+  return {
+    goal: "TypeScript client: cached get() per second, in process",
+    measured: perSecond.toFixed(0),
+    target: "≥ 1,000,000",
+    ok: perSecond >= 1_000_000,
+  };
 }
 
 /**
@@ -289,13 +359,25 @@ async function runStartGoals(baseUrl: string, auth: Record<string, string>, toke
   execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(ROOT, "client")]);
   const env = { ...process.env, PROVENANCE_URL: baseUrl, PROVENANCE_TOKEN: token };
   const child = [process.execPath, "-e", ""];
-  const median = async (args: string[]) =>
-    medianMs(async () => execFileSync(args[0]!, args.slice(1), { env, stdio: "ignore" }), 9);
+  const median = async (args: string[]) => medianMs(async () => execFileSync(args[0]!, args.slice(1), { env, stdio: "ignore" }), 9);
   const alone = await median(child);
   const built = await median([process.execPath, path.join(ROOT, "client/dist/cli/bin.js"), "run", "--prefix", "bench.run", "--", ...child]);
   const checkout = await median([process.execPath, path.join(ROOT, "bin/provenance.mjs"), "run", "--prefix", "bench.run", "--", ...child]);
   // And the values did reach the command (exit 3 otherwise).
-  execFileSync(process.execPath, [path.join(ROOT, "client/dist/cli/bin.js"), "run", "--prefix", "bench.run", "--", process.execPath, "-e", "if (process.env.S49 !== 'run-value-49') process.exit(3)"], { env });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, "client/dist/cli/bin.js"),
+      "run",
+      "--prefix",
+      "bench.run",
+      "--",
+      process.execPath,
+      "-e",
+      "if (process.env.S49 !== 'run-value-49') process.exit(3)",
+    ],
+    { env },
+  );
   return [
     {
       goal: "provenance run, 50 secrets: start-up over the command's own (client package)",
@@ -303,20 +385,33 @@ async function runStartGoals(baseUrl: string, auth: Record<string, string>, toke
       target: "≤ 300 ms",
       ok: built - alone <= 300,
     },
-    { goal: "the same through the checkout's npx provenance (TypeScript loaded at start)", measured: `${(checkout - alone).toFixed(0)} ms`, target: "(information)", ok: true },
+    {
+      goal: "the same through the checkout's npx provenance (TypeScript loaded at start)",
+      measured: `${(checkout - alone).toFixed(0)} ms`,
+      target: "(information)",
+      ok: true,
+    },
   ];
 }
 
 /** Connections to the four fakes, the secrets each scenario reads, and a batch of 100. */
 async function seed(baseUrl: string, auth: Record<string, string>, fakes: Fakes): Promise<string[]> {
   const post = async (p: string, body: unknown) => {
-    const response = await fetch(`${baseUrl}${p}`, { method: "POST", body: JSON.stringify(body), headers: { ...auth, "content-type": "application/json" } });
+    const response = await fetch(`${baseUrl}${p}`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { ...auth, "content-type": "application/json" },
+    });
     if (!response.ok) throw new Error(`${p}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { id: string };
   };
   const { vault, aws, azure, gcp, credentials } = fakes;
   const connections = {
-    vault: await post("/api/secret-providers", { name: "bench vault", type: "vault", config: { vaultUrl: vault.url, token: credentials.vaultToken } }),
+    vault: await post("/api/secret-providers", {
+      name: "bench vault",
+      type: "vault",
+      config: { vaultUrl: vault.url, token: credentials.vaultToken },
+    }),
     aws: await post("/api/secret-providers", {
       name: "bench aws",
       type: "aws-sm",
@@ -333,11 +428,20 @@ async function seed(baseUrl: string, auth: Record<string, string>, fakes: Fakes)
         authorityHost: azure.authorityUrl,
       },
     }),
-    gcp: await post("/api/secret-providers", { name: "bench gcp", type: "gcp-sm", config: { projectId: "bench-project", apiEndpoint: `http://${gcp.endpoint}` } }),
+    gcp: await post("/api/secret-providers", {
+      name: "bench gcp",
+      type: "gcp-sm",
+      config: { projectId: "bench-project", apiEndpoint: `http://${gcp.endpoint}` },
+    }),
   };
 
   await post("/api/secrets", { secretPath: "bench.stored", value: "stored-value" });
-  await post("/api/secrets", { secretPath: "bench.vault.cached", provider: "vault", providerPath: "secret/bench/cached", secretProviderId: connections.vault.id });
+  await post("/api/secrets", {
+    secretPath: "bench.vault.cached",
+    provider: "vault",
+    providerPath: "secret/bench/cached",
+    secretProviderId: connections.vault.id,
+  });
   const uncached = { provider: "vault", secretProviderId: connections.vault.id, providerConfig: { cacheTtlSeconds: 0 } };
   await post("/api/secrets", { secretPath: "bench.vault.uncached", providerPath: "secret/bench/uncached", ...uncached });
   await post("/api/secrets", { secretPath: "bench.vault.herd", providerPath: "secret/bench/herd", ...uncached });

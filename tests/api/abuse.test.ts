@@ -41,18 +41,29 @@ async function token(role = "editor"): Promise<string> {
 }
 
 async function vaultConnection(url: string): Promise<string> {
-  const reply = await at("/api/secret-providers", { method: "POST", body: { name: unique("abuse-vault"), type: "vault", config: { vaultUrl: url, token: VAULT_TOKEN } } });
+  const reply = await at("/api/secret-providers", {
+    method: "POST",
+    body: { name: unique("abuse-vault"), type: "vault", config: { vaultUrl: url, token: VAULT_TOKEN } },
+  });
   expect(reply.status, reply.text).toBe(201);
   return (reply.body as { id: string }).id;
 }
 
 /** `count` external secrets under `prefix`, reading `providerPath` (or, given a function, one path each). */
-async function externalSecrets(connectionId: string, prefix: string, providerPath: string | ((i: number) => string), count: number): Promise<string[]> {
+async function externalSecrets(
+  connectionId: string,
+  prefix: string,
+  providerPath: string | ((i: number) => string),
+  count: number,
+): Promise<string[]> {
   const paths: string[] = [];
   for (let i = 0; i < count; i++) {
     const secretPath = `${prefix}.s${i}`;
     const upstream = typeof providerPath === "string" ? providerPath : providerPath(i);
-    const reply = await at("/api/secrets", { method: "POST", body: { secretPath, provider: "vault", providerPath: upstream, secretProviderId: connectionId } });
+    const reply = await at("/api/secrets", {
+      method: "POST",
+      body: { secretPath, provider: "vault", providerPath: upstream, secretProviderId: connectionId },
+    });
     expect(reply.status, reply.text).toBe(201);
     paths.push(secretPath);
   }
@@ -60,7 +71,8 @@ async function externalSecrets(connectionId: string, prefix: string, providerPat
 }
 
 type Batch = { values: Record<string, string>; errors: Record<string, { code: string; message: string }> };
-const batch = (body: unknown, tokenValue: string) => at("/api/secrets/resolve", { method: "POST", token: tokenValue, body }) as Promise<ApiResponse<Batch>>;
+const batch = (body: unknown, tokenValue: string) =>
+  at("/api/secrets/resolve", { method: "POST", token: tokenValue, body }) as Promise<ApiResponse<Batch>>;
 
 /** The server process itself (`npm start` runs it as its only child) and its resident memory. */
 function serverRssBytes(): number {
@@ -134,7 +146,10 @@ beforeAll(async () => {
   resetEnvForTests();
   oldAuditIds = { expired: newId(), kept: newId() };
   const day = 24 * 60 * 60 * 1000;
-  for (const [id, ageDays] of [[oldAuditIds.expired, 40], [oldAuditIds.kept, 10]] as const) {
+  for (const [id, ageDays] of [
+    [oldAuditIds.expired, 40],
+    [oldAuditIds.kept, 10],
+  ] as const) {
     await db().auditEvent.create({
       data: { id, at: new Date(Date.now() - ageDays * day), actorType: "system", action: "abuse.retention_probe", outcome: "success" },
     });
@@ -207,8 +222,12 @@ describe("a hostile upstream's error text (findings 2 and 3)", () => {
     const message = (reply.body as { error: { message: string } }).error.message;
     expect(message.length).toBeLessThanOrEqual(600);
     expect(message).not.toMatch(CONTROL);
-    expect(message).toMatch(/^HashiCorp Vault: request for secret\/data\/hostile\/two refused \(HTTP 400: <html><script>x<\/script>\s*\[redacted private key\]\)$/);
-    const [row] = await query<{ last_test_message: string }>("SELECT last_test_message FROM secret_providers WHERE id = $1", [connectionId]);
+    expect(message).toMatch(
+      /^HashiCorp Vault: request for secret\/data\/hostile\/two refused \(HTTP 400: <html><script>x<\/script>\s*\[redacted private key\]\)$/,
+    );
+    const [row] = await query<{ last_test_message: string }>("SELECT last_test_message FROM secret_providers WHERE id = $1", [
+      connectionId,
+    ]);
     expect(row!.last_test_message).toBe(message.slice(0, 500));
   }, 60_000);
 });

@@ -22,7 +22,10 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "provenance-audit-stream-"));
   streamFile = path.join(dir, "audit.jsonl");
   const { databaseUrl, masterKey } = apiContext();
-  server = await startServer({ DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey, PROVENANCE_AUDIT_STREAM: streamFile }, `${apiContext().kind}-audit-stream`);
+  server = await startServer(
+    { DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey, PROVENANCE_AUDIT_STREAM: streamFile },
+    `${apiContext().kind}-audit-stream`,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -30,7 +33,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type StreamLine = { id: string; at: string; action: string; outcome: string; actor: { type: string; label: string }; target: { label: string }; details: unknown };
+type StreamLine = {
+  id: string;
+  at: string;
+  action: string;
+  outcome: string;
+  actor: { type: string; label: string };
+  target: { label: string };
+  details: unknown;
+};
 
 describe("audit of concurrent reads", () => {
   it(`answers ${CONCURRENT} concurrent resolves with their value, one audit row and one stream line each, no value in the stream`, async () => {
@@ -40,13 +51,17 @@ describe("audit of concurrent reads", () => {
     expect(created.status, created.text).toBe(201);
 
     const replies = await Promise.all(
-      Array.from({ length: CONCURRENT }, () => call<{ value: string }>(`/api/secrets/resolve?path=${secretPath}`, { baseUrl: server.baseUrl })),
+      Array.from({ length: CONCURRENT }, () =>
+        call<{ value: string }>(`/api/secrets/resolve?path=${secretPath}`, { baseUrl: server.baseUrl }),
+      ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(CONCURRENT).fill(200));
     expect(replies.every((r) => r.body.value === value)).toBe(true);
 
     // Each answer waited for its row's commit: the rows are there as soon as the answers are.
-    const rows = await query<{ id: string }>("SELECT id FROM audit_events WHERE action = 'secret.resolve' AND target_label = $1", [secretPath]);
+    const rows = await query<{ id: string }>("SELECT id FROM audit_events WHERE action = 'secret.resolve' AND target_label = $1", [
+      secretPath,
+    ]);
     expect(rows).toHaveLength(CONCURRENT);
 
     // Each line is written after its commit and before its answer: all there already.
@@ -59,7 +74,11 @@ describe("audit of concurrent reads", () => {
       .filter((line) => line.action === "secret.resolve" && line.target.label === secretPath);
     expect(lines).toHaveLength(CONCURRENT);
     expect(new Set(lines.map((line) => line.id))).toEqual(new Set(rows.map((row) => row.id)));
-    expect(lines[0]).toMatchObject({ outcome: "success", actor: { type: "token", label: "suite admin" }, details: { provider: "provenance", cache: "none" } });
+    expect(lines[0]).toMatchObject({
+      outcome: "success",
+      actor: { type: "token", label: "suite admin" },
+      details: { provider: "provenance", cache: "none" },
+    });
     expect(statSync(streamFile).mode & 0o777).toBe(0o600);
   });
 
@@ -67,7 +86,11 @@ describe("audit of concurrent reads", () => {
     const { databaseUrl, masterKey } = apiContext();
     const own = await startServer({ DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey }, `${apiContext().kind}-audit-stop`);
     const secretPath = unique("auditstop.s").replace(/[^A-Za-z0-9_.-]/g, "-");
-    const created = await call("/api/secrets", { method: "POST", body: { secretPath, value: `stop-${randomBytes(8).toString("hex")}` }, baseUrl: own.baseUrl });
+    const created = await call("/api/secrets", {
+      method: "POST",
+      body: { secretPath, value: `stop-${randomBytes(8).toString("hex")}` },
+      baseUrl: own.baseUrl,
+    });
     expect(created.status, created.text).toBe(201);
     const headers = { authorization: `Bearer ${apiContext().tokens.admin}` };
     const replies = Array.from({ length: 100 }, () =>
@@ -79,14 +102,19 @@ describe("audit of concurrent reads", () => {
     await Promise.race(replies);
     await own.stop();
     const answered = (await Promise.all(replies)).filter((status) => status === 200).length;
-    const rows = await query<{ id: string }>("SELECT id FROM audit_events WHERE action = 'secret.resolve' AND target_label = $1", [secretPath]);
+    const rows = await query<{ id: string }>("SELECT id FROM audit_events WHERE action = 'secret.resolve' AND target_label = $1", [
+      secretPath,
+    ]);
     expect(answered).toBeGreaterThan(0);
     expect(rows.length).toBeGreaterThanOrEqual(answered);
   }, 60_000);
 
   it("a relative stream path stops the server at start-up with a message naming the variable", async () => {
     const { databaseUrl, masterKey } = apiContext();
-    const started = startServer({ DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey, PROVENANCE_AUDIT_STREAM: "audit.jsonl" }, `${apiContext().kind}-audit-relative`);
+    const started = startServer(
+      { DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey, PROVENANCE_AUDIT_STREAM: "audit.jsonl" },
+      `${apiContext().kind}-audit-relative`,
+    );
     const failure = await started.then(
       async (unexpected) => {
         await unexpected.stop();
@@ -96,6 +124,8 @@ describe("audit of concurrent reads", () => {
     );
     expect(failure?.message).toMatch(/server exited/);
     const logFile = /see (\S+)$/.exec(failure!.message)![1]!;
-    expect(readFileSync(logFile, "utf8")).toMatch(/Provenance cannot start: Invalid environment: PROVENANCE_AUDIT_STREAM: must be `stdout` or an absolute file path/);
+    expect(readFileSync(logFile, "utf8")).toMatch(
+      /Provenance cannot start: Invalid environment: PROVENANCE_AUDIT_STREAM: must be `stdout` or an absolute file path/,
+    );
   }, 60_000);
 });

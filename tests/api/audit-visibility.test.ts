@@ -21,10 +21,14 @@ const run = promisify(execFile);
 async function signedIn(role: "editor" | "viewer"): Promise<{ email: string; browser: Browser }> {
   const email = `${role}-${randomBytes(4).toString("hex")}@example.test`;
   const password = `pw-${randomBytes(12).toString("hex")}`;
-  await run(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "user", "create", "--email", email, "--password", password, "--role", role], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: apiContext().databaseUrl, SECRETS_MASTER_KEY: apiContext().masterKey },
-  });
+  await run(
+    process.execPath,
+    [path.join(ROOT, "bin/provenance.mjs"), "user", "create", "--email", email, "--password", password, "--role", role],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: apiContext().databaseUrl, SECRETS_MASTER_KEY: apiContext().masterKey },
+    },
+  );
   const browser = new Browser();
   const reply = await browser.signIn(email, password);
   expect(reply.status, reply.text).toBe(200);
@@ -76,7 +80,8 @@ describe("who sees which audit events", () => {
     const page = await viewer.browser.request("/audit");
     expect(page.status).toBe(200);
     expect(page.text).toContain(viewer.email);
-    for (const text of [adminsPath, editorsPath, "suite admin", apiContext().admin.email, editor.email]) expect(page.text).not.toContain(text);
+    for (const text of [adminsPath, editorsPath, "suite admin", apiContext().admin.email, editor.email])
+      expect(page.text).not.toContain(text);
   });
 
   it("the overview's recent activity follows the same rule", async () => {
@@ -106,7 +111,10 @@ describe("a failed sign-in for an unknown account", () => {
     expect((await stranger.signIn(typed, "whatever")).status).toBe(401);
     const first = await newestUnknown();
     expect(first?.target_label).toMatch(/^hmac-sha256:[A-Za-z0-9_-]{16,}$/);
-    const anywhere = await query("SELECT id FROM audit_events WHERE LOWER(COALESCE(target_label, '')) LIKE $1 OR LOWER(COALESCE(details, '')) LIKE $2 OR LOWER(COALESCE(actor_label, '')) LIKE $3", Array(3).fill(`%${typed.toLowerCase()}%`));
+    const anywhere = await query(
+      "SELECT id FROM audit_events WHERE LOWER(COALESCE(target_label, '')) LIKE $1 OR LOWER(COALESCE(details, '')) LIKE $2 OR LOWER(COALESCE(actor_label, '')) LIKE $3",
+      Array(3).fill(`%${typed.toLowerCase()}%`),
+    );
     expect(anywhere).toEqual([]);
 
     expect((await stranger.signIn(typed, "again")).status).toBe(401);

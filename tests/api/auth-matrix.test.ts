@@ -30,45 +30,172 @@ interface Endpoint {
   target: (f: Fixtures, fresh: boolean) => Promise<Target>;
 }
 
-const vaultBody = () => ({ name: unique("matrix-vault"), type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.matrixmatrix" } });
-const trustPolicyBody = () => ({ name: unique("matrix-policy"), issuer: "https://issuer.example.com", audience: "provenance", claims: { sub: "repo:acme/*" }, role: "viewer", scope: "ci.*" });
+const vaultBody = () => ({
+  name: unique("matrix-vault"),
+  type: "vault",
+  config: { vaultUrl: "https://vault.example.com", token: "hvs.matrixmatrix" },
+});
+const trustPolicyBody = () => ({
+  name: unique("matrix-policy"),
+  issuer: "https://issuer.example.com",
+  audience: "provenance",
+  claims: { sub: "repo:acme/*" },
+  role: "viewer",
+  scope: "ci.*",
+});
 /** A new policy each time (made as admin): cheap, and a DELETE never meets one already gone. */
 const trustPolicyId = async () => (await call<{ id: string }>("/api/trust-policies", { method: "POST", body: trustPolicyBody() })).body.id;
 const connectionFor = async (f: Fixtures, fresh: boolean) => (fresh ? (await createVaultConnection()).id : f.connectionId);
-const stripeSecretFor = async (f: Fixtures, fresh: boolean) => (fresh ? (await createStoredSecret(unique("stripe.fresh"))).id : f.stripe.id);
+const stripeSecretFor = async (f: Fixtures, fresh: boolean) =>
+  fresh ? (await createStoredSecret(unique("stripe.fresh"))).id : f.stripe.id;
 
 const ENDPOINTS: Endpoint[] = [
   { method: "GET", route: "/api/health", min: "public", ok: 200, target: async () => ({ path: "/api/health" }) },
   { method: "GET", route: "/api/openapi.json", min: "public", ok: 200, target: async () => ({ path: "/api/openapi.json" }) },
   { method: "GET", route: "/api/metrics", min: "admin", ok: 200, target: async () => ({ path: "/api/metrics" }) },
-  { method: "GET", route: "/api/secret-providers/types", min: "viewer", ok: 200, target: async () => ({ path: "/api/secret-providers/types" }) },
+  {
+    method: "GET",
+    route: "/api/secret-providers/types",
+    min: "viewer",
+    ok: 200,
+    target: async () => ({ path: "/api/secret-providers/types" }),
+  },
   { method: "GET", route: "/api/secret-providers", min: "viewer", ok: 200, target: async () => ({ path: "/api/secret-providers" }) },
-  { method: "POST", route: "/api/secret-providers", min: "admin", ok: 201, target: async () => ({ path: "/api/secret-providers", body: vaultBody() }) },
-  { method: "GET", route: "/api/secret-providers/:id", min: "viewer", ok: 200, target: async (f) => ({ path: `/api/secret-providers/${f.connectionId}` }) },
-  { method: "PUT", route: "/api/secret-providers/:id", min: "admin", ok: 200, target: async (f) => ({ path: `/api/secret-providers/${f.connectionId}`, body: { description: unique("put") } }) },
-  { method: "PATCH", route: "/api/secret-providers/:id", min: "admin", ok: 200, target: async (f) => ({ path: `/api/secret-providers/${f.connectionId}`, body: { description: unique("patch") } }) },
-  { method: "DELETE", route: "/api/secret-providers/:id", min: "admin", ok: 204, target: async (f, fresh) => ({ path: `/api/secret-providers/${await connectionFor(f, fresh)}` }) },
-  { method: "POST", route: "/api/secret-providers/:id/test", min: "editor", ok: 200, target: async (f) => ({ path: `/api/secret-providers/${f.connectionId}/test`, body: {} }) },
+  {
+    method: "POST",
+    route: "/api/secret-providers",
+    min: "admin",
+    ok: 201,
+    target: async () => ({ path: "/api/secret-providers", body: vaultBody() }),
+  },
+  {
+    method: "GET",
+    route: "/api/secret-providers/:id",
+    min: "viewer",
+    ok: 200,
+    target: async (f) => ({ path: `/api/secret-providers/${f.connectionId}` }),
+  },
+  {
+    method: "PUT",
+    route: "/api/secret-providers/:id",
+    min: "admin",
+    ok: 200,
+    target: async (f) => ({ path: `/api/secret-providers/${f.connectionId}`, body: { description: unique("put") } }),
+  },
+  {
+    method: "PATCH",
+    route: "/api/secret-providers/:id",
+    min: "admin",
+    ok: 200,
+    target: async (f) => ({ path: `/api/secret-providers/${f.connectionId}`, body: { description: unique("patch") } }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/secret-providers/:id",
+    min: "admin",
+    ok: 204,
+    target: async (f, fresh) => ({ path: `/api/secret-providers/${await connectionFor(f, fresh)}` }),
+  },
+  {
+    method: "POST",
+    route: "/api/secret-providers/:id/test",
+    min: "editor",
+    ok: 200,
+    target: async (f) => ({ path: `/api/secret-providers/${f.connectionId}/test`, body: {} }),
+  },
   { method: "GET", route: "/api/secrets", min: "viewer", ok: 200, target: async () => ({ path: "/api/secrets" }) },
-  { method: "POST", route: "/api/secrets", min: "editor", ok: 201, target: async () => ({ path: "/api/secrets", body: { secretPath: unique("stripe.created"), value: "v" } }) },
+  {
+    method: "POST",
+    route: "/api/secrets",
+    min: "editor",
+    ok: 201,
+    target: async () => ({ path: "/api/secrets", body: { secretPath: unique("stripe.created"), value: "v" } }),
+  },
   { method: "GET", route: "/api/secrets/:id", min: "viewer", ok: 200, target: async (f) => ({ path: `/api/secrets/${f.stripe.id}` }) },
-  { method: "PUT", route: "/api/secrets/:id", min: "editor", ok: 200, target: async (f) => ({ path: `/api/secrets/${f.stripe.id}`, body: { description: unique("put") } }) },
-  { method: "PATCH", route: "/api/secrets/:id", min: "editor", ok: 200, target: async (f) => ({ path: `/api/secrets/${f.stripe.id}`, body: { description: unique("patch") } }) },
-  { method: "DELETE", route: "/api/secrets/:id", min: "editor", ok: 204, target: async (f, fresh) => ({ path: `/api/secrets/${await stripeSecretFor(f, fresh)}` }) },
-  { method: "GET", route: "/api/secrets/resolve?path=", min: "editor", ok: 200, target: async (f) => ({ path: `/api/secrets/resolve?path=${f.stripe.secretPath}` }) },
-  { method: "POST", route: "/api/secrets/resolve", min: "editor", ok: 200, target: async (f) => ({ path: "/api/secrets/resolve", body: { paths: [f.stripe.secretPath] } }) },
+  {
+    method: "PUT",
+    route: "/api/secrets/:id",
+    min: "editor",
+    ok: 200,
+    target: async (f) => ({ path: `/api/secrets/${f.stripe.id}`, body: { description: unique("put") } }),
+  },
+  {
+    method: "PATCH",
+    route: "/api/secrets/:id",
+    min: "editor",
+    ok: 200,
+    target: async (f) => ({ path: `/api/secrets/${f.stripe.id}`, body: { description: unique("patch") } }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/secrets/:id",
+    min: "editor",
+    ok: 204,
+    target: async (f, fresh) => ({ path: `/api/secrets/${await stripeSecretFor(f, fresh)}` }),
+  },
+  {
+    method: "GET",
+    route: "/api/secrets/resolve?path=",
+    min: "editor",
+    ok: 200,
+    target: async (f) => ({ path: `/api/secrets/resolve?path=${f.stripe.secretPath}` }),
+  },
+  {
+    method: "POST",
+    route: "/api/secrets/resolve",
+    min: "editor",
+    ok: 200,
+    target: async (f) => ({ path: "/api/secrets/resolve", body: { paths: [f.stripe.secretPath] } }),
+  },
   { method: "GET", route: "/api/tokens", min: "admin", ok: 200, target: async () => ({ path: "/api/tokens" }) },
-  { method: "POST", route: "/api/tokens", min: "admin", ok: 201, target: async () => ({ path: "/api/tokens", body: { name: unique("matrix-token"), role: "viewer" } }) },
-  { method: "DELETE", route: "/api/tokens/:id", min: "admin", ok: 204, target: async (f, fresh) => ({ path: `/api/tokens/${fresh ? (await createToken("viewer")).id : f.tokenId}` }) },
+  {
+    method: "POST",
+    route: "/api/tokens",
+    min: "admin",
+    ok: 201,
+    target: async () => ({ path: "/api/tokens", body: { name: unique("matrix-token"), role: "viewer" } }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/tokens/:id",
+    min: "admin",
+    ok: 204,
+    target: async (f, fresh) => ({ path: `/api/tokens/${fresh ? (await createToken("viewer")).id : f.tokenId}` }),
+  },
   { method: "GET", route: "/api/trust-policies", min: "admin", ok: 200, target: async () => ({ path: "/api/trust-policies" }) },
-  { method: "POST", route: "/api/trust-policies", min: "admin", ok: 201, target: async () => ({ path: "/api/trust-policies", body: trustPolicyBody() }) },
-  { method: "GET", route: "/api/trust-policies/:id", min: "admin", ok: 200, target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}` }) },
-  { method: "PUT", route: "/api/trust-policies/:id", min: "admin", ok: 200, target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}`, body: { ttlSeconds: 300 } }) },
-  { method: "DELETE", route: "/api/trust-policies/:id", min: "admin", ok: 204, target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}` }) },
+  {
+    method: "POST",
+    route: "/api/trust-policies",
+    min: "admin",
+    ok: 201,
+    target: async () => ({ path: "/api/trust-policies", body: trustPolicyBody() }),
+  },
+  {
+    method: "GET",
+    route: "/api/trust-policies/:id",
+    min: "admin",
+    ok: 200,
+    target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}` }),
+  },
+  {
+    method: "PUT",
+    route: "/api/trust-policies/:id",
+    min: "admin",
+    ok: 200,
+    target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}`, body: { ttlSeconds: 300 } }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/trust-policies/:id",
+    min: "admin",
+    ok: 204,
+    target: async () => ({ path: `/api/trust-policies/${await trustPolicyId()}` }),
+  },
 ];
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
-const allowed = (caller: Caller, min: Endpoint["min"]) => min === "public" || RANK[caller === "scopedEditor" ? "editor" : caller] >= RANK[min];
+const allowed = (caller: Caller, min: Endpoint["min"]) =>
+  min === "public" || RANK[caller === "scopedEditor" ? "editor" : caller] >= RANK[min];
 const send = (e: Endpoint, t: Target, token: string | null, headers?: Record<string, string>) =>
   call(t.path, { method: e.method, body: t.body, token, headers });
 
@@ -105,7 +232,10 @@ function expectUnauthorized(response: ApiResponse): void {
 
 const BAD_CREDENTIALS: Array<[string, () => { token: string | null; headers?: Record<string, string> }]> = [
   ["no credentials", () => ({ token: null })],
-  ["a malformed Authorization header", () => ({ token: null, headers: { authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}` } })],
+  [
+    "a malformed Authorization header",
+    () => ({ token: null, headers: { authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}` } }),
+  ],
   ["a well-formed unknown token", () => ({ token: unknownToken() })],
   ["a revoked token", () => ({ token: revokedToken })],
 ];
@@ -142,7 +272,16 @@ describe("the OpenAPI document's x-minimum-role", () => {
 });
 
 describe("malformed Authorization headers", () => {
-  const headers = ["Bearer", "Bearer ", "Bearer a b", "Token pvn_x", "bearer", "pvn_abc", `Bearer ${"x".repeat(5000)}`, `Bearer pvn_${"A".repeat(43)}\u0000`];
+  const headers = [
+    "Bearer",
+    "Bearer ",
+    "Bearer a b",
+    "Token pvn_x",
+    "bearer",
+    "pvn_abc",
+    `Bearer ${"x".repeat(5000)}`,
+    `Bearer pvn_${"A".repeat(43)}\u0000`,
+  ];
   it.each(headers.map((h) => [JSON.stringify(h).slice(0, 40), h]))("%s → 401 and no cookie fallback", async (_label, header) => {
     const response = await call("/api/secrets", { token: null, headers: { authorization: header } }).catch((error: Error) => error);
     // fetch itself refuses header values with control characters: then nothing reached the server.
@@ -188,7 +327,11 @@ describe("a token scoped to stripe.*", () => {
 
   it("cannot move a matching secret to a non-matching path (403)", async () => {
     const own = await createStoredSecret(unique("stripe.move").replace(/-/g, "_"));
-    const response = await call(`/api/secrets/${own.id}`, { method: "PUT", body: { secretPath: unique("db.moved").replace(/-/g, "_") }, token: scoped() });
+    const response = await call(`/api/secrets/${own.id}`, {
+      method: "PUT",
+      body: { secretPath: unique("db.moved").replace(/-/g, "_") },
+      token: scoped(),
+    });
     expectError(response, 403, "forbidden");
     expect((await call<{ secretPath: string }>(`/api/secrets/${own.id}`)).body.secretPath).toBe(own.secretPath);
   });
@@ -215,7 +358,11 @@ describe("a token scoped to stripe.*", () => {
   });
 
   it("batch resolve by prefix never reaches outside the scope", async () => {
-    const response = await call<{ values: Record<string, string> }>("/api/secrets/resolve", { method: "POST", body: { prefix: "db" }, token: scoped() });
+    const response = await call<{ values: Record<string, string> }>("/api/secrets/resolve", {
+      method: "POST",
+      body: { prefix: "db" },
+      token: scoped(),
+    });
     expect(response.status).toBe(200);
     expect(Object.keys(response.body.values)).not.toContain(f.db.secretPath);
     expect(response.text).not.toContain(f.db.value);

@@ -40,7 +40,10 @@ const roleConfig = (extra: Record<string, string> = {}) => ({
 });
 
 async function connect(config: Record<string, string>) {
-  return call<Connection & ErrorBody>("/api/secret-providers", { method: "POST", body: { name: unique("aws-role"), type: "aws-sm", config } });
+  return call<Connection & ErrorBody>("/api/secret-providers", {
+    method: "POST",
+    body: { name: unique("aws-role"), type: "aws-sm", config },
+  });
 }
 
 describe("aws-sm connections with a role", () => {
@@ -54,7 +57,13 @@ describe("aws-sm connections with a role", () => {
     expect(tested.status, tested.text).toBe(200);
     expect(tested.body.ok).toBe(true);
     expect(aws.sts.calls.slice(callsBefore)).toEqual([
-      expect.objectContaining({ action: "AssumeRole", roleArn: ROLE, externalId: EXTERNAL_ID, roleSessionName: "provenance-api", signedBy: AWS_KEY.id }),
+      expect.objectContaining({
+        action: "AssumeRole",
+        roleArn: ROLE,
+        externalId: EXTERNAL_ID,
+        roleSessionName: "provenance-api",
+        signedBy: AWS_KEY.id,
+      }),
     ]);
 
     const providerPath = unique("role-read").replace(/[^A-Za-z0-9_.-]/g, "-");
@@ -75,10 +84,13 @@ describe("aws-sm connections with a role", () => {
   it("report a refused role in the test result, naming the role and never the keys", async () => {
     const created = await connect(roleConfig({ externalId: "not-the-partner-id" }));
     expect(created.status, created.text).toBe(201);
-    const tested = await call<{ ok: boolean; error: { code: string; message: string; hint?: string } }>(`/api/secret-providers/${created.body.id}/test`, {
-      method: "POST",
-      body: {},
-    });
+    const tested = await call<{ ok: boolean; error: { code: string; message: string; hint?: string } }>(
+      `/api/secret-providers/${created.body.id}/test`,
+      {
+        method: "POST",
+        body: {},
+      },
+    );
     expect(tested.status, tested.text).toBe(200);
     expect(tested.body.ok).toBe(false);
     expect(tested.body.error.code).toBe("provider_error");
@@ -88,7 +100,9 @@ describe("aws-sm connections with a role", () => {
   });
 
   it("refuse a token file beside keys, and role options without a role, with 400", async () => {
-    const both = await connect(roleConfig({ externalId: "", webIdentityTokenFile: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token" }));
+    const both = await connect(
+      roleConfig({ externalId: "", webIdentityTokenFile: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token" }),
+    );
     expect(both.status, both.text).toBe(400);
     expect(both.body.error.fields).toEqual({ "config.webIdentityTokenFile": expect.stringContaining("replaces access keys") });
     const orphan = await connect({ region: "eu-west-1", externalId: EXTERNAL_ID });

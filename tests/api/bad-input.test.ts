@@ -1,14 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { call, unique, type RequestOptions } from "./support/client";
-import {
-  createStoredSecret,
-  createVaultConnection,
-  expectError,
-  expectHealthy,
-  expectNot5xx,
-  storedCounts,
-} from "./support/expectations";
+import { createStoredSecret, createVaultConnection, expectError, expectHealthy, expectNot5xx, storedCounts } from "./support/expectations";
 import { BODY_ENDPOINTS, fixtures, newPath, vault } from "./support/body-endpoints";
 import { apiContext } from "./support/context";
 import { requestsCarryGeneratedInput } from "./support/leak-recorder";
@@ -54,7 +47,11 @@ describe.each(BODY_ENDPOINTS)("$name refuses hostile bodies", (endpoint) => {
   it.each(["text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])(
     "a valid JSON body sent as %s → 415 unsupported_media_type",
     async (contentType) => {
-      const reply = await call(endpoint.path(), { method: endpoint.method, body: JSON.stringify(endpoint.valid()), headers: { "content-type": contentType } });
+      const reply = await call(endpoint.path(), {
+        method: endpoint.method,
+        body: JSON.stringify(endpoint.valid()),
+        headers: { "content-type": contentType },
+      });
       expectError(reply, 415, "unsupported_media_type");
       expect((reply.body as { error: { message: string } }).error.message).toContain("Content-Type: application/json");
     },
@@ -81,7 +78,10 @@ describe.each(BODY_ENDPOINTS)("$name refuses hostile bodies", (endpoint) => {
   });
 
   it("a client hanging up mid-body is not reported as a database outage", async () => {
-    const outages = () => readFileSync(apiContext().logFiles[0]!, "utf8").split("\n").filter((l) => l.includes("database unavailable")).length;
+    const outages = () =>
+      readFileSync(apiContext().logFiles[0]!, "utf8")
+        .split("\n")
+        .filter((l) => l.includes("database unavailable")).length;
     const before = outages();
     await abortMidBody(endpoint.method, endpoint.path());
     expect(outages()).toBe(before);
@@ -137,9 +137,15 @@ describe("after prototype-pollution attempts", () => {
       expect(Object.keys(c)).toEqual(expect.arrayContaining(connectionKeys));
       expect(Object.keys(c.config as object)).not.toEqual(expect.arrayContaining(["polluted"]));
     }
-    for (const s of secrets.body) expect(Object.keys(s.providerConfig as object).every((k) => ["jsonKey", "version", "cacheTtlSeconds", "refreshSeconds"].includes(k))).toBe(true);
+    for (const s of secrets.body)
+      expect(
+        Object.keys(s.providerConfig as object).every((k) => ["jsonKey", "version", "cacheTtlSeconds", "refreshSeconds"].includes(k)),
+      ).toBe(true);
     // A fresh token is still a viewer, not an admin picked up from a polluted prototype.
-    const fresh = await call<{ role: string; scope: unknown }>("/api/tokens", { method: "POST", body: { name: unique("after-proto"), role: "viewer" } });
+    const fresh = await call<{ role: string; scope: unknown }>("/api/tokens", {
+      method: "POST",
+      body: { name: unique("after-proto"), role: "viewer" },
+    });
     expect(fresh.body).toMatchObject({ role: "viewer", scope: null });
   });
 });
@@ -160,8 +166,16 @@ describe("unicode edge cases never cause a 5xx", () => {
       ["connection name", "/api/secret-providers", { method: "POST", body: { ...vault(), name: `${unique("u")}${s}` } }],
       ["connection description", "/api/secret-providers", { method: "POST", body: { ...vault(), description: s } }],
       ["connection description (PUT)", `/api/secret-providers/${connectionId}`, { method: "PUT", body: { description: s } }],
-      ["vault URL", "/api/secret-providers", { method: "POST", body: { ...vault(), config: { vaultUrl: `https://vault.example.com/${s}`, token: "hvs.x" } } }],
-      ["vault token (sensitive)", "/api/secret-providers", { method: "POST", body: { ...vault(), config: { vaultUrl: "https://vault.example.com", token: `hvs.${s}` } } }],
+      [
+        "vault URL",
+        "/api/secret-providers",
+        { method: "POST", body: { ...vault(), config: { vaultUrl: `https://vault.example.com/${s}`, token: "hvs.x" } } },
+      ],
+      [
+        "vault token (sensitive)",
+        "/api/secret-providers",
+        { method: "POST", body: { ...vault(), config: { vaultUrl: "https://vault.example.com", token: `hvs.${s}` } } },
+      ],
       ["secret path", "/api/secrets", { method: "POST", body: { secretPath: `u.${s}`, value: "v" } }],
       ["secret value", "/api/secrets", { method: "POST", body: { secretPath: newPath(), value: s } }],
       ["secret description", "/api/secrets", { method: "POST", body: { secretPath: newPath(), value: "v", description: s } }],
@@ -178,7 +192,13 @@ describe("unicode edge cases never cause a 5xx", () => {
       else if (response.status >= 400) expectError(response);
     }
     // Whatever was stored reads back without a 5xx.
-    for (const path of ["/api/secret-providers", "/api/secrets", "/api/tokens", `/api/secrets/${secret.id}`, `/api/secret-providers/${connectionId}`]) {
+    for (const path of [
+      "/api/secret-providers",
+      "/api/secrets",
+      "/api/tokens",
+      `/api/secrets/${secret.id}`,
+      `/api/secret-providers/${connectionId}`,
+    ]) {
       const response = await call(path);
       if (response.status !== 200) failures.push(`read ${path}: ${response.status}`);
     }
@@ -187,7 +207,18 @@ describe("unicode edge cases never cause a 5xx", () => {
 });
 
 describe("bad path parameters → 404 not_found", () => {
-  const IDS = ["..%2F..", "..%2F..%2Fhealth", "...", "%00", "a%00b", "x".repeat(4096), "%F0%9F%94%91", "'%20OR%20'1'%3D'1", "%25", "undefined"];
+  const IDS = [
+    "..%2F..",
+    "..%2F..%2Fhealth",
+    "...",
+    "%00",
+    "a%00b",
+    "x".repeat(4096),
+    "%F0%9F%94%91",
+    "'%20OR%20'1'%3D'1",
+    "%25",
+    "undefined",
+  ];
   const ROUTES: Array<[string, (id: string) => string, unknown?]> = [
     ["GET", (id) => `/api/secret-providers/${id}`],
     ["PUT", (id) => `/api/secret-providers/${id}`, { description: "x" }],
@@ -212,7 +243,8 @@ describe("bad path parameters → 404 not_found", () => {
     for (const [method, path, body] of ROUTES) {
       const response = await call(path(id), { method, body });
       const code = (response.body as { error?: { code?: string } } | undefined)?.error?.code;
-      if (response.status !== 404 || code !== "not_found") failures.push(`${method} ${path(":id")}: ${response.status} ${code ?? response.headers.get("content-type")}`);
+      if (response.status !== 404 || code !== "not_found")
+        failures.push(`${method} ${path(":id")}: ${response.status} ${code ?? response.headers.get("content-type")}`);
       else expectError(response);
     }
     expect(failures).toEqual([]);
@@ -239,7 +271,13 @@ describe("query strings", () => {
 
   it("other list filters with hostile values never cause a 5xx", async () => {
     const failures: string[] = [];
-    for (const query of ["provider=%00", "secretProviderId=%00", `secretProviderId=${"x".repeat(5000)}`, "provider=%ED%A0%80", "prefix=a&prefix=%00"]) {
+    for (const query of [
+      "provider=%00",
+      "secretProviderId=%00",
+      `secretProviderId=${"x".repeat(5000)}`,
+      "provider=%ED%A0%80",
+      "prefix=a&prefix=%00",
+    ]) {
       const response = await call(`/api/secrets?${query}`);
       if (response.status >= 500) failures.push(`${query.slice(0, 40)}: ${response.status}`);
       else expectNot5xx(response);

@@ -71,13 +71,21 @@ describe("provenance run", () => {
   const printEnv = ["--", process.execPath, "-e", "process.stdout.write(JSON.stringify(process.env))"];
 
   it("adds the values under the contract's names, overriding inherited ones unless --no-override", async () => {
-    const result = await cli(["run", "--prefix", prefix, "--path", `${prefix}.apiKey`, "--env", `DATABASE_URL=${prefix}.db-url`, ...printEnv], {
-      ...remoteEnv(),
-      API_KEY: "inherited",
-    });
+    const result = await cli(
+      ["run", "--prefix", prefix, "--path", `${prefix}.apiKey`, "--env", `DATABASE_URL=${prefix}.db-url`, ...printEnv],
+      {
+        ...remoteEnv(),
+        API_KEY: "inherited",
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     const env = JSON.parse(result.stdout) as Record<string, string>;
-    expect(env).toMatchObject({ API_KEY: "key-1", DB_URL: "postgres://db.internal/app", TRICKY, DATABASE_URL: "postgres://db.internal/app" });
+    expect(env).toMatchObject({
+      API_KEY: "key-1",
+      DB_URL: "postgres://db.internal/app",
+      TRICKY,
+      DATABASE_URL: "postgres://db.internal/app",
+    });
     expect(env[`${prefix.toUpperCase()}_API_KEY`]).toBe("key-1");
 
     const kept = await cli(["run", "--prefix", prefix, "--no-override", ...printEnv], { ...remoteEnv(), API_KEY: "inherited" });
@@ -91,7 +99,17 @@ describe("provenance run", () => {
 
   it("any path that fails stops the run before the command starts", async () => {
     const marker = path.join(dir, `started-${Date.now()}`);
-    const result = await cli(["run", "--prefix", prefix, "--path", `${prefix}.missing`, "--", process.execPath, "-e", `require("fs").writeFileSync(${JSON.stringify(marker)}, "x")`]);
+    const result = await cli([
+      "run",
+      "--prefix",
+      prefix,
+      "--path",
+      `${prefix}.missing`,
+      "--",
+      process.execPath,
+      "-e",
+      `require("fs").writeFileSync(${JSON.stringify(marker)}, "x")`,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${prefix}.missing: not_found`);
     expect(existsSync(marker)).toBe(false);
@@ -101,10 +119,14 @@ describe("provenance run", () => {
   it("passes SIGTERM on to the command and exits with what it answers", async () => {
     const ready = path.join(dir, `ready-${Date.now()}`);
     const script = `process.on("SIGTERM", () => process.exit(42)); require("fs").writeFileSync(${JSON.stringify(ready)}, "1"); setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, [path.resolve(__dirname, "../../bin/provenance.mjs"), "run", "--path", `${prefix}.apiKey`, "--", process.execPath, "-e", script], {
-      env: { ...process.env, ...remoteEnv() },
-      stdio: "ignore",
-    });
+    const child = spawn(
+      process.execPath,
+      [path.resolve(__dirname, "../../bin/provenance.mjs"), "run", "--path", `${prefix}.apiKey`, "--", process.execPath, "-e", script],
+      {
+        env: { ...process.env, ...remoteEnv() },
+        stdio: "ignore",
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     for (let i = 0; i < 200 && !existsSync(ready); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(ready)).toBe(true);
@@ -121,10 +143,14 @@ describe("provenance run --watch", () => {
     const log = path.join(dir, `starts-${Date.now()}`);
     // Each start appends the value it got; SIGTERM ends it cleanly.
     const script = `const fs = require("fs"); fs.appendFileSync(${JSON.stringify(log)}, process.env[${JSON.stringify(`${prefix.toUpperCase()}_WATCHED`)}] + "\\n"); process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, [path.resolve(__dirname, "../../bin/provenance.mjs"), "run", "--watch", "--path", path_, "--", process.execPath, "-e", script], {
-      env: { ...process.env, ...remoteEnv() },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.resolve(__dirname, "../../bin/provenance.mjs"), "run", "--watch", "--path", path_, "--", process.execPath, "-e", script],
+      {
+        env: { ...process.env, ...remoteEnv() },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -157,12 +183,22 @@ describe("provenance run --watch with a command that ignores SIGTERM", () => {
     expect(created.status).toBe(201);
     const log = path.join(dir, `stubborn-${Date.now()}`);
     const script = `require("fs").appendFileSync(${JSON.stringify(log)}, Date.now() + " " + process.env[${JSON.stringify(`${prefix.toUpperCase()}_STUBBORN`)}] + " " + process.pid + "\\n"); process.on("SIGTERM", () => {}); setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, [path.resolve(__dirname, "../../bin/provenance.mjs"), "run", "--watch", "--path", path_, "--", process.execPath, "-e", script], {
-      env: { ...process.env, ...remoteEnv() },
-      stdio: "ignore",
-    });
+    const child = spawn(
+      process.execPath,
+      [path.resolve(__dirname, "../../bin/provenance.mjs"), "run", "--watch", "--path", path_, "--", process.execPath, "-e", script],
+      {
+        env: { ...process.env, ...remoteEnv() },
+        stdio: "ignore",
+      },
+    );
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const starts = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((line) => line.split(" ")) : []);
+    const starts = () =>
+      existsSync(log)
+        ? readFileSync(log, "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => line.split(" "))
+        : [];
     try {
       for (let i = 0; i < 200 && starts().length < 1; i++) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 1_000));
@@ -208,7 +244,10 @@ describe("provenance run --fallback-file", () => {
       expect(offline.stderr).not.toContain("key-1");
 
       // Another token cannot read the copy; a copy older than --fallback-max-age is not used.
-      const otherToken = await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey], { ...env, PROVENANCE_TOKEN: apiContext().tokens.admin });
+      const otherToken = await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey], {
+        ...env,
+        PROVENANCE_TOKEN: apiContext().tokens.admin,
+      });
       expect(otherToken.code).toBe(1);
       expect(otherToken.stderr).toContain("another token");
       await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -226,7 +265,10 @@ describe("provenance run --fallback-file", () => {
     const file = path.join(dir, `fallback-refused-${Date.now()}`);
     const printKey = ["--", process.execPath, "-e", "process.stdout.write(process.env.API_KEY ?? 'unset')"];
     expect((await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey])).code).toBe(0);
-    const refused = await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey], { ...remoteEnv(), PROVENANCE_TOKEN: "pvt_revoked-or-wrong" });
+    const refused = await cli(["run", "--prefix", prefix, "--fallback-file", file, ...printKey], {
+      ...remoteEnv(),
+      PROVENANCE_TOKEN: "pvt_revoked-or-wrong",
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^unauthorized: /);
     expect(refused.stdout).toBe("");

@@ -32,7 +32,15 @@ beforeAll(async () => {
   }
   const editor = await call("/api/trust-policies", {
     method: "POST",
-    body: { name: unique("keyless-ed"), issuer: issuer.issuer, audience, claims: { repository: "acme/keyless", ref: "refs/heads/main" }, role: "editor", scope: `${prefix}.*`, ttlSeconds: 600 },
+    body: {
+      name: unique("keyless-ed"),
+      issuer: issuer.issuer,
+      audience,
+      claims: { repository: "acme/keyless", ref: "refs/heads/main" },
+      role: "editor",
+      scope: `${prefix}.*`,
+      ttlSeconds: 600,
+    },
   });
   expect(editor.status, editor.text).toBe(201); // resolving needs editor
 });
@@ -62,7 +70,10 @@ describe("the TypeScript client with an ID token", () => {
       fetch: fetcher,
     });
     expect(await client.get(`${prefix}.apiKey`)).toBe("keyless-key");
-    expect((await client.getMany({ prefix })).values).toEqual({ [`${prefix}.apiKey`]: "keyless-key", [`${prefix}.dbUrl`]: "postgres://keyless/db" });
+    expect((await client.getMany({ prefix })).values).toEqual({
+      [`${prefix}.apiKey`]: "keyless-key",
+      [`${prefix}.dbUrl`]: "postgres://keyless/db",
+    });
     expect(seen.filter((p) => p === "/api/auth/token-exchange")).toHaveLength(1);
     expect(minted).toBe(1);
     // Outside the scope the exchanged token is refused like any scoped token.
@@ -90,7 +101,10 @@ describe("provenance run with --id-token-file", () => {
     const file = path.join(dir, "id-token");
     writeFileSync(file, `${issuer.idToken({ ...claims(), ref: "refs/heads/main" })}\n`);
     const env = { PROVENANCE_URL: apiContext().baseUrl, PROVENANCE_ID_TOKEN_FILE: file };
-    const result = await runCli(["run", "--prefix", prefix, "--", process.execPath, "-e", "process.stdout.write(process.env.API_KEY + ' ' + process.env.DB_URL)"], { env, cwd: dir });
+    const result = await runCli(
+      ["run", "--prefix", prefix, "--", process.execPath, "-e", "process.stdout.write(process.env.API_KEY + ' ' + process.env.DB_URL)"],
+      { env, cwd: dir },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("keyless-key postgres://keyless/db");
   });
@@ -102,7 +116,10 @@ describe("provenance run with --id-token-file", () => {
     expect(missing.stderr).toContain("cannot read the ID token file");
     const file = path.join(dir, "id-token-2");
     writeFileSync(file, issuer.idToken({ ...claims(), ref: "refs/heads/main" }));
-    const fallback = await runCli(["run", "--prefix", prefix, "--fallback-file", path.join(dir, "copy"), "--", "true"], { env: { ...env, PROVENANCE_ID_TOKEN_FILE: file }, cwd: dir });
+    const fallback = await runCli(["run", "--prefix", prefix, "--fallback-file", path.join(dir, "copy"), "--", "true"], {
+      env: { ...env, PROVENANCE_ID_TOKEN_FILE: file },
+      cwd: dir,
+    });
     expect(fallback.code).toBe(2);
     expect(fallback.stderr).toContain("--fallback-file needs an API token");
   });

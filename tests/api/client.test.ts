@@ -83,8 +83,19 @@ describe("getMany and loadEnv", () => {
   it("loadEnv names values by the contract's rule and honours override: false", async () => {
     const { client } = countingClient();
     const env: Record<string, string | undefined> = { API_KEY: "inherited" };
-    const loaded = await client.loadEnv({ prefixes: [prefix], paths: [`${prefix}.apiKey`], names: { DATABASE_URL: `${prefix}.db-url` }, env, override: false });
-    expect(env).toMatchObject({ API_KEY: "inherited", DB_URL: "postgres://db.internal/app", NESTED_WEBHOOK_SECRET: "whsec-1", DATABASE_URL: "postgres://db.internal/app" });
+    const loaded = await client.loadEnv({
+      prefixes: [prefix],
+      paths: [`${prefix}.apiKey`],
+      names: { DATABASE_URL: `${prefix}.db-url` },
+      env,
+      override: false,
+    });
+    expect(env).toMatchObject({
+      API_KEY: "inherited",
+      DB_URL: "postgres://db.internal/app",
+      NESTED_WEBHOOK_SECRET: "whsec-1",
+      DATABASE_URL: "postgres://db.internal/app",
+    });
     expect(env[`${prefix.toUpperCase()}_API_KEY`]).toBe("key-1");
     expect(loaded.kept).toEqual(["API_KEY"]);
     expect(loaded.variables.NESTED_WEBHOOK_SECRET).toBe(`${prefix}.nested.webhookSecret`);
@@ -137,7 +148,9 @@ describe("watch", () => {
 describe("errors", () => {
   it("a bad token is the API's 401, without the token in the message", async () => {
     const token = "pvt_not-a-real-token-at-all";
-    const failure = await countingClient({ token }).client.get(`${prefix}.apiKey`).catch((error: unknown) => error);
+    const failure = await countingClient({ token })
+      .client.get(`${prefix}.apiKey`)
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: "unauthorized", status: 401 });
     expect(String((failure as Error).message)).not.toContain(token);
   });

@@ -59,7 +59,12 @@ beforeAll(async () => {
   azure = await startAzureFake({ tenantId: AZURE.tenant, clients: { [AZURE.clientId]: AZURE.clientSecret } });
   gcp = await startGcpFake();
   ids.vault = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN });
-  ids["aws-sm"] = await connect("aws-sm", { region: "eu-west-1", accessKeyId: AWS_KEY.id, secretAccessKey: AWS_KEY.secret, endpoint: aws.url });
+  ids["aws-sm"] = await connect("aws-sm", {
+    region: "eu-west-1",
+    accessKeyId: AWS_KEY.id,
+    secretAccessKey: AWS_KEY.secret,
+    endpoint: aws.url,
+  });
   ids["azure-kv"] = await connect("azure-kv", {
     vaultUrl: azure.vaultUrl,
     tenantId: AZURE.tenant,
@@ -183,7 +188,10 @@ describe("when the manager misbehaves", () => {
   it("never puts a credential in an error", async () => {
     const bad = await connect("vault", { vaultUrl: vault.url, token: `hvs.${randomBytes(12).toString("hex")}` });
     const secretPath = path("ext.denied");
-    await call("/api/secrets", { method: "POST", body: { secretPath, provider: "vault", providerPath: "secret/app/db", secretProviderId: bad } });
+    await call("/api/secrets", {
+      method: "POST",
+      body: { secretPath, provider: "vault", providerPath: "secret/app/db", secretProviderId: bad },
+    });
     const response = await resolve(secretPath);
     expect(response.status).toBe(502);
     for (const credential of CREDENTIALS) expect(response.text).not.toContain(credential);
@@ -247,11 +255,18 @@ describe("POST /api/secret-providers/:id/test", () => {
 
   it("says at which stage and host a test failed, with a hint; a test is no change to the connection", async () => {
     const before = await call<{ updatedAt: string }>(`/api/secret-providers/${ids["aws-sm"]}`);
-    const response = await call<{ ok: boolean; error: { stage: string; endpoint: string; hint: string } }>(`/api/secret-providers/${ids["aws-sm"]}/test`, {
-      method: "POST",
-      body: { providerPath: "prod/not-there" },
+    const response = await call<{ ok: boolean; error: { stage: string; endpoint: string; hint: string } }>(
+      `/api/secret-providers/${ids["aws-sm"]}/test`,
+      {
+        method: "POST",
+        body: { providerPath: "prod/not-there" },
+      },
+    );
+    expect(response.body.error).toMatchObject({
+      stage: "not_found",
+      endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      hint: expect.any(String),
     });
-    expect(response.body.error).toMatchObject({ stage: "not_found", endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/), hint: expect.any(String) });
     const after = await call<{ updatedAt: string; lastTest: { at: string } }>(`/api/secret-providers/${ids["aws-sm"]}`);
     expect(after.body.updatedAt).toBe(before.body.updatedAt);
     expect(Date.parse(after.body.lastTest.at)).toBeGreaterThan(Date.parse(after.body.updatedAt));

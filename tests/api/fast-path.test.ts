@@ -62,7 +62,9 @@ describe("which door answers", () => {
   });
 
   it("a bearer-token watch stream takes the same door", async () => {
-    const stream = await openEventStream(`${apiContext().baseUrl}/api/secrets/watch?prefix=fastpath`, { authorization: `Bearer ${apiContext().tokens.editor}` });
+    const stream = await openEventStream(`${apiContext().baseUrl}/api/secrets/watch?prefix=fastpath`, {
+      authorization: `Bearer ${apiContext().tokens.editor}`,
+    });
     try {
       expect(stream.status, stream.text).toBe(200);
       expect((await logLineFor(stream.headers.get("x-request-id"))).door).toBe(expectedDoor());
@@ -92,7 +94,15 @@ describe("the fast path answers as Next does", () => {
   it("carries next.config's security headers and the API's own", async () => {
     const response = await call(`${RESOLVE}?path=${secretPath}`);
     const other = await call("/api/secrets?prefix=fastpath");
-    for (const name of ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy", "permissions-policy", "cache-control", "content-type"]) {
+    for (const name of [
+      "content-security-policy",
+      "x-frame-options",
+      "x-content-type-options",
+      "referrer-policy",
+      "permissions-policy",
+      "cache-control",
+      "content-type",
+    ]) {
       expect(response.headers.get(name), name).toBe(other.headers.get(name));
     }
     expect(response.headers.get("cache-control")).toBe("no-store");

@@ -59,7 +59,11 @@ afterAll(() => {
   const width = Math.max(...rows.map(([name]) => name.length));
   const total = rows.reduce((sum, [, n]) => sum + n, 0);
   console.log(
-    [`fuzz (${apiContext().kind}, seed ${FUZZ_SEED}): generated inputs per endpoint`, ...rows.map(([name, n]) => `  ${name.padEnd(width)}  ${String(n).padStart(5)}`), `  ${"total".padEnd(width)}  ${String(total).padStart(5)}`].join("\n"),
+    [
+      `fuzz (${apiContext().kind}, seed ${FUZZ_SEED}): generated inputs per endpoint`,
+      ...rows.map(([name, n]) => `  ${name.padEnd(width)}  ${String(n).padStart(5)}`),
+      `  ${"total".padEnd(width)}  ${String(total).padStart(5)}`,
+    ].join("\n"),
   );
 });
 
@@ -190,22 +194,48 @@ function bodyInputs(endpoint: BodyEndpoint): fc.Arbitrary<BodyInput> {
   const validEntries = () => Object.entries(endpoint.valid());
   const replace = (key: string, value: unknown) => [...validEntries().filter(([k]) => k !== key), [key, value]] as Array<[string, unknown]>;
 
-  const invalidJson = fc.oneof(notJsonText, tooDeepJson).map((text): BodyInput => ({ label: "not JSON / too deep", text, expected: { statuses: [400], code: "invalid_json" } }));
-  const notObject = notObjectJson.map((text): BodyInput => ({ label: "not an object", text, expected: { statuses: [400], code: "validation_error" } }));
-  const tooLarge = oversizedBody.map((text): BodyInput => ({ label: "over 64 KiB", text, expected: { statuses: [413], code: "payload_too_large" } }));
+  const invalidJson = fc
+    .oneof(notJsonText, tooDeepJson)
+    .map((text): BodyInput => ({ label: "not JSON / too deep", text, expected: { statuses: [400], code: "invalid_json" } }));
+  const notObject = notObjectJson.map((text): BodyInput => ({
+    label: "not an object",
+    text,
+    expected: { statuses: [400], code: "validation_error" },
+  }));
+  const tooLarge = oversizedBody.map((text): BodyInput => ({
+    label: "over 64 KiB",
+    text,
+    expected: { statuses: [413], code: "payload_too_large" },
+  }));
   const wrongTyped = fc
     .constantFrom(...members)
     .chain((key) => wrongType(types[key]!).map((value) => [key, value] as const))
-    .map(([key, value]): BodyInput => ({ label: `wrong type for ${key}`, text: jsonText(replace(key, value)), expected: { statuses: [400], code: "validation_error", field: key } }));
+    .map(([key, value]): BodyInput => ({
+      label: `wrong type for ${key}`,
+      text: jsonText(replace(key, value)),
+      expected: { statuses: [400], code: "validation_error", field: key },
+    }));
   const unknownMember = fc
-    .tuple(memberName(POLLUTING_KEYS).filter((k) => !members.includes(k)), hostileJson, fc.boolean())
+    .tuple(
+      memberName(POLLUTING_KEYS).filter((k) => !members.includes(k)),
+      hostileJson,
+      fc.boolean(),
+    )
     .map(([key, value, nested]): BodyInput => {
       if (nested && endpoint.nested) {
         const inner = jsonText([...Object.entries((endpoint.valid()[endpoint.nested] as Record<string, unknown>) ?? {}), [key, value]]);
         const text = jsonText(replace(endpoint.nested, "@@")).replace('"@@"', inner);
-        return { label: `unknown member ${endpoint.nested}.${key}`, text, expected: { statuses: [400], code: "validation_error", field: `${endpoint.nested}.${key}` } };
+        return {
+          label: `unknown member ${endpoint.nested}.${key}`,
+          text,
+          expected: { statuses: [400], code: "validation_error", field: `${endpoint.nested}.${key}` },
+        };
       }
-      return { label: `unknown member ${key}`, text: jsonText([...validEntries(), [key, value]]), expected: { statuses: [400], code: "validation_error", field: key } };
+      return {
+        label: `unknown member ${key}`,
+        text: jsonText([...validEntries(), [key, value]]),
+        expected: { statuses: [400], code: "validation_error", field: key },
+      };
     });
   // {"name":"a","name":{}}: JSON.parse keeps the last, so the wrong one decides.
   const duplicate = fc
@@ -213,7 +243,11 @@ function bodyInputs(endpoint: BodyEndpoint): fc.Arbitrary<BodyInput> {
     .chain((key) => wrongType(types[key]!).map((value) => [key, value] as const))
     .map(([key, value]): BodyInput => {
       const valid = endpoint.valid()[key] ?? "a";
-      return { label: `duplicate ${key}`, text: jsonText([...validEntries(), [key, valid], [key, value]]), expected: { statuses: [400], code: "validation_error", field: key } };
+      return {
+        label: `duplicate ${key}`,
+        text: jsonText([...validEntries(), [key, valid], [key, value]]),
+        expected: { statuses: [400], code: "validation_error", field: key },
+      };
     });
   // Valid shape, hostile text: accepted (2xx) or refused naming the member; never anything else.
   const hostileText = fc.tuple(fc.constantFrom(...STRING_MEMBERS[endpoint.name]!), hostileString).map(([member, value]): BodyInput => {
@@ -225,13 +259,22 @@ function bodyInputs(endpoint: BodyEndpoint): fc.Arbitrary<BodyInput> {
       replacement = Array.isArray(current) || inner === "0" ? [value] : { ...((current as Record<string, unknown>) ?? {}), [inner]: value };
     }
     // `prefix` is the alternative to `paths`: sent alone.
-    const text = member === "prefix" && endpoint.name === "POST /api/secrets/resolve" ? jsonText([["prefix", value]]) : jsonText(replace(outer, replacement));
+    const text =
+      member === "prefix" && endpoint.name === "POST /api/secrets/resolve"
+        ? jsonText([["prefix", value]])
+        : jsonText(replace(outer, replacement));
     const fieldPrefix = outer;
     if (isUpdate(endpoint)) {
       // A stale If-Match: a valid body answers 412 and changes nothing; an invalid one 400.
-      return { label: `hostile ${member} (stale If-Match)`, text, headers: { "if-match": '"v999999"' }, expected: { statuses: [412, 400], field: fieldPrefix } };
+      return {
+        label: `hostile ${member} (stale If-Match)`,
+        text,
+        headers: { "if-match": '"v999999"' },
+        expected: { statuses: [412, 400], field: fieldPrefix },
+      };
     }
-    const ok = endpoint.method === "POST" && endpoint.path().endsWith("/api/secrets/resolve") ? 200 : endpoint.path().endsWith("/test") ? 200 : 201;
+    const ok =
+      endpoint.method === "POST" && endpoint.path().endsWith("/api/secrets/resolve") ? 200 : endpoint.path().endsWith("/test") ? 200 : 201;
     return { label: `hostile ${member}`, text, expected: { statuses: [ok, 400, 409], field: fieldPrefix }, mayCreate: ok === 201 };
   });
 
@@ -298,12 +341,17 @@ describe("route handlers: query strings", () => {
   it("GET /api/secrets?prefix&provider&secretProviderId&limit&cursor → 200 when every parameter is valid, else 400 naming it", async () => {
     const name = "GET /api/secrets (query)";
     // A cursor is the base64url (canonical, unpadded) of a secret path.
-    const isCursor = (c: string) => /^[A-Za-z0-9_-]+$/.test(c) && isSecretPath(Buffer.from(c, "base64url").toString("utf8")) && Buffer.from(Buffer.from(c, "base64url").toString("utf8")).toString("base64url") === c;
+    const isCursor = (c: string) =>
+      /^[A-Za-z0-9_-]+$/.test(c) &&
+      isSecretPath(Buffer.from(c, "base64url").toString("utf8")) &&
+      Buffer.from(Buffer.from(c, "base64url").toString("utf8")).toString("base64url") === c;
     await fc.assert(
       fc.asyncProperty(hostileQuery(["prefix", "provider", "secretProviderId", "limit", "cursor"]), async (query) => {
         count(name);
         const seen = new URL(`http://x/?${query}`).searchParams;
-        const [prefix, provider, id, limit, cursor] = ["prefix", "provider", "secretProviderId", "limit", "cursor"].map((key) => seen.get(key));
+        const [prefix, provider, id, limit, cursor] = ["prefix", "provider", "secretProviderId", "limit", "cursor"].map((key) =>
+          seen.get(key),
+        );
         const bad = [
           prefix && !isSecretPath(prefix.endsWith(".") ? prefix.slice(0, -1) : prefix) ? "prefix" : null,
           provider && !PROVIDERS.includes(provider!) ? "provider" : null,
@@ -321,7 +369,11 @@ describe("route handlers: query strings", () => {
 
   it("GET /api/secrets/resolve?path → 400 without a valid path, 404 for one that names nothing, 200 for the fixture", async () => {
     const name = "GET /api/secrets/resolve (query)";
-    const path = fc.oneof(hostileSegment, fc.constant(null).map(() => encodeSegment(secret.secretPath)), fc.stringMatching(/^fuzz\.none\.[a-z]{1,8}$/));
+    const path = fc.oneof(
+      hostileSegment,
+      fc.constant(null).map(() => encodeSegment(secret.secretPath)),
+      fc.stringMatching(/^fuzz\.none\.[a-z]{1,8}$/),
+    );
     await withStoredStateKept(async () => {
       await fc.assert(
         fc.asyncProperty(path, hostileQuery(["path", "paths"]), fc.boolean(), async (value, extra, first) => {
@@ -343,13 +395,26 @@ describe("route handlers: query strings", () => {
   });
 
   it("endpoints without query parameters ignore any query string", async () => {
-    const READS = ["/api", "/api/health", "/api/health/live", "/api/health/ready", "/api/openapi.json", "/api/secret-providers", "/api/secret-providers/types", "/api/tokens"];
+    const READS = [
+      "/api",
+      "/api/health",
+      "/api/health/live",
+      "/api/health/ready",
+      "/api/openapi.json",
+      "/api/secret-providers",
+      "/api/secret-providers/types",
+      "/api/tokens",
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...READS, "/api/secret-providers/:id", "/api/secrets/:id"), hostileQuery(["id", "prefix", "path"]), async (template, query) => {
-        count(`GET ${template} (query)`);
-        const path = template.replace(":id", template.includes("providers") ? connectionId : secret.id);
-        check(await call(`${path}?${query}`), { statuses: [200] }, `${path}?${query}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...READS, "/api/secret-providers/:id", "/api/secrets/:id"),
+        hostileQuery(["id", "prefix", "path"]),
+        async (template, query) => {
+          count(`GET ${template} (query)`);
+          const path = template.replace(":id", template.includes("providers") ? connectionId : secret.id);
+          check(await call(`${path}?${query}`), { statuses: [200] }, `${path}?${query}`);
+        },
+      ),
       params(RUNS.otherQueries),
     );
   });
@@ -361,7 +426,11 @@ describe("route handlers: paths and methods nobody serves", () => {
       fc.asyncProperty(fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"), hostileSegment, hostileSegment, async (method, a, b) => {
         count(`${method} /api/[...unknown]`);
         const path = `/api/zz${a}/${b}`;
-        check(await call(path, { method, body: method === "GET" ? undefined : "{}" }), { statuses: [404], code: "not_found" }, `${method} ${path}`);
+        check(
+          await call(path, { method, body: method === "GET" ? undefined : "{}" }),
+          { statuses: [404], code: "not_found" },
+          `${method} ${path}`,
+        );
       }),
       params(RUNS.unknownPaths),
     );
@@ -383,14 +452,21 @@ describe("route handlers: paths and methods nobody serves", () => {
     ];
     await withStoredStateKept(async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...UNSERVED), fc.oneof(hostileJson.map((v) => JSON.stringify(v)), notJsonText), async ([method, template], body) => {
-          count(`${method} ${template} (unserved method)`);
-          const path = template.replace(":cid", connectionId).replace(":sid", secret.id).replace(":tid", "nope");
-          const response = await call(path, { method, body: method === "GET" ? undefined : body });
-          check(response, { statuses: [405], code: "method_not_allowed" }, `${method} ${path}`);
-          expect(response.headers.get("allow"), `${method} ${path}`).toMatch(/^[A-Z]+(, [A-Z]+)*$/);
-          expect(response.headers.get("allow")).not.toContain(method);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...UNSERVED),
+          fc.oneof(
+            hostileJson.map((v) => JSON.stringify(v)),
+            notJsonText,
+          ),
+          async ([method, template], body) => {
+            count(`${method} ${template} (unserved method)`);
+            const path = template.replace(":cid", connectionId).replace(":sid", secret.id).replace(":tid", "nope");
+            const response = await call(path, { method, body: method === "GET" ? undefined : body });
+            check(response, { statuses: [405], code: "method_not_allowed" }, `${method} ${path}`);
+            expect(response.headers.get("allow"), `${method} ${path}`).toMatch(/^[A-Z]+(, [A-Z]+)*$/);
+            expect(response.headers.get("allow")).not.toContain(method);
+          },
+        ),
         params(RUNS.methods),
       );
     });
@@ -409,7 +485,10 @@ describe("route handlers: next-auth's endpoints", () => {
             email: hostileString,
             password: hostileString,
             csrfToken: hostileString,
-            callbackUrl: fc.oneof(fc.constantFrom("/", "/secrets", "https://evil.example/x", "javascript:alert(1)", "//evil.example"), hostileString.map((s) => `/${encodeSegment(s)}`)),
+            callbackUrl: fc.oneof(
+              fc.constantFrom("/", "/secrets", "https://evil.example/x", "javascript:alert(1)", "//evil.example"),
+              hostileString.map((s) => `/${encodeSegment(s)}`),
+            ),
             json: fc.constantFrom("true", "false", ""),
           }),
           async (action, query, form) => {
@@ -417,7 +496,10 @@ describe("route handlers: next-auth's endpoints", () => {
             const browser = new Browser();
             await browser.request("/api/auth/csrf");
             const post = action === "callback/credentials" || action === "signout";
-            const response = await browser.request(`/api/auth/${action}?${query}`, post ? { method: "POST", form: Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.toWellFormed()])) } : {});
+            const response = await browser.request(
+              `/api/auth/${action}?${query}`,
+              post ? { method: "POST", form: Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.toWellFormed()])) } : {},
+            );
             expect(response.status, `${action}?${query}: ${response.text.slice(0, 200)}`).toBeLessThan(500);
             expectNoStackTrace(response.text);
             expect(browser.sessionCookieName(), "a hostile sign-in got a session").toBeUndefined();
@@ -431,21 +513,29 @@ describe("route handlers: next-auth's endpoints", () => {
 
 describe("failures found outside the handlers' code (a .fails one is still open: drop .fails once it is fixed)", () => {
   it("a path with a percent-escaped lone surrogate → 404, not Next's plain 500", async () => {
-    for (const path of ["/api/secrets/%ED%A0%80", "/api/zz/%ED%A0%80"]) check(await call(path), { statuses: [404], code: "not_found" }, path);
+    for (const path of ["/api/secrets/%ED%A0%80", "/api/zz/%ED%A0%80"])
+      check(await call(path), { statuses: [404], code: "not_found" }, path);
   });
 
   it("sign-out with a callbackUrl that is no URL → not a 500 (next-auth's default redirect callback threw)", async () => {
     const browser = new Browser();
     const csrf = await browser.request("/api/auth/csrf");
     const { csrfToken } = csrf.json as { csrfToken: string };
-    const response = await browser.request("/api/auth/signout", { method: "POST", form: { csrfToken, callbackUrl: "not a url", json: "true" } });
+    const response = await browser.request("/api/auth/signout", {
+      method: "POST",
+      form: { csrfToken, callbackUrl: "not a url", json: "true" },
+    });
     expect(response.status).toBeLessThan(500);
   });
 
   it.fails("a server action body that is not React's encoding → a 4xx, not a 500", async () => {
     const action = serverActions().find((a) => a.name === "createSecretAction")!;
     const { baseUrl } = apiContext();
-    const response = await fetch(`${baseUrl}/secrets/new`, { method: "POST", headers: { "next-action": action.id, origin: baseUrl, "content-type": "text/plain;charset=UTF-8" }, body: "{bad" });
+    const response = await fetch(`${baseUrl}/secrets/new`, {
+      method: "POST",
+      headers: { "next-action": action.id, origin: baseUrl, "content-type": "text/plain;charset=UTF-8" },
+      body: "{bad",
+    });
     expect(response.status).toBeLessThan(500);
   });
 });
@@ -489,7 +579,33 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
 
   /** Arguments a browser could send: hostile ids and JSON, right shape or not, too few or too many. */
   const idArg = fc.oneof(hostileString, fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/), hostileJson);
-  const inputArg = fc.oneof(hostileJson, fc.array(fc.tuple(memberName(["name", "role", "email", "password", "secretPath", "value", "type", "config", "code", "providerPath", "disabled", "text", "prefix", "onConflict"]), hostileJson), { maxLength: 5 }).map((entries) => Object.fromEntries(entries)));
+  const inputArg = fc.oneof(
+    hostileJson,
+    fc
+      .array(
+        fc.tuple(
+          memberName([
+            "name",
+            "role",
+            "email",
+            "password",
+            "secretPath",
+            "value",
+            "type",
+            "config",
+            "code",
+            "providerPath",
+            "disabled",
+            "text",
+            "prefix",
+            "onConflict",
+          ]),
+          hostileJson,
+        ),
+        { maxLength: 5 },
+      )
+      .map((entries) => Object.fromEntries(entries)),
+  );
   const ARGS: Record<string, fc.Arbitrary<unknown[]>> = {
     createConnectionAction: fc.tuple(inputArg),
     updateConnectionAction: fc.tuple(idArg, inputArg),
@@ -514,7 +630,9 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
   const anyArgs = fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(hostileJson, { maxLength: 4 }) });
 
   it.each(actions.map((a) => [a.name, a] as const))("%s", async (name, action: ServerAction) => {
-    const page = action.page.replace("secrets/[id]", `secrets/${secret.id}`).replace("secret-providers/[id]", `secret-providers/${connectionId}`);
+    const page = action.page
+      .replace("secrets/[id]", `secrets/${secret.id}`)
+      .replace("secret-providers/[id]", `secret-providers/${connectionId}`);
     await withStoredStateKept(async (created) => {
       await fc.assert(
         fc.asyncProperty(ARGS[name]!, anyArgs, async (typed, other) => {
@@ -526,7 +644,12 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
           expectNoStackTrace(response.text);
           expect(response.contentType, context).toMatch(/text\/x-component/);
           expect(containsFlightError(response.result), `${context}: part of the result could not be serialized`).toBe(false);
-          const result = response.result as { ok: boolean; message: string | null; fields: Record<string, string>; data?: { id?: string; view?: { id: string } } };
+          const result = response.result as {
+            ok: boolean;
+            message: string | null;
+            fields: Record<string, string>;
+            data?: { id?: string; view?: { id: string } };
+          };
           expect(result, context).toMatchObject({ ok: expect.any(Boolean), fields: expect.any(Object) });
           if (!result.ok) {
             expect(typeof result.message, context).toBe("string");
@@ -537,7 +660,8 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
           if (name === "createConnectionAction") created.recordPath(`/api/secret-providers/${result.data!.id}`);
           else if (name === "createSecretAction") created.recordPath(`/api/secrets/${result.data!.id}`);
           else if (name === "createTokenAction") created.recordPath(`/api/tokens/${result.data!.view!.id}`, result.data!.view!.id);
-          else if (!["revealSecretAction", "testConnectionAction", "previewEnvImportAction"].includes(name)) expect.fail(`${context}: a generated input changed something`);
+          else if (!["revealSecretAction", "testConnectionAction", "previewEnvImportAction"].includes(name))
+            expect.fail(`${context}: a generated input changed something`);
         }),
         params(RUNS.action),
       );

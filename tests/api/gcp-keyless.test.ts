@@ -45,7 +45,13 @@ beforeAll(async () => {
   manager.putSecret(PROJECT, "db-password", "keyless-db-pw");
   const { databaseUrl, masterKey } = apiContext();
   server = await startServer(
-    { DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey, ...TEST_CA_ENV, PROVENANCE_TOKEN_FILE_DIRS: tokenDir, PROVENANCE_GCP_IAM_CREDENTIALS_URL: identity.url },
+    {
+      DATABASE_URL: databaseUrl,
+      SECRETS_MASTER_KEY: masterKey,
+      ...TEST_CA_ENV,
+      PROVENANCE_TOKEN_FILE_DIRS: tokenDir,
+      PROVENANCE_GCP_IAM_CREDENTIALS_URL: identity.url,
+    },
     `${apiContext().kind}-gcp-keyless`,
   );
 }, 120_000);
@@ -56,7 +62,8 @@ afterAll(async () => {
   rmSync(tokenDir, { recursive: true, force: true });
 });
 
-const at = <T>(route: string, options: Parameters<typeof call>[1] = {}) => call<T & ErrorBody>(route, { ...options, baseUrl: server.baseUrl });
+const at = <T>(route: string, options: Parameters<typeof call>[1] = {}) =>
+  call<T & ErrorBody>(route, { ...options, baseUrl: server.baseUrl });
 
 function externalAccount(source: Record<string, unknown> = { file: path.join(tokenDir, "ci-token") }) {
   return JSON.stringify({
@@ -79,7 +86,10 @@ async function connect(config: Record<string, string>) {
 
 async function readThrough(connectionId: string) {
   const secretPath = unique("keyless.gcp").replace(/[^A-Za-z0-9_.-]/g, "-");
-  const created = await at("/api/secrets", { method: "POST", body: { secretPath, provider: "gcp-sm", providerPath: "db-password", secretProviderId: connectionId } });
+  const created = await at("/api/secrets", {
+    method: "POST",
+    body: { secretPath, provider: "gcp-sm", providerPath: "db-password", secretProviderId: connectionId },
+  });
   expect(created.status, created.text).toBe(201);
   return at<{ value: string }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
 }
@@ -131,10 +141,15 @@ describe("gcp-sm without a key, over the API", () => {
 
   it("fails the connection test, with the hint, when the token file is outside the allowed folders", async () => {
     const connection = await connect({ serviceAccountJson: externalAccount({ file: "/etc/hostname" }) });
-    const tested = await at<{ ok: boolean; error: { message: string; hint?: string } }>(`/api/secret-providers/${connection.id}/test`, { method: "POST", body: {} });
+    const tested = await at<{ ok: boolean; error: { message: string; hint?: string } }>(`/api/secret-providers/${connection.id}/test`, {
+      method: "POST",
+      body: {},
+    });
     expect(tested.status, tested.text).toBe(200);
     expect(tested.body.ok).toBe(false);
-    expect(tested.body.error.message).toBe("GCP Secret Manager: cannot use the token file /etc/hostname: it is not in a folder token files may be read from");
+    expect(tested.body.error.message).toBe(
+      "GCP Secret Manager: cannot use the token file /etc/hostname: it is not in a folder token files may be read from",
+    );
     expect(tested.body.error.hint).toContain("PROVENANCE_TOKEN_FILE_DIRS");
     expect(tested.text).not.toContain(CI_JWT);
   });

@@ -50,12 +50,16 @@ export default async function setup(project: TestProject) {
     `${kind}-strict`,
   );
 
-  const adminToken = execFileSync(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "suite admin", "--role", "admin"], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  }).trim();
+  const adminToken = execFileSync(
+    process.execPath,
+    [path.join(ROOT, "bin/provenance.mjs"), "token", "create", "--name", "suite admin", "--role", "admin"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  ).trim();
 
   async function token(name: string, role: string, scope?: string): Promise<string> {
     const request = () =>

@@ -38,7 +38,15 @@ describe("GET /api/health and /api/openapi.json", () => {
     const admin = new Browser();
     expect((await admin.signIn(apiContext().admin.email, apiContext().admin.password)).status).toBe(200);
     for (const page of ["/secrets", "/settings/secret-providers", "/settings/tokens"]) expect((await admin.request(page)).status).toBe(200);
-    for (const path of ["/api/secrets", "/api/secret-providers", "/api/secret-providers/types", "/api/tokens", "/api/trust-policies", "/api/health/ready", "/api"]) {
+    for (const path of [
+      "/api/secrets",
+      "/api/secret-providers",
+      "/api/secret-providers/types",
+      "/api/tokens",
+      "/api/trust-policies",
+      "/api/health/ready",
+      "/api",
+    ]) {
       expect((await call(path)).status).toBe(200);
     }
     const response = await call<{ components: unknown }>("/api/openapi.json", { token: null });

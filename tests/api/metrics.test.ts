@@ -19,7 +19,8 @@ let aws: AwsFake;
 const callsSignedBy = (key: { id: string }) => aws.signedBy.filter((id) => id === key.id).length;
 const safe = (prefix: string) => unique(prefix).replace(/[^A-Za-z0-9_.-]/g, "-");
 const metrics = (token?: string | null) => call<string>("/api/metrics", token === undefined ? {} : { token });
-const resolve = (secretPath: string) => call<{ value: string; cached: boolean }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
+const resolve = (secretPath: string) =>
+  call<{ value: string; cached: boolean }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
 
 /** The value of `name` for the sample whose labels include connection_id="id", or undefined. */
 function sample(text: string, name: string, connectionId: string): number | undefined {
@@ -28,7 +29,8 @@ function sample(text: string, name: string, connectionId: string): number | unde
 }
 
 function reads(text: string): { success: number; failure: number; denied: number } {
-  const of = (outcome: string) => Number(new RegExp(`^provenance_secret_reads_total\\{outcome="${outcome}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? NaN);
+  const of = (outcome: string) =>
+    Number(new RegExp(`^provenance_secret_reads_total\\{outcome="${outcome}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? NaN);
   return { success: of("success"), failure: of("failure"), denied: of("denied") };
 }
 
@@ -53,8 +55,14 @@ describe("GET /api/metrics", () => {
     aws.putSecret(`metrics/${tag}/a`, `metrics-value-${tag}`);
     const secretPath = safe("metrics.aws");
     const missing = safe("metrics.missing");
-    for (const [path, providerPath] of [[secretPath, `metrics/${tag}/a`], [missing, `metrics/${tag}/missing`]] as const) {
-      const secret = await call("/api/secrets", { method: "POST", body: { secretPath: path, provider: "aws-sm", providerPath, secretProviderId: connection } });
+    for (const [path, providerPath] of [
+      [secretPath, `metrics/${tag}/a`],
+      [missing, `metrics/${tag}/missing`],
+    ] as const) {
+      const secret = await call("/api/secrets", {
+        method: "POST",
+        body: { secretPath: path, provider: "aws-sm", providerPath, secretProviderId: connection },
+      });
       expect(secret.status, secret.text).toBe(201);
     }
 
@@ -82,14 +90,17 @@ describe("GET /api/metrics", () => {
     expect(reads(text)).toEqual({ success: readsBefore.success + 2, failure: readsBefore.failure + 1, denied: readsBefore.denied });
     // Label values escaped as the format says; the line parses back to the name.
     const escapedName = name.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
-    expect(text).toContain(`provenance_upstream_calls_total{connection_id="${connection}",connection="${escapedName}",type="aws-sm"} ${calls}\n`);
+    expect(text).toContain(
+      `provenance_upstream_calls_total{connection_id="${connection}",connection="${escapedName}",type="aws-sm"} ${calls}\n`,
+    );
     // Families carry HELP and TYPE; process-level gauges are there.
     expect(text).toMatch(/^# TYPE provenance_upstream_calls_total counter$/m);
     expect(text).toMatch(/^provenance_webhook_deliveries\{state="pending"\} \d+$/m);
     expect(text).toMatch(/^provenance_audit_queue_depth \d+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
     // Every line is a comment or `name{labels} number`.
-    for (const line of text.trimEnd().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) \S+ .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+]+)$/);
+    for (const line of text.trimEnd().split("\n"))
+      expect(line).toMatch(/^(# (HELP|TYPE) \S+ .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+]+)$/);
     // Numbers only, never a value.
     expect(text).not.toContain(`metrics-value-${tag}`);
 

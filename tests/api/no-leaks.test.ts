@@ -21,7 +21,10 @@ const allowedToCarry = new Map<string, Set<string>>();
 async function call<T = unknown>(label: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
   const response = await rawCall<T>(path, options);
   const headers = [...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n");
-  seen.push({ label: `${label}: ${options.method ?? "GET"} ${path} → ${response.status}`, text: `${response.status}\n${headers}\n${response.text}` });
+  seen.push({
+    label: `${label}: ${options.method ?? "GET"} ${path} → ${response.status}`,
+    text: `${response.status}\n${headers}\n${response.text}`,
+  });
   return response;
 }
 
@@ -75,7 +78,12 @@ function leaksIn(entries: Seen[]): string[] {
 beforeAll(async () => {
   const configs: Record<string, Record<string, string>> = {
     "aws-sm": { region: "eu-west-1", accessKeyId: sensitive.awsAccessKeyId, secretAccessKey: sensitive.awsSecretAccessKey },
-    "azure-kv": { vaultUrl: "https://leak-test.vault.azure.net", tenantId: "leak-tenant", clientId: "leak-client", clientSecret: sensitive.azureClientSecret },
+    "azure-kv": {
+      vaultUrl: "https://leak-test.vault.azure.net",
+      tenantId: "leak-tenant",
+      clientId: "leak-client",
+      clientSecret: sensitive.azureClientSecret,
+    },
     "gcp-sm": { projectId: "leak-test-123", serviceAccountJson: serviceAccountJson(sensitive.gcpPrivateKeyMarker) },
     vault: { vaultUrl: "https://vault.example.com", token: sensitive.vaultToken, namespace: "team-a" },
   };
@@ -88,7 +96,10 @@ beforeAll(async () => {
     connections[type] = created.body;
   }
   stored = await createStoredSecret(unique("leak.stored"), sensitive.storedValue);
-  const token = await call<{ id: string; token: string }>("token create", "/api/tokens", { method: "POST", body: { name: unique("leak"), role: "viewer" } });
+  const token = await call<{ id: string; token: string }>("token create", "/api/tokens", {
+    method: "POST",
+    body: { name: unique("leak"), role: "viewer" },
+  });
   expect(token.status).toBe(201);
   createdToken = token.body;
   allowedToCarry.set(seen.at(-1)!.label, new Set([createdToken.token]));
@@ -106,14 +117,30 @@ describe("no sensitive value leaves the server", () => {
     expect((await call("list", "/api/secret-providers")).status).toBe(200);
     for (const { id } of Object.values(connections)) expect((await call("get", `/api/secret-providers/${id}`)).status).toBe(200);
     const vaultId = connections.vault!.id;
-    const kept = await call<{ config: Record<string, string> }>("put mask", `/api/secret-providers/${vaultId}`, { method: "PUT", body: { config: { token: MASK } } });
+    const kept = await call<{ config: Record<string, string> }>("put mask", `/api/secret-providers/${vaultId}`, {
+      method: "PUT",
+      body: { config: { token: MASK } },
+    });
     expect(kept.body.config.token).toBe(MASK);
-    const replaced = await call<{ config: Record<string, string> }>("put new", `/api/secret-providers/${vaultId}`, { method: "PUT", body: { config: { token: sensitive.vaultToken2 } } });
+    const replaced = await call<{ config: Record<string, string> }>("put new", `/api/secret-providers/${vaultId}`, {
+      method: "PUT",
+      body: { config: { token: sensitive.vaultToken2 } },
+    });
     expect(replaced.body.config.token).toBe(MASK);
     const awsId = connections["aws-sm"]!.id;
-    const patched = await call("patch new", `/api/secret-providers/${awsId}`, { method: "PATCH", body: { config: { secretAccessKey: sensitive.awsSecretAccessKey2 } } });
+    const patched = await call("patch new", `/api/secret-providers/${awsId}`, {
+      method: "PATCH",
+      body: { config: { secretAccessKey: sensitive.awsSecretAccessKey2 } },
+    });
     expect(patched.status).toBe(200);
-    for (const path of ["/api/secrets", `/api/secrets/${stored.id}`, "/api/secret-providers/types", "/api/tokens", "/api/openapi.json", "/api/health"]) {
+    for (const path of [
+      "/api/secrets",
+      `/api/secrets/${stored.id}`,
+      "/api/secret-providers/types",
+      "/api/tokens",
+      "/api/openapi.json",
+      "/api/health",
+    ]) {
       expect((await call("read", path)).status, path).toBe(200);
     }
   });
@@ -121,15 +148,64 @@ describe("no sensitive value leaves the server", () => {
   it("validation errors never echo a sensitive value sent with them", async () => {
     const refused = sensitive.refusedSecret;
     const attempts: Array<[string, RequestOptions]> = [
-      ["/api/secret-providers", { method: "POST", body: { name: unique("bad"), type: "aws-sm", config: { region: "not a region", accessKeyId: `AKIA${randomUpper(16)}`, secretAccessKey: refused } } }],
-      ["/api/secret-providers", { method: "POST", body: { name: unique("bad"), type: "aws-sm", config: { region: "eu-west-1", accessKeyId: refused.toLowerCase() + "!", secretAccessKey: refused } } }],
-      ["/api/secret-providers", { method: "POST", body: { name: unique("bad"), type: "gcp-sm", config: { projectId: "leak-test-123", serviceAccountJson: `{"private_key": "${refused}"` } } }],
-      ["/api/secret-providers", { method: "POST", body: { name: unique("bad"), type: "gcp-sm", config: { projectId: "leak-test-123", serviceAccountJson: JSON.stringify({ private_key: refused }) } } }],
-      ["/api/secret-providers", { method: "POST", body: { name: unique("bad"), type: "vault", config: { vaultUrl: "http://169.254.169.254", token: refused } } }],
+      [
+        "/api/secret-providers",
+        {
+          method: "POST",
+          body: {
+            name: unique("bad"),
+            type: "aws-sm",
+            config: { region: "not a region", accessKeyId: `AKIA${randomUpper(16)}`, secretAccessKey: refused },
+          },
+        },
+      ],
+      [
+        "/api/secret-providers",
+        {
+          method: "POST",
+          body: {
+            name: unique("bad"),
+            type: "aws-sm",
+            config: { region: "eu-west-1", accessKeyId: refused.toLowerCase() + "!", secretAccessKey: refused },
+          },
+        },
+      ],
+      [
+        "/api/secret-providers",
+        {
+          method: "POST",
+          body: {
+            name: unique("bad"),
+            type: "gcp-sm",
+            config: { projectId: "leak-test-123", serviceAccountJson: `{"private_key": "${refused}"` },
+          },
+        },
+      ],
+      [
+        "/api/secret-providers",
+        {
+          method: "POST",
+          body: {
+            name: unique("bad"),
+            type: "gcp-sm",
+            config: { projectId: "leak-test-123", serviceAccountJson: JSON.stringify({ private_key: refused }) },
+          },
+        },
+      ],
+      [
+        "/api/secret-providers",
+        { method: "POST", body: { name: unique("bad"), type: "vault", config: { vaultUrl: "http://169.254.169.254", token: refused } } },
+      ],
       ["/api/secret-providers", { method: "POST", body: { name: unique("bad"), type: "nope", config: { token: refused } } }],
-      [`/api/secret-providers/${connections.vault!.id}`, { method: "PUT", body: { config: { token: refused, namespace: "not a namespace!" } } }],
+      [
+        `/api/secret-providers/${connections.vault!.id}`,
+        { method: "PUT", body: { config: { token: refused, namespace: "not a namespace!" } } },
+      ],
       [`/api/secret-providers/${connections.vault!.id}`, { method: "PUT", body: { type: "aws-sm", config: { token: refused } } }],
-      [`/api/secret-providers/${connections["azure-kv"]!.id}`, { method: "PATCH", body: { config: { clientSecret: refused, vaultUrl: "not a url" } } }],
+      [
+        `/api/secret-providers/${connections["azure-kv"]!.id}`,
+        { method: "PATCH", body: { config: { clientSecret: refused, vaultUrl: "not a url" } } },
+      ],
       ["/api/secrets", { method: "POST", body: { secretPath: "not a path!", value: refused } }],
       [`/api/secrets/${stored.id}`, { method: "PUT", body: { value: refused, providerConfig: { cacheTtlSeconds: -1 } } }],
     ];
@@ -147,7 +223,10 @@ describe("no sensitive value leaves the server", () => {
       const plain = await call<{ ok: boolean }>("test", `/api/secret-providers/${id}/test`, { method: "POST", body: {} });
       expect(plain.status, plain.text).toBe(200);
       expect(plain.body.ok).toBe(false);
-      expect((await call("test path", `/api/secret-providers/${id}/test`, { method: "POST", body: { providerPath: "secret/leak/test" } })).status).toBeLessThan(500);
+      expect(
+        (await call("test path", `/api/secret-providers/${id}/test`, { method: "POST", body: { providerPath: "secret/leak/test" } }))
+          .status,
+      ).toBeLessThan(500);
     }
   }, 60_000);
 

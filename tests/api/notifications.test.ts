@@ -57,7 +57,12 @@ interface Resolved {
 
 const at = <T>(route: string, options: Parameters<typeof call>[1] = {}) => call<T>(route, { ...options, baseUrl: server.baseUrl });
 const notify = (source: string, body: unknown, headers: Record<string, string> = {}, search = "") =>
-  at<Received>(`/api/notifications/${source}${search}`, { method: "POST", token: null, body: typeof body === "string" ? body : JSON.stringify(body), headers });
+  at<Received>(`/api/notifications/${source}${search}`, {
+    method: "POST",
+    token: null,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers,
+  });
 const resolve = (secretPath: string) => at<Resolved>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
 
 beforeAll(async () => {
@@ -88,14 +93,23 @@ beforeAll(async () => {
   // The route's first request loads its code; what is timed below is a notification's work, not that.
   for (const source of ["webhook", "aws-sns", "gcp-pubsub", "azure-eventgrid"]) await notify(source, "{}");
   const connect = async (type: string, config: Record<string, string>) => {
-    const response = await at<{ id: string }>("/api/secret-providers", { method: "POST", body: { name: unique(`notify-${type}`), type, config } });
+    const response = await at<{ id: string }>("/api/secret-providers", {
+      method: "POST",
+      body: { name: unique(`notify-${type}`), type, config },
+    });
     expect(response.status, response.text).toBe(201);
     connections[type] = response.body.id;
   };
   await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN });
   await connect("aws-sm", { region: "eu-west-1", accessKeyId: AWS_KEY.id, secretAccessKey: AWS_KEY.secret, endpoint: aws.url });
   await connect("gcp-sm", { projectId: PROJECT, apiEndpoint: `http://${gcp.endpoint}` });
-  await connect("azure-kv", { vaultUrl: azure.vaultUrl, tenantId: AZURE.tenant, clientId: AZURE.clientId, clientSecret: AZURE.clientSecret, authorityHost: azure.authorityUrl });
+  await connect("azure-kv", {
+    vaultUrl: azure.vaultUrl,
+    tenantId: AZURE.tenant,
+    clientId: AZURE.clientId,
+    clientSecret: AZURE.clientSecret,
+    authorityHost: azure.authorityUrl,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -123,7 +137,12 @@ async function cachedThenChanged(provider: string, providerPath: string, change:
  * cache is dropped before the notification is answered; the re-read may already have refilled it),
  * within 2 s of sending it.
  */
-async function refreshedWithin2s(secretPath: string, after: string, send: () => Promise<{ status: number; body: Received; text: string }>, matched = 1) {
+async function refreshedWithin2s(
+  secretPath: string,
+  after: string,
+  send: () => Promise<{ status: number; body: Received; text: string }>,
+  matched = 1,
+) {
   const sent = Date.now();
   const response = await send();
   expect(response.status, response.text).toBe(200);
@@ -137,7 +156,13 @@ async function refreshedWithin2s(secretPath: string, after: string, send: () => 
 function signedWebhook(body: unknown, options: { key?: string; timestamp?: number } = {}) {
   const text = JSON.stringify(body);
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-  return { text, headers: { "x-provenance-timestamp": timestamp, "x-provenance-signature": webhookSignature(options.key ?? WEBHOOK_KEY, timestamp, text) } };
+  return {
+    text,
+    headers: {
+      "x-provenance-timestamp": timestamp,
+      "x-provenance-signature": webhookSignature(options.key ?? WEBHOOK_KEY, timestamp, text),
+    },
+  };
 }
 
 describe("a notification refreshes within 2 s", () => {
@@ -154,7 +179,9 @@ describe("a notification refreshes within 2 s", () => {
     aws.putSecret(name, "aws-1");
     const secretPath = await cachedThenChanged("aws-sm", name, () => void aws.putSecret(name, "aws-2"), "aws-1");
     const event = secretsManagerEvent("PutSecretValue", `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbC123`);
-    await refreshedWithin2s(secretPath, "aws-2", () => notify("aws-sns", sns.notification(TOPIC, event, { signatureVersion: "1" }), { "content-type": "text/plain; charset=UTF-8" }));
+    await refreshedWithin2s(secretPath, "aws-2", () =>
+      notify("aws-sns", sns.notification(TOPIC, event, { signatureVersion: "1" }), { "content-type": "text/plain; charset=UTF-8" }),
+    );
   });
 
   it("GCP Pub/Sub push: SECRET_VERSION_ADD with the push's OIDC token", async () => {
@@ -162,7 +189,9 @@ describe("a notification refreshes within 2 s", () => {
     gcp.putSecret(PROJECT, name, "gcp-1");
     const secretPath = await cachedThenChanged("gcp-sm", name, () => void gcp.putSecret(PROJECT, name, "gcp-2"), "gcp-1");
     const token = google.idToken({ aud: AUDIENCE, email: PUSHER, email_verified: true, sub: "1234" });
-    await refreshedWithin2s(secretPath, "gcp-2", () => notify("gcp-pubsub", pubsubPush("SECRET_VERSION_ADD", `projects/${PROJECT}/secrets/${name}`), { authorization: `Bearer ${token}` }));
+    await refreshedWithin2s(secretPath, "gcp-2", () =>
+      notify("gcp-pubsub", pubsubPush("SECRET_VERSION_ADD", `projects/${PROJECT}/secrets/${name}`), { authorization: `Bearer ${token}` }),
+    );
   });
 
   it("Azure Event Grid: SecretNewVersionCreated with the shared key", async () => {
@@ -176,7 +205,12 @@ describe("a notification refreshes within 2 s", () => {
 
 function pubsubPush(eventType: string, secretId: string) {
   return {
-    message: { attributes: { eventType, secretId, dataFormat: "JSON" }, data: Buffer.from("{}").toString("base64"), messageId: "1", publishTime: new Date().toISOString() },
+    message: {
+      attributes: { eventType, secretId, dataFormat: "JSON" },
+      data: Buffer.from("{}").toString("base64"),
+      messageId: "1",
+      publishTime: new Date().toISOString(),
+    },
     subscription: `projects/${PROJECT}/subscriptions/provenance`,
   };
 }
@@ -201,8 +235,16 @@ describe("the README's webhook example", () => {
     expect(start).toBeGreaterThan(-1);
     const script = /```bash\n([\s\S]*?)```/.exec(readme.slice(start))![1]!.replaceAll("https://provenance.example.com", server.baseUrl);
     vault.putSecret("secret/payments/stripe", { key: "readme-1" });
-    const secretPath = await cachedThenChanged("vault", "secret/payments/stripe", () => vault.putSecret("secret/payments/stripe", { key: "readme-2" }), "readme-1");
-    const output = execFileSync("bash", ["-c", `set -eu\n${script}`], { encoding: "utf8", env: { ...process.env, PROVENANCE_NOTIFY_WEBHOOK_KEY: WEBHOOK_KEY } });
+    const secretPath = await cachedThenChanged(
+      "vault",
+      "secret/payments/stripe",
+      () => vault.putSecret("secret/payments/stripe", { key: "readme-2" }),
+      "readme-1",
+    );
+    const output = execFileSync("bash", ["-c", `set -eu\n${script}`], {
+      encoding: "utf8",
+      env: { ...process.env, PROVENANCE_NOTIFY_WEBHOOK_KEY: WEBHOOK_KEY },
+    });
     expect(JSON.parse(output)).toMatchObject({ source: "webhook", matched: expect.any(Number) });
     expect(JSON.parse(output).matched).toBeGreaterThanOrEqual(1);
     expect((await resolve(secretPath)).body.value).toBe("readme-2");
@@ -218,7 +260,15 @@ describe("handshakes", () => {
   });
 
   it("Event Grid: the validation event is answered with its code, only with the key", async () => {
-    const validation = [{ id: "v", eventType: "Microsoft.EventGrid.SubscriptionValidationEvent", subject: "", data: { validationCode: "512d38b6-c7b8-40c8-89fe-f46f9e9622b6" }, dataVersion: "1" }];
+    const validation = [
+      {
+        id: "v",
+        eventType: "Microsoft.EventGrid.SubscriptionValidationEvent",
+        subject: "",
+        data: { validationCode: "512d38b6-c7b8-40c8-89fe-f46f9e9622b6" },
+        dataVersion: "1",
+      },
+    ];
     const answered = await notify("azure-eventgrid", validation, {}, `?key=${encodeURIComponent(AZURE_KEY)}`);
     expect(answered.status, answered.text).toBe(200);
     expect(answered.body).toEqual({ validationResponse: "512d38b6-c7b8-40c8-89fe-f46f9e9622b6" });
@@ -250,9 +300,15 @@ describe("forgeries and mistakes refresh nothing", () => {
     expectRefused(await notify("webhook", JSON.stringify({ path: "secret/other" }), good.headers), /X-Provenance-Signature does not match/);
 
     const event = secretsManagerEvent("PutSecretValue", "prod/anything");
-    expectRefused(await notify("aws-sns", sns.notification(TOPIC, event, { key: makeSigningCertificate().key })), /signature does not verify/);
+    expectRefused(
+      await notify("aws-sns", sns.notification(TOPIC, event, { key: makeSigningCertificate().key })),
+      /signature does not verify/,
+    );
     expectRefused(await notify("aws-sns", sns.notification("arn:aws:sns:eu-west-1:999999999999:theirs", event)), /topic is not one/);
-    expectRefused(await notify("aws-sns", sns.notification(TOPIC, event, { certificateUrl: "https://example.com/cert.pem" })), /SigningCertURL/);
+    expectRefused(
+      await notify("aws-sns", sns.notification(TOPIC, event, { certificateUrl: "https://example.com/cert.pem" })),
+      /SigningCertURL/,
+    );
 
     const push = pubsubPush("SECRET_VERSION_ADD", `projects/${PROJECT}/secrets/x`);
     expectRefused(await notify("gcp-pubsub", push), /Authorization: Bearer/);
@@ -305,12 +361,20 @@ describe("audit", () => {
     expect((await notify("webhook", text, headers)).status).toBe(200);
     let rows: Array<{ outcome: string; details: string }> = [];
     for (let i = 0; i < 40 && rows.length === 0; i++) {
-      rows = await query("SELECT outcome, details FROM audit_events WHERE action = 'notification.received' AND details LIKE $1", [`%${secretPath}%`]);
+      rows = await query("SELECT outcome, details FROM audit_events WHERE action = 'notification.received' AND details LIKE $1", [
+        `%${secretPath}%`,
+      ]);
       if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(rows).toHaveLength(1);
     expect(rows[0]!.outcome).toBe("success");
-    expect(JSON.parse(rows[0]!.details)).toMatchObject({ source: "webhook", event: "webhook", matched: 1, secrets: [secretPath], upstream: [path] });
+    expect(JSON.parse(rows[0]!.details)).toMatchObject({
+      source: "webhook",
+      event: "webhook",
+      matched: 1,
+      secrets: [secretPath],
+      upstream: [path],
+    });
     const denied = await query("SELECT details FROM audit_events WHERE action = 'notification.received' AND outcome = 'denied'");
     expect(denied.length).toBeGreaterThan(0);
     for (const row of denied as Array<{ details: string }>) expect(row.details).not.toContain(WEBHOOK_KEY);
@@ -322,7 +386,12 @@ describe("refusals are limited per address; authentic notifications never are", 
   beforeAll(async () => {
     const { databaseUrl, masterKey } = apiContext();
     limited = await startServer(
-      { DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: masterKey, PROVENANCE_NOTIFY_WEBHOOK_KEY: WEBHOOK_KEY, PROVENANCE_NOTIFY_FAILURES_PER_MINUTE: "2" },
+      {
+        DATABASE_URL: databaseUrl,
+        SECRETS_MASTER_KEY: masterKey,
+        PROVENANCE_NOTIFY_WEBHOOK_KEY: WEBHOOK_KEY,
+        PROVENANCE_NOTIFY_FAILURES_PER_MINUTE: "2",
+      },
       `${apiContext().kind}-notifications-limited`,
     );
   }, 120_000);
@@ -330,10 +399,22 @@ describe("refusals are limited per address; authentic notifications never are", 
 
   it("the third refusal in a minute is 429 with Retry-After; a signed notification still goes through", async () => {
     // A loopback address of this run's own: the suite's other refusals on this database do not count here.
-    const client = new ClientAt(limited.baseUrl, `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`);
+    const client = new ClientAt(
+      limited.baseUrl,
+      `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`,
+    );
     const post = async (body: { text: string; headers: Record<string, string> }) => {
-      const response = await client.request("/api/notifications/webhook", { method: "POST", json: JSON.parse(body.text), headers: body.headers });
-      return { status: response.status, headers: new Headers(response.headers as Record<string, string>), text: response.text, body: response.json as Received };
+      const response = await client.request("/api/notifications/webhook", {
+        method: "POST",
+        json: JSON.parse(body.text),
+        headers: body.headers,
+      });
+      return {
+        status: response.status,
+        headers: new Headers(response.headers as Record<string, string>),
+        text: response.text,
+        body: response.json as Received,
+      };
     };
     const forged = () => signedWebhook({ path: "secret/x" }, { key: "forged-key-forged-key" });
     expect((await post(forged())).status).toBe(401);

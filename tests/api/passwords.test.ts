@@ -33,7 +33,9 @@ describe("changing one's own password", () => {
 
   it("needs the current password; a wrong one changes nothing and is audited as denied", async () => {
     const session = await signedIn(person.email, person.password);
-    const result = await action(session, "changePasswordAction", [{ currentPassword: "not-the-password", newPassword: "brand-new-password-1" }]);
+    const result = await action(session, "changePasswordAction", [
+      { currentPassword: "not-the-password", newPassword: "brand-new-password-1" },
+    ]);
     expect(result.ok).toBe(false);
     expect(Object.keys(result.fields)).toEqual(["currentPassword"]);
     await cannotSignIn(person.email, "brand-new-password-1");
@@ -85,7 +87,10 @@ describe("an admin resetting a password", () => {
   it("is for admins only", async () => {
     const editor = await newPerson("editor");
     const victim = await newPerson("viewer");
-    const result = await action(await signedIn(editor.email, editor.password), "resetPasswordAction", [victim.id, { newPassword: "taken-over-1234" }]);
+    const result = await action(await signedIn(editor.email, editor.password), "resetPasswordAction", [
+      victim.id,
+      { newPassword: "taken-over-1234" },
+    ]);
     expect(result.ok).toBe(false);
     await cannotSignIn(victim.email, "taken-over-1234");
   });
@@ -128,6 +133,8 @@ describe("provenance user set-password", () => {
 describe("the token door", () => {
   it("has no password change: tokens are not people", async () => {
     // There is no API route for passwords; a token cannot reach the server actions (they need a session).
-    expect((await call("/api/users/me/password", { method: "POST", body: { currentPassword: "x", newPassword: "y".repeat(12) } })).status).toBe(404);
+    expect(
+      (await call("/api/users/me/password", { method: "POST", body: { currentPassword: "x", newPassword: "y".repeat(12) } })).status,
+    ).toBe(404);
   });
 });

@@ -33,9 +33,14 @@ beforeAll(async () => {
   // The client package as users get it: built and packed. First, while no connection is open: these
   // calls block the event loop for seconds, and a keep-alive socket the server closes meanwhile
   // would be picked up as if alive by the next request ("other side closed").
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(ROOT, "client")], { stdio: "ignore" });
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(ROOT, "client")], {
+    stdio: "ignore",
+  });
   const dir = mkdtempSync(path.join(os.tmpdir(), "provenance-readme-"));
-  const packed = execFileSync("npm", ["pack", path.join(ROOT, "client"), "--pack-destination", dir], { encoding: "utf8", cwd: dir }).trim().split("\n").pop()!;
+  const packed = execFileSync("npm", ["pack", path.join(ROOT, "client"), "--pack-destination", dir], { encoding: "utf8", cwd: dir })
+    .trim()
+    .split("\n")
+    .pop()!;
   tarball = path.join(dir, packed);
 
   prefix = unique("readme").replace(/-/g, "");
@@ -58,7 +63,9 @@ describe("Kubernetes: External Secrets Operator's webhook provider", () => {
     // ESO renders the templates: the remote key, and the token from the referenced secret.
     const key = `stripe.${prefix}`;
     const rendered = url.replace(EXAMPLE_HOST, apiContext().baseUrl).replace("{{ .remoteRef.key }}", key);
-    const response = await fetch(rendered, { headers: { Authorization: authorization.replace("{{ print .auth.token }}", apiContext().tokens.scopedEditor) } });
+    const response = await fetch(rendered, {
+      headers: { Authorization: authorization.replace("{{ print .auth.token }}", apiContext().tokens.scopedEditor) },
+    });
     expect(response.status).toBe(200);
     expect(((await response.json()) as Record<string, unknown>)[jsonPath]).toBe(secretValue);
   });
@@ -76,11 +83,15 @@ describe("GitHub Actions", () => {
       .replace("--prefix ci", `--prefix ${prefix}`)
       .replace(/ -- npm test$/, "")
       .split(" ");
-    const result = spawnSync(args[0]!, [...args.slice(1), "--", process.execPath, "-e", "process.stdout.write(process.env.API_KEY + ' ' + process.env.DB_URL)"], {
-      env: { ...process.env, PROVENANCE_URL: apiContext().baseUrl, PROVENANCE_TOKEN: apiContext().tokens.editor, npm_config_yes: "true" },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      args[0]!,
+      [...args.slice(1), "--", process.execPath, "-e", "process.stdout.write(process.env.API_KEY + ' ' + process.env.DB_URL)"],
+      {
+        env: { ...process.env, PROVENANCE_URL: apiContext().baseUrl, PROVENANCE_TOKEN: apiContext().tokens.editor, npm_config_yes: "true" },
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toBe("key-from-readme postgres://db/app");
   }, 90_000);
@@ -91,19 +102,39 @@ describe("Docker", () => {
     const [dockerfile, shell] = example("docker");
     const entrypoint = JSON.parse(/ENTRYPOINT (\[.+\])/.exec(dockerfile!)![1]!) as string[];
     expect(entrypoint.slice(0, 3)).toEqual(["provenance", "run", "--prefix"]);
-    const env = { ...process.env, PROVENANCE_URL: apiContext().baseUrl, PROVENANCE_TOKEN: apiContext().tokens.editor, npm_config_yes: "true" };
+    const env = {
+      ...process.env,
+      PROVENANCE_URL: apiContext().baseUrl,
+      PROVENANCE_TOKEN: apiContext().tokens.editor,
+      npm_config_yes: "true",
+    };
     const npx = (args: string[]) => spawnSync("npx", ["--yes", "--package", tarball, ...args], { env, encoding: "utf8", timeout: 60_000 });
 
     // ENTRYPOINT + CMD, with our prefix and a CMD that shows what it got.
-    const run = npx([...entrypoint.slice(0, 3), prefix, ...entrypoint.slice(4), process.execPath, "-e", "process.stdout.write(process.env.API_KEY)"]);
+    const run = npx([
+      ...entrypoint.slice(0, 3),
+      prefix,
+      ...entrypoint.slice(4),
+      process.execPath,
+      "-e",
+      "process.stdout.write(process.env.API_KEY)",
+    ]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toBe("key-from-readme");
 
     // export --format docker > app.env: one NAME=value per line, as docker --env-file reads it.
-    const exportArgs = /^provenance (export .*--format docker)/.exec(shell!.trim())![1]!.replace("--prefix app", `--prefix ${prefix}`).split(" ");
+    const exportArgs = /^provenance (export .*--format docker)/
+      .exec(shell!.trim())![1]!
+      .replace("--prefix app", `--prefix ${prefix}`)
+      .split(" ");
     const exported = npx(["provenance", ...exportArgs]);
     expect(exported.status, exported.stderr).toBe(0);
-    const envFile = Object.fromEntries(exported.stdout.trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+    const envFile = Object.fromEntries(
+      exported.stdout
+        .trim()
+        .split("\n")
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
     expect(envFile).toEqual({ API_KEY: "key-from-readme", DB_URL: "postgres://db/app" });
   }, 120_000);
 });

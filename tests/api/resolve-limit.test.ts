@@ -11,7 +11,8 @@ const LIMIT = 5;
 let server: RunningServer;
 let secretPath: string;
 
-const at = <T = unknown>(path: string, options: Parameters<typeof call>[1] = {}) => call<T>(path, { ...options, baseUrl: server.baseUrl }) as Promise<ApiResponse<T>>;
+const at = <T = unknown>(path: string, options: Parameters<typeof call>[1] = {}) =>
+  call<T>(path, { ...options, baseUrl: server.baseUrl }) as Promise<ApiResponse<T>>;
 
 async function token(): Promise<string> {
   const reply = await at<{ token: string }>("/api/tokens", { method: "POST", body: { name: unique("limited"), role: "editor" } });
@@ -25,7 +26,9 @@ function expectLimited(reply: ApiResponse): void {
   expect(Number(reply.headers.get("retry-after"))).toBeLessThanOrEqual(120);
   expect((reply.body as { error: { code: string; message: string } }).error).toMatchObject({
     code: "rate_limited",
-    message: expect.stringMatching(/^Too many resolve requests from this token \(limit 5 secrets per minute; a batch counts each of its paths\)\. Try again in \d+ seconds\.$/),
+    message: expect.stringMatching(
+      /^Too many resolve requests from this token \(limit 5 secrets per minute; a batch counts each of its paths\)\. Try again in \d+ seconds\.$/,
+    ),
   });
   expect(reply.text).not.toContain('"value"');
 }

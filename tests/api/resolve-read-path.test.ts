@@ -19,7 +19,8 @@ interface Resolved {
 let vault: VaultFake;
 
 const safePath = (prefix: string) => unique(prefix).replace(/[^A-Za-z0-9_.]/g, "_");
-const resolve = (secretPath: string, token?: string) => call<Resolved>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`, { token });
+const resolve = (secretPath: string, token?: string) =>
+  call<Resolved>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`, { token });
 
 async function stored(secretPath: string, value: string): Promise<string> {
   const reply = await call<{ id: string }>("/api/secrets", { method: "POST", body: { secretPath, value } });
@@ -87,19 +88,30 @@ describe("external secrets, right after a resolve", () => {
     secretPath = safePath("hot.ext");
     const secret = await call("/api/secrets", {
       method: "POST",
-      body: { secretPath, provider: "vault", providerPath: "secret/hot/inside", secretProviderId: connectionId, providerConfig: { jsonKey: "value" } },
+      body: {
+        secretPath,
+        provider: "vault",
+        providerPath: "secret/hot/inside",
+        secretProviderId: connectionId,
+        providerConfig: { jsonKey: "value" },
+      },
     });
     expect(secret.status, secret.text).toBe(201);
   });
 
   it("a fence that leaves the secret outside refuses it at once; lifting it serves it again", async () => {
     await expectValue(secretPath, "inside-value");
-    const fenced = await call(`/api/secret-providers/${connectionId}`, { method: "PATCH", body: { allowedProviderPaths: ["secret/elsewhere/**"] } });
+    const fenced = await call(`/api/secret-providers/${connectionId}`, {
+      method: "PATCH",
+      body: { allowedProviderPaths: ["secret/elsewhere/**"] },
+    });
     expect(fenced.status, fenced.text).toBe(200);
     const refused = await resolve(secretPath);
     expect(refused.status, refused.text).toBe(403);
     expect(refused.text).not.toContain("inside-value");
-    expect((await call(`/api/secret-providers/${connectionId}`, { method: "PATCH", body: { allowedProviderPaths: null } })).status).toBe(200);
+    expect((await call(`/api/secret-providers/${connectionId}`, { method: "PATCH", body: { allowedProviderPaths: null } })).status).toBe(
+      200,
+    );
     await expectValue(secretPath, "inside-value");
   });
 
@@ -108,7 +120,10 @@ describe("external secrets, right after a resolve", () => {
     const other = await startVaultFake({ mounts: { secret: 2 }, tokens: { [VAULT_TOKEN]: [""] } });
     try {
       other.putSecret("secret/hot/inside", { value: "moved-value" });
-      const moved = await call(`/api/secret-providers/${connectionId}`, { method: "PATCH", body: { config: { vaultUrl: other.url, token: VAULT_TOKEN } } });
+      const moved = await call(`/api/secret-providers/${connectionId}`, {
+        method: "PATCH",
+        body: { config: { vaultUrl: other.url, token: VAULT_TOKEN } },
+      });
       expect(moved.status, moved.text).toBe(200);
       await expectValue(secretPath, "moved-value");
     } finally {
@@ -119,7 +134,10 @@ describe("external secrets, right after a resolve", () => {
 
 describe("tokens, right after they were used", () => {
   it("a revoked token is refused at its next request", async () => {
-    const made = await call<{ token: string; id: string }>("/api/tokens", { method: "POST", body: { name: unique("hot-revoke"), role: "viewer" } });
+    const made = await call<{ token: string; id: string }>("/api/tokens", {
+      method: "POST",
+      body: { name: unique("hot-revoke"), role: "viewer" },
+    });
     expect(made.status, made.text).toBe(201);
     expect((await call("/api/secrets", { token: made.body.token })).status).toBe(200);
     expect((await call(`/api/tokens/${made.body.id}`, { method: "DELETE" })).status).toBe(204);
@@ -129,10 +147,14 @@ describe("tokens, right after they were used", () => {
   });
 
   it("records when a token was last used, without the request waiting for it, at most once a minute", async () => {
-    const made = await call<{ token: string; id: string }>("/api/tokens", { method: "POST", body: { name: unique("hot-stamp"), role: "viewer" } });
+    const made = await call<{ token: string; id: string }>("/api/tokens", {
+      method: "POST",
+      body: { name: unique("hot-stamp"), role: "viewer" },
+    });
     expect(made.status, made.text).toBe(201);
     const lastUsed = async () =>
-      (await call<Array<{ id: string; lastUsedAt: string | null }>>("/api/tokens")).body.find((t) => t.id === made.body.id)?.lastUsedAt ?? null;
+      (await call<Array<{ id: string; lastUsedAt: string | null }>>("/api/tokens")).body.find((t) => t.id === made.body.id)?.lastUsedAt ??
+      null;
     expect(await lastUsed()).toBeNull();
     expect((await call("/api/secrets", { token: made.body.token })).status).toBe(200);
     let stamped: string | null = null;

@@ -25,7 +25,8 @@ interface Batch {
 }
 
 const safe = (prefix: string) => unique(prefix).replace(/[^A-Za-z0-9_.-]/g, "-");
-const resolve = (secretPath: string) => call<{ value: string; cached: boolean }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
+const resolve = (secretPath: string) =>
+  call<{ value: string; cached: boolean }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
 const resolveBatch = (paths: string[]) => call<Batch>("/api/secrets/resolve", { method: "POST", body: { paths } });
 const target = (r: { headers: Record<string, unknown> }) => String(r.headers["x-amz-target"] ?? "");
 
@@ -45,7 +46,12 @@ async function external(provider: string, connectionId: string, providerPath: st
   return secretPath;
 }
 
-const awsConfig = (key: { id: string; secret: string }) => ({ region: "eu-west-1", accessKeyId: key.id, secretAccessKey: key.secret, endpoint: aws.url });
+const awsConfig = (key: { id: string; secret: string }) => ({
+  region: "eu-west-1",
+  accessKeyId: key.id,
+  secretAccessKey: key.secret,
+  endpoint: aws.url,
+});
 
 beforeAll(async () => {
   vault = await startVaultFake({ mounts: { secret: 2 }, tokens: { [VAULT_TOKEN]: [""] } });
@@ -129,7 +135,9 @@ describe("a batch resolve of AWS secrets", () => {
     expect(idLists.length).toBeLessThanOrEqual(3);
     expect(idLists.flat().sort()).toEqual([...Array.from({ length: 25 }, (_, i) => `calls/${tag}/s${i}`), `calls/${tag}/missing`].sort());
     // Only the pinned version is read on its own.
-    const singles = sent.filter((r) => target(r) === "secretsmanager.GetSecretValue").map((r) => JSON.parse(r.body) as Record<string, string>);
+    const singles = sent
+      .filter((r) => target(r) === "secretsmanager.GetSecretValue")
+      .map((r) => JSON.parse(r.body) as Record<string, string>);
     expect(singles).toEqual([{ SecretId: `calls/${tag}/pinned`, VersionId: firstVersion }]);
 
     // Cached under the same keys as single reads: resolving one now asks AWS nothing.

@@ -14,7 +14,11 @@ interface ErrorBody {
 const base = (label: string) => unique(`pg_${label}`).replace(/[^A-Za-z0-9_-]/g, "-");
 
 async function createStored(secretPath: string) {
-  const response = await call<Secret>("/api/secrets", { method: "POST", token: apiContext().tokens.editor, body: { secretPath, value: `v-${secretPath}` } });
+  const response = await call<Secret>("/api/secrets", {
+    method: "POST",
+    token: apiContext().tokens.editor,
+    body: { secretPath, value: `v-${secretPath}` },
+  });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }

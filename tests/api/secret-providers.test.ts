@@ -17,7 +17,13 @@ interface Connection {
   updatedAt: string;
 }
 interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string>; referencingSecrets?: number; secrets?: Array<{ id: string; secretPath: string }> };
+  error: {
+    code: string;
+    message: string;
+    fields?: Record<string, string>;
+    referencingSecrets?: number;
+    secrets?: Array<{ id: string; secretPath: string }>;
+  };
 }
 
 async function createVault(overrides: Record<string, unknown> = {}) {
@@ -32,10 +38,13 @@ async function createVault(overrides: Record<string, unknown> = {}) {
 
 describe("GET /api/secret-providers/types", () => {
   it("lists the four types with their config schemas and SDK status", async () => {
-    const response = await call<Array<{ type: string; configSchema: Array<{ key: string; sensitive?: boolean; required: boolean; type: string }>; sdk: { package: string | null; installed: boolean } }>>(
-      "/api/secret-providers/types",
-      { token: apiContext().tokens.viewer },
-    );
+    const response = await call<
+      Array<{
+        type: string;
+        configSchema: Array<{ key: string; sensitive?: boolean; required: boolean; type: string }>;
+        sdk: { package: string | null; installed: boolean };
+      }>
+    >("/api/secret-providers/types", { token: apiContext().tokens.viewer });
     expect(response.status).toBe(200);
     expect(response.body.map((t) => t.type)).toEqual(["aws-sm", "azure-kv", "gcp-sm", "vault"]);
     const aws = response.body.find((t) => t.type === "aws-sm")!;
@@ -46,10 +55,13 @@ describe("GET /api/secret-providers/types", () => {
     ]);
     expect(aws.sdk).toEqual(expect.objectContaining({ package: "@aws-sdk/client-secrets-manager", installed: true }));
     expect(response.body.find((t) => t.type === "vault")!.sdk).toEqual(expect.objectContaining({ package: null, installed: true }));
-    for (const type of response.body) for (const field of type.configSchema) expect(["text", "password", "textarea", "url"]).toContain(field.type);
+    for (const type of response.body)
+      for (const field of type.configSchema) expect(["text", "password", "textarea", "url"]).toContain(field.type);
     // A field with a fixed set of values lists them in `options` (an addition to the contract's members); others have none.
     const vault = response.body.find((t) => t.type === "vault")!.configSchema as Array<{ key: string; options?: string[] }>;
-    expect(vault.find((f) => f.key === "kvVersion")).toEqual(expect.objectContaining({ type: "text", required: false, options: ["1", "2", "auto"] }));
+    expect(vault.find((f) => f.key === "kvVersion")).toEqual(
+      expect.objectContaining({ type: "text", required: false, options: ["1", "2", "auto"] }),
+    );
     expect(vault.find((f) => f.key === "vaultUrl")).not.toHaveProperty("options");
   });
 });
@@ -72,8 +84,13 @@ describe("creating connections", () => {
       config: { region: "eu-west-1", accessKeyId: MASK, secretAccessKey: MASK },
       secretCount: 0,
     });
-    expect(Object.keys(response.body)).toEqual(expect.arrayContaining(["id", "name", "type", "description", "config", "secretCount", "createdAt", "updatedAt"]));
-    expect(await storedCredentials(response.body.id)).toEqual({ accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "wJalrXUtnFEMI/K7MDENG" });
+    expect(Object.keys(response.body)).toEqual(
+      expect.arrayContaining(["id", "name", "type", "description", "config", "secretCount", "createdAt", "updatedAt"]),
+    );
+    expect(await storedCredentials(response.body.id)).toEqual({
+      accessKeyId: "AKIAABCDEFGHIJKLMNOP",
+      secretAccessKey: "wJalrXUtnFEMI/K7MDENG",
+    });
 
     const azure = await call<Connection>("/api/secret-providers", {
       method: "POST",
@@ -108,9 +125,17 @@ describe("creating connections", () => {
     ["a missing required field", { type: "aws-sm", config: {} }, "config.region"],
     ["an unknown config key", { type: "aws-sm", config: { region: "eu-west-1", sessionToken: "x" } }, "config.sessionToken"],
     ["a secret key without its key id", { type: "aws-sm", config: { region: "eu-west-1", secretAccessKey: "x" } }, "config.accessKeyId"],
-    ["a client id without tenant and secret", { type: "azure-kv", config: { vaultUrl: "https://v.vault.azure.net", clientId: "abc" } }, "config.clientSecret"],
+    [
+      "a client id without tenant and secret",
+      { type: "azure-kv", config: { vaultUrl: "https://v.vault.azure.net", clientId: "abc" } },
+      "config.clientSecret",
+    ],
     ["a non-https vault URL for Azure", { type: "azure-kv", config: { vaultUrl: "ftp://v.vault.azure.net" } }, "config.vaultUrl"],
-    ["a service account JSON without a private key", { type: "gcp-sm", config: { projectId: "my-project-1", serviceAccountJson: '{"client_email":"a@b"}' } }, "config.serviceAccountJson"],
+    [
+      "a service account JSON without a private key",
+      { type: "gcp-sm", config: { projectId: "my-project-1", serviceAccountJson: '{"client_email":"a@b"}' } },
+      "config.serviceAccountJson",
+    ],
     ["a vault without its token", { type: "vault", config: { vaultUrl: "https://vault.example.com" } }, "config.token"],
     ["a missing name", { name: "", type: "vault", config: { vaultUrl: "https://vault.example.com", token: "t" } }, "name"],
     ["an unknown top-level member", { type: "vault", config: { vaultUrl: "https://vault.example.com", token: "t" }, owner: "me" }, "owner"],
@@ -154,15 +179,24 @@ describe("updating connections", () => {
       body: { description: "edited", config: { namespace: "team-b", token: MASK } },
     });
     expect(kept.status).toBe(200);
-    expect(kept.body).toMatchObject({ description: "edited", config: { vaultUrl: "https://vault.example.com", token: MASK, namespace: "team-b" } });
+    expect(kept.body).toMatchObject({
+      description: "edited",
+      config: { vaultUrl: "https://vault.example.com", token: MASK, namespace: "team-b" },
+    });
     // The mask keeps a credential only at its address: a new vaultUrl needs it anew (trust-providers.test.ts).
     expect(await storedCredentials(created.id)).toEqual({ token: "hvs.first-token" });
 
-    const leftOut = await call<Connection>(`/api/secret-providers/${created.id}`, { method: "PATCH", body: { name: `${created.name}-renamed` } });
+    const leftOut = await call<Connection>(`/api/secret-providers/${created.id}`, {
+      method: "PATCH",
+      body: { name: `${created.name}-renamed` },
+    });
     expect(leftOut.status).toBe(200);
     expect(await storedCredentials(created.id)).toEqual({ token: "hvs.first-token" });
 
-    const replaced = await call<Connection>(`/api/secret-providers/${created.id}`, { method: "PUT", body: { config: { token: "hvs.second-token" } } });
+    const replaced = await call<Connection>(`/api/secret-providers/${created.id}`, {
+      method: "PUT",
+      body: { config: { token: "hvs.second-token" } },
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.body.config.token).toBe(MASK);
     expect(await storedCredentials(created.id)).toEqual({ token: "hvs.second-token" });
@@ -176,7 +210,11 @@ describe("updating connections", () => {
 
     const aws = await call<Connection>("/api/secret-providers", {
       method: "POST",
-      body: { name: unique("aws"), type: "aws-sm", config: { region: "eu-west-1", accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "s" } },
+      body: {
+        name: unique("aws"),
+        type: "aws-sm",
+        config: { region: "eu-west-1", accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "s" },
+      },
     });
     const bothCleared = await call<Connection>(`/api/secret-providers/${aws.body.id}`, {
       method: "PUT",
@@ -205,7 +243,10 @@ describe("updating connections", () => {
     expect(unknownKey.body.error.fields).toHaveProperty(["config.region"]);
     // Clearing a key the type does not have is no different (found by the fuzz suite: it was a 200).
     for (const cleared of [null, ""]) {
-      const clearUnknown = await call<ErrorBody>(`/api/secret-providers/${created.id}`, { method: "PATCH", body: { config: { valueOf: cleared } } });
+      const clearUnknown = await call<ErrorBody>(`/api/secret-providers/${created.id}`, {
+        method: "PATCH",
+        body: { config: { valueOf: cleared } },
+      });
       expect(clearUnknown.status, clearUnknown.text).toBe(400);
       expect(clearUnknown.body.error.fields).toHaveProperty(["config.valueOf"]);
     }
@@ -221,15 +262,25 @@ describe("updating connections", () => {
     const first = await call(`/api/secret-providers/${created.id}`);
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/^"v\d+"$/);
-    expect((await call(`/api/secret-providers/${created.id}`, { method: "PUT", body: { description: "a" }, headers: { "if-match": etag } })).status).toBe(200);
-    const stale = await call<ErrorBody>(`/api/secret-providers/${created.id}`, { method: "PUT", body: { description: "b" }, headers: { "if-match": etag } });
+    expect(
+      (await call(`/api/secret-providers/${created.id}`, { method: "PUT", body: { description: "a" }, headers: { "if-match": etag } }))
+        .status,
+    ).toBe(200);
+    const stale = await call<ErrorBody>(`/api/secret-providers/${created.id}`, {
+      method: "PUT",
+      body: { description: "b" },
+      headers: { "if-match": etag },
+    });
     expect(stale.status).toBe(412);
     expect((await call<Connection>(`/api/secret-providers/${created.id}`)).body.description).toBe("a");
   });
 
   it("answers 404 for an unknown id", async () => {
     for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
-      const response = await call<ErrorBody>("/api/secret-providers/does-not-exist", { method, body: method === "GET" || method === "DELETE" ? undefined : { description: "x" } });
+      const response = await call<ErrorBody>("/api/secret-providers/does-not-exist", {
+        method,
+        body: method === "GET" || method === "DELETE" ? undefined : { description: "x" },
+      });
       expect(response.status, method).toBe(404);
       expect(response.body.error.code).toBe("not_found");
     }
@@ -242,7 +293,10 @@ describe("secret counts", () => {
     // The suite's scoped token covers stripe.*; one secret inside that scope, two outside.
     const paths = [unique("stripe.fx"), unique("billing.fx"), unique("billing.fy")].map((p) => p.replace(/[^A-Za-z0-9_.-]/g, "-"));
     for (const secretPath of paths) {
-      const secret = await call("/api/secrets", { method: "POST", body: { secretPath, provider: "vault", providerPath: "secret/app/db", secretProviderId: created.id } });
+      const secret = await call("/api/secrets", {
+        method: "POST",
+        body: { secretPath, provider: "vault", providerPath: "secret/app/db", secretProviderId: created.id },
+      });
       expect(secret.status, secret.text).toBe(201);
     }
     const token = apiContext().tokens.scopedEditor;
@@ -263,7 +317,11 @@ describe("testing connections", () => {
     });
     expect(scoped.status).toBe(403);
     expect(scoped.body.error.code).toBe("forbidden");
-    const plain = await call<{ ok: boolean }>(`/api/secret-providers/${created.id}/test`, { method: "POST", token: apiContext().tokens.scopedEditor, body: {} });
+    const plain = await call<{ ok: boolean }>(`/api/secret-providers/${created.id}/test`, {
+      method: "POST",
+      token: apiContext().tokens.scopedEditor,
+      body: {},
+    });
     expect(plain.status).toBe(200);
   });
 });
@@ -281,7 +339,13 @@ describe("deleting connections", () => {
     for (const secretPath of paths) {
       const secret = await call("/api/secrets", {
         method: "POST",
-        body: { secretPath, provider: "vault", providerPath: "secret/app/db", secretProviderId: created.id, providerConfig: { jsonKey: "password" } },
+        body: {
+          secretPath,
+          provider: "vault",
+          providerPath: "secret/app/db",
+          secretProviderId: created.id,
+          providerConfig: { jsonKey: "password" },
+        },
       });
       expect(secret.status, secret.text).toBe(201);
     }

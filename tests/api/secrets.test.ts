@@ -22,7 +22,11 @@ interface ErrorBody {
 const path = (prefix: string) => unique(prefix).replace(/[^A-Za-z0-9_.-]/g, "-");
 
 async function createStored(secretPath: string, value: string, extra: Record<string, unknown> = {}) {
-  const response = await call<Secret>("/api/secrets", { method: "POST", token: apiContext().tokens.editor, body: { secretPath, value, ...extra } });
+  const response = await call<Secret>("/api/secrets", {
+    method: "POST",
+    token: apiContext().tokens.editor,
+    body: { secretPath, value, ...extra },
+  });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }
@@ -31,7 +35,13 @@ describe("stored secrets", () => {
   it("creates a stored secret (provider defaults to provenance) and never returns its value", async () => {
     const secretPath = path("stripe.apiKey");
     const created = await createStored(secretPath, "sk_live_123", { description: "Stripe live key" });
-    expect(created).toMatchObject({ secretPath, provider: "provenance", providerPath: null, secretProviderId: null, description: "Stripe live key" });
+    expect(created).toMatchObject({
+      secretPath,
+      provider: "provenance",
+      providerPath: null,
+      secretProviderId: null,
+      description: "Stripe live key",
+    });
     expect(JSON.stringify(created)).not.toContain("sk_live_123");
     const [row] = await query<{ value_ciphertext: string }>("SELECT value_ciphertext FROM secrets WHERE id = $1", [created.id]);
     expect(row!.value_ciphertext).toMatch(/^pv1\./);
@@ -45,12 +55,16 @@ describe("stored secrets", () => {
   it("resolves the value for editors, never for viewers", async () => {
     const secretPath = path("app.token");
     await createStored(secretPath, "tok-💡-ü");
-    const resolved = await call<Resolved>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`, { token: apiContext().tokens.editor });
+    const resolved = await call<Resolved>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`, {
+      token: apiContext().tokens.editor,
+    });
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ secretPath, value: "tok-💡-ü", provider: "provenance", cached: false, stale: false });
     expect(Date.parse(resolved.body.fetchedAt)).not.toBeNaN();
     expect(resolved.headers.get("cache-control")).toBe("no-store");
-    const viewer = await call<ErrorBody>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`, { token: apiContext().tokens.viewer });
+    const viewer = await call<ErrorBody>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`, {
+      token: apiContext().tokens.viewer,
+    });
     expect(viewer.status).toBe(403);
     expect(viewer.text).not.toContain("tok-💡-ü");
   });
@@ -111,7 +125,11 @@ describe("stored secrets", () => {
     ["an unknown provider", { secretPath: "ok.path", provider: "oracle", providerPath: "x", secretProviderId: "y" }, "provider"],
     ["an external secret without a connection", { secretPath: "ok.path", provider: "vault", providerPath: "secret/x" }, "secretProviderId"],
     ["an external secret without a path", { secretPath: "ok.path", provider: "vault", secretProviderId: "nope" }, "providerPath"],
-    ["an external secret with a value", { secretPath: "ok.path", provider: "vault", value: "x", providerPath: "secret/x", secretProviderId: "nope" }, "value"],
+    [
+      "an external secret with a value",
+      { secretPath: "ok.path", provider: "vault", value: "x", providerPath: "secret/x", secretProviderId: "nope" },
+      "value",
+    ],
     ["an unknown providerConfig key", { secretPath: "ok.path", value: "x", providerConfig: { jsonkey: "a" } }, "providerConfig.jsonkey"],
   ])("answers 400 validation_error for %s", async (_label, body, field) => {
     const response = await call<ErrorBody>("/api/secrets", { method: "POST", body });
@@ -158,7 +176,9 @@ describe("batch resolve", () => {
     const secretPath = path("audited.key");
     await createStored(secretPath, "audit-me-not");
     await call(`/api/secrets/resolve?path=${secretPath}`, { token: apiContext().tokens.editor });
-    const rows = await query<Record<string, unknown>>("SELECT * FROM audit_events WHERE action = 'secret.resolve' AND target_label = $1", [secretPath]);
+    const rows = await query<Record<string, unknown>>("SELECT * FROM audit_events WHERE action = 'secret.resolve' AND target_label = $1", [
+      secretPath,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actor_type: "token", actor_label: "suite editor", outcome: "success" });
     expect(JSON.stringify(rows)).not.toContain("audit-me-not");

@@ -53,7 +53,17 @@ function expectStaticHeaders(headers: Headers): void {
   expect(policy["form-action"]).toEqual(["'self'"]);
 }
 
-const PAGES = ["/login", "/", "/secrets", "/secrets/new", "/settings/secret-providers", "/settings/tokens", "/settings/users", "/audit", "/no-such-page"];
+const PAGES = [
+  "/login",
+  "/",
+  "/secrets",
+  "/secrets/new",
+  "/settings/secret-providers",
+  "/settings/tokens",
+  "/settings/users",
+  "/audit",
+  "/no-such-page",
+];
 
 describe("pages: a strict CSP with a per-request nonce", () => {
   it.each(PAGES)("%s has the strict policy and the static headers", async (page) => {
@@ -63,7 +73,11 @@ describe("pages: a strict CSP with a per-request nonce", () => {
     expectStaticHeaders(response.headers);
     const policy = directives(response.headers.get("content-security-policy"));
     expect(policy["default-src"]).toEqual(["'self'"]);
-    expect(policy["script-src"]).toEqual(["'self'", `'nonce-${nonceOf(response.headers.get("content-security-policy"))}'`, "'strict-dynamic'"]);
+    expect(policy["script-src"]).toEqual([
+      "'self'",
+      `'nonce-${nonceOf(response.headers.get("content-security-policy"))}'`,
+      "'strict-dynamic'",
+    ]);
     expect(policy["script-src"]).not.toContain("'unsafe-inline'");
     expect(policy["script-src"]).not.toContain("'unsafe-eval'");
     expect(policy["style-src"]).not.toContain("'unsafe-inline'");
@@ -92,11 +106,14 @@ describe("pages: a strict CSP with a per-request nonce", () => {
 });
 
 describe("API responses", () => {
-  it.each(["/api/health", "/api/secrets", "/api/openapi.json", "/api/no-such-endpoint"])("%s has the static headers and no-store", async (endpoint) => {
-    const response = await call(endpoint);
-    expectStaticHeaders(response.headers);
-    expect(response.headers.get("cache-control")).toBe("no-store");
-  });
+  it.each(["/api/health", "/api/secrets", "/api/openapi.json", "/api/no-such-endpoint"])(
+    "%s has the static headers and no-store",
+    async (endpoint) => {
+      const response = await call(endpoint);
+      expectStaticHeaders(response.headers);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+    },
+  );
 });
 
 describe("HSTS", () => {
@@ -121,26 +138,36 @@ describe("cross-origin writes with the session cookie", () => {
   };
   /** A server action called the way Next's client calls it: POST to the page, Next-Action header, arguments as JSON. */
   const callAction = (name: string, page: string, args: unknown[], headers: Record<string, string>) =>
-    browser.request(page, { method: "POST", json: args, headers: { "next-action": actionId(name), accept: "text/x-component", ...headers } });
+    browser.request(page, {
+      method: "POST",
+      json: args,
+      headers: { "next-action": actionId(name), accept: "text/x-component", ...headers },
+    });
   const secretExists = async (secretPath: string) => ((await call<unknown[]>(`/api/secrets?prefix=${secretPath}`)).body ?? []).length > 0;
 
   it("a server action from our own origin runs (the request below is a real action call)", async () => {
     const secretPath = unique("csp-same-origin");
-    const response = await callAction("createSecretAction", "/secrets/new", [{ secretPath, value: "same-origin-value" }], { origin: apiContext().baseUrl });
+    const response = await callAction("createSecretAction", "/secrets/new", [{ secretPath, value: "same-origin-value" }], {
+      origin: apiContext().baseUrl,
+    });
     expect(response.status, response.text).toBe(200);
     expect(await secretExists(secretPath)).toBe(true);
   });
 
   it("a server action with another site's Origin is refused and does nothing", async () => {
     const secretPath = unique("csp-cross-origin");
-    const response = await callAction("createSecretAction", "/secrets/new", [{ secretPath, value: "cross-origin-value" }], { origin: "https://evil.example" });
+    const response = await callAction("createSecretAction", "/secrets/new", [{ secretPath, value: "cross-origin-value" }], {
+      origin: "https://evil.example",
+    });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(await secretExists(secretPath)).toBe(false);
   });
 
   it("a server action marked cross-site by the browser (Sec-Fetch-Site) is refused even without Origin", async () => {
     const secretPath = unique("csp-cross-site");
-    const response = await callAction("createSecretAction", "/secrets/new", [{ secretPath, value: "cross-site-value" }], { "sec-fetch-site": "cross-site" });
+    const response = await callAction("createSecretAction", "/secrets/new", [{ secretPath, value: "cross-site-value" }], {
+      "sec-fetch-site": "cross-site",
+    });
     expect(response.text).toContain("Cross-site requests cannot use the session cookie");
     expect(await secretExists(secretPath)).toBe(false);
   });

@@ -82,8 +82,15 @@ describe("cross-site requests with the session cookie", () => {
 
   it.each(["PUT", "PATCH", "DELETE"])("%s with a cross-site Origin → 403, unchanged", async (method) => {
     const secretPath = unique("session.target");
-    const created = await call<{ id: string; description: string | null }>("/api/secrets", { method: "POST", body: { secretPath, value: "v" } });
-    const response = await browser.request(`/api/secrets/${created.body.id}`, { method, json: method === "DELETE" ? undefined : { description: "evil" }, headers: { origin: "https://evil.example" } });
+    const created = await call<{ id: string; description: string | null }>("/api/secrets", {
+      method: "POST",
+      body: { secretPath, value: "v" },
+    });
+    const response = await browser.request(`/api/secrets/${created.body.id}`, {
+      method,
+      json: method === "DELETE" ? undefined : { description: "evil" },
+      headers: { origin: "https://evil.example" },
+    });
     expect(response.status).toBe(403);
     const after = await call<{ description: string | null }>(`/api/secrets/${created.body.id}`);
     expect(after.status).toBe(200);
@@ -103,7 +110,11 @@ describe("cross-site requests with the session cookie", () => {
   });
 
   it("a bearer token is not subject to the cookie's origin rule", async () => {
-    const response = await call("/api/secrets", { method: "POST", body: { secretPath: unique("session.token"), value: "v" }, headers: { origin: "https://evil.example" } });
+    const response = await call("/api/secrets", {
+      method: "POST",
+      body: { secretPath: unique("session.token"), value: "v" },
+      headers: { origin: "https://evil.example" },
+    });
     expect(response.status).toBe(201);
   });
 });
@@ -113,7 +124,11 @@ describe("failed sign-ins are audited without the password", () => {
     const { admin } = apiContext();
     const password = `wrong-${randomBytes(12).toString("hex")}`;
     const rows = () =>
-      query<Record<string, unknown>>("SELECT * FROM audit_events WHERE action = $1 AND outcome = $2 AND target_label = $3", ["auth.sign_in", "denied", admin.email]);
+      query<Record<string, unknown>>("SELECT * FROM audit_events WHERE action = $1 AND outcome = $2 AND target_label = $3", [
+        "auth.sign_in",
+        "denied",
+        admin.email,
+      ]);
     const before = (await rows()).length;
     await new Browser().signIn(admin.email, password);
     const after = await rows();
@@ -125,18 +140,21 @@ describe("failed sign-ins are audited without the password", () => {
 });
 
 describe("next-auth's POST endpoints take the API's body limit", () => {
-  it.each(["/api/auth/callback/credentials", "/api/auth/signout"])("%s refuses a body over 64 KiB with 413, and nobody is signed in", async (endpoint) => {
-    const { admin } = apiContext();
-    const browser = new Browser();
-    const csrf = await browser.request("/api/auth/csrf");
-    const csrfToken = (csrf.json as { csrfToken: string }).csrfToken;
-    const reply = await browser.request(endpoint, {
-      method: "POST",
-      form: { csrfToken, email: admin.email, password: admin.password, json: "true", padding: "x".repeat(70 * 1024) },
-    });
-    expectError({ ...reply, body: reply.json }, 413, "payload_too_large");
-    expect(reply.headers.getSetCookie().join(";")).not.toMatch(/session-token=[^;]/);
-  });
+  it.each(["/api/auth/callback/credentials", "/api/auth/signout"])(
+    "%s refuses a body over 64 KiB with 413, and nobody is signed in",
+    async (endpoint) => {
+      const { admin } = apiContext();
+      const browser = new Browser();
+      const csrf = await browser.request("/api/auth/csrf");
+      const csrfToken = (csrf.json as { csrfToken: string }).csrfToken;
+      const reply = await browser.request(endpoint, {
+        method: "POST",
+        form: { csrfToken, email: admin.email, password: admin.password, json: "true", padding: "x".repeat(70 * 1024) },
+      });
+      expectError({ ...reply, body: reply.json }, 413, "payload_too_large");
+      expect(reply.headers.getSetCookie().join(";")).not.toMatch(/session-token=[^;]/);
+    },
+  );
 });
 
 describe("signing out", () => {

@@ -58,7 +58,14 @@ function policyBody(overrides: Record<string, unknown> = {}): Record<string, unk
 }
 
 function githubClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { aud: audience, sub: `repo:${repo}:ref:refs/heads/main`, repository: repo, repository_owner: `acme-${suffix}`, ref: "refs/heads/main", ...overrides };
+  return {
+    aud: audience,
+    sub: `repo:${repo}:ref:refs/heads/main`,
+    repository: repo,
+    repository_owner: `acme-${suffix}`,
+    ref: "refs/heads/main",
+    ...overrides,
+  };
 }
 
 async function exchange(idToken: unknown): Promise<ApiResponse<Exchanged & Refusal>> {
@@ -73,7 +80,8 @@ function expectRefused(response: ApiResponse<Refusal>, reason: string): void {
   expect(response.body.error.reason, response.text).toBe(reason);
 }
 
-const resolve = (path: string, token: string) => call<{ value: string }>(`/api/secrets/resolve?path=${encodeURIComponent(path)}`, { token });
+const resolve = (path: string, token: string) =>
+  call<{ value: string }>(`/api/secrets/resolve?path=${encodeURIComponent(path)}`, { token });
 
 let mainPolicy: Policy;
 let shortLived: Exchanged;
@@ -177,7 +185,11 @@ describe("trust policies", () => {
 
 describe("POST /api/auth/token-exchange", () => {
   it("issues a token with the policy's role and scope, expiring after its ttl", async () => {
-    expect(shortLived).toMatchObject({ role: "editor", scope: `keyless_${suffix}.*`, policy: { id: mainPolicy.id, name: mainPolicy.name } });
+    expect(shortLived).toMatchObject({
+      role: "editor",
+      scope: `keyless_${suffix}.*`,
+      policy: { id: mainPolicy.id, name: mainPolicy.name },
+    });
     expect(shortLived.token).toMatch(/^pvn_/);
     const lifetime = Date.parse(shortLived.expiresAt) - Date.now();
     expect(lifetime).toBeGreaterThan(0);
@@ -186,7 +198,11 @@ describe("POST /api/auth/token-exchange", () => {
       "SELECT name, issued_by_user, created_by_id, trust_policy_id FROM api_tokens WHERE trust_policy_id = $1",
       [mainPolicy.id],
     );
-    expect(rows[0]).toMatchObject({ name: `oidc:${mainPolicy.name}:repo:${repo}:ref:refs/heads/main`, created_by_id: null, trust_policy_id: mainPolicy.id });
+    expect(rows[0]).toMatchObject({
+      name: `oidc:${mainPolicy.name}:repo:${repo}:ref:refs/heads/main`,
+      created_by_id: null,
+      trust_policy_id: mainPolicy.id,
+    });
     expect(Boolean(rows[0]!.issued_by_user)).toBe(false);
   });
 
@@ -214,11 +230,20 @@ describe("POST /api/auth/token-exchange", () => {
     expectRefused(await exchange(issuer.idToken(githubClaims({ aud: "someone-else" }))), "wrong_audience");
     expectRefused(await exchange(issuer.idToken(githubClaims({ sub: `repo:${repo}:ref:refs/heads/dev` }))), "no_matching_policy");
     // `*` does not cross a path segment: acme/api/x is not acme/*.
-    expectRefused(await exchange(issuer.idToken(githubClaims({ sub: `repo:acme-${suffix}/api/x:ref:refs/heads/main` }))), "no_matching_policy");
+    expectRefused(
+      await exchange(issuer.idToken(githubClaims({ sub: `repo:acme-${suffix}/api/x:ref:refs/heads/main` }))),
+      "no_matching_policy",
+    );
     expectRefused(await exchange(issuer.idToken(githubClaims({ iss: "https://token.actions.githubusercontent.com" }))), "unknown_issuer");
     const genuine = issuer.idToken(githubClaims());
     const [header, payload, signature] = genuine.split(".");
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, "base64url").toString()), sub: `repo:acme-${suffix}/api:ref:refs/heads/main`, repository: "evil/api" })).toString("base64url");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload!, "base64url").toString()),
+        sub: `repo:acme-${suffix}/api:ref:refs/heads/main`,
+        repository: "evil/api",
+      }),
+    ).toString("base64url");
     expectRefused(await exchange(`${header}.${forgedPayload}.${signature}`), "bad_signature");
     const now = Math.floor(Date.now() / 1000);
     expectRefused(await exchange(issuer.idToken(githubClaims({ iat: now - 900, nbf: now - 900, exp: now - 600 }))), "expired");

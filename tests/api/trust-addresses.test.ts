@@ -39,17 +39,25 @@ const baseEnv = () => ({
 async function newUser(label: string): Promise<User> {
   const user = { email: `${label}-${randomBytes(4).toString("hex")}@example.test`, password: `pw-${randomBytes(12).toString("hex")}` };
   leakRecorder.sensitive(`password of ${user.email}`, "credential", user.password);
-  await run(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), "user", "create", "--email", user.email, "--password", user.password, "--role", "editor"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: apiContext().databaseUrl, SECRETS_MASTER_KEY: apiContext().masterKey },
-  });
+  await run(
+    process.execPath,
+    [path.join(ROOT, "bin/provenance.mjs"), "user", "create", "--email", user.email, "--password", user.password, "--role", "editor"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: apiContext().databaseUrl, SECRETS_MASTER_KEY: apiContext().masterKey },
+    },
+  );
   return user;
 }
 
 const nobody = () => `nobody-${randomBytes(4).toString("hex")}@example.test`;
 
 /** Fails `count` sign-ins for made-up accounts from `client`, each answered 401. */
-async function failForStrangers(client: ClientAt, count: number, headers: (n: number) => Record<string, string> = () => ({})): Promise<void> {
+async function failForStrangers(
+  client: ClientAt,
+  count: number,
+  headers: (n: number) => Record<string, string> = () => ({}),
+): Promise<void> {
   for (let n = 0; n < count; n++) {
     const reply = await client.signIn(nobody(), "wrong-password", headers(n));
     expect(reply.status, reply.text).toBe(401);
@@ -143,7 +151,10 @@ describe("without a trusted proxy, the address is the connection's", () => {
       headers: { authorization: `Bearer ${apiContext().tokens.admin}`, ...forged },
     });
     expect(created.status, created.text).toBe(201);
-    const rows = await query<{ source_ip: string | null }>("SELECT source_ip FROM audit_events WHERE action = 'secret.create' AND target_label = $1", [secretPath]);
+    const rows = await query<{ source_ip: string | null }>(
+      "SELECT source_ip FROM audit_events WHERE action = 'secret.create' AND target_label = $1",
+      [secretPath],
+    );
     expect(rows).toEqual([{ source_ip: "127.0.1.4" }]);
   });
 
@@ -172,7 +183,12 @@ describe("behind trusted proxies, the entry the nearest proxies vouch for counts
     ["one proxy: the right-most entry", () => oneProxy, chain, "192.0.2.2"],
     ["one proxy: the connection when the proxy sent no X-Forwarded-For", () => oneProxy, {}, "127.0.1.6"],
     ["one proxy: X-Real-IP is never read", () => oneProxy, { "x-real-ip": "192.0.2.50" }, "127.0.1.6"],
-    ["two proxies: the second entry from the right", () => twoProxies, { "x-forwarded-for": "10.0.0.1, 192.0.2.1, 192.0.2.2" }, "192.0.2.1"],
+    [
+      "two proxies: the second entry from the right",
+      () => twoProxies,
+      { "x-forwarded-for": "10.0.0.1, 192.0.2.1, 192.0.2.2" },
+      "192.0.2.1",
+    ],
     ["two proxies: the left-most entry when there are fewer than two", () => twoProxies, lines, "192.0.2.1"],
   ])("%s", async (_label, server, headers, expected) => {
     const user = users.proxied;
@@ -203,47 +219,54 @@ describe("a stranger cannot lock a known user out", () => {
     expect(owner.sessionCookie()).toBeDefined();
   });
 
-  it("a device cookie from an earlier sign-in gets the owner past the per-address and per-account limits at a new address", { timeout: 120_000 }, async () => {
-    const user = users.device;
-    const laptop = new ClientAt(plain.baseUrl, "127.0.2.2");
-    expect((await laptop.signIn(user.email, user.password)).status).toBe(200);
-    const cookie = laptop.setCookies.find((c) => c.name === "provenance-device");
-    expect(cookie, laptop.setCookies.map((c) => c.name).join(", ")).toBeDefined();
-    expect(cookie!.attributes).toMatchObject({ httponly: true, path: "/" });
-    expect(String(cookie!.attributes.samesite).toLowerCase()).toBe("lax");
-    expect(cookie!.attributes.secure).toBeUndefined(); // NEXTAUTH_URL is http here
-    expect(Number(cookie!.attributes["max-age"])).toBeGreaterThanOrEqual(30 * 24 * 3600);
-    expect(cookie!.value).not.toContain(user.email);
+  it(
+    "a device cookie from an earlier sign-in gets the owner past the per-address and per-account limits at a new address",
+    { timeout: 120_000 },
+    async () => {
+      const user = users.device;
+      const laptop = new ClientAt(plain.baseUrl, "127.0.2.2");
+      expect((await laptop.signIn(user.email, user.password)).status).toBe(200);
+      const cookie = laptop.setCookies.find((c) => c.name === "provenance-device");
+      expect(cookie, laptop.setCookies.map((c) => c.name).join(", ")).toBeDefined();
+      expect(cookie!.attributes).toMatchObject({ httponly: true, path: "/" });
+      expect(String(cookie!.attributes.samesite).toLowerCase()).toBe("lax");
+      expect(cookie!.attributes.secure).toBeUndefined(); // NEXTAUTH_URL is http here
+      expect(Number(cookie!.attributes["max-age"])).toBeGreaterThanOrEqual(30 * 24 * 3600);
+      expect(cookie!.value).not.toContain(user.email);
 
-    // Strangers fill the per-account limit from addresses of their own, and the per-address
-    // limit at the café the owner is about to sign in from.
-    for (let n = 0; n < LIMITS.perAccount; n++) {
-      expect((await new ClientAt(plain.baseUrl, `127.0.3.${n + 1}`).signIn(user.email, "guess")).status).toBe(401);
-    }
-    const cafe = "127.0.2.3";
-    await failForStrangers(new ClientAt(plain.baseUrl, cafe), LIMITS.perAddress);
+      // Strangers fill the per-account limit from addresses of their own, and the per-address
+      // limit at the café the owner is about to sign in from.
+      for (let n = 0; n < LIMITS.perAccount; n++) {
+        expect((await new ClientAt(plain.baseUrl, `127.0.3.${n + 1}`).signIn(user.email, "guess")).status).toBe(401);
+      }
+      const cafe = "127.0.2.3";
+      await failForStrangers(new ClientAt(plain.baseUrl, cafe), LIMITS.perAddress);
 
-    // Without the cookie the owner is refused there like anyone else ...
-    expectRateLimited(await new ClientAt(plain.baseUrl, cafe).signIn(user.email, user.password));
-    // ... and so is a tampered or another account's cookie ...
-    const tampered = new ClientAt(plain.baseUrl, cafe);
-    tampered.cookies.set("provenance-device", cookie!.value.replace(/.$/, (c) => (c === "A" ? "B" : "A")));
-    expectRateLimited(await tampered.signIn(user.email, user.password));
-    const other = users.deviceOther;
-    const otherLaptop = new ClientAt(plain.baseUrl, "127.0.2.4");
-    expect((await otherLaptop.signIn(other.email, other.password)).status).toBe(200);
-    const borrowed = new ClientAt(plain.baseUrl, cafe);
-    borrowed.cookies.set("provenance-device", otherLaptop.cookies.get("provenance-device")!);
-    expectRateLimited(await borrowed.signIn(user.email, user.password));
+      // Without the cookie the owner is refused there like anyone else ...
+      expectRateLimited(await new ClientAt(plain.baseUrl, cafe).signIn(user.email, user.password));
+      // ... and so is a tampered or another account's cookie ...
+      const tampered = new ClientAt(plain.baseUrl, cafe);
+      tampered.cookies.set(
+        "provenance-device",
+        cookie!.value.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+      );
+      expectRateLimited(await tampered.signIn(user.email, user.password));
+      const other = users.deviceOther;
+      const otherLaptop = new ClientAt(plain.baseUrl, "127.0.2.4");
+      expect((await otherLaptop.signIn(other.email, other.password)).status).toBe(200);
+      const borrowed = new ClientAt(plain.baseUrl, cafe);
+      borrowed.cookies.set("provenance-device", otherLaptop.cookies.get("provenance-device")!);
+      expectRateLimited(await borrowed.signIn(user.email, user.password));
 
-    // ... while the laptop, with its device cookie, signs in.
-    const moved = new ClientAt(plain.baseUrl, cafe);
-    moved.cookies.set("provenance-device", cookie!.value);
-    expect((await moved.signIn(user.email, "typo")).status).toBe(401);
-    const signIn = await moved.signIn(user.email, user.password);
-    expect(signIn.status, signIn.text).toBe(200);
-    expect(moved.sessionCookie()).toBeDefined();
-  });
+      // ... while the laptop, with its device cookie, signs in.
+      const moved = new ClientAt(plain.baseUrl, cafe);
+      moved.cookies.set("provenance-device", cookie!.value);
+      expect((await moved.signIn(user.email, "typo")).status).toBe(401);
+      const signIn = await moved.signIn(user.email, user.password);
+      expect(signIn.status, signIn.text).toBe(200);
+      expect(moved.sessionCookie()).toBeDefined();
+    },
+  );
 
   it("wrong passwords with a device cookie still run into a limit of their own", async () => {
     const user = users.deviceGuess;

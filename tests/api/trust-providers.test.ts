@@ -59,7 +59,11 @@ async function connect(type: string, config: Record<string, string>, kvVersion?:
 const secretPath = (prefix: string) => unique(prefix).replace(/[^A-Za-z0-9_.-]/g, "-");
 
 beforeAll(async () => {
-  vault = await startVaultFake({ mounts: { secret: 2, kv: 1 }, otherMounts: { database: "database", pki: "pki" }, tokens: { [VAULT_TOKEN]: [""] } });
+  vault = await startVaultFake({
+    mounts: { secret: 2, kv: 1 },
+    otherMounts: { database: "database", pki: "pki" },
+    tokens: { [VAULT_TOKEN]: [""] },
+  });
   elsewhere = await startVaultFake({ mounts: { secret: 2 }, tokens: {} });
   aws = await startAwsFake({ [AWS_KEY.id]: AWS_KEY.secret });
   awsElsewhere = await startAwsFake({});
@@ -71,63 +75,113 @@ afterAll(async () => {
 });
 
 describe("Vault connections read KV secrets, nothing else", () => {
-  const BUILT_IN = ["auth/token/lookup-self", "cubbyhole/notes", "sys/internal/ui/mounts/secret", "identity/entity/name/x", "/auth/token/lookup-self", "AUTH/token/lookup-self", "secret/../auth/token/lookup-self", "secret/data/../../auth/token/lookup-self", "%61uth/token/lookup-self"];
+  const BUILT_IN = [
+    "auth/token/lookup-self",
+    "cubbyhole/notes",
+    "sys/internal/ui/mounts/secret",
+    "identity/entity/name/x",
+    "/auth/token/lookup-self",
+    "AUTH/token/lookup-self",
+    "secret/../auth/token/lookup-self",
+    "secret/data/../../auth/token/lookup-self",
+    "%61uth/token/lookup-self",
+  ];
 
-  it.each(["1", "2", "auto"])("kvVersion %s: saving a secret under a built-in non-KV mount is 400 (POST, PUT, PATCH)", async (kvVersion) => {
-    const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
-    const base = { provider: "vault", secretProviderId: connection, providerConfig: { jsonKey: "id" } };
-    for (const providerPath of BUILT_IN) {
-      const created = await send("/api/secrets", { method: "POST", body: { ...base, secretPath: secretPath("vault.token"), providerPath } });
-      expect(created.status, `${providerPath}: ${created.text}`).toBe(400);
-      expect(created.body.error.fields).toHaveProperty("providerPath");
-    }
-    const good = await send<{ id: string }>("/api/secrets", { method: "POST", body: { ...base, secretPath: secretPath("vault.kv"), providerPath: kvVersion === "1" ? "kv/x" : "secret/app/db" } });
-    expect(good.status, good.text).toBe(201);
-    for (const method of ["PUT", "PATCH"]) {
-      const changed = await send(`/api/secrets/${good.body.id}`, { method, body: { providerPath: "auth/token/lookup-self" } });
-      expect(changed.status, changed.text).toBe(400);
-      expect(changed.body.error.fields).toHaveProperty("providerPath");
-    }
-  });
+  it.each(["1", "2", "auto"])(
+    "kvVersion %s: saving a secret under a built-in non-KV mount is 400 (POST, PUT, PATCH)",
+    async (kvVersion) => {
+      const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
+      const base = { provider: "vault", secretProviderId: connection, providerConfig: { jsonKey: "id" } };
+      for (const providerPath of BUILT_IN) {
+        const created = await send("/api/secrets", {
+          method: "POST",
+          body: { ...base, secretPath: secretPath("vault.token"), providerPath },
+        });
+        expect(created.status, `${providerPath}: ${created.text}`).toBe(400);
+        expect(created.body.error.fields).toHaveProperty("providerPath");
+      }
+      const good = await send<{ id: string }>("/api/secrets", {
+        method: "POST",
+        body: { ...base, secretPath: secretPath("vault.kv"), providerPath: kvVersion === "1" ? "kv/x" : "secret/app/db" },
+      });
+      expect(good.status, good.text).toBe(201);
+      for (const method of ["PUT", "PATCH"]) {
+        const changed = await send(`/api/secrets/${good.body.id}`, { method, body: { providerPath: "auth/token/lookup-self" } });
+        expect(changed.status, changed.text).toBe(400);
+        expect(changed.body.error.fields).toHaveProperty("providerPath");
+      }
+    },
+  );
 
-  it.each(["1", "2", "auto"])("kvVersion %s: saving a secret on a mount Vault reports as another engine is 400 (POST, PUT, PATCH, dashboard actions)", async (kvVersion) => {
-    const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
-    const base = { provider: "vault", secretProviderId: connection, providerConfig: { jsonKey: "password" } };
-    for (const [providerPath, engine] of [["database/creds/readonly", "database"], ["pki/issue/web", "pki"]]) {
-      const created = await send("/api/secrets", { method: "POST", body: { ...base, secretPath: secretPath("vault.engine"), providerPath } });
-      expect(created.status, `${providerPath}: ${created.text}`).toBe(400);
-      expect(created.body.error).toMatchObject({ code: "validation_error", fields: { providerPath: expect.stringContaining(`a ${engine} engine`) } });
-    }
-    const good = await send<{ id: string; version: number }>("/api/secrets", { method: "POST", body: { ...base, secretPath: secretPath("vault.kv"), providerPath: kvVersion === "1" ? "kv/x" : "secret/app/db" } });
-    expect(good.status, good.text).toBe(201);
-    for (const method of ["PUT", "PATCH"]) {
-      const changed = await send(`/api/secrets/${good.body.id}`, { method, body: { providerPath: "database/creds/readonly" } });
-      expect(changed.status, changed.text).toBe(400);
-      expect(changed.body.error).toMatchObject({ code: "validation_error", fields: { providerPath: expect.stringContaining("a database engine") } });
-    }
+  it.each(["1", "2", "auto"])(
+    "kvVersion %s: saving a secret on a mount Vault reports as another engine is 400 (POST, PUT, PATCH, dashboard actions)",
+    async (kvVersion) => {
+      const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
+      const base = { provider: "vault", secretProviderId: connection, providerConfig: { jsonKey: "password" } };
+      for (const [providerPath, engine] of [
+        ["database/creds/readonly", "database"],
+        ["pki/issue/web", "pki"],
+      ]) {
+        const created = await send("/api/secrets", {
+          method: "POST",
+          body: { ...base, secretPath: secretPath("vault.engine"), providerPath },
+        });
+        expect(created.status, `${providerPath}: ${created.text}`).toBe(400);
+        expect(created.body.error).toMatchObject({
+          code: "validation_error",
+          fields: { providerPath: expect.stringContaining(`a ${engine} engine`) },
+        });
+      }
+      const good = await send<{ id: string; version: number }>("/api/secrets", {
+        method: "POST",
+        body: { ...base, secretPath: secretPath("vault.kv"), providerPath: kvVersion === "1" ? "kv/x" : "secret/app/db" },
+      });
+      expect(good.status, good.text).toBe(201);
+      for (const method of ["PUT", "PATCH"]) {
+        const changed = await send(`/api/secrets/${good.body.id}`, { method, body: { providerPath: "database/creds/readonly" } });
+        expect(changed.status, changed.text).toBe(400);
+        expect(changed.body.error).toMatchObject({
+          code: "validation_error",
+          fields: { providerPath: expect.stringContaining("a database engine") },
+        });
+      }
 
-    const browser = new Browser();
-    const { admin } = apiContext();
-    expect((await browser.signIn(admin.email, admin.password)).status).toBeLessThan(400);
-    const action = (name: string) => serverActions().find((a) => a.name === name)!;
-    const viaAction = [
-      await callAction(browser, action("createSecretAction"), "/secrets/new", [{ ...base, secretPath: secretPath("vault.action"), providerPath: "database/creds/readonly" }]),
-      await callAction(browser, action("updateSecretAction"), "/secrets/new", [good.body.id, { providerPath: "database/creds/readonly" }]),
-    ];
-    for (const response of viaAction) {
-      expect(response.result, response.text).toMatchObject({ ok: false, fields: { providerPath: expect.stringContaining("a database engine") } });
-    }
-    const stored = await send<{ providerPath: string; version: number }>(`/api/secrets/${good.body.id}`);
-    expect(stored.body).toMatchObject({ providerPath: kvVersion === "1" ? "kv/x" : "secret/app/db", version: good.body.version });
-    expect(vault.requests.some((r) => r.path.startsWith("/v1/database/") || r.path.startsWith("/v1/pki/"))).toBe(false);
-  });
+      const browser = new Browser();
+      const { admin } = apiContext();
+      expect((await browser.signIn(admin.email, admin.password)).status).toBeLessThan(400);
+      const action = (name: string) => serverActions().find((a) => a.name === name)!;
+      const viaAction = [
+        await callAction(browser, action("createSecretAction"), "/secrets/new", [
+          { ...base, secretPath: secretPath("vault.action"), providerPath: "database/creds/readonly" },
+        ]),
+        await callAction(browser, action("updateSecretAction"), "/secrets/new", [
+          good.body.id,
+          { providerPath: "database/creds/readonly" },
+        ]),
+      ];
+      for (const response of viaAction) {
+        expect(response.result, response.text).toMatchObject({
+          ok: false,
+          fields: { providerPath: expect.stringContaining("a database engine") },
+        });
+      }
+      const stored = await send<{ providerPath: string; version: number }>(`/api/secrets/${good.body.id}`);
+      expect(stored.body).toMatchObject({ providerPath: kvVersion === "1" ? "kv/x" : "secret/app/db", version: good.body.version });
+      expect(vault.requests.some((r) => r.path.startsWith("/v1/database/") || r.path.startsWith("/v1/pki/"))).toBe(false);
+    },
+  );
 
   it("a Vault that cannot say which engine serves a path (refused, unreachable) does not block the save, nor hold it long", async () => {
     const refusing = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN });
     vault.mountFaults.add({ status: 503 });
     const whileRefused = await send("/api/secrets", {
       method: "POST",
-      body: { secretPath: secretPath("vault.refused"), provider: "vault", providerPath: "database/creds/readonly", secretProviderId: refusing },
+      body: {
+        secretPath: secretPath("vault.refused"),
+        provider: "vault",
+        providerPath: "database/creds/readonly",
+        secretProviderId: refusing,
+      },
     });
     expect(whileRefused.status, whileRefused.text).toBe(201);
 
@@ -137,40 +191,60 @@ describe("Vault connections read KV secrets, nothing else", () => {
     const started = Date.now();
     const offline = await send("/api/secrets", {
       method: "POST",
-      body: { secretPath: secretPath("vault.offline"), provider: "vault", providerPath: "database/creds/readonly", secretProviderId: unreachable },
+      body: {
+        secretPath: secretPath("vault.offline"),
+        provider: "vault",
+        providerPath: "database/creds/readonly",
+        secretProviderId: unreachable,
+      },
     });
     expect(offline.status, offline.text).toBe(201);
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 
-  it.each(["1", "2", "auto"])("kvVersion %s: testing with a non-KV path is 400, for built-in and other engines alike", async (kvVersion) => {
-    const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
-    for (const providerPath of [...BUILT_IN, "database/creds/readonly", "pki/issue/web"]) {
-      const tested = await send(`/api/secret-providers/${connection}/test`, { method: "POST", body: { providerPath } });
-      expect(tested.status, `${providerPath}: ${tested.text}`).toBe(400);
-      expect(tested.body.error).toMatchObject({ code: "validation_error", fields: { providerPath: expect.any(String) } });
-    }
-  });
+  it.each(["1", "2", "auto"])(
+    "kvVersion %s: testing with a non-KV path is 400, for built-in and other engines alike",
+    async (kvVersion) => {
+      const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
+      for (const providerPath of [...BUILT_IN, "database/creds/readonly", "pki/issue/web"]) {
+        const tested = await send(`/api/secret-providers/${connection}/test`, { method: "POST", body: { providerPath } });
+        expect(tested.status, `${providerPath}: ${tested.text}`).toBe(400);
+        expect(tested.body.error).toMatchObject({ code: "validation_error", fields: { providerPath: expect.any(String) } });
+      }
+    },
+  );
 
-  it.each(["1", "2", "auto"])("kvVersion %s: resolving a secret on a mount Vault reports as another engine fails (single and batch), never returning its data", async (kvVersion) => {
-    const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
-    const dynamic = secretPath("vault.dynamic");
-    // Saved while Vault would not say which engine serves the path (a save refuses it otherwise).
-    vault.mountFaults.add({ status: 503 });
-    const created = await send("/api/secrets", {
-      method: "POST",
-      body: { secretPath: dynamic, provider: "vault", providerPath: "database/creds/readonly", secretProviderId: connection, providerConfig: { jsonKey: "password" } },
-    });
-    expect(created.status, created.text).toBe(201);
-    const single = await send(`/api/secrets/resolve?path=${dynamic}`);
-    expect(single.status, single.text).toBe(502);
-    expect(single.body.error.message).toMatch(/KV secrets only/);
-    const batch = await send<{ values: Record<string, string>; errors: Record<string, { code: string }> }>("/api/secrets/resolve", { method: "POST", body: { paths: [dynamic] } });
-    expect(batch.body.values).toEqual({});
-    expect(batch.body.errors[dynamic]).toMatchObject({ code: "provider_error" });
-    for (const text of [single.text, batch.text]) expect(text).not.toContain("live-database-credential");
-    expect(vault.requests.some((r) => r.path.startsWith("/v1/database/"))).toBe(false);
-  });
+  it.each(["1", "2", "auto"])(
+    "kvVersion %s: resolving a secret on a mount Vault reports as another engine fails (single and batch), never returning its data",
+    async (kvVersion) => {
+      const connection = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN }, kvVersion);
+      const dynamic = secretPath("vault.dynamic");
+      // Saved while Vault would not say which engine serves the path (a save refuses it otherwise).
+      vault.mountFaults.add({ status: 503 });
+      const created = await send("/api/secrets", {
+        method: "POST",
+        body: {
+          secretPath: dynamic,
+          provider: "vault",
+          providerPath: "database/creds/readonly",
+          secretProviderId: connection,
+          providerConfig: { jsonKey: "password" },
+        },
+      });
+      expect(created.status, created.text).toBe(201);
+      const single = await send(`/api/secrets/resolve?path=${dynamic}`);
+      expect(single.status, single.text).toBe(502);
+      expect(single.body.error.message).toMatch(/KV secrets only/);
+      const batch = await send<{ values: Record<string, string>; errors: Record<string, { code: string }> }>("/api/secrets/resolve", {
+        method: "POST",
+        body: { paths: [dynamic] },
+      });
+      expect(batch.body.values).toEqual({});
+      expect(batch.body.errors[dynamic]).toMatchObject({ code: "provider_error" });
+      for (const text of [single.text, batch.text]) expect(text).not.toContain("live-database-credential");
+      expect(vault.requests.some((r) => r.path.startsWith("/v1/database/"))).toBe(false);
+    },
+  );
 
   it("the connection's own token is never what a secret resolves to", async () => {
     expect(responses.some((text) => text.includes(VAULT_TOKEN))).toBe(false);
@@ -211,7 +285,12 @@ describe("A credential stays with the address it was given for", () => {
     {
       type: "azure-kv",
       field: "authorityHost",
-      config: () => ({ vaultUrl: "https://trust.vault.azure.net", tenantId: "tenant-1", clientId: "client-1", clientCertificate: AZURE_CERTIFICATE }),
+      config: () => ({
+        vaultUrl: "https://trust.vault.azure.net",
+        tenantId: "tenant-1",
+        clientId: "client-1",
+        clientCertificate: AZURE_CERTIFICATE,
+      }),
       address: () => ({ authorityHost: "https://login.attacker.example.com" }),
       credentials: () => ({ clientCertificate: AZURE_CERTIFICATE }),
     },
@@ -239,7 +318,10 @@ describe("A credential stays with the address it was given for", () => {
       }
       // Only some of several credentials sent anew: the others are still named.
       if (credentialKeys.length > 1) {
-        const partial = await send(`/api/secret-providers/${id}`, { method, body: { config: { ...address(), [credentialKeys[0]!]: credentials()[credentialKeys[0] as never] } } });
+        const partial = await send(`/api/secret-providers/${id}`, {
+          method,
+          body: { config: { ...address(), [credentialKeys[0]!]: credentials()[credentialKeys[0] as never] } },
+        });
         expect(partial.status, partial.text).toBe(400);
         expect(Object.keys(partial.body.error.fields ?? {})).toEqual(credentialKeys.slice(1).map((key) => `config.${key}`));
       }
@@ -264,21 +346,44 @@ describe("A credential stays with the address it was given for", () => {
 
   it("a credential cleared together with the address change, or a connection without credentials, needs nothing anew", async () => {
     const gcp = await connect("gcp-sm", { projectId: "proj-trust" });
-    expect((await send(`/api/secret-providers/${gcp}`, { method: "PATCH", body: { config: { apiEndpoint: "secretmanager.example.com:443" } } })).status).toBe(200);
-    const azure = await connect("azure-kv", { vaultUrl: "https://trust.vault.azure.net", tenantId: "t", clientId: "c", clientSecret: AZURE_SECRET });
-    const cleared = await send(`/api/secret-providers/${azure}`, { method: "PATCH", body: { config: { vaultUrl: "https://other.vault.azure.net", clientId: "", tenantId: "", clientSecret: "" } } });
+    expect(
+      (await send(`/api/secret-providers/${gcp}`, { method: "PATCH", body: { config: { apiEndpoint: "secretmanager.example.com:443" } } }))
+        .status,
+    ).toBe(200);
+    const azure = await connect("azure-kv", {
+      vaultUrl: "https://trust.vault.azure.net",
+      tenantId: "t",
+      clientId: "c",
+      clientSecret: AZURE_SECRET,
+    });
+    const cleared = await send(`/api/secret-providers/${azure}`, {
+      method: "PATCH",
+      body: { config: { vaultUrl: "https://other.vault.azure.net", clientId: "", tenantId: "", clientSecret: "" } },
+    });
     expect(cleared.status, cleared.text).toBe(200);
   });
 
   it("after a refused move, the test endpoint still talks to the old address only: the token goes nowhere else", async () => {
     const id = await connect("vault", { vaultUrl: vault.url, token: VAULT_TOKEN });
-    const refused = await send(`/api/secret-providers/${id}`, { method: "PATCH", body: { config: { vaultUrl: elsewhere.url, token: MASK } } });
+    const refused = await send(`/api/secret-providers/${id}`, {
+      method: "PATCH",
+      body: { config: { vaultUrl: elsewhere.url, token: MASK } },
+    });
     expect(refused.status).toBe(400);
-    const awsId = await connect("aws-sm", { region: "eu-west-1", accessKeyId: AWS_KEY.id, secretAccessKey: AWS_KEY.secret, endpoint: aws.url });
-    expect((await send(`/api/secret-providers/${awsId}`, { method: "PUT", body: { config: { endpoint: awsElsewhere.url } } })).status).toBe(400);
+    const awsId = await connect("aws-sm", {
+      region: "eu-west-1",
+      accessKeyId: AWS_KEY.id,
+      secretAccessKey: AWS_KEY.secret,
+      endpoint: aws.url,
+    });
+    expect((await send(`/api/secret-providers/${awsId}`, { method: "PUT", body: { config: { endpoint: awsElsewhere.url } } })).status).toBe(
+      400,
+    );
     for (const connection of [id, awsId]) {
       expect((await send(`/api/secret-providers/${connection}/test`, { method: "POST", body: {} })).status).toBe(200);
-      expect((await send(`/api/secret-providers/${connection}/test`, { method: "POST", body: { providerPath: "secret/app/db" } })).status).toBe(200);
+      expect(
+        (await send(`/api/secret-providers/${connection}/test`, { method: "POST", body: { providerPath: "secret/app/db" } })).status,
+      ).toBe(200);
     }
     expect(elsewhere.requests).toEqual([]);
     expect(awsElsewhere.requests).toEqual([]);
@@ -289,7 +394,11 @@ describe("Connections: the mask, no-op writes", () => {
   it.each([
     ["vault", { vaultUrl: "https://vault.example.com", token: MASK }, ["config.token"]],
     ["aws-sm", { region: "eu-west-1", accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: MASK }, ["config.secretAccessKey"]],
-    ["azure-kv", { vaultUrl: "https://x.vault.azure.net", tenantId: "t", clientId: "c", clientSecret: ` ${MASK} ` }, ["config.clientSecret"]],
+    [
+      "azure-kv",
+      { vaultUrl: "https://x.vault.azure.net", tenantId: "t", clientId: "c", clientSecret: ` ${MASK} ` },
+      ["config.clientSecret"],
+    ],
   ] as const)("%s: creating with the mask as a credential is 400 naming the field", async (type, config, fields) => {
     const response = await send("/api/secret-providers", { method: "POST", body: { name: unique("masked"), type, config } });
     expect(response.status, response.text).toBe(400);
@@ -310,16 +419,27 @@ describe("Connections: the mask, no-op writes", () => {
       expect(response.status, `${method} ${JSON.stringify(body)}: ${response.text}`).toBe(200);
       expect(response.headers.get("etag")).toBe(etag);
     }
-    const changed = await send(`/api/secret-providers/${id}`, { method: "PATCH", body: { description: "now different" }, headers: { "if-match": etag } });
+    const changed = await send(`/api/secret-providers/${id}`, {
+      method: "PATCH",
+      body: { description: "now different" },
+      headers: { "if-match": etag },
+    });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
   });
 
   it("secrets: a PUT or PATCH that changes nothing keeps version and ETag too", async () => {
-    const created = await send<{ id: string }>("/api/secrets", { method: "POST", body: { secretPath: secretPath("noop.stored"), value: "v", description: "d" } });
+    const created = await send<{ id: string }>("/api/secrets", {
+      method: "POST",
+      body: { secretPath: secretPath("noop.stored"), value: "v", description: "d" },
+    });
     expect(created.status, created.text).toBe(201);
     const etag = (await send(`/api/secrets/${created.body.id}`)).headers.get("etag")!;
-    for (const [method, body] of [["PATCH", {}], ["PUT", { description: "d" }], ["PATCH", { providerConfig: {} }]] as const) {
+    for (const [method, body] of [
+      ["PATCH", {}],
+      ["PUT", { description: "d" }],
+      ["PATCH", { providerConfig: {} }],
+    ] as const) {
       const response = await send(`/api/secrets/${created.body.id}`, { method, body, headers: { "if-match": etag } });
       expect(response.status, response.text).toBe(200);
       expect(response.headers.get("etag")).toBe(etag);

@@ -109,7 +109,11 @@ describe("a path-scoped token cannot choose where a secret reads from", () => {
     expect(resolved.body.value).toBe(PAYMENTS_VALUE);
 
     // What does not change the upstream stays allowed: the description, the cache TTL, the same path sent again.
-    for (const body of [{ description: "rotated monthly" }, { providerConfig: { cacheTtlSeconds: 30 } }, { providerPath: "secret/payments/stripe", description: "x" }]) {
+    for (const body of [
+      { description: "rotated monthly" },
+      { providerConfig: { cacheTtlSeconds: 30 } },
+      { providerPath: "secret/payments/stripe", description: "x" },
+    ]) {
       const response = await call(`/api/secrets/${secret.id}`, { method: "PATCH", body, token: scoped() });
       expect(response.status, response.text).toBe(200);
     }
@@ -120,7 +124,8 @@ describe("a path-scoped token cannot choose where a secret reads from", () => {
     const created = await call<SecretBody>("/api/secrets", { method: "POST", body: { secretPath, value: "v1" }, token: scoped() });
     expect(created.status, created.text).toBe(201);
     for (const body of [{ provider: "vault", providerPath: "secret/prod/db-root", secretProviderId: connectionId }]) {
-      for (const method of ["PUT", "PATCH"]) expectForbidden(await call(`/api/secrets/${created.body.id}`, { method, body, token: scoped() }));
+      for (const method of ["PUT", "PATCH"])
+        expectForbidden(await call(`/api/secrets/${created.body.id}`, { method, body, token: scoped() }));
     }
     const edited = await call(`/api/secrets/${created.body.id}`, {
       method: "PATCH",
@@ -133,7 +138,11 @@ describe("a path-scoped token cannot choose where a secret reads from", () => {
 
   it("cannot read an upstream path through a connection test; batch and prefix resolve stay inside the scope", async () => {
     expectForbidden(
-      await call(`/api/secret-providers/${connectionId}/test`, { method: "POST", body: { providerPath: "secret/prod/db-root" }, token: scoped() }),
+      await call(`/api/secret-providers/${connectionId}/test`, {
+        method: "POST",
+        body: { providerPath: "secret/prod/db-root" },
+        token: scoped(),
+      }),
     );
     const outside = await externalSecret(unique("prod.root").replace(/-/g, "_"), "secret/prod/db-root");
     const batch = await call<{ values: Record<string, string>; errors: Record<string, { code: string }> }>("/api/secrets/resolve", {
@@ -142,7 +151,11 @@ describe("a path-scoped token cannot choose where a secret reads from", () => {
       token: scoped(),
     });
     expect(batch.body.errors[outside.secretPath]?.code).toBe("forbidden");
-    const prefix = await call<{ values: Record<string, string> }>("/api/secrets/resolve", { method: "POST", body: { prefix: "prod" }, token: scoped() });
+    const prefix = await call<{ values: Record<string, string> }>("/api/secrets/resolve", {
+      method: "POST",
+      body: { prefix: "prod" },
+      token: scoped(),
+    });
     expect(prefix.body.values).toEqual({});
     expect(JSON.stringify([batch.body, prefix.body])).not.toContain(ROOT_VALUE);
   });
@@ -163,7 +176,10 @@ describe("a connection's allowedProviderPaths", () => {
   it("is null until set, and is validated with a field per pattern", async () => {
     const fresh = await call<ConnectionBody>(`/api/secret-providers/${fenced}`);
     expect(fresh.body.allowedProviderPaths).toBeNull();
-    const bad = await call<ErrorBody>(`/api/secret-providers/${fenced}`, { method: "PATCH", body: { allowedProviderPaths: ["secret/payments/**", "secret/**/x"] } });
+    const bad = await call<ErrorBody>(`/api/secret-providers/${fenced}`, {
+      method: "PATCH",
+      body: { allowedProviderPaths: ["secret/payments/**", "secret/**/x"] },
+    });
     expect(bad.status, bad.text).toBe(400);
     expect(bad.body.error.code).toBe("validation_error");
     expect(bad.body.error.fields).toHaveProperty(["allowedProviderPaths.1"]);
@@ -173,7 +189,12 @@ describe("a connection's allowedProviderPaths", () => {
     }
     const created = await call<ErrorBody>("/api/secret-providers", {
       method: "POST",
-      body: { name: unique("bad-fence"), type: "vault", config: { vaultUrl: vault.url, token: VAULT_TOKEN }, allowedProviderPaths: ["a/../b"] },
+      body: {
+        name: unique("bad-fence"),
+        type: "vault",
+        config: { vaultUrl: vault.url, token: VAULT_TOKEN },
+        allowedProviderPaths: ["a/../b"],
+      },
     });
     expect(created.status).toBe(400);
     expect(created.body.error.fields).toHaveProperty(["allowedProviderPaths.0"]);
@@ -184,12 +205,20 @@ describe("a connection's allowedProviderPaths", () => {
 
   it("once set, refuses saving, testing and resolving outside it, for admins too, in any spelling", async () => {
     expect((await editorsCannotSetIt()).status).toBe(403);
-    const set = await call<ConnectionBody>(`/api/secret-providers/${fenced}`, { method: "PATCH", body: { allowedProviderPaths: ["/secret/payments/**"] } });
+    const set = await call<ConnectionBody>(`/api/secret-providers/${fenced}`, {
+      method: "PATCH",
+      body: { allowedProviderPaths: ["/secret/payments/**"] },
+    });
     expect(set.status, set.text).toBe(200);
     expect(set.body.allowedProviderPaths).toEqual(["secret/payments/**"]);
     expect((await call<ConnectionBody>(`/api/secret-providers/${fenced}`)).body.allowedProviderPaths).toEqual(["secret/payments/**"]);
 
-    for (const providerPath of ["secret/prod/db-root", "secret/data/prod/db-root", "/secret/prod/db-root/", "secret/payments/../prod/db-root"]) {
+    for (const providerPath of [
+      "secret/prod/db-root",
+      "secret/data/prod/db-root",
+      "/secret/prod/db-root/",
+      "secret/payments/../prod/db-root",
+    ]) {
       const response = await call<ErrorBody>("/api/secrets", {
         method: "POST",
         body: { secretPath: unique("fence.new").replace(/-/g, "_"), provider: "vault", providerPath, secretProviderId: fenced },
@@ -202,7 +231,12 @@ describe("a connection's allowedProviderPaths", () => {
     expectForbidden(
       await call("/api/secrets", {
         method: "POST",
-        body: { secretPath: unique("fence.new").replace(/-/g, "_"), provider: "vault", providerPath: "secret/data/prod/db-root", secretProviderId: fenced },
+        body: {
+          secretPath: unique("fence.new").replace(/-/g, "_"),
+          provider: "vault",
+          providerPath: "secret/data/prod/db-root",
+          secretProviderId: fenced,
+        },
       }),
     );
     const inside = await externalSecret(unique("fence.ok").replace(/-/g, "_"), "secret/data/payments/stripe", fenced, { jsonKey: "key" });
@@ -218,7 +252,10 @@ describe("a connection's allowedProviderPaths", () => {
 
     // Test: outside is 403 for the admin; inside answers.
     expectForbidden(await call(`/api/secret-providers/${fenced}/test`, { method: "POST", body: { providerPath: "secret/prod/db-root" } }));
-    const test = await call<{ ok: boolean }>(`/api/secret-providers/${fenced}/test`, { method: "POST", body: { providerPath: "secret/payments/stripe" } });
+    const test = await call<{ ok: boolean }>(`/api/secret-providers/${fenced}/test`, {
+      method: "POST",
+      body: { providerPath: "secret/payments/stripe" },
+    });
     expect(test.status, test.text).toBe(200);
     expect(test.body.ok).toBe(true);
   });
@@ -251,12 +288,20 @@ describe("a connection's allowedProviderPaths", () => {
     const create = actions.find((a) => a.name === "createSecretAction")!;
     const update = actions.find((a) => a.name === "updateConnectionAction")!;
     const refused = await callAction(browser, create, create.page, [
-      { secretPath: unique("fence.action").replace(/-/g, "_"), provider: "vault", providerPath: "secret/prod/db-root", secretProviderId: fenced },
+      {
+        secretPath: unique("fence.action").replace(/-/g, "_"),
+        provider: "vault",
+        providerPath: "secret/prod/db-root",
+        secretProviderId: fenced,
+      },
     ]);
     expect(refused.result).toMatchObject({ ok: false });
     expect((refused.result as { message: string }).message).toMatch(/outside the paths connection .* allows/);
 
-    const badPattern = await callAction(browser, update, update.page.replace("[id]", fenced), [fenced, { allowedProviderPaths: ["x/**/y"] }]);
+    const badPattern = await callAction(browser, update, update.page.replace("[id]", fenced), [
+      fenced,
+      { allowedProviderPaths: ["x/**/y"] },
+    ]);
     expect(badPattern.result).toMatchObject({ ok: false, fields: { "allowedProviderPaths.0": expect.stringMatching(/last segment/) } });
     const cleared = await callAction(browser, update, update.page.replace("[id]", fenced), [fenced, { allowedProviderPaths: null }]);
     expect(cleared.result).toMatchObject({ ok: true, data: { allowedProviderPaths: null } });

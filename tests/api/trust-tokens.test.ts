@@ -96,7 +96,9 @@ describe("a token acts for its user", () => {
   beforeAll(async () => {
     person = await newPerson("admin");
     const session = await signedIn(person.email, person.password);
-    const made = await action<{ token: string; view: TokenResponse }>(session, "createTokenAction", [{ name: unique("own"), role: "admin" }]);
+    const made = await action<{ token: string; view: TokenResponse }>(session, "createTokenAction", [
+      { name: unique("own"), role: "admin" },
+    ]);
     expect(made.ok, JSON.stringify(made)).toBe(true);
     own = { ...made.data!.view, token: made.data!.token };
     // Made by the user's token: its creating user is that token's user.
@@ -132,7 +134,9 @@ describe("a token acts for its user", () => {
   it("not at all once the user is deleted, although the deletion forgets who made it", async () => {
     const doomed = await newPerson("admin");
     const session = await signedIn(doomed.email, doomed.password);
-    const made = await action<{ token: string; view: TokenResponse }>(session, "createTokenAction", [{ name: unique("orphan"), role: "editor" }]);
+    const made = await action<{ token: string; view: TokenResponse }>(session, "createTokenAction", [
+      { name: unique("orphan"), role: "editor" },
+    ]);
     const token = made.data!.token;
     expect((await call("/api/secrets", { token })).status).toBe(200);
     await executeSql("DELETE FROM users WHERE id = $1", [doomed.id]);
@@ -150,6 +154,8 @@ describe("a token acts for its user", () => {
     const token = cli.stdout.trim();
     expect(await reach(token)).toEqual({ admin: 403, editor: 404 });
     const list = await call<TokenResponse[]>("/api/tokens");
-    expect(list.body.find((t) => token.startsWith((t as unknown as { tokenPrefix: string }).tokenPrefix) && t.role === "editor")?.createdBy).toBeNull();
+    expect(
+      list.body.find((t) => token.startsWith((t as unknown as { tokenPrefix: string }).tokenPrefix) && t.role === "editor")?.createdBy,
+    ).toBeNull();
   }, 60_000);
 });

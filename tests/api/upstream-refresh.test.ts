@@ -21,7 +21,8 @@ const WITHIN_ONE_INTERVAL_MS = INTERVAL_S * 1200 + 250 + 2_500;
 
 let vault: VaultFake;
 const safe = (prefix: string) => unique(prefix).replace(/[^A-Za-z0-9_.-]/g, "-");
-const metadataRequests = (vaultPath: string) => vault.requests.filter((r) => r.path === `/v1/${vaultPath.replace(/^secret\//, "secret/metadata/")}`);
+const metadataRequests = (vaultPath: string) =>
+  vault.requests.filter((r) => r.path === `/v1/${vaultPath.replace(/^secret\//, "secret/metadata/")}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor<T>(check: () => T | undefined | false, timeoutMs: number): Promise<T | undefined> {
@@ -35,12 +36,19 @@ async function waitFor<T>(check: () => T | undefined | false, timeoutMs: number)
 }
 
 async function connect(config: Record<string, string> = {}): Promise<string> {
-  const response = await call<{ id: string }>("/api/secret-providers", { method: "POST", body: { name: unique("refresh"), type: "vault", config: { vaultUrl: vault.url, token: TOKEN, ...config } } });
+  const response = await call<{ id: string }>("/api/secret-providers", {
+    method: "POST",
+    body: { name: unique("refresh"), type: "vault", config: { vaultUrl: vault.url, token: TOKEN, ...config } },
+  });
   expect(response.status, response.text).toBe(201);
   return response.body.id;
 }
 
-async function external(connectionId: string, providerPath: string, secretPath = safe("refresh.vault")): Promise<{ id: string; secretPath: string }> {
+async function external(
+  connectionId: string,
+  providerPath: string,
+  secretPath = safe("refresh.vault"),
+): Promise<{ id: string; secretPath: string }> {
   const response = await call<{ id: string }>("/api/secrets", {
     method: "POST",
     body: { secretPath, provider: "vault", providerPath, secretProviderId: connectionId, providerConfig: { refreshSeconds: INTERVAL_S } },
@@ -49,7 +57,8 @@ async function external(connectionId: string, providerPath: string, secretPath =
   return { id: response.body.id, secretPath };
 }
 
-const resolve = (secretPath: string) => call<{ value: string; cached: boolean; version: string | null }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
+const resolve = (secretPath: string) =>
+  call<{ value: string; cached: boolean; version: string | null }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
 
 beforeAll(async () => {
   vault = await startVaultFake({ mounts: { secret: 2 }, tokens: { [TOKEN]: [""] } });
@@ -64,19 +73,34 @@ describe("upstream refresh", () => {
     for (const refreshSeconds of [3, 86_401, -1, 1.5]) {
       const response = await call<{ error: { code: string; fields: Record<string, string> } }>("/api/secrets", {
         method: "POST",
-        body: { secretPath: safe("refresh.bad"), provider: "vault", providerPath: "secret/x", secretProviderId: connection, providerConfig: { refreshSeconds } },
+        body: {
+          secretPath: safe("refresh.bad"),
+          provider: "vault",
+          providerPath: "secret/x",
+          secretProviderId: connection,
+          providerConfig: { refreshSeconds },
+        },
       });
       expect(response.status, `${refreshSeconds}: ${response.text}`).toBe(400);
       expect(Object.keys(response.body.error.fields)).toEqual(["providerConfig.refreshSeconds"]);
     }
     const off = await call<{ providerConfig: Record<string, unknown> }>("/api/secrets", {
       method: "POST",
-      body: { secretPath: safe("refresh.off"), provider: "vault", providerPath: "secret/x", secretProviderId: connection, providerConfig: { refreshSeconds: 0 } },
+      body: {
+        secretPath: safe("refresh.off"),
+        provider: "vault",
+        providerPath: "secret/x",
+        secretProviderId: connection,
+        providerConfig: { refreshSeconds: 0 },
+      },
     });
     expect(off.status, off.text).toBe(201);
     expect(off.body.providerConfig).toEqual({ refreshSeconds: 0 });
     for (const maxCallsPerMinute of ["0", "100001", "ten"]) {
-      const response = await call<{ error: { fields: Record<string, string> } }>("/api/secret-providers", { method: "POST", body: { name: unique("refresh"), type: "vault", config: { vaultUrl: vault.url, token: TOKEN, maxCallsPerMinute } } });
+      const response = await call<{ error: { fields: Record<string, string> } }>("/api/secret-providers", {
+        method: "POST",
+        body: { name: unique("refresh"), type: "vault", config: { vaultUrl: vault.url, token: TOKEN, maxCallsPerMinute } },
+      });
       expect(response.status, response.text).toBe(400);
       expect(Object.keys(response.body.error.fields)).toEqual(["config.maxCallsPerMinute"]);
     }
@@ -92,7 +116,9 @@ describe("upstream refresh", () => {
 
     // The first check (one interval after the secret was made) sets the baseline.
     expect(await waitFor(() => metadataRequests(vaultPath).length > 0, WITHIN_ONE_INTERVAL_MS), "no first check").toBe(true);
-    const stream = await openEventStream(`${apiContext().baseUrl}/api/secrets/watch?prefix=${prefix}`, { authorization: `Bearer ${apiContext().tokens.editor}` });
+    const stream = await openEventStream(`${apiContext().baseUrl}/api/secrets/watch?prefix=${prefix}`, {
+      authorization: `Bearer ${apiContext().tokens.editor}`,
+    });
     try {
       expect(stream.status, stream.text).toBe(200);
       const changedAt = Date.now();
@@ -113,7 +139,10 @@ describe("upstream refresh", () => {
     // The cached old value was dropped: the next resolve reads the new one.
     expect((await resolve(secretPath)).body).toMatchObject({ value: "refresh-new-value-2", version: "2", cached: false });
 
-    const audits = await query<{ target_label: string; details: string }>("SELECT target_label, details FROM audit_events WHERE action = 'secret.upstream_changed' AND target_id = $1", [id]);
+    const audits = await query<{ target_label: string; details: string }>(
+      "SELECT target_label, details FROM audit_events WHERE action = 'secret.upstream_changed' AND target_id = $1",
+      [id],
+    );
     expect(audits).toHaveLength(1);
     expect(audits[0]!.target_label).toBe(secretPath);
     expect(JSON.parse(audits[0]!.details)).toMatchObject({ providerPath: vaultPath, oldVersion: "1", newVersion: "2" });

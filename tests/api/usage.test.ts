@@ -25,14 +25,21 @@ const KEYS = { counted: newKey(), throttled: newKey(), other: newKey() };
 let aws: AwsFake;
 const callsSignedBy = (key: { id: string }) => aws.signedBy.filter((id) => id === key.id).length;
 const safe = (prefix: string) => unique(prefix).replace(/[^A-Za-z0-9_.-]/g, "-");
-const usage = (id: string, query = "", token?: string) => call<Usage>(`/api/secret-providers/${id}/usage${query}`, token === undefined ? {} : { token });
-const resolve = (secretPath: string) => call<{ value: string; cached: boolean }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
-const resolveBatch = (paths: string[]) => call<{ values: Record<string, string>; errors: Record<string, unknown> }>("/api/secrets/resolve", { method: "POST", body: { paths } });
+const usage = (id: string, query = "", token?: string) =>
+  call<Usage>(`/api/secret-providers/${id}/usage${query}`, token === undefined ? {} : { token });
+const resolve = (secretPath: string) =>
+  call<{ value: string; cached: boolean }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
+const resolveBatch = (paths: string[]) =>
+  call<{ values: Record<string, string>; errors: Record<string, unknown> }>("/api/secrets/resolve", { method: "POST", body: { paths } });
 
 async function connect(key: { id: string; secret: string }) {
   const response = await call<{ id: string }>("/api/secret-providers", {
     method: "POST",
-    body: { name: unique("usage"), type: "aws-sm", config: { region: "eu-west-1", accessKeyId: key.id, secretAccessKey: key.secret, endpoint: aws.url } },
+    body: {
+      name: unique("usage"),
+      type: "aws-sm",
+      config: { region: "eu-west-1", accessKeyId: key.id, secretAccessKey: key.secret, endpoint: aws.url },
+    },
   });
   expect(response.status, response.text).toBe(201);
   return response.body.id;
@@ -40,7 +47,10 @@ async function connect(key: { id: string; secret: string }) {
 
 async function external(connectionId: string, providerPath: string, providerConfig: Record<string, unknown> = {}) {
   const secretPath = safe("usage.aws");
-  const response = await call("/api/secrets", { method: "POST", body: { secretPath, provider: "aws-sm", providerPath, secretProviderId: connectionId, providerConfig } });
+  const response = await call("/api/secrets", {
+    method: "POST",
+    body: { secretPath, provider: "aws-sm", providerPath, secretProviderId: connectionId, providerConfig },
+  });
   expect(response.status, response.text).toBe(201);
   return secretPath;
 }
@@ -57,7 +67,11 @@ describe("GET /api/secret-providers/:id/usage", () => {
     const connection = await connect(KEYS.counted);
     const tag = randomBytes(4).toString("hex");
     for (let i = 0; i < 3; i++) aws.putSecret(`usage/${tag}/s${i}`, `usage-value-${i}-${tag}`);
-    const [s0, s1, s2] = [await external(connection, `usage/${tag}/s0`), await external(connection, `usage/${tag}/s1`), await external(connection, `usage/${tag}/s2`)];
+    const [s0, s1, s2] = [
+      await external(connection, `usage/${tag}/s0`),
+      await external(connection, `usage/${tag}/s1`),
+      await external(connection, `usage/${tag}/s2`),
+    ];
     const missing = await external(connection, `usage/${tag}/missing`);
 
     const fresh = await usage(connection);

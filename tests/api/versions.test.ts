@@ -25,13 +25,19 @@ let aws: AwsFake;
 let vault: VaultFake;
 
 const safe = (prefix: string) => unique(prefix).replace(/[^A-Za-z0-9_.-]/g, "-");
-const versions = (id: string, token?: string | null) => call<Version[]>(`/api/secrets/${id}/versions`, token === undefined ? {} : { token });
-const resolveAs = (token: string, secretPath: string) => call<{ value: string; version: string; cached: boolean }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`, { token });
-const resolveBatchAs = (token: string, paths: string[]) => call<{ values: Record<string, string> }>("/api/secrets/resolve", { method: "POST", body: { paths }, token });
+const versions = (id: string, token?: string | null) =>
+  call<Version[]>(`/api/secrets/${id}/versions`, token === undefined ? {} : { token });
+const resolveAs = (token: string, secretPath: string) =>
+  call<{ value: string; version: string; cached: boolean }>(`/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`, { token });
+const resolveBatchAs = (token: string, paths: string[]) =>
+  call<{ values: Record<string, string> }>("/api/secrets/resolve", { method: "POST", body: { paths }, token });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function externalSecret(type: string, config: Record<string, string>, providerPath: string, providerConfig: Record<string, unknown>) {
-  const connection = await call<{ id: string }>("/api/secret-providers", { method: "POST", body: { name: unique("lineage"), type, config } });
+  const connection = await call<{ id: string }>("/api/secret-providers", {
+    method: "POST",
+    body: { name: unique("lineage"), type, config },
+  });
   expect(connection.status, connection.text).toBe(201);
   const secretPath = safe("lineage.ext");
   const created = await call<{ id: string }>("/api/secrets", {
@@ -89,7 +95,12 @@ describe("GET /api/secrets/:id/versions", () => {
     const t1 = await createToken("editor");
     const name = `lineage/${randomBytes(4).toString("hex")}`;
     const firstId = aws.putSecret(name, "upstream-one");
-    const secret = await externalSecret("aws-sm", { region: "eu-west-1", accessKeyId: AWS_KEY.id, secretAccessKey: AWS_KEY.secret, endpoint: aws.url }, name, { cacheTtlSeconds: 1 });
+    const secret = await externalSecret(
+      "aws-sm",
+      { region: "eu-west-1", accessKeyId: AWS_KEY.id, secretAccessKey: AWS_KEY.secret, endpoint: aws.url },
+      name,
+      { cacheTtlSeconds: 1 },
+    );
     expect((await resolveAs(t1.token, secret.secretPath)).body).toMatchObject({ value: "upstream-one", version: firstId });
     const secondId = aws.putSecret(name, "upstream-two");
     // Still cached: no new version seen yet.
@@ -113,7 +124,9 @@ describe("GET /api/secrets/:id/versions", () => {
     const t1 = await createToken("editor");
     const name = `lineage-${randomBytes(4).toString("hex")}`;
     vault.putSecret(`kv1/${name}`, { value: "kv1-one" });
-    const secret = await externalSecret("vault", { vaultUrl: vault.url, token: VAULT_TOKEN, kvVersion: "1" }, `kv1/${name}`, { cacheTtlSeconds: 0 });
+    const secret = await externalSecret("vault", { vaultUrl: vault.url, token: VAULT_TOKEN, kvVersion: "1" }, `kv1/${name}`, {
+      cacheTtlSeconds: 0,
+    });
     expect((await resolveAs(t1.token, secret.secretPath)).body.value).toBe("kv1-one");
     expect((await resolveAs(t1.token, secret.secretPath)).body.value).toBe("kv1-one");
     vault.putSecret(`kv1/${name}`, { value: "kv1-two" });

@@ -43,7 +43,16 @@ export default defineConfig({
         "tests/api/usage.test.ts",
       ]),
       // Start-up and CLI behaviour: each test starts its own server or CLI process.
-      { resolve: base.resolve, test: { name: "start-up", environment: "node" as const, include: ["tests/boot/**/*.test.ts", "tests/cluster/**/*.test.ts", "tests/deploy/**/*.test.ts", "tests/faults/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
+      {
+        resolve: base.resolve,
+        test: {
+          name: "start-up",
+          environment: "node" as const,
+          include: ["tests/boot/**/*.test.ts", "tests/cluster/**/*.test.ts", "tests/deploy/**/*.test.ts", "tests/faults/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

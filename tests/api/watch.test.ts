@@ -55,7 +55,12 @@ describe("change events", () => {
       expect(Number(updated.id)).toBeGreaterThan(Number(created.id));
 
       expect((await call(`/api/secrets/${id}`, { method: "DELETE" })).status).toBe(204);
-      expect(data(await stream.next())).toMatchObject({ secretPath: `${prefix}.app.key`, change: "deleted", version: null, fingerprint: null });
+      expect(data(await stream.next())).toMatchObject({
+        secretPath: `${prefix}.app.key`,
+        change: "deleted",
+        version: null,
+        fingerprint: null,
+      });
 
       for (const event of [created, updated]) {
         expect(event.data).not.toContain("first-value-w1");

@@ -56,7 +56,15 @@ describe("start-up", () => {
   it("refuses to start when the master key does not match the data, without printing either key", async () => {
     database = createSqliteDatabase();
     const right = key();
-    const server = await startServer({ DATABASE_URL: database.url, SECRETS_MASTER_KEY: right, PROVENANCE_ADMIN_EMAIL: "a@example.test", PROVENANCE_ADMIN_PASSWORD: "long enough pw" }, "boot");
+    const server = await startServer(
+      {
+        DATABASE_URL: database.url,
+        SECRETS_MASTER_KEY: right,
+        PROVENANCE_ADMIN_EMAIL: "a@example.test",
+        PROVENANCE_ADMIN_PASSWORD: "long enough pw",
+      },
+      "boot",
+    );
     await server.stop();
     const wrong = key();
     const result = await startExpectingExit({ DATABASE_URL: database.url, SECRETS_MASTER_KEY: wrong });
@@ -88,7 +96,9 @@ describe("the CLI", () => {
   it("explains bad input and exits non-zero", async () => {
     database = createSqliteDatabase();
     const env = { DATABASE_URL: database.url, SECRETS_MASTER_KEY: key() };
-    const failure = await cli(["token", "create", "--name", "x", "--role", "root"], env).catch((error: { code: number; stderr: string }) => error);
+    const failure = await cli(["token", "create", "--name", "x", "--role", "root"], env).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toMatch(/role/i);
     const unknown = await cli(["frobnicate"], env).catch((error: { code: number; stderr: string }) => error);

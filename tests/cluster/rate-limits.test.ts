@@ -61,7 +61,9 @@ beforeAll(async () => {
   database = await createPostgresDatabase();
   a = await startInstance("limits-a", env());
   b = await startInstance("limits-b", env());
-  adminToken = (await cli(["token", "create", "--name", "limits admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY })).stdout.trim();
+  adminToken = (
+    await cli(["token", "create", "--name", "limits admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY })
+  ).stdout.trim();
   const secret = await call(a, "/api/secrets", { method: "POST", token: adminToken, body: { secretPath: "limits.value", value: "v" } });
   expect(secret.status, secret.text).toBe(201);
 }, 180_000);
@@ -132,7 +134,13 @@ describe("sign-in, across both instances", () => {
     for (let n = 0; n < LIMITS.perAccountAndAddress; n++) {
       const jar = new CookieJar();
       const csrf = ((await jar.request(a, "/api/auth/csrf")).body as { csrfToken: string }).csrfToken;
-      const body = new URLSearchParams([["csrfToken", csrf], ["email", decoy(n)], ["email", ADMIN.email], ["password", "wrong"], ["json", "true"]]);
+      const body = new URLSearchParams([
+        ["csrfToken", csrf],
+        ["email", decoy(n)],
+        ["email", ADMIN.email],
+        ["password", "wrong"],
+        ["json", "true"],
+      ]);
       const reply = await fetch(`${a.baseUrl}/api/auth/callback/credentials`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header(), ...from(attacker) },
@@ -155,7 +163,10 @@ describe("sign-in, across both instances", () => {
 
   it("a spread-out attack locks the account for strangers, never for an address it signed in from before", async () => {
     const victim = { email: "victim@example.test", password: `pw-${randomBytes(9).toString("hex")}` };
-    await cli(["user", "create", "--email", victim.email, "--password", victim.password, "--role", "editor"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY });
+    await cli(["user", "create", "--email", victim.email, "--password", victim.password, "--role", "editor"], {
+      DATABASE_URL: database.url,
+      SECRETS_MASTER_KEY: KEY,
+    });
     const home = "198.51.100.20";
     expect((await signIn(0, victim.email, victim.password, home)).status).toBe(200);
 
@@ -173,7 +184,10 @@ describe("sign-in, across both instances", () => {
 
   it("a device cookie from one instance gets its owner past a full address limit on the other", async () => {
     const owner = { email: "traveller@example.test", password: `pw-${randomBytes(9).toString("hex")}` };
-    await cli(["user", "create", "--email", owner.email, "--password", owner.password, "--role", "viewer"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY });
+    await cli(["user", "create", "--email", owner.email, "--password", owner.password, "--role", "viewer"], {
+      DATABASE_URL: database.url,
+      SECRETS_MASTER_KEY: KEY,
+    });
     const laptop = new CookieJar();
     expect((await laptop.signIn(a, owner.email, owner.password, from("198.51.100.30"))).status).toBe(200);
     expect(laptop.cookies.get("provenance-device")).toBeDefined();

@@ -66,10 +66,14 @@ interface SecretBody {
 
 const api = <T = unknown>(instance: Instance, urlPath: string, options: Parameters<typeof call>[2] = {}) =>
   call<T>(instance, urlPath, { token, ...options });
-const resolve = (instance: Instance, secretPath: string) => api<Resolved>(instance, `/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
+const resolve = (instance: Instance, secretPath: string) =>
+  api<Resolved>(instance, `/api/secrets/resolve?path=${encodeURIComponent(secretPath)}`);
 
 async function createConnection(on: Instance, config: Record<string, string>): Promise<ConnectionBody> {
-  const response = await api<ConnectionBody>(on, "/api/secret-providers", { method: "POST", body: { name: unique("vault"), type: "vault", config } });
+  const response = await api<ConnectionBody>(on, "/api/secret-providers", {
+    method: "POST",
+    body: { name: unique("vault"), type: "vault", config },
+  });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }
@@ -82,7 +86,9 @@ async function createSecret(on: Instance, body: Record<string, unknown>): Promis
 
 /** The X-Vault-Token of every request the fake got for one secret path, in order. */
 const tokensSeenFor = (vaultPath: string) =>
-  vault.requests.filter((r) => r.path === `/v1/${vaultPath.replace(/^secret\//, "secret/data/")}`).map((r) => String(r.headers["x-vault-token"]));
+  vault.requests
+    .filter((r) => r.path === `/v1/${vaultPath.replace(/^secret\//, "secret/data/")}`)
+    .map((r) => String(r.headers["x-vault-token"]));
 
 /** This instance's id on the change channel, from its log. */
 function instanceIdOf(instance: Instance): string {
@@ -93,7 +99,9 @@ function instanceIdOf(instance: Instance): string {
 
 /** When (ms since epoch) this instance's listener heard an event for `id` from another instance, if it has. */
 function heardAt(instance: Instance, id: string, after: number): number | undefined {
-  const line = logLines(instance).find((l) => l.message === "change event from another instance" && l.id === id && Date.parse(String(l.time)) >= after - 5);
+  const line = logLines(instance).find(
+    (l) => l.message === "change event from another instance" && l.id === id && Date.parse(String(l.time)) >= after - 5,
+  );
   return line ? Date.parse(String(line.time)) : undefined;
 }
 
@@ -105,7 +113,9 @@ beforeAll(async () => {
   // concurrent first starts).
   a = await startInstance("a", { ...baseEnv(), SECRETS_MASTER_KEY: K1 });
   b = await startInstance("b", { ...baseEnv(), SECRETS_MASTER_KEY: K1 });
-  token = (await cli(["token", "create", "--name", "cluster admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: K1 })).stdout.trim();
+  token = (
+    await cli(["token", "create", "--name", "cluster admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: K1 })
+  ).stdout.trim();
 }, 180_000);
 
 afterAll(async () => {
@@ -131,7 +141,10 @@ describe("(a) a change made through one instance reaches the other's caches", ()
     const channel = await listen(database.url, CHANNEL);
     try {
       const changedAt = Date.now();
-      const put = await api<ConnectionBody>(b, `/api/secret-providers/${connection.id}`, { method: "PUT", body: { config: { token: TOKEN_2 } } });
+      const put = await api<ConnectionBody>(b, `/api/secret-providers/${connection.id}`, {
+        method: "PUT",
+        body: { config: { token: TOKEN_2 } },
+      });
       expect(put.status, put.text).toBe(200);
       const answeredAt = Date.now();
 
@@ -146,7 +159,11 @@ describe("(a) a change made through one instance reaches the other's caches", ()
 
       // B announced the change on the channel, naming itself, and A heard it.
       const notice = await waitFor(() => channel.received.find((n) => n.payload.id === connection.id), 2000);
-      expect(notice?.payload, "B sent no NOTIFY for the connection").toMatchObject({ kind: "connection", id: connection.id, instance: instanceIdOf(b) });
+      expect(notice?.payload, "B sent no NOTIFY for the connection").toMatchObject({
+        kind: "connection",
+        id: connection.id,
+        instance: instanceIdOf(b),
+      });
       const heard = await waitFor(() => heardAt(a, connection.id, changedAt), 2000, 50);
       expect(heard, "A's listener did not hear B's change").toBeDefined();
       console.info(
@@ -163,7 +180,13 @@ describe("(a) a change made through one instance reaches the other's caches", ()
     vault.putSecret(vaultPath, { username: "app-user", password: "p-2" });
     const connection = await createConnection(a, { vaultUrl: vault.url, token: TOKEN_1 });
     const secretPath = unique("cluster.sec");
-    const secret = await createSecret(a, { secretPath, provider: "vault", providerPath: vaultPath, secretProviderId: connection.id, providerConfig: { jsonKey: "password" } });
+    const secret = await createSecret(a, {
+      secretPath,
+      provider: "vault",
+      providerPath: vaultPath,
+      secretProviderId: connection.id,
+      providerConfig: { jsonKey: "password" },
+    });
     expect((await resolve(a, secretPath)).body).toMatchObject({ value: "p-2", cached: false });
     expect((await resolve(a, secretPath)).body).toMatchObject({ value: "p-2", cached: true });
 
@@ -178,11 +201,16 @@ describe("(a) a change made through one instance reaches the other's caches", ()
     expect(seen, "A still resolves the old jsonKey").toBeDefined();
     const heard = await waitFor(() => heardAt(a, secret.id, changedAt), 2000, 50);
     expect(heard, "A's listener did not hear B's change").toBeDefined();
-    console.info(`(a) secret, ms after the PATCH was sent to B: heard by A's listener ${heard! - changedAt}, B's 200 received ${answeredAt - changedAt}, A resolved the new jsonKey ${Date.now() - changedAt}`);
+    console.info(
+      `(a) secret, ms after the PATCH was sent to B: heard by A's listener ${heard! - changedAt}, B's 200 received ${answeredAt - changedAt}, A resolved the new jsonKey ${Date.now() - changedAt}`,
+    );
   });
 
   it("a token revoked through B is refused by A at its next request, although A had it in memory", async () => {
-    const made = await api<{ id: string; token: string }>(a, "/api/tokens", { method: "POST", body: { name: unique("revoked"), role: "viewer" } });
+    const made = await api<{ id: string; token: string }>(a, "/api/tokens", {
+      method: "POST",
+      body: { name: unique("revoked"), role: "viewer" },
+    });
     expect(made.status, made.text).toBe(201);
     const use = (instance: Instance) => call(instance, "/api/secrets", { token: made.body.token });
     expect((await use(a)).status).toBe(200);
@@ -206,13 +234,19 @@ describe("(a) a change made through one instance reaches the other's caches", ()
     expect((await resolve(a, secretPath)).body.cached).toBe(true);
 
     // A's own instance id: the echo of its own events is ignored (they were delivered locally).
-    await sql(database.url, "SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ kind: "secret", id: secret.id, instance: instanceIdOf(a) })]);
+    await sql(database.url, "SELECT pg_notify($1, $2)", [
+      CHANNEL,
+      JSON.stringify({ kind: "secret", id: secret.id, instance: instanceIdOf(a) }),
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     expect((await resolve(a, secretPath)).body.cached, "A dropped its cache on its own echo").toBe(true);
 
     // Another instance's event drops it: the next resolve goes upstream.
     const sentAt = Date.now();
-    await sql(database.url, "SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ kind: "secret", id: secret.id, instance: "another-instance" })]);
+    await sql(database.url, "SELECT pg_notify($1, $2)", [
+      CHANNEL,
+      JSON.stringify({ kind: "secret", id: secret.id, instance: "another-instance" }),
+    ]);
     const refetched = await waitFor(async () => ((await resolve(a, secretPath)).body.cached === false ? true : undefined), 2000);
     expect(refetched, "A kept serving its cached value after another instance's change event").toBe(true);
     console.info(`(a) injected event: A's cache entry gone within ${Date.now() - sentAt} ms`);
@@ -246,26 +280,44 @@ describe("(a) a change made through one instance reaches the other's caches", ()
       await resolve(instance, secretPath);
       expect((await resolve(instance, secretPath)).body.cached).toBe(true);
     }
-    const listeners = () => sql<{ pid: number }>(database.url, "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()", [LISTENER_APP]);
+    const listeners = () =>
+      sql<{ pid: number }>(database.url, "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()", [
+        LISTENER_APP,
+      ]);
     const before = (await listeners()).map((r) => r.pid);
     expect(before, "one listening connection per instance").toHaveLength(2);
 
     const killedAt = Date.now();
-    await sql(database.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()", [LISTENER_APP]);
-    const back = await waitFor(async () => {
-      const pids = (await listeners()).map((r) => r.pid);
-      return pids.length === 2 && pids.every((pid) => !before.includes(pid)) ? pids : undefined;
-    }, 10_000, 50);
+    await sql(
+      database.url,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+      [LISTENER_APP],
+    );
+    const back = await waitFor(
+      async () => {
+        const pids = (await listeners()).map((r) => r.pid);
+        return pids.length === 2 && pids.every((pid) => !before.includes(pid)) ? pids : undefined;
+      },
+      10_000,
+      50,
+    );
     expect(back, "the listeners did not reconnect").toBeDefined();
     const reconnectedIn = Date.now() - killedAt;
 
     // Everything cached before the drop is gone on both (events may have been missed meanwhile).
-    await waitFor(() => (logLines(a).some((l) => l.message === "listening for changes from other instances again") ? true : undefined), 2000, 50);
-    for (const instance of [a, b]) expect((await resolve(instance, secretPath)).body.cached, `${instance.label} kept its cache`).toBe(false);
+    await waitFor(
+      () => (logLines(a).some((l) => l.message === "listening for changes from other instances again") ? true : undefined),
+      2000,
+      50,
+    );
+    for (const instance of [a, b])
+      expect((await resolve(instance, secretPath)).body.cached, `${instance.label} kept its cache`).toBe(false);
 
     // And the new connections hear: a change through B reaches A's listener.
     const changedAt = Date.now();
-    expect((await api(b, `/api/secret-providers/${connection.id}`, { method: "PATCH", body: { description: "after reconnect" } })).status).toBe(200);
+    expect(
+      (await api(b, `/api/secret-providers/${connection.id}`, { method: "PATCH", body: { description: "after reconnect" } })).status,
+    ).toBe(200);
     expect(await waitFor(() => heardAt(a, connection.id, changedAt), 2000, 50), "A no longer hears B").toBeDefined();
     console.info(`(a) reconnect: both listeners back ${reconnectedIn} ms after pg_terminate_backend`);
   });
@@ -323,13 +375,17 @@ describe("(b) concurrent writes through A and B never silently lose one", () => 
     );
     for (const reply of replies) expect([200, 412], reply.text).toContain(reply.status);
     const stateOf = (body: ConnectionBody) => ({ description: body.description, namespace: body.config.namespace });
-    const wins = replies.flatMap((reply, i) => (reply.status === 200 ? [{ version: reply.body.version, change: changes[i]!, state: stateOf(reply.body) }] : []));
+    const wins = replies.flatMap((reply, i) =>
+      reply.status === 200 ? [{ version: reply.body.version, change: changes[i]!, state: stateOf(reply.body) }] : [],
+    );
     const final = (await api<ConnectionBody>(b, `/api/secret-providers/${connection.id}`)).body;
     expect(final.version).toBe(connection.version + wins.length);
     expect(new Set(wins.map((w) => w.version)).size, "two writes claimed the same version").toBe(wins.length);
     expect(stateOf(final)).toEqual(replay(stateOf(connection), wins));
     // Each applied write is audited once; refused ones are not recorded as updates.
-    expect(await sql(database.url, "SELECT 1 FROM audit_events WHERE action = 'secret_provider.update' AND target_id = $1", [connection.id])).toHaveLength(wins.length);
+    expect(
+      await sql(database.url, "SELECT 1 FROM audit_events WHERE action = 'secret_provider.update' AND target_id = $1", [connection.id]),
+    ).toHaveLength(wins.length);
     console.info(`(b) connection: ${wins.length} of 20 PATCHes applied, ${20 - wins.length} refused with 412`);
   });
 
@@ -339,7 +395,13 @@ describe("(b) concurrent writes through A and B never silently lose one", () => 
     const read = await api<SecretBody>(b, `/api/secrets/${secret.id}`);
     const etag = read.headers.get("etag")!;
     const pair = await Promise.all(
-      [a, b].map((instance) => api<SecretBody>(instance, `/api/secrets/${secret.id}`, { method: "PUT", headers: { "if-match": etag }, body: { value: `by-${instance.label}` } })),
+      [a, b].map((instance) =>
+        api<SecretBody>(instance, `/api/secrets/${secret.id}`, {
+          method: "PUT",
+          headers: { "if-match": etag },
+          body: { value: `by-${instance.label}` },
+        }),
+      ),
     );
     expect(pair.map((r) => r.status).sort(), pair.map((r) => r.text).join(" / ")).toEqual([200, 412]);
     const pairWinner = pair[0]!.status === 200 ? "a" : "b";
@@ -351,7 +413,9 @@ describe("(b) concurrent writes through A and B never silently lose one", () => 
       changes.map((change, i) => api<SecretBody>(i % 2 === 0 ? b : a, `/api/secrets/${secret.id}`, { method: "PATCH", body: change })),
     );
     for (const reply of replies) expect([200, 412], reply.text).toContain(reply.status);
-    const wins = replies.flatMap((reply, i) => (reply.status === 200 ? [{ version: reply.body.version, change: changes[i]!, reported: reply.body.description }] : []));
+    const wins = replies.flatMap((reply, i) =>
+      reply.status === 200 ? [{ version: reply.body.version, change: changes[i]!, reported: reply.body.description }] : [],
+    );
     const final = (await api<SecretBody>(a, `/api/secrets/${secret.id}`)).body;
     expect(final.version).toBe(start.version + wins.length);
     expect(new Set(wins.map((w) => w.version)).size, "two writes claimed the same version").toBe(wins.length);
@@ -418,7 +482,13 @@ describe("(d) key rotation while both instances serve", () => {
     for (let i = 0; i < 3; i++) {
       const vaultPath = `secret/${prefix}/ext${i}`;
       vault.putSecret(vaultPath, { value: `external-${i}` });
-      await createSecret(b, { secretPath: `${prefix}.ext${i}`, provider: "vault", providerPath: vaultPath, secretProviderId: connection.id, providerConfig: { cacheTtlSeconds: 0 } });
+      await createSecret(b, {
+        secretPath: `${prefix}.ext${i}`,
+        provider: "vault",
+        providerPath: vaultPath,
+        secretProviderId: connection.id,
+        providerConfig: { cacheTtlSeconds: 0 },
+      });
       expected[`${prefix}.ext${i}`] = `external-${i}`;
     }
     const everything = Object.keys(expected);
@@ -450,7 +520,10 @@ describe("(d) key rotation while both instances serve", () => {
     let running = true;
     const resolver = async (instance: Instance) => {
       while (running) {
-        const paths = [...everything.slice(stored.length), ...Array.from({ length: 27 }, () => stored[Math.floor(Math.random() * stored.length)]!)];
+        const paths = [
+          ...everything.slice(stored.length),
+          ...Array.from({ length: 27 }, () => stored[Math.floor(Math.random() * stored.length)]!),
+        ];
         const reply = await api<{ values: Record<string, string>; errors: Record<string, unknown> }>(instance, "/api/secrets/resolve", {
           method: "POST",
           body: { paths },
@@ -459,7 +532,8 @@ describe("(d) key rotation while both instances serve", () => {
         else {
           const errors = Object.entries(reply.body.errors);
           if (errors.length > 0) failures.push(`${instance.label}: ${JSON.stringify(errors.slice(0, 3))}`);
-          for (const [p, v] of Object.entries(reply.body.values)) if (!written[p]?.has(v)) failures.push(`${instance.label}: ${p} resolved to a value never written`);
+          for (const [p, v] of Object.entries(reply.body.values))
+            if (!written[p]?.has(v)) failures.push(`${instance.label}: ${p} resolved to a value never written`);
           okAt.push(Date.now());
         }
       }
@@ -518,7 +592,10 @@ describe("(d) key rotation while both instances serve", () => {
     phase("restarted both with the new key alone");
     for (const instance of [a, b]) {
       expect((await call(instance, "/api/health")).status).toBe(200);
-      const reply = await api<{ values: Record<string, string>; errors: Record<string, unknown> }>(instance, "/api/secrets/resolve", { method: "POST", body: { paths: everything } });
+      const reply = await api<{ values: Record<string, string>; errors: Record<string, unknown> }>(instance, "/api/secrets/resolve", {
+        method: "POST",
+        body: { paths: everything },
+      });
       expect(reply.status, reply.text).toBe(200);
       expect(reply.body.errors).toEqual({});
       expect(reply.body.values).toEqual(expected);

@@ -34,7 +34,8 @@ const env = () => ({
   PROVENANCE_REFRESH_TICK_MS: "100",
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const metadataCalls = (vaultPath: string) => vault.requests.filter((r) => r.path === `/v1/${vaultPath.replace(/^secret\//, "secret/metadata/")}`);
+const metadataCalls = (vaultPath: string) =>
+  vault.requests.filter((r) => r.path === `/v1/${vaultPath.replace(/^secret\//, "secret/metadata/")}`);
 
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("build the app first (npm run build)");
@@ -42,7 +43,9 @@ beforeAll(async () => {
   vault = await startVaultFake({ mounts: { secret: 2 }, tokens: { [TOKEN]: [""] } });
   a = await startInstance("refresh-a", env());
   b = await startInstance("refresh-b", env());
-  token = (await cli(["token", "create", "--name", "refresh admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY })).stdout.trim();
+  token = (
+    await cli(["token", "create", "--name", "refresh admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY })
+  ).stdout.trim();
 }, 180_000);
 
 afterAll(async () => {
@@ -55,13 +58,23 @@ describe("upstream refresh across two instances", () => {
   it("checks a secret once per interval between them, and a change found by either reaches a watcher on the other once", async () => {
     const vaultPath = `secret/refresh-${randomBytes(4).toString("hex")}`;
     vault.putSecret(vaultPath, { password: "cluster-old" });
-    const connection = await call<{ id: string }>(a, "/api/secret-providers", { method: "POST", token, body: { name: `vault-${randomBytes(3).toString("hex")}`, type: "vault", config: { vaultUrl: vault.url, token: TOKEN } } });
+    const connection = await call<{ id: string }>(a, "/api/secret-providers", {
+      method: "POST",
+      token,
+      body: { name: `vault-${randomBytes(3).toString("hex")}`, type: "vault", config: { vaultUrl: vault.url, token: TOKEN } },
+    });
     expect(connection.status, connection.text).toBe(201);
     const prefix = `cluster${randomBytes(3).toString("hex")}`;
     const secret = await call(a, "/api/secrets", {
       method: "POST",
       token,
-      body: { secretPath: `${prefix}.db`, provider: "vault", providerPath: vaultPath, secretProviderId: connection.body.id, providerConfig: { refreshSeconds: INTERVAL_S } },
+      body: {
+        secretPath: `${prefix}.db`,
+        provider: "vault",
+        providerPath: vaultPath,
+        secretProviderId: connection.body.id,
+        providerConfig: { refreshSeconds: INTERVAL_S },
+      },
     });
     expect(secret.status, secret.text).toBe(201);
 

@@ -83,14 +83,21 @@ function expectSigned(request: Received): void {
   const header = String(request.headers["provenance-signature"]);
   expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
   expect(verifySignature({ secret: WEBHOOK_SECRET, body: request.body, header, nowSeconds: Math.floor(request.at / 1000) })).toBe(true);
-  expect(verifySignature({ secret: `${WEBHOOK_SECRET}-wrong`, body: request.body, header, nowSeconds: Math.floor(request.at / 1000) })).toBe(false);
+  expect(
+    verifySignature({ secret: `${WEBHOOK_SECRET}-wrong`, body: request.body, header, nowSeconds: Math.floor(request.at / 1000) }),
+  ).toBe(false);
   expect(request.headers["content-type"]).toBe("application/json");
   expect(request.headers["provenance-event-id"]).toBe(request.event.id);
   expect(request.headers["provenance-event-type"]).toBe(request.event.type);
 }
 
 async function adminToken(databaseUrl: string): Promise<string> {
-  return (await cli(["token", "create", "--name", `webhook admin ${randomBytes(3).toString("hex")}`, "--role", "admin"], { DATABASE_URL: databaseUrl, SECRETS_MASTER_KEY: KEY })).stdout.trim();
+  return (
+    await cli(["token", "create", "--name", `webhook admin ${randomBytes(3).toString("hex")}`, "--role", "admin"], {
+      DATABASE_URL: databaseUrl,
+      SECRETS_MASTER_KEY: KEY,
+    })
+  ).stdout.trim();
 }
 
 beforeAll(() => {
@@ -177,9 +184,11 @@ describe("one instance on SQLite", () => {
     const audit = await waitFor(() => {
       const db = new Database(database.url.slice("file:".length), { readonly: true });
       try {
-        return db.prepare("SELECT action, outcome, actor_type, target_label, details FROM audit_events WHERE action = 'webhook.failed' AND target_label = ?").get(secretPath) as
-          | { action: string; outcome: string; actor_type: string; details: string }
-          | undefined;
+        return db
+          .prepare(
+            "SELECT action, outcome, actor_type, target_label, details FROM audit_events WHERE action = 'webhook.failed' AND target_label = ?",
+          )
+          .get(secretPath) as { action: string; outcome: string; actor_type: string; details: string } | undefined;
       } finally {
         db.close();
       }
@@ -207,7 +216,9 @@ describe("a restart in the middle of the retries", () => {
       const token = await adminToken(database.url);
       const secretPath = secretPathFor("restarted");
       receiver.failures.set(secretPath, Infinity);
-      expect((await call(server, "/api/secrets", { method: "POST", token, body: { secretPath, value: "restarted-value" } })).status).toBe(201);
+      expect((await call(server, "/api/secrets", { method: "POST", token, body: { secretPath, value: "restarted-value" } })).status).toBe(
+        201,
+      );
       await waitFor(() => (receiver.for(secretPath).length >= 1 ? true : undefined), 15_000);
       await server.stop();
       expect(receiver.for(secretPath)).toHaveLength(1);
@@ -248,9 +259,15 @@ describe("two instances on one PostgreSQL database", () => {
       await waitFor(() => (paths.every((p) => receiver.for(p).some((r) => r.status === 204)) ? true : undefined), 30_000);
       await new Promise((r) => setTimeout(r, 2_500)); // time for a duplicate to show
       for (const [i, p] of paths.entries()) {
-        expect(receiver.for(p).map((r) => r.status), p).toEqual(i < 6 ? [500, 204] : [204]);
+        expect(
+          receiver.for(p).map((r) => r.status),
+          p,
+        ).toEqual(i < 6 ? [500, 204] : [204]);
       }
-      const rows = await sql<{ status: string; n: string }>(database.url, "SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status");
+      const rows = await sql<{ status: string; n: string }>(
+        database.url,
+        "SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status",
+      );
       expect(rows).toEqual([{ status: "delivered", n: "12" }]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
@@ -267,8 +284,14 @@ describe("start-up", () => {
       const base = { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY, PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "false" };
       const cases: Array<[Record<string, string>, RegExp]> = [
         [{ PROVENANCE_WEBHOOK_URL: "https://hooks.example.com/provenance" }, /PROVENANCE_WEBHOOK_SECRET is not/],
-        [{ PROVENANCE_WEBHOOK_URL: "http://hooks.example.com/provenance", PROVENANCE_WEBHOOK_SECRET: WEBHOOK_SECRET }, /PROVENANCE_WEBHOOK_URL is refused: Plain http/],
-        [{ PROVENANCE_WEBHOOK_URL: "https://169.254.169.254/latest", PROVENANCE_WEBHOOK_SECRET: WEBHOOK_SECRET }, /metadata addresses are not allowed/],
+        [
+          { PROVENANCE_WEBHOOK_URL: "http://hooks.example.com/provenance", PROVENANCE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+          /PROVENANCE_WEBHOOK_URL is refused: Plain http/,
+        ],
+        [
+          { PROVENANCE_WEBHOOK_URL: "https://169.254.169.254/latest", PROVENANCE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+          /metadata addresses are not allowed/,
+        ],
       ];
       for (const [env, message] of cases) {
         const error = await startServer({ ...base, ...env }, "webhook-refused").then(

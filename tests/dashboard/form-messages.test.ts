@@ -42,16 +42,35 @@ describe("form messages are in plain words", () => {
       allowedProviderPaths: "",
     });
     expect(found).toEqual({ "config.vaultUrl": "Vault URL is required", "config.token": "Vault Token is required" });
-    expectPlain(messages(createConnectionFormSchema("vault"), { name: "x".repeat(200), type: "vault", description: "d".repeat(2000), config: { kvVersion: "3" } }));
+    expectPlain(
+      messages(createConnectionFormSchema("vault"), {
+        name: "x".repeat(200),
+        type: "vault",
+        description: "d".repeat(2000),
+        config: { kvVersion: "3" },
+      }),
+    );
   });
 
   it("the edit form, the secret, token, user and password forms", () => {
-    expectPlain(messages(updateConnectionFormSchema("vault", "••••••••"), { name: "", type: "vault", description: "", config: { vaultUrl: "" } }));
-    const emptySecret = { secretPath: "", provider: "", value: "", providerPath: "", secretProviderId: "", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "x", refreshSeconds: "" }, description: "" };
+    expectPlain(
+      messages(updateConnectionFormSchema("vault", "••••••••"), { name: "", type: "vault", description: "", config: { vaultUrl: "" } }),
+    );
+    const emptySecret = {
+      secretPath: "",
+      provider: "",
+      value: "",
+      providerPath: "",
+      secretProviderId: "",
+      providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "x", refreshSeconds: "" },
+      description: "",
+    };
     expectPlain(messages(secretFormSchema("create"), emptySecret));
     expectPlain(messages(secretFormSchema("create"), { ...emptySecret, provider: "vault" }));
     expectPlain(messages(createTokenFields, { name: "", role: "owner", scope: "a".repeat(600) }));
-    expect(messages(createTokenFields, { name: "", role: "viewer", scope: "a".repeat(600) }).scope).toBe("Scope must be at most 500 characters");
+    expect(messages(createTokenFields, { name: "", role: "viewer", scope: "a".repeat(600) }).scope).toBe(
+      "Scope must be at most 500 characters",
+    );
     expectPlain(messages(userFormSchema, { email: "", name: "n".repeat(200), role: "owner", password: "" }));
     expectPlain(messages(resetPasswordFormSchema, { newPassword: "" }));
     expectPlain(messages(passwordFormSchema, { currentPassword: "", newPassword: "", repeatPassword: "x" }));

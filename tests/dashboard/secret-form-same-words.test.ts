@@ -5,7 +5,13 @@ import { resetEnvForTests } from "@/lib/env";
 import { createConnection } from "@/lib/secret-providers/write-connections";
 import { createSecret, updateSecret } from "@/lib/secrets/write-secrets";
 import type { SecretView } from "@/lib/secrets/secret-view";
-import { secretFormSchema, toSecretInput, toSecretUpdate, type SecretFormMode, type SecretFormValues } from "@/app/(dashboard)/secrets/secret-form-schema";
+import {
+  secretFormSchema,
+  toSecretInput,
+  toSecretUpdate,
+  type SecretFormMode,
+  type SecretFormValues,
+} from "@/app/(dashboard)/secrets/secret-form-schema";
 import type { TempDatabase } from "../support/databases";
 import { newInstall } from "../transfer/support/install";
 import { appErrorFrom } from "../providers/support/app-errors";
@@ -23,9 +29,21 @@ const connections: Record<string, string> = {};
 
 beforeAll(async () => {
   await newInstall("sqlite", created);
-  connections.vault = (await createConnection({ actor, input: { name: "vault", type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.form-test" } } })).id;
+  connections.vault = (
+    await createConnection({
+      actor,
+      input: { name: "vault", type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.form-test" } },
+    })
+  ).id;
   connections["aws-sm"] = (
-    await createConnection({ actor, input: { name: "aws", type: "aws-sm", config: { region: "eu-west-1", accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "form-test-secret" } } })
+    await createConnection({
+      actor,
+      input: {
+        name: "aws",
+        type: "aws-sm",
+        config: { region: "eu-west-1", accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "form-test-secret" },
+      },
+    })
   ).id;
 });
 afterAll(async () => {
@@ -64,11 +82,50 @@ const BAD_INPUTS: Array<[string, Partial<SecretFormValues>]> = [
   ["a description with a null byte", { description: "a\u0000b" }],
   ["an unknown provider", { provider: "dropbox", value: "" }],
   ["an external secret without path or connection", { provider: "vault", value: "" }],
-  ["an AWS path that is no secret name", { provider: "aws-sm", value: "", providerPath: "has spaces and ???", secretProviderId: "CONNECTION" }],
-  ["a cache TTL that is not a number", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "soon", refreshSeconds: "" } }],
-  ["a cache TTL over a day", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "86401", refreshSeconds: "" } }],
-  ["a refresh interval under the floor", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "", refreshSeconds: "2" } }],
-  ["a refresh interval that is no whole number", { provider: "vault", value: "", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "", refreshSeconds: "1.5" } }],
+  [
+    "an AWS path that is no secret name",
+    { provider: "aws-sm", value: "", providerPath: "has spaces and ???", secretProviderId: "CONNECTION" },
+  ],
+  [
+    "a cache TTL that is not a number",
+    {
+      provider: "vault",
+      value: "",
+      providerPath: "secret/app",
+      secretProviderId: "CONNECTION",
+      providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "soon", refreshSeconds: "" },
+    },
+  ],
+  [
+    "a cache TTL over a day",
+    {
+      provider: "vault",
+      value: "",
+      providerPath: "secret/app",
+      secretProviderId: "CONNECTION",
+      providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "86401", refreshSeconds: "" },
+    },
+  ],
+  [
+    "a refresh interval under the floor",
+    {
+      provider: "vault",
+      value: "",
+      providerPath: "secret/app",
+      secretProviderId: "CONNECTION",
+      providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "", refreshSeconds: "2" },
+    },
+  ],
+  [
+    "a refresh interval that is no whole number",
+    {
+      provider: "vault",
+      value: "",
+      providerPath: "secret/app",
+      secretProviderId: "CONNECTION",
+      providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "", refreshSeconds: "1.5" },
+    },
+  ],
 ];
 
 describe("the secret form and the server say the same", () => {
@@ -83,10 +140,24 @@ describe("the secret form and the server say the same", () => {
 
   it.each([
     ["a stored secret turned external without path or connection", { provider: "vault" }],
-    ["an external secret given a path the manager cannot have", { provider: "aws-sm", providerPath: "has spaces and ???", secretProviderId: "CONNECTION" }],
-    ["a cache TTL below zero", { provider: "vault", providerPath: "secret/app", secretProviderId: "CONNECTION", providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "-1", refreshSeconds: "" } }],
+    [
+      "an external secret given a path the manager cannot have",
+      { provider: "aws-sm", providerPath: "has spaces and ???", secretProviderId: "CONNECTION" },
+    ],
+    [
+      "a cache TTL below zero",
+      {
+        provider: "vault",
+        providerPath: "secret/app",
+        secretProviderId: "CONNECTION",
+        providerConfig: { jsonKey: "", version: "", cacheTtlSeconds: "-1", refreshSeconds: "" },
+      },
+    ],
   ] as Array<[string, Partial<SecretFormValues>]>)("editing: %s", async (_name, change) => {
-    const original: SecretView = await createSecret({ actor, input: { secretPath: `edit.s${Math.random().toString(36).slice(2, 8)}`, value: "v" } });
+    const original: SecretView = await createSecret({
+      actor,
+      input: { secretPath: `edit.s${Math.random().toString(36).slice(2, 8)}`, value: "v" },
+    });
     const values: SecretFormValues = { ...blank, secretPath: original.secretPath, value: "", ...change };
     if (values.secretProviderId === "CONNECTION") values.secretProviderId = connections[values.provider]!;
     const error = await appErrorFrom(updateSecret({ actor, id: original.id, input: toSecretUpdate(values, original) }));

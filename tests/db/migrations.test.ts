@@ -122,11 +122,7 @@ describe.each(harnesses)("$dialect", ({ dialect, create, introspect }) => {
   it("rolls a failing migration back entirely", async () => {
     const url = await freshDatabase();
     const migrationsDir = copyOfMigrations();
-    addMigration(
-      migrationsDir,
-      "9999_broken",
-      'CREATE TABLE "half_done" ("id" TEXT);\nINSERT INTO "no_such_table" VALUES (1);\n',
-    );
+    addMigration(migrationsDir, "9999_broken", 'CREATE TABLE "half_done" ("id" TEXT);\nINSERT INTO "no_such_table" VALUES (1);\n');
     await expect(applyMigrations({ url, migrationsDir })).rejects.toThrow(/9999_broken failed/);
     expect(Object.keys(await introspect(url))).not.toContain("half_done");
     // The earlier migrations stay applied, and the broken one is not recorded.
@@ -160,8 +156,14 @@ describe.each(harnesses)("$dialect", ({ dialect, create, introspect }) => {
       const expiresAt = new Date("2030-01-02T03:04:05.678Z");
       await client.apiToken.create({
         data: {
-          id: "tok_1", name: "ci", tokenHash: "token-hash", tokenPrefix: "pv_ab12", role: "viewer",
-          scope: "app/*", createdById: user.id, expiresAt,
+          id: "tok_1",
+          name: "ci",
+          tokenHash: "token-hash",
+          tokenPrefix: "pv_ab12",
+          role: "viewer",
+          scope: "app/*",
+          createdById: user.id,
+          expiresAt,
         },
       });
       const provider = await client.secretProvider.create({
@@ -179,8 +181,16 @@ describe.each(harnesses)("$dialect", ({ dialect, create, introspect }) => {
 
       const event = await client.auditEvent.create({
         data: {
-          id: "evt_1", actorType: "user", actorId: user.id, actorLabel: user.email, action: "secret.create",
-          targetType: "secret", targetId: secret.id, outcome: "success", sourceIp: "127.0.0.1", details: '{"v":1}',
+          id: "evt_1",
+          actorType: "user",
+          actorId: user.id,
+          actorLabel: user.email,
+          action: "secret.create",
+          targetType: "secret",
+          targetId: secret.id,
+          outcome: "success",
+          sourceIp: "127.0.0.1",
+          details: '{"v":1}',
         },
       });
       expect(event.at).toBeInstanceOf(Date);

@@ -54,7 +54,10 @@ beforeAll(async () => {
   server.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   server.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   for (let i = 0; i < 150; i++) {
-    const ready = await fetch(`${baseUrl}/api/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${baseUrl}/api/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return;
     if (server.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
@@ -77,11 +80,19 @@ describe("the standalone server, laid out as in the container image", () => {
     const browser = new Browser(baseUrl);
     await browser.signIn(ADMIN.email, ADMIN.password);
     expect(browser.sessionCookieName()).toBeDefined();
-    const token = await browser.request("/api/tokens", { method: "POST", json: { name: "deploy", role: "editor" }, headers: { origin: baseUrl } });
+    const token = await browser.request("/api/tokens", {
+      method: "POST",
+      json: { name: "deploy", role: "editor" },
+      headers: { origin: baseUrl },
+    });
     expect(token.status, token.text).toBe(201);
     const bearer = { authorization: `Bearer ${(token.json as { token: string }).token}`, "content-type": "application/json" };
 
-    const created = await fetch(`${baseUrl}/api/secrets`, { method: "POST", headers: bearer, body: JSON.stringify({ secretPath: "deploy.check", value: "it-works" }) });
+    const created = await fetch(`${baseUrl}/api/secrets`, {
+      method: "POST",
+      headers: bearer,
+      body: JSON.stringify({ secretPath: "deploy.check", value: "it-works" }),
+    });
     expect(created.status).toBe(201);
     const resolved = await fetch(`${baseUrl}/api/secrets/resolve?path=deploy.check`, { headers: bearer });
     expect(await resolved.json()).toMatchObject({ value: "it-works", provider: "provenance" });
@@ -102,9 +113,15 @@ describe("the standalone server, laid out as in the container image", () => {
     const browser = new Browser(baseUrl);
     await browser.signIn(ADMIN.email, ADMIN.password);
     const json = (body: unknown) => ({ method: "POST", json: body, headers: { origin: baseUrl } });
-    const connection = await browser.request("/api/secret-providers", json({ name: "slow vault", type: "vault", config: { vaultUrl: vault.url, token: VAULT_TOKEN } }));
+    const connection = await browser.request(
+      "/api/secret-providers",
+      json({ name: "slow vault", type: "vault", config: { vaultUrl: vault.url, token: VAULT_TOKEN } }),
+    );
     const id = (connection.json as { id: string }).id;
-    await browser.request("/api/secrets", json({ secretPath: "deploy.slow", provider: "vault", providerPath: "secret/slow", secretProviderId: id }));
+    await browser.request(
+      "/api/secrets",
+      json({ secretPath: "deploy.slow", provider: "vault", providerPath: "secret/slow", secretProviderId: id }),
+    );
 
     vault.faults.add({ delayMs: 1_500 });
     const inFlight = browser.request("/api/secrets/resolve?path=deploy.slow");

@@ -39,7 +39,11 @@ describe("PostgreSQL goes away and comes back", () => {
     for (let i = 0; i < 5; i++) {
       const secretPath = `outage.kept${i}`;
       kept[secretPath] = `kept-${randomBytes(8).toString("hex")}`;
-      const created = await call(served.server, "/api/secrets", { method: "POST", token: served.token, body: { secretPath, value: kept[secretPath] } });
+      const created = await call(served.server, "/api/secrets", {
+        method: "POST",
+        token: served.token,
+        body: { secretPath, value: kept[secretPath] },
+      });
       expect(created.status, created.text).toBe(201);
     }
   }, 120_000);
@@ -107,7 +111,10 @@ describe("PostgreSQL goes away and comes back", () => {
     );
     proxy.restore();
     const statuses = replies.map((reply) => reply.status);
-    expect(statuses.filter((s) => s !== 201 && s !== 503), JSON.stringify(statuses)).toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 201 && s !== 503),
+      JSON.stringify(statuses),
+    ).toEqual([]);
     expect(statuses).toContain(503);
     for (const reply of replies) if (reply.status === 503) expectFaultAnswer(reply, 503, "database_unavailable", hidden());
 
@@ -133,7 +140,11 @@ describe("SQLite stays locked by another process past the busy timeout", () => {
   beforeAll(async () => {
     database = createSqliteDatabase();
     served = await startWithToken({ DATABASE_URL: database.url, SECRETS_MASTER_KEY: newKey() }, "faults-sqlite-locked");
-    const created = await call(served.server, "/api/secrets", { method: "POST", token: served.token, body: { secretPath: "locked.kept", value: "kept-value" } });
+    const created = await call(served.server, "/api/secrets", {
+      method: "POST",
+      token: served.token,
+      body: { secretPath: "locked.kept", value: "kept-value" },
+    });
     expect(created.status, created.text).toBe(201);
   }, 120_000);
   afterAll(async () => {
@@ -148,7 +159,11 @@ describe("SQLite stays locked by another process past the busy timeout", () => {
     holder.exec("BEGIN IMMEDIATE");
     injected.sqliteLocks++;
     try {
-      const write = await call(served.server, "/api/secrets", { method: "POST", token: served.token, body: { secretPath: "locked.new", value: "v" } });
+      const write = await call(served.server, "/api/secrets", {
+        method: "POST",
+        token: served.token,
+        body: { secretPath: "locked.new", value: "v" },
+      });
       expectFaultAnswer(write, 503, "database_unavailable", [database.url]);
       expect(write.headers.get("retry-after")).toMatch(/^\d+$/);
       // Metadata reads go on (WAL readers do not wait for the writer)…
@@ -162,7 +177,11 @@ describe("SQLite stays locked by another process past the busy timeout", () => {
       holder.close();
     }
     expect((await resolveValue(served, "locked.kept")).body.value).toBe("kept-value");
-    const retried = await call(served.server, "/api/secrets", { method: "POST", token: served.token, body: { secretPath: "locked.new", value: "v" } });
+    const retried = await call(served.server, "/api/secrets", {
+      method: "POST",
+      token: served.token,
+      body: { secretPath: "locked.new", value: "v" },
+    });
     expect(retried.status, retried.text).toBe(201);
     expect((await resolveValue(served, "locked.new")).body.value).toBe("v");
   }, 60_000);

@@ -52,7 +52,9 @@ describe("SQLite's page limit reached (SQLITE_FULL through the real driver)", ()
 
     let failure: unknown;
     for (let i = 0; i < 50 && failure === undefined; i++) {
-      await createSecret({ actor, input: { secretPath: `full.more${i}`, value: "x".repeat(8_000) } }).catch((error: unknown) => (failure = error));
+      await createSecret({ actor, input: { secretPath: `full.more${i}`, value: "x".repeat(8_000) } }).catch(
+        (error: unknown) => (failure = error),
+      );
     }
     faults.pageLimitFulls++;
     expect(failure, "the page limit was never reached").toBeDefined();
@@ -106,7 +108,11 @@ describe("the disk under a running server's SQLite file fills up (tmpfs)", () =>
     const kept: Record<string, string> = {};
     for (let i = 0; i < 5; i++) {
       kept[`disk.kept${i}`] = `kept-${randomBytes(8).toString("hex")}`;
-      const created = await call(served.server, "/api/secrets", { method: "POST", token: served.token, body: { secretPath: `disk.kept${i}`, value: kept[`disk.kept${i}`] } });
+      const created = await call(served.server, "/api/secrets", {
+        method: "POST",
+        token: served.token,
+        body: { secretPath: `disk.kept${i}`, value: kept[`disk.kept${i}`] },
+      });
       expect(created.status, created.text).toBe(201);
     }
 
@@ -115,7 +121,11 @@ describe("the disk under a running server's SQLite file fills up (tmpfs)", () =>
     // SQLite may still have room in pages it already holds: write until the disk says no.
     let refused;
     for (let i = 0; i < 400 && !refused; i++) {
-      const reply = await call(served.server, "/api/secrets", { method: "POST", token: served.token, body: { secretPath: `disk.more${i}`, value: "y".repeat(30_000) } });
+      const reply = await call(served.server, "/api/secrets", {
+        method: "POST",
+        token: served.token,
+        body: { secretPath: `disk.more${i}`, value: "y".repeat(30_000) },
+      });
       if (reply.status !== 201) refused = reply;
     }
     expect(refused, "the disk never filled up").toBeDefined();
@@ -127,7 +137,11 @@ describe("the disk under a running server's SQLite file fills up (tmpfs)", () =>
     expect(listed.body.map((s) => s.secretPath)).toEqual(expect.arrayContaining(Object.keys(kept)));
 
     unlinkSync(filler());
-    const after = await call(served.server, "/api/secrets", { method: "POST", token: served.token, body: { secretPath: "disk.after", value: "room again" } });
+    const after = await call(served.server, "/api/secrets", {
+      method: "POST",
+      token: served.token,
+      body: { secretPath: "disk.after", value: "room again" },
+    });
     expect(after.status, after.text).toBe(201);
     for (const [secretPath, value] of Object.entries({ ...kept, "disk.after": "room again" })) {
       expect((await resolveValue(served, secretPath)).body.value).toBe(value);

@@ -42,8 +42,19 @@ async function seed(databaseUrl: string, key: string): Promise<Record<string, st
   try {
     await applyMigrations({ url: databaseUrl });
     await ensureKeyCheck();
-    const connection = await createConnection({ actor, input: { name: "rotation vault", type: "vault", config: { vaultUrl: vault.url, token: VAULT_TOKEN } } });
-    await createSecret({ actor, input: { secretPath: "rotation.external", provider: "vault", providerPath: "secret/rotation/external", secretProviderId: connection.id } });
+    const connection = await createConnection({
+      actor,
+      input: { name: "rotation vault", type: "vault", config: { vaultUrl: vault.url, token: VAULT_TOKEN } },
+    });
+    await createSecret({
+      actor,
+      input: {
+        secretPath: "rotation.external",
+        provider: "vault",
+        providerPath: "secret/rotation/external",
+        secretProviderId: connection.id,
+      },
+    });
     const expected: Record<string, string> = { "rotation.external": "from-vault" };
     for (let i = 0; i < SECRETS; i++) {
       const secretPath = `rotation.s${String(i).padStart(4, "0")}`;
@@ -58,7 +69,8 @@ async function seed(databaseUrl: string, key: string): Promise<Record<string, st
 
 /** Which key each ciphertext names, straight from the database. */
 async function ciphertextKeys(kind: "sqlite" | "postgres", databaseUrl: string): Promise<string[]> {
-  const query = "SELECT value_ciphertext AS c FROM secrets WHERE value_ciphertext IS NOT NULL UNION ALL SELECT credentials AS c FROM secret_providers WHERE credentials IS NOT NULL";
+  const query =
+    "SELECT value_ciphertext AS c FROM secrets WHERE value_ciphertext IS NOT NULL UNION ALL SELECT credentials AS c FROM secret_providers WHERE credentials IS NOT NULL";
   const rows =
     kind === "postgres"
       ? await sql<{ c: string }>(databaseUrl, query)
@@ -125,9 +137,14 @@ describe.each(["sqlite", "postgres"] as const)("key rotate killed mid-way on %s"
     const expected = await seed(database.url, oldKey);
     const oldId = createKeyring({ masterKey: oldKey }).current.id;
     const newId = createKeyring({ masterKey: currentKey }).current.id;
-    const rotating = { DATABASE_URL: database.url, SECRETS_MASTER_KEY: currentKey, SECRETS_MASTER_KEY_PREVIOUS: oldKey, PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true",
+    const rotating = {
+      DATABASE_URL: database.url,
+      SECRETS_MASTER_KEY: currentKey,
+      SECRETS_MASTER_KEY_PREVIOUS: oldKey,
+      PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true",
       // Every value is read back several times; the resolve limit is proven elsewhere.
-      PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: "0" };
+      PROVENANCE_RESOLVE_LIMIT_PER_MINUTE: "0",
+    };
 
     let atKill: Record<string, number> = {};
     const output = await rotateAndKillAfterFirstBatch(rotating, async () => {

@@ -40,11 +40,21 @@ describe.each(["sqlite", "postgres"] as const)("the server killed mid-burst of w
     const env = { DATABASE_URL: database.url, SECRETS_MASTER_KEY: newKey(), PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true" };
     served = await startWithToken(env, `killed-${kind}`);
     const first = served;
-    const post = (urlPath: string, body: unknown) => call<{ id: string }>(first.server, urlPath, { method: "POST", token: first.token, body });
+    const post = (urlPath: string, body: unknown) =>
+      call<{ id: string }>(first.server, urlPath, { method: "POST", token: first.token, body });
 
-    const connection = await post("/api/secret-providers", { name: "killed vault", type: "vault", config: { vaultUrl: vault.url, token: VAULT_TOKEN } });
+    const connection = await post("/api/secret-providers", {
+      name: "killed vault",
+      type: "vault",
+      config: { vaultUrl: vault.url, token: VAULT_TOKEN },
+    });
     expect(connection.status, connection.text).toBe(201);
-    const external = await post("/api/secrets", { secretPath: "killed.external", provider: "vault", providerPath: "secret/killed/external", secretProviderId: connection.body.id });
+    const external = await post("/api/secrets", {
+      secretPath: "killed.external",
+      provider: "vault",
+      providerPath: "secret/killed/external",
+      secretProviderId: connection.body.id,
+    });
     expect(external.status, external.text).toBe(201);
     const existing: Array<{ id: string; secretPath: string; before: string; after: string }> = [];
     for (let i = 0; i < UPDATES; i++) {
@@ -56,7 +66,10 @@ describe.each(["sqlite", "postgres"] as const)("the server killed mid-burst of w
     }
 
     // The burst: creates and value updates all at once; the kill lands with the first answer.
-    const creates = Array.from({ length: CREATES }, (_, i) => ({ secretPath: `killed.new${i}`, value: `new-${randomBytes(8).toString("hex")}` }));
+    const creates = Array.from({ length: CREATES }, (_, i) => ({
+      secretPath: `killed.new${i}`,
+      value: `new-${randomBytes(8).toString("hex")}`,
+    }));
     let answered = 0;
     let killing: Promise<void> | undefined;
     const settle = (request: Promise<Reply>) =>
@@ -69,13 +82,20 @@ describe.each(["sqlite", "postgres"] as const)("the server killed mid-burst of w
       );
     const [createOutcomes, updateOutcomes] = await Promise.all([
       Promise.all(creates.map((c) => settle(call(first.server, "/api/secrets", { method: "POST", token: first.token, body: c })))),
-      Promise.all(existing.map((e) => settle(call(first.server, `/api/secrets/${e.id}`, { method: "PUT", token: first.token, body: { value: e.after } })))),
+      Promise.all(
+        existing.map((e) =>
+          settle(call(first.server, `/api/secrets/${e.id}`, { method: "PUT", token: first.token, body: { value: e.after } })),
+        ),
+      ),
     ]);
     await killing;
     kills++;
     const outcomes = [...createOutcomes, ...updateOutcomes];
     // Only successes before the kill, and requests the kill cut off: never an error answer.
-    expect(outcomes.filter((o) => o !== 201 && o !== 200 && o !== "no answer"), JSON.stringify(outcomes)).toEqual([]);
+    expect(
+      outcomes.filter((o) => o !== 201 && o !== 200 && o !== "no answer"),
+      JSON.stringify(outcomes),
+    ).toEqual([]);
     expect(outcomes).toContain("no answer");
 
     if (kind === "sqlite") {
@@ -98,7 +118,10 @@ describe.each(["sqlite", "postgres"] as const)("the server killed mid-burst of w
     // Every secret the database holds resolves, the Vault-backed one through the stored token.
     const listed = await call<Array<{ secretPath: string }>>(served.server, "/api/secrets", { token: served.token });
     expect(listed.status, listed.text).toBe(200);
-    const values = await resolveAll(served, listed.body.map((s) => s.secretPath));
+    const values = await resolveAll(
+      served,
+      listed.body.map((s) => s.secretPath),
+    );
     expect(values["killed.external"]).toBe("from-vault");
     expect(Object.keys(values).length).toBeGreaterThanOrEqual(UPDATES + 1 + createOutcomes.filter((o) => o === 201).length);
   }, 180_000);

@@ -21,16 +21,30 @@ let vault: VaultFake;
 let aws: AwsFake;
 
 beforeAll(async () => {
-  [vault, aws] = await Promise.all([startVaultFake({ mounts: { secret: 2 }, tokens: { [VAULT_TOKEN]: [""] } }), startAwsFake({ [AWS_KEY.id]: AWS_KEY.secret })]);
+  [vault, aws] = await Promise.all([
+    startVaultFake({ mounts: { secret: 2 }, tokens: { [VAULT_TOKEN]: [""] } }),
+    startAwsFake({ [AWS_KEY.id]: AWS_KEY.secret }),
+  ]);
   vault.putSecret("secret/faults/value", { value: "from-vault" });
   aws.putSecret("faults/value", "from-aws");
   database = createSqliteDatabase();
   served = await startWithToken(
-    { DATABASE_URL: database.url, SECRETS_MASTER_KEY: newKey(), PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true", PROVENANCE_PROVIDER_TIMEOUT_MS: "1500", PROVENANCE_CACHE_TTL_SECONDS: "0" },
+    {
+      DATABASE_URL: database.url,
+      SECRETS_MASTER_KEY: newKey(),
+      PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS: "true",
+      PROVENANCE_PROVIDER_TIMEOUT_MS: "1500",
+      PROVENANCE_CACHE_TTL_SECONDS: "0",
+    },
     "faults-providers",
   );
-  const post = (urlPath: string, body: unknown) => call<{ id: string }>(served.server, urlPath, { method: "POST", token: served.token, body });
-  const vaultConnection = await post("/api/secret-providers", { name: "faulty vault", type: "vault", config: { vaultUrl: vault.url, token: VAULT_TOKEN } });
+  const post = (urlPath: string, body: unknown) =>
+    call<{ id: string }>(served.server, urlPath, { method: "POST", token: served.token, body });
+  const vaultConnection = await post("/api/secret-providers", {
+    name: "faulty vault",
+    type: "vault",
+    config: { vaultUrl: vault.url, token: VAULT_TOKEN },
+  });
   const awsConnection = await post("/api/secret-providers", {
     name: "faulty aws",
     type: "aws-sm",

@@ -30,7 +30,11 @@ async function seed(count: number) {
   const secrets: Array<{ id: string; value: string }> = [];
   const connection = await createConnection({
     actor,
-    input: { name: `vault-${randomBytes(3).toString("hex")}`, type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.rotate-me" } },
+    input: {
+      name: `vault-${randomBytes(3).toString("hex")}`,
+      type: "vault",
+      config: { vaultUrl: "https://vault.example.com", token: "hvs.rotate-me" },
+    },
   });
   for (let i = 0; i < count; i++) {
     const value = `value-${i}-${randomBytes(4).toString("hex")}`;

@@ -26,8 +26,21 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const answer = (method: string, url: string, body: string, extra: { status?: number; headers?: Record<string, string>; serverAction?: boolean } = {}) =>
-  recorder.response({ kind: "response", method, url, status: extra.status ?? 200, headers: extra.headers ?? {}, body, serverAction: extra.serverAction });
+const answer = (
+  method: string,
+  url: string,
+  body: string,
+  extra: { status?: number; headers?: Record<string, string>; serverAction?: boolean } = {},
+) =>
+  recorder.response({
+    kind: "response",
+    method,
+    url,
+    status: extra.status ?? 200,
+    headers: extra.headers ?? {},
+    body,
+    serverAction: extra.serverAction,
+  });
 const leaks = () => findLeaks(readArtefacts(dir)).map((f) => `${f.kind} ${f.where.replace(/ \(.*$/, "")}`);
 
 describe("the leak scanner", () => {

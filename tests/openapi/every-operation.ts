@@ -28,12 +28,23 @@ export async function everyOperation(): Promise<string[]> {
   });
   const connection = created.data;
   if (!connection) return [created.error?.error.code ?? "", created.error?.error.fields?.["config.vaultUrl"] ?? ""];
-  seen.push(connection.id, connection.type, connection.config.vaultUrl ?? "", String(connection.lastTest?.ok), connection.lastTest?.at ?? "");
+  seen.push(
+    connection.id,
+    connection.type,
+    connection.config.vaultUrl ?? "",
+    String(connection.lastTest?.ok),
+    connection.lastTest?.at ?? "",
+  );
   const id = { params: { path: { id: connection.id } } };
   seen.push((await api.GET("/api/secret-providers")).data?.[0]?.name ?? "");
   seen.push((await api.GET("/api/secret-providers/{id}", id)).data?.allowedProviderPaths?.[0] ?? "");
-  seen.push((await api.PUT("/api/secret-providers/{id}", { ...id, body: { description: "Production", config: { token: "••••••••" } } })).data?.name ?? "");
-  seen.push((await api.PATCH("/api/secret-providers/{id}", { ...id, body: { allowedProviderPaths: ["secret/payments/**"] } })).data?.name ?? "");
+  seen.push(
+    (await api.PUT("/api/secret-providers/{id}", { ...id, body: { description: "Production", config: { token: "••••••••" } } })).data
+      ?.name ?? "",
+  );
+  seen.push(
+    (await api.PATCH("/api/secret-providers/{id}", { ...id, body: { allowedProviderPaths: ["secret/payments/**"] } })).data?.name ?? "",
+  );
   const tested = (await api.POST("/api/secret-providers/{id}/test", { ...id, body: { providerPath: "secret/payments/stripe" } })).data;
   if (tested?.ok) seen.push(tested.fingerprint ?? "", tested.version ?? "");
   else seen.push(tested?.error.hint ?? "", tested?.error.code ?? "");
@@ -43,7 +54,13 @@ export async function everyOperation(): Promise<string[]> {
 
   const secret = (await api.POST("/api/secrets", { body: { secretPath: "stripe.api_key", value: "sk_live_x" } })).data;
   await api.POST("/api/secrets", {
-    body: { secretPath: "db.password", provider: "vault", secretProviderId: connection.id, providerPath: "secret/db", providerConfig: { jsonKey: "password" } },
+    body: {
+      secretPath: "db.password",
+      provider: "vault",
+      secretProviderId: connection.id,
+      providerPath: "secret/db",
+      providerConfig: { jsonKey: "password" },
+    },
   });
   const list = await api.GET("/api/secrets", { params: { query: { prefix: "stripe", limit: 50 } } });
   seen.push(list.data?.[0]?.providerConfig.jsonKey ?? "", list.response.headers.get("x-next-cursor") ?? "");
@@ -51,7 +68,17 @@ export async function everyOperation(): Promise<string[]> {
     const secretId = { params: { path: { id: secret.id } } };
     seen.push((await api.GET("/api/secrets/{id}", secretId)).data?.secretPath ?? "");
     seen.push(String((await api.PUT("/api/secrets/{id}", { ...secretId, body: { value: "sk_live_y" } })).data?.version));
-    seen.push(String((await api.PATCH("/api/secrets/{id}", { ...secretId, params: { ...secretId.params, header: { "If-Match": '"2"' } }, body: { description: "Stripe" } })).data?.version));
+    seen.push(
+      String(
+        (
+          await api.PATCH("/api/secrets/{id}", {
+            ...secretId,
+            params: { ...secretId.params, header: { "If-Match": '"2"' } },
+            body: { description: "Stripe" },
+          })
+        ).data?.version,
+      ),
+    );
     await api.DELETE("/api/secrets/{id}", secretId);
   }
 
@@ -72,7 +99,14 @@ export async function everyOperation(): Promise<string[]> {
 
   const policy = (
     await api.POST("/api/trust-policies", {
-      body: { name: "ci", issuer: "https://token.actions.githubusercontent.com", audience: "provenance", claims: { repository: "acme/app" }, role: "viewer", scope: "ci.*" },
+      body: {
+        name: "ci",
+        issuer: "https://token.actions.githubusercontent.com",
+        audience: "provenance",
+        claims: { repository: "acme/app" },
+        role: "viewer",
+        scope: "ci.*",
+      },
     })
   ).data;
   seen.push(policy?.claims.repository ?? "", String(policy?.ttlSeconds), (await api.GET("/api/trust-policies")).data?.[0]?.issuer ?? "");
@@ -86,12 +120,26 @@ export async function everyOperation(): Promise<string[]> {
   seen.push(exchanged.data?.policy.name ?? "", exchanged.data?.expiresAt ?? "", exchanged.error?.error.reason ?? "");
 
   const sns = await api.POST("/api/notifications/aws-sns", {
-    body: { Type: "Notification", MessageId: "m", TopicArn: "arn:aws:sns:eu-west-1:1:t", Message: "{}", Timestamp: "t", SignatureVersion: "2", Signature: "s", SigningCertURL: "https://sns" },
+    body: {
+      Type: "Notification",
+      MessageId: "m",
+      TopicArn: "arn:aws:sns:eu-west-1:1:t",
+      Message: "{}",
+      Timestamp: "t",
+      SignatureVersion: "2",
+      Signature: "s",
+      SigningCertURL: "https://sns",
+    },
   });
   seen.push(String(sns.data?.matched), sns.data?.ignored ?? "", sns.error?.error.code ?? "");
-  const push = await api.POST("/api/notifications/gcp-pubsub", { body: { message: { attributes: { eventType: "SECRET_VERSION_ADD", secretId: "projects/p/secrets/s" } } } });
+  const push = await api.POST("/api/notifications/gcp-pubsub", {
+    body: { message: { attributes: { eventType: "SECRET_VERSION_ADD", secretId: "projects/p/secrets/s" } } },
+  });
   seen.push(push.data?.event ?? "");
-  const grid = await api.POST("/api/notifications/azure-eventgrid", { params: { query: { key: "k" } }, body: [{ eventType: "Microsoft.KeyVault.SecretNewVersionCreated", data: {} }] });
+  const grid = await api.POST("/api/notifications/azure-eventgrid", {
+    params: { query: { key: "k" } },
+    body: [{ eventType: "Microsoft.KeyVault.SecretNewVersionCreated", data: {} }],
+  });
   seen.push(grid.data && "validationResponse" in grid.data ? grid.data.validationResponse : String(grid.data?.matched));
   const hook = await api.POST("/api/notifications/webhook", {
     params: { header: { "X-Provenance-Timestamp": "1700000000", "X-Provenance-Signature": `sha256=${"0".repeat(64)}` } },
@@ -106,14 +154,18 @@ export async function everyOperation(): Promise<string[]> {
 }
 
 export async function refusedByTheTypes(): Promise<void> {
-  // @ts-expect-error a config member the vault type does not have
-  await api.POST("/api/secret-providers", { body: { name: "v", type: "vault", config: { vaultUrl: "https://v", token: "t", region: "x" } } });
+  await api.POST("/api/secret-providers", {
+    // @ts-expect-error a config member the vault type does not have
+    body: { name: "v", type: "vault", config: { vaultUrl: "https://v", token: "t", region: "x" } },
+  });
   // @ts-expect-error a batch names paths or a prefix
   await api.POST("/api/secrets/resolve", { body: {} });
   // @ts-expect-error tokens have three roles
   await api.POST("/api/tokens", { body: { name: "x", role: "owner" } });
-  // @ts-expect-error a trust policy never issues admin tokens
-  await api.POST("/api/trust-policies", { body: { name: "x", issuer: "https://i", audience: "a", claims: { sub: "x" }, role: "admin", scope: "a.*" } });
+  await api.POST("/api/trust-policies", {
+    // @ts-expect-error a trust policy never issues admin tokens
+    body: { name: "x", issuer: "https://i", audience: "a", claims: { sub: "x" }, role: "admin", scope: "a.*" },
+  });
   // @ts-expect-error the usage window is one of three
   await api.GET("/api/secret-providers/{id}/usage", { params: { path: { id: "x" }, query: { window: "1y" } } });
   const health = (await api.GET("/api/health")).data;

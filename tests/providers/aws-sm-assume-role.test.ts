@@ -64,7 +64,8 @@ function context(config: Record<string, string>) {
   };
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const readsSince = (before: number) => fake.requests.slice(before).filter((r) => r.headers["x-amz-target"] === "secretsmanager.GetSecretValue");
+const readsSince = (before: number) =>
+  fake.requests.slice(before).filter((r) => r.headers["x-amz-target"] === "secretsmanager.GetSecretValue");
 
 describe("aws-sm assume role: the config", () => {
   const fields = (config: Record<string, string>) => {
@@ -73,9 +74,19 @@ describe("aws-sm assume role: the config", () => {
   };
 
   it("takes a role with keys, with the default chain, or with a token file", () => {
-    expect(fields({ roleArn: ROLE, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, externalId: EXTERNAL_ID, roleSessionName: "ci-deploy" })).toEqual({});
+    expect(
+      fields({
+        roleArn: ROLE,
+        accessKeyId: ACCESS_KEY,
+        secretAccessKey: SECRET_KEY,
+        externalId: EXTERNAL_ID,
+        roleSessionName: "ci-deploy",
+      }),
+    ).toEqual({});
     expect(fields({ roleArn: ROLE })).toEqual({});
-    expect(fields({ roleArn: "arn:aws-us-gov:iam::123456789012:role/path/to/reader", webIdentityTokenFile: "/var/run/secrets/token" })).toEqual({});
+    expect(
+      fields({ roleArn: "arn:aws-us-gov:iam::123456789012:role/path/to/reader", webIdentityTokenFile: "/var/run/secrets/token" }),
+    ).toEqual({});
   });
 
   it("checks each field's shape", () => {
@@ -84,12 +95,16 @@ describe("aws-sm assume role: the config", () => {
     expect(fields({ roleArn: ROLE, externalId: "has space" })).toEqual({ externalId: expect.stringContaining("2 to 1224") });
     expect(fields({ roleArn: ROLE, roleSessionName: "a".repeat(65) })).toEqual({ roleSessionName: expect.stringContaining("at most 64") });
     expect(fields({ roleArn: ROLE, roleSessionName: "no/slash" })).toEqual({ roleSessionName: expect.stringContaining("2 to 64") });
-    expect(fields({ roleArn: ROLE, webIdentityTokenFile: "relative/token" })).toEqual({ webIdentityTokenFile: expect.stringContaining("absolute file path") });
+    expect(fields({ roleArn: ROLE, webIdentityTokenFile: "relative/token" })).toEqual({
+      webIdentityTokenFile: expect.stringContaining("absolute file path"),
+    });
     expect(fields({ roleArn: ROLE, stsEndpoint: "not a url" })).toHaveProperty("stsEndpoint");
   });
 
   it("refuses role options without a role, and a token file beside keys", () => {
-    expect(fields({ externalId: EXTERNAL_ID, roleSessionName: "x1", webIdentityTokenFile: "/t/token", stsEndpoint: "https://sts.example.com" })).toEqual({
+    expect(
+      fields({ externalId: EXTERNAL_ID, roleSessionName: "x1", webIdentityTokenFile: "/t/token", stsEndpoint: "https://sts.example.com" }),
+    ).toEqual({
       externalId: "External ID needs a Role ARN",
       roleSessionName: "Role session name needs a Role ARN",
       webIdentityTokenFile: "Web identity token file needs a Role ARN",
@@ -98,13 +113,17 @@ describe("aws-sm assume role: the config", () => {
     expect(fields({ roleArn: ROLE, webIdentityTokenFile: "/t/token", accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY })).toEqual({
       webIdentityTokenFile: expect.stringContaining("replaces access keys"),
     });
-    expect(fields({ roleArn: ROLE, webIdentityTokenFile: "/t/token", externalId: EXTERNAL_ID })).toEqual({ externalId: expect.stringContaining("not for a web identity") });
+    expect(fields({ roleArn: ROLE, webIdentityTokenFile: "/t/token", externalId: EXTERNAL_ID })).toEqual({
+      externalId: expect.stringContaining("not for a web identity"),
+    });
   });
 
   it("asks for the keys again when the STS endpoint changes, as for the endpoint", () => {
     const before = { region: AWS_REGION, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, roleArn: ROLE };
     const after = { ...before, stsEndpoint: "https://sts.attacker.example.com" };
-    expect(addressChanges(awsSmDefinition, before, after)).toEqual([{ field: "stsEndpoint", from: null, to: "https://sts.attacker.example.com" }]);
+    expect(addressChanges(awsSmDefinition, before, after)).toEqual([
+      { field: "stsEndpoint", from: null, to: "https://sts.attacker.example.com" },
+    ]);
     expect(credentialsNotResent(awsSmDefinition, after, () => false)).toEqual(["accessKeyId", "secretAccessKey"]);
     // A changed role is no address: the keys sign for AWS's own STS wherever the role lives.
     expect(addressChanges(awsSmDefinition, before, { ...before, roleArn: ROLE_WITH_ID })).toEqual([]);
@@ -126,7 +145,9 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
     const secret = await awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE }), path: "app/db" });
     expect(secret.value).toBe("role-read-value");
     const calls = fake.sts.calls.slice(callsBefore);
-    expect(calls).toEqual([expect.objectContaining({ action: "AssumeRole", roleArn: ROLE, roleSessionName: "provenance", signedBy: ACCESS_KEY })]);
+    expect(calls).toEqual([
+      expect.objectContaining({ action: "AssumeRole", roleArn: ROLE, roleSessionName: "provenance", signedBy: ACCESS_KEY }),
+    ]);
     const [read] = readsSince(before);
     // Signed by the issued temporary key (the fake verified the signature with its secret), not the long-lived one.
     expect(read!.headers.authorization).toContain(`Credential=${calls[0]!.issued}/`);
@@ -190,7 +211,9 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
 
     fake.sts.faults.add({ status: 503, code: "ServiceUnavailable" }, 3);
     const error = await appErrorFrom(awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE }), path: "app/db" }));
-    expect(error.message).toBe(`AWS Secrets Manager: service error assuming role ${ROLE} (ServiceUnavailable, HTTP 503) (AssumeRole) after 3 attempts`);
+    expect(error.message).toBe(
+      `AWS Secrets Manager: service error assuming role ${ROLE} (ServiceUnavailable, HTTP 503) (AssumeRole) after 3 attempts`,
+    );
     expectNoCredentials(error, [ACCESS_KEY, SECRET_KEY]);
   });
 
@@ -204,7 +227,10 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
       expect(fake.sts.calls.slice(callsBefore)).toEqual([expect.objectContaining({ action: "AssumeRole", signedBy: ACCESS_KEY })]);
       expect(fake.signedBy.at(-1)).toBe(fake.sts.calls.at(-1)!.issued);
     } finally {
-      for (const [key, value] of [["AWS_ACCESS_KEY_ID", saved.id], ["AWS_SECRET_ACCESS_KEY", saved.secret]] as const) {
+      for (const [key, value] of [
+        ["AWS_ACCESS_KEY_ID", saved.id],
+        ["AWS_SECRET_ACCESS_KEY", saved.secret],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
@@ -212,10 +238,14 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
   });
 
   it("sends the external ID, and names the role without echoing keys when it does not match", async () => {
-    expect((await awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE_WITH_ID, externalId: EXTERNAL_ID }), path: "app/db" })).value).toBe("role-read-value");
+    expect(
+      (await awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE_WITH_ID, externalId: EXTERNAL_ID }), path: "app/db" })).value,
+    ).toBe("role-read-value");
     expect(fake.sts.calls.at(-1)!.externalId).toBe(EXTERNAL_ID);
 
-    const wrong = await appErrorFrom(awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE_WITH_ID, externalId: "wrong-id" }), path: "app/db" }));
+    const wrong = await appErrorFrom(
+      awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE_WITH_ID, externalId: "wrong-id" }), path: "app/db" }),
+    );
     expect(wrong.code).toBe("provider_error");
     expect(wrong.message).toBe(`AWS Secrets Manager: not allowed to assume role ${ROLE_WITH_ID} (AssumeRole, AccessDenied)`);
     expect(wrong.extra.hint).toContain("The role's trust policy must allow sts:AssumeRole");
@@ -228,14 +258,21 @@ describe("aws-sm assume role: AssumeRole with keys", () => {
 
   it("refuses keys the role does not trust, and keys STS does not know", async () => {
     const untrusted = await appErrorFrom(
-      awsSmAdapter.fetchSecret({ ...context({ roleArn: ROLE, accessKeyId: UNTRUSTED_KEY, secretAccessKey: UNTRUSTED_SECRET }), path: "app/db" }),
+      awsSmAdapter.fetchSecret({
+        ...context({ roleArn: ROLE, accessKeyId: UNTRUSTED_KEY, secretAccessKey: UNTRUSTED_SECRET }),
+        path: "app/db",
+      }),
     );
     expect(untrusted.message).toContain(`not allowed to assume role ${ROLE}`);
     expectNoCredentials(untrusted, [UNTRUSTED_KEY, UNTRUSTED_SECRET]);
 
     const bogus = "wrong-secret-key-for-the-role-000";
-    const rejected = await appErrorFrom(awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE, secretAccessKey: bogus }), path: "app/db" }));
-    expect(rejected.message).toBe(`AWS Secrets Manager: the credentials were rejected (SignatureDoesNotMatch) while assuming role ${ROLE} (AssumeRole)`);
+    const rejected = await appErrorFrom(
+      awsSmAdapter.fetchSecret({ ...withKeys({ roleArn: ROLE, secretAccessKey: bogus }), path: "app/db" }),
+    );
+    expect(rejected.message).toBe(
+      `AWS Secrets Manager: the credentials were rejected (SignatureDoesNotMatch) while assuming role ${ROLE} (AssumeRole)`,
+    );
     expectNoCredentials(rejected, [ACCESS_KEY, bogus]);
   });
 
@@ -271,7 +308,9 @@ describe("aws-sm assume role: web identity", () => {
     await awsSmAdapter.checkConnection(ctx);
     writeFileSync(file, OTHER_JWT); // rotated to a token the role does not trust
     const error = await appErrorFrom(awsSmAdapter.checkConnection(ctx));
-    expect(error.message).toBe(`AWS Secrets Manager: the web identity token was refused for role ${WEB_ROLE} (AssumeRoleWithWebIdentity, InvalidIdentityTokenException)`);
+    expect(error.message).toBe(
+      `AWS Secrets Manager: the web identity token was refused for role ${WEB_ROLE} (AssumeRoleWithWebIdentity, InvalidIdentityTokenException)`,
+    );
     expect(error.extra.hint).toContain("OIDC identity provider");
     expectNoCredentials(error, [OTHER_JWT, POD_JWT]);
   });
@@ -288,7 +327,9 @@ describe("aws-sm assume role: web identity", () => {
   });
 
   it("names the role when its trust policy has no web identity", async () => {
-    const error = await appErrorFrom(awsSmAdapter.fetchSecret({ ...context({ roleArn: ROLE, webIdentityTokenFile: path.join(tokenDir, "token") }), path: "app/db" }));
+    const error = await appErrorFrom(
+      awsSmAdapter.fetchSecret({ ...context({ roleArn: ROLE, webIdentityTokenFile: path.join(tokenDir, "token") }), path: "app/db" }),
+    );
     expect(error.message).toBe(`AWS Secrets Manager: not allowed to assume role ${ROLE} (AssumeRoleWithWebIdentity, AccessDenied)`);
     expect(error.extra.hint).toContain("The role's trust policy must allow sts:AssumeRoleWithWebIdentity");
   });

@@ -75,7 +75,11 @@ describe("aws-sm adapter", () => {
 
   it("names the missing IAM actions on AccessDeniedException, kms:Decrypt when KMS is involved", async () => {
     fake.putSecret("denied", "x");
-    fake.faults.add({ status: 400, code: "AccessDeniedException", message: "User is not authorized to perform: secretsmanager:GetSecretValue" });
+    fake.faults.add({
+      status: 400,
+      code: "AccessDeniedException",
+      message: "User is not authorized to perform: secretsmanager:GetSecretValue",
+    });
     const plain = await appErrorFrom(awsSmAdapter.fetchSecret({ ...context(), path: "denied" }));
     expect(plain.message).toBe("AWS Secrets Manager: access denied reading denied (AccessDeniedException)");
     expect(plain.extra.hint).toContain("secretsmanager:GetSecretValue");
@@ -158,7 +162,9 @@ describe("aws-sm adapter", () => {
     vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/config");
     try {
       const before = fake.requests.length;
-      const error = await appErrorFrom(awsSmAdapter.fetchSecret({ ...context({ accessKeyId: "", secretAccessKey: "" }), path: "prod/stripe" }));
+      const error = await appErrorFrom(
+        awsSmAdapter.fetchSecret({ ...context({ accessKeyId: "", secretAccessKey: "" }), path: "prod/stripe" }),
+      );
       expect(error.message).toBe("AWS Secrets Manager: no credentials: set accessKeyId/secretAccessKey or give the server an IAM role");
       expect(fake.requests.length).toBe(before);
     } finally {
@@ -208,11 +214,18 @@ describe("aws-sm batch reads (BatchGetSecretValue)", () => {
     const before = fake.requests.length;
     const outcomes = await awsSmAdapter.fetchCurrentSecrets!(context(), paths);
     expect(outcomes.slice(0, 23)).toEqual(versions.map((version, i) => ({ status: "fulfilled", value: { value: `value-${i}`, version } })));
-    expect(outcomes[23]).toEqual({ status: "fulfilled", value: { value: Buffer.from([0, 1, 2, 250, 255]).toString("base64"), version: binaryVersion } });
+    expect(outcomes[23]).toEqual({
+      status: "fulfilled",
+      value: { value: Buffer.from([0, 1, 2, 250, 255]).toString("base64"), version: binaryVersion },
+    });
     expect(outcomes[24]).toEqual({ status: "fulfilled", value: { value: "value-0", version: versions[0] } });
     // A repeated path is asked for once; 25 distinct ids make calls of 20 and 5.
     expect(outcomes[25]).toEqual(outcomes[1]);
-    expect(idLists(before).map((ids) => ids.length).sort((a, b) => a - b)).toEqual([5, 20]);
+    expect(
+      idLists(before)
+        .map((ids) => ids.length)
+        .sort((a, b) => a - b),
+    ).toEqual([5, 20]);
     expect(targets(before)).toEqual(["secretsmanager.BatchGetSecretValue", "secretsmanager.BatchGetSecretValue"]);
     expect(fake.signedBy.at(-1)).toBe(ACCESS_KEY);
   });
@@ -231,11 +244,19 @@ describe("aws-sm batch reads (BatchGetSecretValue)", () => {
   it("falls back to one GetSecretValue per secret when the batch call is refused, and not when it times out", async () => {
     fake.putSecret("batch-unit/a", "a");
     fake.putSecret("batch-unit/b", "b");
-    fake.faults.add({ status: 400, code: "AccessDeniedException", message: "not authorized to perform: secretsmanager:BatchGetSecretValue" });
+    fake.faults.add({
+      status: 400,
+      code: "AccessDeniedException",
+      message: "not authorized to perform: secretsmanager:BatchGetSecretValue",
+    });
     let before = fake.requests.length;
     const outcomes = await awsSmAdapter.fetchCurrentSecrets!(context(), ["batch-unit/a", "batch-unit/b"]);
     expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value.value : o.reason))).toEqual(["a", "b"]);
-    expect(targets(before).sort()).toEqual(["secretsmanager.BatchGetSecretValue", "secretsmanager.GetSecretValue", "secretsmanager.GetSecretValue"]);
+    expect(targets(before).sort()).toEqual([
+      "secretsmanager.BatchGetSecretValue",
+      "secretsmanager.GetSecretValue",
+      "secretsmanager.GetSecretValue",
+    ]);
 
     fake.faults.add({ delayMs: 2_000 });
     before = fake.requests.length;
@@ -249,15 +270,23 @@ describe("aws-sm batch reads (BatchGetSecretValue)", () => {
 describe("the AWS fake's BatchGetSecretValue", () => {
   it("answers name filters page by page through the real SDK, and refuses a list longer than 20", async () => {
     const { SecretsManagerClient, BatchGetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
-    const client = new SecretsManagerClient({ region: AWS_REGION, endpoint: fake.url, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } });
+    const client = new SecretsManagerClient({
+      region: AWS_REGION,
+      endpoint: fake.url,
+      credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
+    });
     for (const name of ["filtered/a", "filtered/b", "filtered/c"]) fake.putSecret(name, `${name}-value`);
     const first = await client.send(new BatchGetSecretValueCommand({ Filters: [{ Key: "name", Values: ["filtered/"] }], MaxResults: 2 }));
     expect(first.SecretValues?.map((v) => v.SecretString)).toEqual(["filtered/a-value", "filtered/b-value"]);
-    const second = await client.send(new BatchGetSecretValueCommand({ Filters: [{ Key: "name", Values: ["filtered/"] }], MaxResults: 2, NextToken: first.NextToken }));
+    const second = await client.send(
+      new BatchGetSecretValueCommand({ Filters: [{ Key: "name", Values: ["filtered/"] }], MaxResults: 2, NextToken: first.NextToken }),
+    );
     expect(second.SecretValues?.map((v) => v.Name)).toEqual(["filtered/c"]);
     expect(second.NextToken).toBeUndefined();
     const tooMany = Array.from({ length: 21 }, (_, i) => `filtered/${i}`);
-    await expect(client.send(new BatchGetSecretValueCommand({ SecretIdList: tooMany }))).rejects.toMatchObject({ name: "InvalidParameterException" });
+    await expect(client.send(new BatchGetSecretValueCommand({ SecretIdList: tooMany }))).rejects.toMatchObject({
+      name: "InvalidParameterException",
+    });
     client.destroy();
   });
 });

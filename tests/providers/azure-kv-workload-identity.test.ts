@@ -40,9 +40,13 @@ let otherKeyOnly: string;
 function selfSigned(name: string): { certificate: string; key: string } {
   const keyFile = path.join(dir, `${name}.key`);
   const certFile = path.join(dir, `${name}.pem`);
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${name}`], {
-    stdio: "ignore",
-  });
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${name}`],
+    {
+      stdio: "ignore",
+    },
+  );
   return { certificate: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
 }
 
@@ -89,11 +93,15 @@ const federated = (file = path.join(tokenDir, "azure-identity-token")) => contex
 const withCertificate = (pem: string) => context({ clientId: CERT_CLIENT, clientCertificate: pem });
 const read = (ctx: ReturnType<typeof context>) => azureKvAdapter.fetchSecret({ ...ctx, path: "database-password" });
 /** The base64 body of every PEM block in the text: none of it may show up in an error. */
-const pemBodies = (pem: string) => [...pem.matchAll(/-----BEGIN [A-Z ]+-----\s*([A-Za-z0-9+/=\s]{40})/g)].map((m) => m[1]!.replace(/\s/g, ""));
+const pemBodies = (pem: string) =>
+  [...pem.matchAll(/-----BEGIN [A-Z ]+-----\s*([A-Za-z0-9+/=\s]{40})/g)].map((m) => m[1]!.replace(/\s/g, ""));
 
 describe("azure-kv keyless: the config", () => {
   const fields = (config: Record<string, string>) => {
-    const result = configSchema(azureKvDefinition, { allowInsecure: true }).safeParse({ vaultUrl: "https://my-vault.vault.azure.net", ...config });
+    const result = configSchema(azureKvDefinition, { allowInsecure: true }).safeParse({
+      vaultUrl: "https://my-vault.vault.azure.net",
+      ...config,
+    });
     return result.success ? {} : Object.fromEntries(result.error.issues.map((i) => [i.path.join("."), i.message]));
   };
   const app = { tenantId: TENANT, clientId: CERT_CLIENT };
@@ -110,17 +118,25 @@ describe("azure-kv keyless: the config", () => {
       clientId: "Client ID is required with a Client certificate",
       tenantId: "Tenant ID is required with a Client certificate",
     });
-    expect(fields({ tenantId: TENANT, federatedTokenFile: "/var/run/secrets/token" })).toEqual({ clientId: "Client ID is required with a Federated token file" });
-    expect(fields({ clientId: CERT_CLIENT, federatedTokenFile: "/var/run/secrets/token" })).toEqual({ tenantId: "Tenant ID is required when Client ID is set" });
+    expect(fields({ tenantId: TENANT, federatedTokenFile: "/var/run/secrets/token" })).toEqual({
+      clientId: "Client ID is required with a Federated token file",
+    });
+    expect(fields({ clientId: CERT_CLIENT, federatedTokenFile: "/var/run/secrets/token" })).toEqual({
+      tenantId: "Tenant ID is required when Client ID is set",
+    });
     expect(fields({ ...app })).toEqual({ clientSecret: "Client ID needs a Client Secret, a Client certificate or a Federated token file" });
     const only = "Use only one of a Client Secret, a Client certificate or a Federated token file";
     expect(fields({ ...app, clientSecret: "s3cret", clientCertificate: certified })).toEqual({ clientCertificate: only });
-    expect(fields({ ...app, clientCertificate: certified, federatedTokenFile: "/var/run/secrets/token" })).toEqual({ federatedTokenFile: only });
+    expect(fields({ ...app, clientCertificate: certified, federatedTokenFile: "/var/run/secrets/token" })).toEqual({
+      federatedTokenFile: only,
+    });
   });
 
   it("wants PEM with a certificate and an unencrypted private key, and never echoes what it got", () => {
     const message = "Must be PEM text with a CERTIFICATE block and an unencrypted PRIVATE KEY (or RSA PRIVATE KEY) block";
-    const encrypted = createPrivateKey(otherKeyOnly).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }).toString();
+    const encrypted = createPrivateKey(otherKeyOnly)
+      .export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" })
+      .toString();
     for (const pem of [certificateOnly, otherKeyOnly, `${certificateOnly}${encrypted}`, "not a certificate at all"]) {
       const problems = fields({ ...app, clientCertificate: pem });
       expect(problems).toEqual({ clientCertificate: message });
@@ -147,7 +163,12 @@ describe("azure-kv keyless: workload identity federation", () => {
     expect((await read(federated())).value).toBe("keyless-value");
     const sent = fake.tokenRequests.slice(before);
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ clientId: FEDERATED_CLIENT, grantType: "client_credentials", clientAssertionType: JWT_BEARER, clientAssertion: POD_TOKEN });
+    expect(sent[0]).toMatchObject({
+      clientId: FEDERATED_CLIENT,
+      grantType: "client_credentials",
+      clientAssertionType: JWT_BEARER,
+      clientAssertion: POD_TOKEN,
+    });
     expect(sent[0]!.clientSecret).toBe("");
   });
 
@@ -223,7 +244,9 @@ describe("azure-kv keyless: client certificates", () => {
   it("refuses, before asking for a token, a key that is not the certificate's or is not RSA", async () => {
     const before = fake.tokenRequests.length;
     const mismatched = await appErrorFrom(read(withCertificate(`${certificateOnly}${otherKeyOnly}`)));
-    expect(mismatched.message).toBe("Azure Key Vault: unusable client certificate: the private key does not belong to the (first) certificate");
+    expect(mismatched.message).toBe(
+      "Azure Key Vault: unusable client certificate: the private key does not belong to the (first) certificate",
+    );
     expect(mismatched.extra.hint).toContain("PEM");
     expectNoCredentials(mismatched, pemBodies(`${certificateOnly}${otherKeyOnly}`));
     const ecKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -234,7 +257,9 @@ describe("azure-kv keyless: client certificates", () => {
 
   it("refuses an expired certificate locally", () => {
     expect(checkedCertificate(certified)).toBe(certified);
-    expect(() => checkedCertificate(certified, new Date(Date.now() + 3 * 24 * 3600_000))).toThrow(/unusable client certificate: the certificate expired on \d{4}-/);
+    expect(() => checkedCertificate(certified, new Date(Date.now() + 3 * 24 * 3600_000))).toThrow(
+      /unusable client certificate: the certificate expired on \d{4}-/,
+    );
   });
 });
 
@@ -244,7 +269,9 @@ describe("azure-kv keyless: the sign-in authority is guarded for these too", () 
     const authorityHost = `https://login.invalid:${new URL(fake.authorityUrl).port}`;
     for (const ctx of [withCertificate(certified), federated()]) {
       const config = { ...ctx.config, authorityHost };
-      const error = await appErrorFrom(azureKvAdapter.fetchSecret({ ...ctx, config, resolveHost: resolverAnswering("169.254.169.254"), path: "database-password" }));
+      const error = await appErrorFrom(
+        azureKvAdapter.fetchSecret({ ...ctx, config, resolveHost: resolverAnswering("169.254.169.254"), path: "database-password" }),
+      );
       expect(error.code).toBe("provider_error");
       expect(error.message).toBe("Azure Key Vault: cannot use the sign-in authority: its metadata could not be loaded for this tenant");
       expect(error.extra.hint).toContain("authorityHost");
@@ -259,16 +286,28 @@ describe("the Entra fake checks certificate assertions", () => {
   function assertion(claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, pem = certified) {
     const raw = new X509Certificate(certificateOnly).raw;
     const now = Math.floor(Date.now() / 1000);
-    const head = Buffer.from(JSON.stringify({ alg: "RS256", "x5t#S256": createHash("sha256").update(raw).digest("base64url"), ...header })).toString("base64url");
-    const body = Buffer.from(JSON.stringify({ aud: tokenEndpoint, iss: CERT_CLIENT, sub: CERT_CLIENT, exp: now + 600, nbf: now, ...claims })).toString("base64url");
+    const head = Buffer.from(
+      JSON.stringify({ alg: "RS256", "x5t#S256": createHash("sha256").update(raw).digest("base64url"), ...header }),
+    ).toString("base64url");
+    const body = Buffer.from(
+      JSON.stringify({ aud: tokenEndpoint, iss: CERT_CLIENT, sub: CERT_CLIENT, exp: now + 600, nbf: now, ...claims }),
+    ).toString("base64url");
     const signature = sign("sha256", Buffer.from(`${head}.${body}`), createPrivateKey(pem)).toString("base64url");
     return `${head}.${body}.${signature}`;
   }
-  const check = (jwt: string) => checkCertificateAssertion(jwt, { certificatePem: certificateOnly, clientId: CERT_CLIENT, tokenEndpoint })?.aadsts ?? null;
+  const check = (jwt: string) =>
+    checkCertificateAssertion(jwt, { certificatePem: certificateOnly, clientId: CERT_CLIENT, tokenEndpoint })?.aadsts ?? null;
 
   it("accepts a well-made assertion and refuses each flaw", () => {
     expect(check(assertion())).toBeNull();
-    expect(check(assertion({}, { "x5t#S256": undefined, x5t: createHash("sha1").update(new X509Certificate(certificateOnly).raw).digest("base64url") }))).toBeNull();
+    expect(
+      check(
+        assertion(
+          {},
+          { "x5t#S256": undefined, x5t: createHash("sha1").update(new X509Certificate(certificateOnly).raw).digest("base64url") },
+        ),
+      ),
+    ).toBeNull();
     expect(check(assertion({}, {}, otherCertified))).toBe(700027);
     const valid = assertion();
     expect(check(`${valid.slice(0, valid.lastIndexOf(".") + 1)}${"A".repeat(342)}`)).toBe(700027);

@@ -21,7 +21,14 @@ afterAll(() => fake.close());
 function context(config: Record<string, string> = {}, timeoutMs = 5_000) {
   return {
     connectionKey: `azure-${++connection}:1`,
-    config: { vaultUrl: fake.vaultUrl, tenantId: TENANT, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authorityHost: fake.authorityUrl, ...config },
+    config: {
+      vaultUrl: fake.vaultUrl,
+      tenantId: TENANT,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      authorityHost: fake.authorityUrl,
+      ...config,
+    },
     timeoutMs,
   };
 }
@@ -44,7 +51,13 @@ describe("azure-kv adapter", () => {
     const secret = await azureKvAdapter.fetchSecret({ ...context(), path: "database-password" });
     expect(secret).toEqual({ value: "pa55", version });
     expect(fake.tokenRequests.slice(tokensBefore)).toEqual([
-      { tenant: TENANT, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scope: "https://vault.azure.net/.default", grantType: "client_credentials" },
+      {
+        tenant: TENANT,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        scope: "https://vault.azure.net/.default",
+        grantType: "client_credentials",
+      },
     ]);
     const [challenge, authenticated] = fake.vault.requests.slice(-2);
     expect(challenge!.headers.authorization).toBeUndefined();
@@ -144,13 +157,19 @@ describe("azure-kv adapter", () => {
   it("reports malformed replies and connection resets", async () => {
     fake.putSecret("odd", "v");
     fake.faults.add({ malformed: true });
-    expect((await appErrorFrom(azureKvAdapter.fetchSecret({ ...context(), path: "odd" }))).message).toMatch(/^Azure Key Vault: malformed reply/);
+    expect((await appErrorFrom(azureKvAdapter.fetchSecret({ ...context(), path: "odd" }))).message).toMatch(
+      /^Azure Key Vault: malformed reply/,
+    );
     fake.faults.add({ malformed: JSON.stringify({ id: `${fake.vaultUrl}/secrets/odd/abc` }) });
-    expect((await appErrorFrom(azureKvAdapter.fetchSecret({ ...context(), path: "odd" }))).message).toBe("Azure Key Vault: malformed reply for odd: no value in it");
+    expect((await appErrorFrom(azureKvAdapter.fetchSecret({ ...context(), path: "odd" }))).message).toBe(
+      "Azure Key Vault: malformed reply for odd: no value in it",
+    );
     fake.faults.add({ reset: true });
     expect((await azureKvAdapter.fetchSecret({ ...context(), path: "odd" })).value).toBe("v");
     fake.faults.add({ reset: true }, 3);
-    expect((await appErrorFrom(azureKvAdapter.fetchSecret({ ...context(), path: "odd" }))).message).toMatch(/cannot reach the vault: .*after 3 attempts$/);
+    expect((await appErrorFrom(azureKvAdapter.fetchSecret({ ...context(), path: "odd" }))).message).toMatch(
+      /cannot reach the vault: .*after 3 attempts$/,
+    );
   });
 
   it("checks a connection: SecretNotFound for a made-up name passes, 403 fails", async () => {
@@ -163,10 +182,22 @@ describe("azure-kv adapter", () => {
   });
 
   it("explains that the default credential chain found nothing", async () => {
-    for (const name of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"]) vi.stubEnv(name, "");
+    for (const name of [
+      "AZURE_CLIENT_ID",
+      "AZURE_TENANT_ID",
+      "AZURE_CLIENT_SECRET",
+      "AZURE_FEDERATED_TOKEN_FILE",
+      "IDENTITY_ENDPOINT",
+      "MSI_ENDPOINT",
+    ])
+      vi.stubEnv(name, "");
     try {
-      const error = await appErrorFrom(azureKvAdapter.fetchSecret({ ...context({ clientId: "", clientSecret: "", tenantId: "" }, 10_000), path: "x" }));
-      expect(error.message).toBe("Azure Key Vault: no credentials: set tenantId and clientId with a clientSecret, clientCertificate or federatedTokenFile, or give the server a managed identity");
+      const error = await appErrorFrom(
+        azureKvAdapter.fetchSecret({ ...context({ clientId: "", clientSecret: "", tenantId: "" }, 10_000), path: "x" }),
+      );
+      expect(error.message).toBe(
+        "Azure Key Vault: no credentials: set tenantId and clientId with a clientSecret, clientCertificate or federatedTokenFile, or give the server a managed identity",
+      );
     } finally {
       vi.unstubAllEnvs();
     }

@@ -6,7 +6,11 @@ import { providerError, sanitizeUpstreamText } from "@/lib/providers/upstream/er
 import { appErrorFrom, DEADLINE_SLACK_MS } from "./support/app-errors";
 
 const base = { provider: "Test Manager", doing: "fetching a/b" };
-const retryable = (retryAfterMs?: number): InterpretedFailure => ({ error: providerError("Test Manager", "busy"), retryable: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+const retryable = (retryAfterMs?: number): InterpretedFailure => ({
+  error: providerError("Test Manager", "busy"),
+  retryable: true,
+  ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+});
 const permanent: InterpretedFailure = { error: providerError("Test Manager", "gone"), retryable: false };
 
 describe("callUpstream", () => {
@@ -14,7 +18,12 @@ describe("callUpstream", () => {
     let signal: AbortSignal | undefined;
     const started = Date.now();
     const error = await appErrorFrom(
-      callUpstream({ ...base, timeoutMs: 150, run: (attempt) => ((signal = attempt.signal), new Promise(() => {})), interpret: () => permanent }),
+      callUpstream({
+        ...base,
+        timeoutMs: 150,
+        run: (attempt) => ((signal = attempt.signal), new Promise(() => {})),
+        interpret: () => permanent,
+      }),
     );
     expect(Date.now() - started).toBeLessThan(150 + DEADLINE_SLACK_MS);
     expect(error).toMatchObject({ code: "provider_timeout", status: 504, message: "Test Manager: timed out after 150 ms fetching a/b" });
@@ -38,7 +47,9 @@ describe("callUpstream", () => {
   it("passes AppErrors thrown by the call straight through", async () => {
     const own = new AppError("provider_error", "Test Manager: malformed reply");
     let calls = 0;
-    const error = await appErrorFrom(callUpstream({ ...base, timeoutMs: 1_000, run: () => (calls++, Promise.reject(own)), interpret: () => retryable() }));
+    const error = await appErrorFrom(
+      callUpstream({ ...base, timeoutMs: 1_000, run: () => (calls++, Promise.reject(own)), interpret: () => retryable() }),
+    );
     expect(error).toBe(own);
     expect(calls).toBe(1);
   });
@@ -55,7 +66,9 @@ describe("callUpstream", () => {
     expect(value).toBe("ok");
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     const quick = Date.now();
-    const error = await appErrorFrom(callUpstream({ ...base, timeoutMs: 1_000, run: () => Promise.reject(new Error("429")), interpret: () => retryable(60_000) }));
+    const error = await appErrorFrom(
+      callUpstream({ ...base, timeoutMs: 1_000, run: () => Promise.reject(new Error("429")), interpret: () => retryable(60_000) }),
+    );
     expect(error.code).toBe("provider_error");
     expect(Date.now() - quick).toBeLessThan(DEADLINE_SLACK_MS);
   });

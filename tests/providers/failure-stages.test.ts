@@ -66,13 +66,21 @@ const key = () => `stage-${++n}:1`;
 const configs = {
   vault: () => ({ vaultUrl: vault.url, token: VAULT_TOKEN }),
   "aws-sm": () => ({ region: AWS_REGION, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY, endpoint: aws.url }),
-  "azure-kv": () => ({ vaultUrl: azure.vaultUrl, tenantId: TENANT, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authorityHost: azure.authorityUrl }),
+  "azure-kv": () => ({
+    vaultUrl: azure.vaultUrl,
+    tenantId: TENANT,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    authorityHost: azure.authorityUrl,
+  }),
   "gcp-sm": () => ({ projectId: PROJECT, serviceAccountJson: account.json, apiEndpoint: `http://${gcp.endpoint}` }),
 } satisfies Record<ProviderType, () => Record<string, string>>;
 
 async function failedCheck(type: ProviderType, config: Record<string, string>, resolveHost?: ResolveHost) {
   const adapter = { vault: vaultAdapter, "aws-sm": awsSmAdapter, "azure-kv": azureKvAdapter, "gcp-sm": gcpSmAdapter }[type];
-  const error = await appErrorFrom(adapter.checkConnection({ connectionKey: key(), config, timeoutMs: 4_000, ...(resolveHost ? { resolveHost } : {}) }));
+  const error = await appErrorFrom(
+    adapter.checkConnection({ connectionKey: key(), config, timeoutMs: 4_000, ...(resolveHost ? { resolveHost } : {}) }),
+  );
   return { error, report: reportFailure(type, config, error) };
 }
 
@@ -106,7 +114,12 @@ describe("connection test failures: DNS", () => {
 describe("connection test failures: TCP", () => {
   it.each(["vault", "aws-sm", "azure-kv", "gcp-sm"] as const)("%s: a refused connection fails at tcp", async (type) => {
     const address = `127.0.0.1:${closedPort}`;
-    const override: Record<string, string> = { vault: { vaultUrl: `http://${address}` }, "aws-sm": { endpoint: `http://${address}` }, "azure-kv": { vaultUrl: `http://${address}` }, "gcp-sm": { apiEndpoint: `http://${address}` } }[type];
+    const override: Record<string, string> = {
+      vault: { vaultUrl: `http://${address}` },
+      "aws-sm": { endpoint: `http://${address}` },
+      "azure-kv": { vaultUrl: `http://${address}` },
+      "gcp-sm": { apiEndpoint: `http://${address}` },
+    }[type];
     const { error, report } = await failedCheck(type, { ...configs[type](), ...override });
     expect(report).toMatchObject({ stage: "tcp", endpoint: address });
     expectReadable(error, report);
@@ -146,7 +159,9 @@ describe("connection test failures: auth", () => {
 describe("connection test failures: permission", () => {
   it("vault: a token whose policy does not cover the path", async () => {
     const config = { ...configs.vault(), token: NARROW_TOKEN };
-    const error = await appErrorFrom(vaultAdapter.fetchSecret({ connectionKey: key(), config, timeoutMs: 4_000, path: "secret/other/key" }));
+    const error = await appErrorFrom(
+      vaultAdapter.fetchSecret({ connectionKey: key(), config, timeoutMs: 4_000, path: "secret/other/key" }),
+    );
     expect(reportFailure("vault", config, error)).toMatchObject({ stage: "permission", hint: expect.stringContaining('"read"') });
   });
 
@@ -154,13 +169,20 @@ describe("connection test failures: permission", () => {
     aws.faults.add({ status: 400, code: "AccessDeniedException", message: "not authorized" });
     const config = configs["aws-sm"]();
     const error = await appErrorFrom(awsSmAdapter.fetchSecret({ connectionKey: key(), config, timeoutMs: 4_000, path: "prod/db" }));
-    expect(reportFailure("aws-sm", config, error)).toMatchObject({ stage: "permission", hint: expect.stringContaining("secretsmanager:GetSecretValue") });
+    expect(reportFailure("aws-sm", config, error)).toMatchObject({
+      stage: "permission",
+      hint: expect.stringContaining("secretsmanager:GetSecretValue"),
+    });
   });
 
   it("azure-kv: signed in, but a 403 from the vault fails the check", async () => {
     azure.faults.add({ status: 403, code: "Forbidden" });
     const { error, report } = await failedCheck("azure-kv", configs["azure-kv"]());
-    expect(report).toMatchObject({ stage: "permission", endpoint: new URL(azure.vaultUrl).host, hint: expect.stringContaining("Key Vault Secrets User") });
+    expect(report).toMatchObject({
+      stage: "permission",
+      endpoint: new URL(azure.vaultUrl).host,
+      hint: expect.stringContaining("Key Vault Secrets User"),
+    });
     expectReadable(error, report);
   });
 
@@ -168,7 +190,10 @@ describe("connection test failures: permission", () => {
     gcp.faults.add({ code: grpc.status.PERMISSION_DENIED });
     const config = configs["gcp-sm"]();
     const error = await appErrorFrom(gcpSmAdapter.fetchSecret({ connectionKey: key(), config, timeoutMs: 4_000, path: "api-key" }));
-    expect(reportFailure("gcp-sm", config, error)).toMatchObject({ stage: "permission", hint: expect.stringContaining("secretmanager.secretAccessor") });
+    expect(reportFailure("gcp-sm", config, error)).toMatchObject({
+      stage: "permission",
+      hint: expect.stringContaining("secretmanager.secretAccessor"),
+    });
   });
 });
 

@@ -18,12 +18,18 @@ describe("expandGcpPath", () => {
     expect(expandGcpPath(path, "my-project", version)).toBe(expected);
   });
 
-  it.each(["", "a/b", "projects/p", "projects/p/secrets", "projects/p/secrets/s/versions", "projects/p/secrets/s/versions/0", "my secret", "projects/p/secrets/s/extra/x"])(
-    "rejects %j",
-    (path) => {
-      expect(() => expandGcpPath(path, "my-project")).toThrow(/GCP Secret Manager: invalid path/);
-    },
-  );
+  it.each([
+    "",
+    "a/b",
+    "projects/p",
+    "projects/p/secrets",
+    "projects/p/secrets/s/versions",
+    "projects/p/secrets/s/versions/0",
+    "my secret",
+    "projects/p/secrets/s/extra/x",
+  ])("rejects %j", (path) => {
+    expect(() => expandGcpPath(path, "my-project")).toThrow(/GCP Secret Manager: invalid path/);
+  });
 
   it("rejects a version that is not a number, alias or latest", () => {
     expect(() => expandGcpPath("s", "my-project", "../x")).toThrow(/invalid version/);

@@ -68,7 +68,11 @@ function combined(fakes: GcpIdentityFake[]): GcpIdentityFake {
   return { ...fakes[0]!, principalOf: (token) => fakes.map((f) => f.principalOf(token)).find(Boolean) };
 }
 
-function externalAccount(extra: Record<string, unknown> = {}, source: Record<string, unknown> = { file: path.join(tokenDir, "ci-token") }, fake = identity) {
+function externalAccount(
+  extra: Record<string, unknown> = {},
+  source: Record<string, unknown> = { file: path.join(tokenDir, "ci-token") },
+  fake = identity,
+) {
   return JSON.stringify({
     type: "external_account",
     audience: AUDIENCE,
@@ -130,7 +134,9 @@ describe("gcp-sm workload identity federation", () => {
     for (const file of [path.join(outside, "ci-token"), path.join(tokenDir, "escape")]) {
       const error = await appErrorFrom(read({ serviceAccountJson: externalAccount({}, { file }) }));
       expect(error.code).toBe("provider_error");
-      expect(error.message).toMatch(/^GCP Secret Manager: cannot use the token file .+: it (is not in a folder|links outside the folders) token files may be read from$/);
+      expect(error.message).toMatch(
+        /^GCP Secret Manager: cannot use the token file .+: it (is not in a folder|links outside the folders) token files may be read from$/,
+      );
       expect(error.extra.hint).toContain("PROVENANCE_TOKEN_FILE_DIRS");
       expectNoCredentials(error, SECRETS);
     }
@@ -139,7 +145,9 @@ describe("gcp-sm workload identity federation", () => {
 
   it("reports a wrong audience or an unknown token as refused by STS, with a hint and without the token", async () => {
     const wrongAudience = await appErrorFrom(read({ serviceAccountJson: externalAccount({ audience: `${AUDIENCE}-other` }) }));
-    expect(wrongAudience.message).toMatch(/^GCP Secret Manager: the token exchange at 127\.0\.0\.1:\d+ was refused \(invalid_target\): The target service/);
+    expect(wrongAudience.message).toMatch(
+      /^GCP Secret Manager: the token exchange at 127\.0\.0\.1:\d+ was refused \(invalid_target\): The target service/,
+    );
     expect(wrongAudience.extra).toMatchObject({ upstreamCode: "invalid_target", upstreamStatus: 400 });
     expect(wrongAudience.extra.hint).toContain("audience");
     const unknown = await appErrorFrom(read({ serviceAccountJson: externalAccount({}, { file: path.join(tokenDir, "unknown-token") }) }));
@@ -166,7 +174,9 @@ describe("gcp-sm workload identity federation", () => {
     const before = identity.requests.length;
     const config = { serviceAccountJson: externalAccount({ token_url: `https://sts.rebound.test:${port}/v1/token` }) };
     const error = await appErrorFrom(gcpSmAdapter.fetchSecret({ ...context(config), resolveHost, path: "api-key" }));
-    expect(error.message).toBe("GCP Secret Manager: sts.rebound.test resolves to a link-local metadata address; cloud metadata endpoints are never contacted");
+    expect(error.message).toBe(
+      "GCP Secret Manager: sts.rebound.test resolves to a link-local metadata address; cloud metadata endpoints are never contacted",
+    );
     expect(identity.requests.length).toBe(before);
   });
 
@@ -174,7 +184,9 @@ describe("gcp-sm workload identity federation", () => {
     const before = shortLived.requests.length;
     identity.faults.add({ status: 307, headers: { location: `${shortLived.url}/v1/token` } });
     const error = await appErrorFrom(read({ serviceAccountJson: externalAccount() }));
-    expect(error.message).toMatch(/^GCP Secret Manager: redirected to another host \(127\.0\.0\.1:\d+, HTTP 307\); redirects to another host are not followed$/);
+    expect(error.message).toMatch(
+      /^GCP Secret Manager: redirected to another host \(127\.0\.0\.1:\d+, HTTP 307\); redirects to another host are not followed$/,
+    );
     expect(shortLived.requests.length).toBe(before);
   });
 
@@ -183,7 +195,9 @@ describe("gcp-sm workload identity federation", () => {
     expect((await read({ serviceAccountJson: externalAccount() })).value).toBe("keyless-value");
     identity.faults.add({ delayMs: 3_000 });
     const started = Date.now();
-    const error = await appErrorFrom(gcpSmAdapter.fetchSecret({ ...context({ serviceAccountJson: externalAccount() }, 400), path: "api-key" }));
+    const error = await appErrorFrom(
+      gcpSmAdapter.fetchSecret({ ...context({ serviceAccountJson: externalAccount() }, 400), path: "api-key" }),
+    );
     expect(error.code).toBe("provider_timeout");
     expect(Date.now() - started).toBeLessThan(400 + DEADLINE_SLACK_MS);
   });
@@ -196,7 +210,10 @@ describe("gcp-sm service-account impersonation", () => {
     const call = iamCalls().at(-1)!;
     expect(call.path).toBe(`/v1/projects/-/serviceAccounts/${READER}:generateAccessToken`);
     expect(JSON.parse(call.body)).toEqual({ scope: ["https://www.googleapis.com/auth/cloud-platform"], lifetime: "3600s" });
-    const claims = JSON.parse(Buffer.from(String(call.headers.authorization).split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(String(call.headers.authorization).split(".")[1]!, "base64url").toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ iss: key.clientEmail, sub: key.clientEmail });
   });
 
@@ -218,9 +235,13 @@ describe("gcp-sm service-account impersonation", () => {
   });
 
   it("checks a connection through the impersonation: refused impersonation fails the check", async () => {
-    await expect(gcpSmAdapter.checkConnection(context({ serviceAccountJson: key.json, impersonateServiceAccount: READER }))).resolves.toBeUndefined();
+    await expect(
+      gcpSmAdapter.checkConnection(context({ serviceAccountJson: key.json, impersonateServiceAccount: READER })),
+    ).resolves.toBeUndefined();
     expect(lastRead().principal).toBe(READER);
-    const error = await appErrorFrom(gcpSmAdapter.checkConnection(context({ serviceAccountJson: key.json, impersonateServiceAccount: OTHER })));
+    const error = await appErrorFrom(
+      gcpSmAdapter.checkConnection(context({ serviceAccountJson: key.json, impersonateServiceAccount: OTHER })),
+    );
     expect(error.extra).toMatchObject({ upstreamCode: "PERMISSION_DENIED", upstreamService: "iamcredentials" });
   });
 
@@ -237,7 +258,9 @@ describe("gcp-sm service-account impersonation", () => {
     vi.stubEnv("METADATA_SERVER_DETECTION", "none");
     try {
       const error = await appErrorFrom(read({ impersonateServiceAccount: READER }));
-      expect(error.message).toBe("GCP Secret Manager: no credentials to impersonate with: set serviceAccountJson or give the server application default credentials");
+      expect(error.message).toBe(
+        "GCP Secret Manager: no credentials to impersonate with: set serviceAccountJson or give the server application default credentials",
+      );
     } finally {
       vi.unstubAllEnvs();
     }
@@ -248,7 +271,9 @@ describe("gcp-sm service-account impersonation", () => {
     resetEnvForTests();
     try {
       const error = await appErrorFrom(read({ serviceAccountJson: key.json, impersonateServiceAccount: READER }));
-      expect(error.message).toBe("GCP Secret Manager: PROVENANCE_GCP_IAM_CREDENTIALS_URL cannot be used: Cloud metadata addresses are not allowed");
+      expect(error.message).toBe(
+        "GCP Secret Manager: PROVENANCE_GCP_IAM_CREDENTIALS_URL cannot be used: Cloud metadata addresses are not allowed",
+      );
     } finally {
       process.env.PROVENANCE_GCP_IAM_CREDENTIALS_URL = identity.url;
       resetEnvForTests();
@@ -273,7 +298,13 @@ describe("gcp-sm keyless config", () => {
 
   it("takes an external_account configuration with a token file, and a service account to impersonate", () => {
     expect(check({ serviceAccountJson: federation() })).toEqual({});
-    expect(check({ serviceAccountJson: federation({ service_account_impersonation_url: `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${READER}:generateAccessToken` }) })).toEqual({});
+    expect(
+      check({
+        serviceAccountJson: federation({
+          service_account_impersonation_url: `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${READER}:generateAccessToken`,
+        }),
+      }),
+    ).toEqual({});
     expect(check({ serviceAccountJson: federation({}, { file: "/var/run/secrets/tokens/gcp", format: { type: "text" } }) })).toEqual({});
     expect(check({ serviceAccountJson: key.json, impersonateServiceAccount: READER })).toEqual({});
     expect(check({ impersonateServiceAccount: READER })).toEqual({});
@@ -281,30 +312,50 @@ describe("gcp-sm keyless config", () => {
 
   it("refuses sources that fetch or run, and says what to use instead", () => {
     const refused = (source: Record<string, unknown>) => check({ serviceAccountJson: federation({}, source) }).serviceAccountJson;
-    expect(refused({ url: "http://169.254.169.254/metadata/identity/oauth2/token" })).toMatch(/^credential_source\.url is not supported: .* use credential_source\.file$/);
+    expect(refused({ url: "http://169.254.169.254/metadata/identity/oauth2/token" })).toMatch(
+      /^credential_source\.url is not supported: .* use credential_source\.file$/,
+    );
     expect(refused({ executable: { command: "/usr/bin/get-token" } })).toMatch(/^credential_source\.executable is not supported/);
     expect(refused({ environment_id: "aws1" })).toMatch(/^AWS credential sources/);
-    expect(refused({ file: "relative/token" })).toBe("credential_source.file must be an absolute file path, e.g. /var/run/secrets/tokens/gcp-token");
-    expect(refused({ file: "/var/run/secrets/t.json", format: { type: "json", subject_token_field_name: "id_token" } })).toMatch(/^credential_source\.format must be/);
-    expect(check({ serviceAccountJson: JSON.stringify({ type: "external_account", token_url: "https://sts.googleapis.com/v1/token" }) }).serviceAccountJson).toMatch(/credential_source/);
+    expect(refused({ file: "relative/token" })).toBe(
+      "credential_source.file must be an absolute file path, e.g. /var/run/secrets/tokens/gcp-token",
+    );
+    expect(refused({ file: "/var/run/secrets/t.json", format: { type: "json", subject_token_field_name: "id_token" } })).toMatch(
+      /^credential_source\.format must be/,
+    );
+    expect(
+      check({ serviceAccountJson: JSON.stringify({ type: "external_account", token_url: "https://sts.googleapis.com/v1/token" }) })
+        .serviceAccountJson,
+    ).toMatch(/credential_source/);
   });
 
   it("holds token_url and service_account_impersonation_url to the provider URL rules", () => {
-    expect(check({ serviceAccountJson: federation({ token_url: "http://sts.example.com/v1/token" }) }).serviceAccountJson).toMatch(/^token_url: Plain http:\/\/ is refused/);
-    expect(check({ serviceAccountJson: federation({ token_url: "http://sts.example.com/v1/token" }) }, true)).toEqual({});
-    expect(check({ serviceAccountJson: federation({ token_url: "https://169.254.169.254/token" }) }, true).serviceAccountJson).toBe("token_url: Cloud metadata addresses are not allowed");
-    expect(check({ serviceAccountJson: federation({ service_account_impersonation_url: "https://metadata.google.internal/x" }) }).serviceAccountJson).toBe(
-      "service_account_impersonation_url: Cloud metadata addresses are not allowed",
+    expect(check({ serviceAccountJson: federation({ token_url: "http://sts.example.com/v1/token" }) }).serviceAccountJson).toMatch(
+      /^token_url: Plain http:\/\/ is refused/,
     );
-    expect(check({ serviceAccountJson: federation({ subject_token_type: "urn:ietf:params:oauth:token-type:saml2" }) }).serviceAccountJson).toMatch(/^subject_token_type must be/);
+    expect(check({ serviceAccountJson: federation({ token_url: "http://sts.example.com/v1/token" }) }, true)).toEqual({});
+    expect(check({ serviceAccountJson: federation({ token_url: "https://169.254.169.254/token" }) }, true).serviceAccountJson).toBe(
+      "token_url: Cloud metadata addresses are not allowed",
+    );
+    expect(
+      check({ serviceAccountJson: federation({ service_account_impersonation_url: "https://metadata.google.internal/x" }) })
+        .serviceAccountJson,
+    ).toBe("service_account_impersonation_url: Cloud metadata addresses are not allowed");
+    expect(
+      check({ serviceAccountJson: federation({ subject_token_type: "urn:ietf:params:oauth:token-type:saml2" }) }).serviceAccountJson,
+    ).toMatch(/^subject_token_type must be/);
     expect(check({ serviceAccountJson: federation({ audience: "" }) }).serviceAccountJson).toMatch(/audience/);
   });
 
   it("checks the account to impersonate, and refuses impersonating twice", () => {
-    expect(check({ impersonateServiceAccount: "not-an-email" }).impersonateServiceAccount).toBe("Must be a service account email, e.g. reader@my-project.iam.gserviceaccount.com");
+    expect(check({ impersonateServiceAccount: "not-an-email" }).impersonateServiceAccount).toBe(
+      "Must be a service account email, e.g. reader@my-project.iam.gserviceaccount.com",
+    );
     expect(check({ impersonateServiceAccount: "someone@gmail.com" }).impersonateServiceAccount).toBeDefined();
     const twice = check({
-      serviceAccountJson: federation({ service_account_impersonation_url: `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${READER}:generateAccessToken` }),
+      serviceAccountJson: federation({
+        service_account_impersonation_url: `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${READER}:generateAccessToken`,
+      }),
       impersonateServiceAccount: OTHER,
     });
     expect(twice.impersonateServiceAccount).toMatch(/already impersonates/);

@@ -70,7 +70,9 @@ describe("gcp-sm adapter: paths and values", () => {
   it("verifies the payload checksum, and reports a reply without payload", async () => {
     plain.faults.add({ badCrc: true });
     const corrupted = await appErrorFrom(fetchFrom("api-key"));
-    expect(corrupted.message).toBe(`GCP Secret Manager: payload checksum mismatch for projects/${PROJECT}/secrets/api-key/versions/latest: the data was corrupted on the way`);
+    expect(corrupted.message).toBe(
+      `GCP Secret Manager: payload checksum mismatch for projects/${PROJECT}/secrets/api-key/versions/latest: the data was corrupted on the way`,
+    );
     plain.faults.add({ noPayload: true });
     expect((await appErrorFrom(fetchFrom("api-key"))).message).toContain("malformed reply");
   });
@@ -87,7 +89,9 @@ describe("gcp-sm adapter: paths and values", () => {
 describe("gcp-sm adapter: failures", () => {
   it("maps NOT_FOUND, PERMISSION_DENIED (with hint) and UNAUTHENTICATED, never echoing the key", async () => {
     const missing = await appErrorFrom(fetchFrom("nope"));
-    expect(missing.message).toBe(`GCP Secret Manager: secret version projects/${PROJECT}/secrets/nope/versions/latest not found (NOT_FOUND)`);
+    expect(missing.message).toBe(
+      `GCP Secret Manager: secret version projects/${PROJECT}/secrets/nope/versions/latest not found (NOT_FOUND)`,
+    );
     expect(missing.extra).toMatchObject({ upstreamCode: "NOT_FOUND", upstreamStatus: 5 });
     plain.faults.add({ code: grpc.status.PERMISSION_DENIED });
     const denied = await appErrorFrom(fetchFrom("api-key"));
@@ -95,7 +99,8 @@ describe("gcp-sm adapter: failures", () => {
     plain.faults.add({ code: grpc.status.UNAUTHENTICATED });
     const rejected = await appErrorFrom(fetchFrom("api-key"));
     expect(rejected.message).toBe("GCP Secret Manager: the credentials were rejected (UNAUTHENTICATED)");
-    for (const error of [missing, denied, rejected]) expectNoCredentials(error, [account.privateKeyPem, account.privateKeyPem.split("\n")[1]!]);
+    for (const error of [missing, denied, rejected])
+      expectNoCredentials(error, [account.privateKeyPem, account.privateKeyPem.split("\n")[1]!]);
   });
 
   it("retries RESOURCE_EXHAUSTED until it clears", async () => {
@@ -113,7 +118,9 @@ describe("gcp-sm adapter: failures", () => {
     plain.faults.add({ code: grpc.status.UNAVAILABLE }, 4);
     before = plain.requests.length;
     const error = await appErrorFrom(fetchFrom("api-key"));
-    expect(error.message).toBe(`GCP Secret Manager: service unavailable reading projects/${PROJECT}/secrets/api-key/versions/latest (UNAVAILABLE) after 3 attempts`);
+    expect(error.message).toBe(
+      `GCP Secret Manager: service unavailable reading projects/${PROJECT}/secrets/api-key/versions/latest (UNAVAILABLE) after 3 attempts`,
+    );
     expect(plain.requests.length - before).toBe(3);
     while (plain.faults.take());
   });
@@ -150,8 +157,12 @@ describe("gcp-sm adapter: failures", () => {
     vi.stubEnv("CLOUDSDK_CONFIG", "/nonexistent/gcloud");
     vi.stubEnv("METADATA_SERVER_DETECTION", "none");
     try {
-      const error = await appErrorFrom(gcpSmAdapter.fetchSecret({ ...context({ apiEndpoint: secure.endpoint, serviceAccountJson: "" }), path: "api-key" }));
-      expect(error.message).toBe("GCP Secret Manager: no credentials: set serviceAccountJson or give the server application default credentials");
+      const error = await appErrorFrom(
+        gcpSmAdapter.fetchSecret({ ...context({ apiEndpoint: secure.endpoint, serviceAccountJson: "" }), path: "api-key" }),
+      );
+      expect(error.message).toBe(
+        "GCP Secret Manager: no credentials: set serviceAccountJson or give the server application default credentials",
+      );
     } finally {
       vi.unstubAllEnvs();
     }

@@ -52,7 +52,12 @@ const PROVIDERS: Array<{ name: string; adapter: ProviderAdapter; config: () => R
   {
     name: "AWS Secrets Manager",
     adapter: awsSmAdapter,
-    config: () => ({ region: "eu-west-1", accessKeyId: "AKIAHOSTILEUPSTREAM1", secretAccessKey: "hostile/upstream/secret/key/0123456789", endpoint: server.url }),
+    config: () => ({
+      region: "eu-west-1",
+      accessKeyId: "AKIAHOSTILEUPSTREAM1",
+      secretAccessKey: "hostile/upstream/secret/key/0123456789",
+      endpoint: server.url,
+    }),
     body: (text) => JSON.stringify({ __type: "ValidationException", message: text }),
   },
   {
@@ -63,26 +68,34 @@ const PROVIDERS: Array<{ name: string; adapter: ProviderAdapter; config: () => R
   },
 ];
 
-const context = (config: Record<string, string>): AdapterContext => ({ connectionKey: `hostile-${++connection}:1`, config, timeoutMs: 10_000 });
+const context = (config: Record<string, string>): AdapterContext => ({
+  connectionKey: `hostile-${++connection}:1`,
+  config,
+  timeoutMs: 10_000,
+});
 
 describe.each(PROVIDERS)("$name: hostile error replies", (provider) => {
   it.each([
     ["a mebibyte (never read past the error-reply cap)", 1024 * KIB],
     ["just under the error-reply cap (read, cut, stripped, redacted)", MAX_ERROR_REPLY_BYTES - 2 * KIB],
-  ])("%s: one short clean message, soon", async (_name, size) => {
-    body = provider.body(hostile(size));
-    // Warm: SDK import and client creation are not what is measured.
-    await appErrorFrom(provider.adapter.fetchSecret({ ...context(provider.config()), path: "warm-up" }));
-    const started = performance.now();
-    const error = await appErrorFrom(provider.adapter.fetchSecret({ ...context(provider.config()), path: "app" }));
-    const elapsed = performance.now() - started;
-    expect(error.code).toBe("provider_error");
-    expect(error.message.startsWith(`${provider.name}: `)).toBe(true);
-    expect(error.message.length).toBeLessThanOrEqual(600);
-    expect(error.message).not.toMatch(CONTROL);
-    expect(error.message).not.toContain("BEGIN RSA PRIVATE KEY");
-    expect(JSON.stringify(error.extra)).not.toMatch(/BEGIN RSA|\\u001b|<script>/);
-    // Loose: a quadratic redaction of the mebibyte took seconds; bounded work takes milliseconds.
-    expect(elapsed).toBeLessThan(1500);
-  }, 60_000);
+  ])(
+    "%s: one short clean message, soon",
+    async (_name, size) => {
+      body = provider.body(hostile(size));
+      // Warm: SDK import and client creation are not what is measured.
+      await appErrorFrom(provider.adapter.fetchSecret({ ...context(provider.config()), path: "warm-up" }));
+      const started = performance.now();
+      const error = await appErrorFrom(provider.adapter.fetchSecret({ ...context(provider.config()), path: "app" }));
+      const elapsed = performance.now() - started;
+      expect(error.code).toBe("provider_error");
+      expect(error.message.startsWith(`${provider.name}: `)).toBe(true);
+      expect(error.message.length).toBeLessThanOrEqual(600);
+      expect(error.message).not.toMatch(CONTROL);
+      expect(error.message).not.toContain("BEGIN RSA PRIVATE KEY");
+      expect(JSON.stringify(error.extra)).not.toMatch(/BEGIN RSA|\\u001b|<script>/);
+      // Loose: a quadratic redaction of the mebibyte took seconds; bounded work takes milliseconds.
+      expect(elapsed).toBeLessThan(1500);
+    },
+    60_000,
+  );
 });

@@ -26,7 +26,11 @@ import { resolverAnswering } from "../support/resolver";
 const VAULT_TOKEN = "hvs.outbound-safety-token-0123456789";
 const AWS_KEY = "AKIAOUTBOUNDSAFETY01";
 const AWS_SECRET = "outbound/safety/aws/secret/key/0123456789";
-const AZURE = { tenant: "72f988bf-0000-4000-8000-outbound0001", clientId: "0f1e2d3c-4b5a-4978-8697-0utb0und0001", secret: "Xy8Q~outbound-safety-client-secret" };
+const AZURE = {
+  tenant: "72f988bf-0000-4000-8000-outbound0001",
+  clientId: "0f1e2d3c-4b5a-4978-8697-0utb0und0001",
+  secret: "Xy8Q~outbound-safety-client-secret",
+};
 const PROJECT = "outbound-safety";
 const account = makeServiceAccount(PROJECT);
 const CREDENTIALS = [VAULT_TOKEN, AWS_SECRET, AZURE.secret, account.privateKeyPem];
@@ -58,7 +62,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([vault?.close(), aws?.close(), azure?.close(), gcp?.close()]);
 });
-
 
 const port = (url: string) => new URL(url).port;
 
@@ -95,7 +98,13 @@ const PROVIDERS: Provider[] = [
   {
     name: "Azure Key Vault",
     adapter: azureKvAdapter,
-    configAt: (baseUrl) => ({ vaultUrl: baseUrl, tenantId: AZURE.tenant, clientId: AZURE.clientId, clientSecret: AZURE.secret, authorityHost: azure.authorityUrl }),
+    configAt: (baseUrl) => ({
+      vaultUrl: baseUrl,
+      tenantId: AZURE.tenant,
+      clientId: AZURE.clientId,
+      clientSecret: AZURE.secret,
+      authorityHost: azure.authorityUrl,
+    }),
     fakeUrl: (host) => `http://${host}:${port(azure.vaultUrl)}`,
     path: "app",
     value: "azure-ok",
@@ -120,26 +129,30 @@ function context(config: Record<string, string>, resolveHost?: ResolveHost): Ada
 }
 
 describe("the resolve-then-check rule", () => {
-  it.each([
-    ["169.254.169.254"],
-    ["169.254.170.2"],
-    ["fd00:ec2::254"],
-    ["::ffff:169.254.169.254"],
-  ])("refuses a name that resolves to %s", async (address) => {
-    await expect(resolveAllowed("innocent.example", resolverAnswering(address))).rejects.toMatchObject({
-      code: "EPROVENANCE_METADATA_ADDRESS",
-      message: "innocent.example resolves to a link-local metadata address",
-    });
-  });
+  it.each([["169.254.169.254"], ["169.254.170.2"], ["fd00:ec2::254"], ["::ffff:169.254.169.254"]])(
+    "refuses a name that resolves to %s",
+    async (address) => {
+      await expect(resolveAllowed("innocent.example", resolverAnswering(address))).rejects.toMatchObject({
+        code: "EPROVENANCE_METADATA_ADDRESS",
+        message: "innocent.example resolves to a link-local metadata address",
+      });
+    },
+  );
 
   it("refuses when any one of several addresses is a metadata address", async () => {
-    await expect(resolveAllowed("mixed.example", resolverAnswering("203.0.113.10", "169.254.169.254"))).rejects.toMatchObject({ code: "EPROVENANCE_METADATA_ADDRESS" });
+    await expect(resolveAllowed("mixed.example", resolverAnswering("203.0.113.10", "169.254.169.254"))).rejects.toMatchObject({
+      code: "EPROVENANCE_METADATA_ADDRESS",
+    });
   });
 
   it("passes ordinary addresses through, honouring the family and all options", async () => {
     const lookup = guardedLookup(resolverAnswering("203.0.113.10", "2001:db8::1"));
     const ask = (options: Parameters<typeof lookup>[1]) =>
-      new Promise<unknown>((resolve, reject) => lookup("ok.example", options, (error, address, family) => (error ? reject(error) : resolve(options.all ? address : { address, family }))));
+      new Promise<unknown>((resolve, reject) =>
+        lookup("ok.example", options, (error, address, family) =>
+          error ? reject(error) : resolve(options.all ? address : { address, family }),
+        ),
+      );
     expect(await ask({})).toEqual({ address: "203.0.113.10", family: 4 });
     expect(await ask({ family: 6 })).toEqual({ address: "2001:db8::1", family: 6 });
     expect(await ask({ all: true })).toEqual([
@@ -162,9 +175,13 @@ describe.each(PROVIDERS)("$name: DNS answers are checked before connecting", (pr
   it("refuses the same host name when DNS answers with a metadata address, and sends nothing", async () => {
     const resolver = resolverAnswering("169.254.169.254");
     const before = provider.requestsSeen();
-    const error = await appErrorFrom(provider.adapter.fetchSecret({ ...context(configFor(provider, "localhost"), resolver), path: provider.path }));
+    const error = await appErrorFrom(
+      provider.adapter.fetchSecret({ ...context(configFor(provider, "localhost"), resolver), path: provider.path }),
+    );
     expect(error).toMatchObject({ code: "provider_error", status: 502 });
-    expect(error.message).toBe(`${provider.name}: localhost resolves to a link-local metadata address; cloud metadata endpoints are never contacted`);
+    expect(error.message).toBe(
+      `${provider.name}: localhost resolves to a link-local metadata address; cloud metadata endpoints are never contacted`,
+    );
     expect(error.extra.upstreamCode).toBe("EPROVENANCE_METADATA_ADDRESS");
     expect(resolver.asked).toContain("localhost");
     expect(provider.requestsSeen()).toBe(before);
@@ -173,22 +190,31 @@ describe.each(PROVIDERS)("$name: DNS answers are checked before connecting", (pr
 
   // grpc-js resolves names itself (GCP is checked before the call instead), so only the HTTP
   // providers can be pointed at a name only the injected resolver knows.
-  it.skipIf(provider.name === "GCP Secret Manager")("connects to the address the injected resolver gives (the check is on the connection itself)", async () => {
-    const secret = await provider.adapter.fetchSecret({ ...context(configFor(provider, "provider.invalid"), resolverAnswering("127.0.0.1")), path: provider.path });
-    expect(secret.value).toBe(provider.value);
-  });
+  it.skipIf(provider.name === "GCP Secret Manager")(
+    "connects to the address the injected resolver gives (the check is on the connection itself)",
+    async () => {
+      const secret = await provider.adapter.fetchSecret({
+        ...context(configFor(provider, "provider.invalid"), resolverAnswering("127.0.0.1")),
+        path: provider.path,
+      });
+      expect(secret.value).toBe(provider.value);
+    },
+  );
 });
 
 // Node connects to a literal address without asking `lookup`; 0.0.0.0 (CONTRACT: 0.0.0.0/8 is
 // never reached) connects to this host, where the fakes listen, so a missing check would show.
 describe.each(PROVIDERS)("$name: literal metadata addresses are refused at connect time too", (provider) => {
-  it.each(["0.0.0.0", "[::ffff:0.0.0.0]"])("refuses %s (as a connection saved before the rule would hold it), and sends nothing", async (host) => {
-    const before = provider.requestsSeen();
-    const error = await appErrorFrom(provider.adapter.fetchSecret({ ...context(configFor(provider, host)), path: provider.path }));
-    expect(error).toMatchObject({ code: "provider_error", extra: { upstreamCode: "EPROVENANCE_METADATA_ADDRESS" } });
-    expect(provider.requestsSeen()).toBe(before);
-    expectNoCredentials(error, CREDENTIALS);
-  });
+  it.each(["0.0.0.0", "[::ffff:0.0.0.0]"])(
+    "refuses %s (as a connection saved before the rule would hold it), and sends nothing",
+    async (host) => {
+      const before = provider.requestsSeen();
+      const error = await appErrorFrom(provider.adapter.fetchSecret({ ...context(configFor(provider, host)), path: provider.path }));
+      expect(error).toMatchObject({ code: "provider_error", extra: { upstreamCode: "EPROVENANCE_METADATA_ADDRESS" } });
+      expect(provider.requestsSeen()).toBe(before);
+      expectNoCredentials(error, CREDENTIALS);
+    },
+  );
 });
 
 describe("Azure Key Vault: the sign-in authority is checked too", () => {
@@ -229,7 +255,9 @@ describe("redirects to another host are not followed", () => {
     });
     try {
       const before = provider.requestsSeen();
-      const error = await appErrorFrom(provider.adapter.fetchSecret({ ...context(provider.configAt(redirector.url)), path: provider.path }));
+      const error = await appErrorFrom(
+        provider.adapter.fetchSecret({ ...context(provider.configAt(redirector.url)), path: provider.path }),
+      );
       expect(error.code).toBe("provider_error");
       expect(error.message).toMatch(new RegExp(`^${provider.name}: redirected (instead of answering|to another host)`));
       expect(redirector.hits()).toBeGreaterThanOrEqual(1);
@@ -243,12 +271,16 @@ describe("redirects to another host are not followed", () => {
 
 describe("oversized replies are cut off", () => {
   it.each(PROVIDERS)("$name: a secret larger than the cap, in the provider's own protocol", async (provider) => {
-    const error = await appErrorFrom(provider.adapter.fetchSecret({ ...context(configFor(provider, "127.0.0.1")), path: provider.path.replace(/app$/, "huge") }));
+    const error = await appErrorFrom(
+      provider.adapter.fetchSecret({ ...context(configFor(provider, "127.0.0.1")), path: provider.path.replace(/app$/, "huge") }),
+    );
     expect(error).toMatchObject({ code: "provider_error", status: 502 });
     expect(error.message).toMatch(new RegExp(`^${provider.name}: the reply .* is larger than ${MAX_REPLY_BYTES} bytes$`));
     expect(error.message).not.toContain("xxxx");
     // The same connection still reads a normal secret afterwards.
-    expect((await provider.adapter.fetchSecret({ ...context(configFor(provider, "127.0.0.1")), path: provider.path })).value).toBe(provider.value);
+    expect((await provider.adapter.fetchSecret({ ...context(configFor(provider, "127.0.0.1")), path: provider.path })).value).toBe(
+      provider.value,
+    );
   });
 
   it.each(HTTP_PROVIDERS)("$name: an endless reply without Content-Length is cut off as it streams in", async (provider) => {

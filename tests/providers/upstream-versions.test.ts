@@ -51,7 +51,13 @@ const awsRequest = (path: string, version?: string) => ({
 });
 const azureRequest = (path: string, version?: string) => ({
   connectionKey: key("azure"),
-  config: { vaultUrl: azure.vaultUrl, tenantId: TENANT, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authorityHost: azure.authorityUrl },
+  config: {
+    vaultUrl: azure.vaultUrl,
+    tenantId: TENANT,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    authorityHost: azure.authorityUrl,
+  },
   timeoutMs: 5_000,
   path,
   ...(version ? { version } : {}),
@@ -93,7 +99,10 @@ describe("aws-sm currentVersion", () => {
   });
 
   it("reports a missing secret as the read would", async () => {
-    await expect(awsSmAdapter.currentVersion!(awsRequest("refresh/missing"))).rejects.toMatchObject({ code: "provider_error", extra: { upstreamCode: "ResourceNotFoundException" } });
+    await expect(awsSmAdapter.currentVersion!(awsRequest("refresh/missing"))).rejects.toMatchObject({
+      code: "provider_error",
+      extra: { upstreamCode: "ResourceNotFoundException" },
+    });
   });
 });
 
@@ -113,7 +122,9 @@ describe("gcp-sm currentVersion", () => {
     gcp.putSecret(PROJECT, "refresh-db", "one");
     const before = gcp.requests.length;
     expect(await gcpSmAdapter.currentVersion!(gcpRequest("refresh-db"))).toEqual({ version: "1" });
-    expect(gcp.requests.slice(before).map((r) => [r.method, r.name])).toEqual([["GetSecretVersion", `projects/${PROJECT}/secrets/refresh-db/versions/latest`]]);
+    expect(gcp.requests.slice(before).map((r) => [r.method, r.name])).toEqual([
+      ["GetSecretVersion", `projects/${PROJECT}/secrets/refresh-db/versions/latest`],
+    ]);
     gcp.putSecret(PROJECT, "refresh-db", "two");
     expect(await gcpSmAdapter.currentVersion!(gcpRequest(`projects/${PROJECT}/secrets/refresh-db`))).toEqual({ version: "2" });
   });
@@ -141,7 +152,10 @@ describe("vault currentVersion", () => {
 
   it("KV v1 (no metadata) and a policy without metadata access: reads the value for its fingerprint", async () => {
     vault.putSecret("kv/refresh/legacy", { password: "v1" });
-    expect(await vaultAdapter.currentVersion!(vaultRequest("kv/refresh/legacy", { kvVersion: "1" }))).toEqual({ version: null, fetched: { value: "v1", fields: { password: "v1" }, version: null } });
+    expect(await vaultAdapter.currentVersion!(vaultRequest("kv/refresh/legacy", { kvVersion: "1" }))).toEqual({
+      version: null,
+      fetched: { value: "v1", fields: { password: "v1" }, version: null },
+    });
     const found = await vaultAdapter.currentVersion!(vaultRequest("secret/refresh/db", { token: METADATA_DENIED_TOKEN }));
     expect(found).toMatchObject({ version: null, fetched: { value: "two", version: "2" } });
   });

@@ -61,7 +61,8 @@ const logins = () => fake.requests.filter((r) => r.path.endsWith("/login"));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("vault auth methods: the config", () => {
-  const check = (config: Record<string, string>) => configSchema(vaultDefinition, { allowInsecure: true }).safeParse({ vaultUrl: "https://vault.example.com", ...config });
+  const check = (config: Record<string, string>) =>
+    configSchema(vaultDefinition, { allowInsecure: true }).safeParse({ vaultUrl: "https://vault.example.com", ...config });
   const fields = (config: Record<string, string>) => {
     const result = check(config);
     return result.success ? {} : Object.fromEntries(result.error.issues.map((i) => [i.path.join("."), i.message]));
@@ -104,7 +105,10 @@ describe("vault auth methods: signing in", () => {
   it("AppRole: signs in once, reads with the issued token, and never sends the stored secret ID elsewhere", async () => {
     const request = context({ authMethod: "approle", roleId: ROLE_ID, secretId: SECRET_ID });
     const before = logins().length;
-    const [a, b] = await Promise.all([vaultAdapter.fetchSecret({ ...request, path: "secret/app/key" }), vaultAdapter.fetchSecret({ ...request, path: "secret/app/key" })]);
+    const [a, b] = await Promise.all([
+      vaultAdapter.fetchSecret({ ...request, path: "secret/app/key" }),
+      vaultAdapter.fetchSecret({ ...request, path: "secret/app/key" }),
+    ]);
     expect([a.value, b.value]).toEqual(["signed-in-value", "signed-in-value"]);
     const made = logins().slice(before);
     expect(made).toHaveLength(1); // concurrent first reads share one sign-in
@@ -169,7 +173,9 @@ describe("vault auth methods: signing in", () => {
       [path.join(tokenDir, "missing"), /does not exist/],
     ] as const) {
       const before = logins().length;
-      const error = await appErrorFrom(vaultAdapter.fetchSecret({ ...context({ authMethod: "jwt", role: "ci", jwtFile: file }), path: "secret/app/key" }));
+      const error = await appErrorFrom(
+        vaultAdapter.fetchSecret({ ...context({ authMethod: "jwt", role: "ci", jwtFile: file }), path: "secret/app/key" }),
+      );
       expect(error.message, file).toMatch(reason);
       expect(error.message).not.toContain("do-not-send-me");
       expect(String(error.extra.hint)).toContain(tokenDir);
@@ -178,7 +184,12 @@ describe("vault auth methods: signing in", () => {
   });
 
   it("explains a refused sign-in without echoing the secret ID", async () => {
-    const error = await appErrorFrom(vaultAdapter.fetchSecret({ ...context({ authMethod: "approle", roleId: ROLE_ID, secretId: "wrong-secret-id" }), path: "secret/app/key" }));
+    const error = await appErrorFrom(
+      vaultAdapter.fetchSecret({
+        ...context({ authMethod: "approle", roleId: ROLE_ID, secretId: "wrong-secret-id" }),
+        path: "secret/app/key",
+      }),
+    );
     expect(error.code).toBe("provider_error");
     expect(error.message).toMatch(/signing in with approle at auth\/approle\/login was refused \(HTTP 400: invalid role or secret ID\)/);
     expect(String(error.extra.hint)).toMatch(/role ID and secret ID/);
@@ -192,6 +203,8 @@ describe("vault auth methods: signing in", () => {
     await vaultAdapter.checkConnection(request);
     expect(logins().length).toBe(before + 2);
     expect(fake.requests.at(-1)!.path).toBe("/v1/auth/token/lookup-self");
-    await expect(vaultAdapter.checkConnection(context({ authMethod: "approle", roleId: ROLE_ID, secretId: "nope" }))).rejects.toThrow(/was refused/);
+    await expect(vaultAdapter.checkConnection(context({ authMethod: "approle", roleId: ROLE_ID, secretId: "nope" }))).rejects.toThrow(
+      /was refused/,
+    );
   });
 });

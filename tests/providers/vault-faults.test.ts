@@ -84,7 +84,11 @@ describe("vault adapter: failures", () => {
     const started = Date.now();
     const error = await appErrorFrom(fetchApp(300));
     expect(Date.now() - started).toBeLessThan(300 + DEADLINE_SLACK_MS);
-    expect(error).toMatchObject({ code: "provider_timeout", status: 504, message: "HashiCorp Vault: timed out after 300 ms fetching secret/app" });
+    expect(error).toMatchObject({
+      code: "provider_timeout",
+      status: 504,
+      message: "HashiCorp Vault: timed out after 300 ms fetching secret/app",
+    });
     expect((await fetchApp()).value).toBe("ok");
   });
 
@@ -94,7 +98,9 @@ describe("vault adapter: failures", () => {
     fake.faults.add({ malformed: JSON.stringify({ data: { data: "not-an-object" } }) });
     expect((await appErrorFrom(fetchApp())).message).toBe("HashiCorp Vault: malformed reply for secret/data/app: no secret data in it");
     fake.faults.add({ malformed: JSON.stringify({ data: { data: { big: "x".repeat(MAX_REPLY_BYTES) } } }) });
-    expect((await appErrorFrom(fetchApp())).message).toBe(`HashiCorp Vault: the reply for secret/data/app is larger than ${MAX_REPLY_BYTES} bytes`);
+    expect((await appErrorFrom(fetchApp())).message).toBe(
+      `HashiCorp Vault: the reply for secret/data/app is larger than ${MAX_REPLY_BYTES} bytes`,
+    );
   });
 
   it("retries a reset connection, and reports one that keeps resetting", async () => {
@@ -102,7 +108,9 @@ describe("vault adapter: failures", () => {
     expect((await fetchApp()).value).toBe("ok");
     fake.faults.add({ reset: true }, 3);
     const error = await appErrorFrom(fetchApp());
-    expect(error.message).toMatch(/^HashiCorp Vault: cannot reach 127\.0\.0\.1:\d+: the connection was (reset|closed by the server) \(\w+\) after 3 attempts$/);
+    expect(error.message).toMatch(
+      /^HashiCorp Vault: cannot reach 127\.0\.0\.1:\d+: the connection was (reset|closed by the server) \(\w+\) after 3 attempts$/,
+    );
   });
 
   it("does not follow redirects (the token must not travel to another host)", async () => {
@@ -115,7 +123,9 @@ describe("vault adapter: failures", () => {
 
   it("refuses bad versions and paths before calling Vault", async () => {
     const before = fake.requests.length;
-    expect((await appErrorFrom(vaultAdapter.fetchSecret({ ...context(), path: "secret/app", version: "latest" }))).message).toContain("version must be");
+    expect((await appErrorFrom(vaultAdapter.fetchSecret({ ...context(), path: "secret/app", version: "latest" }))).message).toContain(
+      "version must be",
+    );
     expect((await appErrorFrom(vaultAdapter.fetchSecret({ ...context(), path: "secret/../sys/seal" }))).message).toContain("invalid path");
     expect(fake.requests.length).toBe(before);
   });

@@ -47,7 +47,13 @@ const BUILT_IN_PATHS = [
   "AUTH/token/lookup-self",
   "Cubbyhole/x",
 ];
-const TRICKS = ["secret/../sys/seal-status", "secret/data/../../auth/token/lookup-self", "%61uth/token/lookup-self", "secret/%2e%2e/auth/token/lookup-self", "secret/./../auth/token/lookup-self"];
+const TRICKS = [
+  "secret/../sys/seal-status",
+  "secret/data/../../auth/token/lookup-self",
+  "%61uth/token/lookup-self",
+  "secret/%2e%2e/auth/token/lookup-self",
+  "secret/./../auth/token/lookup-self",
+];
 const DYNAMIC_PATHS = ["database/creds/readonly", "pki/issue/web", "team/db/creds/app"];
 
 describe("vault: KV secrets only", () => {
@@ -99,21 +105,31 @@ describe("vault: KV secrets only", () => {
     ]);
   });
 
-  it.each(KV_VERSIONS)("kvVersion %s: when Vault will not say which engine serves a path, nothing is read (fails closed)", async (kvVersion) => {
-    for (const fault of [{ status: 403, message: "permission denied" }, { status: 500 }, { malformed: JSON.stringify({ data: { type: "kv" } }) }]) {
-      fake.mountFaults.add(fault, 3);
-      const before = fake.requests.length;
-      const error = await appErrorFrom(vaultAdapter.fetchSecret({ ...context(kvVersion), path: kvVersion === "1" ? "kv/app" : "secret/app" }));
-      expect(error.code).toBe("provider_error");
-      const sent = fake.requests.slice(before);
-      expect(sent.length).toBeGreaterThan(0); // the mount was asked about, and nothing else
-      expect(sent.every((r) => r.path.startsWith("/v1/sys/internal/ui/mounts/"))).toBe(true);
-      while (fake.mountFaults.take());
-    }
-  });
+  it.each(KV_VERSIONS)(
+    "kvVersion %s: when Vault will not say which engine serves a path, nothing is read (fails closed)",
+    async (kvVersion) => {
+      for (const fault of [
+        { status: 403, message: "permission denied" },
+        { status: 500 },
+        { malformed: JSON.stringify({ data: { type: "kv" } }) },
+      ]) {
+        fake.mountFaults.add(fault, 3);
+        const before = fake.requests.length;
+        const error = await appErrorFrom(
+          vaultAdapter.fetchSecret({ ...context(kvVersion), path: kvVersion === "1" ? "kv/app" : "secret/app" }),
+        );
+        expect(error.code).toBe("provider_error");
+        const sent = fake.requests.slice(before);
+        expect(sent.length).toBeGreaterThan(0); // the mount was asked about, and nothing else
+        expect(sent.every((r) => r.path.startsWith("/v1/sys/internal/ui/mounts/"))).toBe(true);
+        while (fake.mountFaults.take());
+      }
+    },
+  );
 
   it("checkPath refuses the built-in mounts on save (every caller: API, server action, import)", () => {
-    for (const path of BUILT_IN_PATHS.map((p) => p.trim())) expect(vaultDefinition.checkPath(path), path).toMatch(/not a KV secrets engine|Must be a KV path/);
+    for (const path of BUILT_IN_PATHS.map((p) => p.trim()))
+      expect(vaultDefinition.checkPath(path), path).toMatch(/not a KV secrets engine|Must be a KV path/);
     for (const path of TRICKS) expect(vaultDefinition.checkPath(path), path).not.toBeNull();
     expect(vaultDefinition.checkPath("secret/my-app/auth")).toBeNull();
     expect(vaultDefinition.checkPath("authz/x")).toBeNull();

@@ -15,13 +15,20 @@ describe("normalizeVaultPath", () => {
   });
 
   it("inserts data/ after a multi-segment mount when the mount is known", () => {
-    expect(normalizeVaultPath("team/kv/service/key", "2", "team/kv")).toEqual({ apiPath: "team/kv/data/service/key", kvVersion: "2", insertedData: true });
+    expect(normalizeVaultPath("team/kv/service/key", "2", "team/kv")).toEqual({
+      apiPath: "team/kv/data/service/key",
+      kvVersion: "2",
+      insertedData: true,
+    });
     expect(normalizeVaultPath("team/kv/data/service/key", "2", "team/kv").insertedData).toBe(false);
   });
 
-  it.each(["", "/", "secret", "secret//x", "secret/../x", "secret/x?version=2", "secret/x#y", "secret/a\tb", "secret/ /x"])("rejects %j", (path) => {
-    expect(() => normalizeVaultPath(path, "2")).toThrow(/HashiCorp Vault: invalid path/);
-  });
+  it.each(["", "/", "secret", "secret//x", "secret/../x", "secret/x?version=2", "secret/x#y", "secret/a\tb", "secret/ /x"])(
+    "rejects %j",
+    (path) => {
+      expect(() => normalizeVaultPath(path, "2")).toThrow(/HashiCorp Vault: invalid path/);
+    },
+  );
 });
 
 describe("vaultValue", () => {

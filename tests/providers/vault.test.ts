@@ -76,7 +76,10 @@ describe("vault adapter: reading", () => {
     const ctx = context({ kvVersion: "auto" });
     const before = fake.requests.length;
     expect((await vaultAdapter.fetchSecret({ ...ctx, path: "team/kv/service/key" })).value).toBe("team-value");
-    expect(fake.requests.slice(before).map((r) => r.path)).toEqual(["/v1/sys/internal/ui/mounts/team/kv/service/key", "/v1/team/kv/data/service/key"]);
+    expect(fake.requests.slice(before).map((r) => r.path)).toEqual([
+      "/v1/sys/internal/ui/mounts/team/kv/service/key",
+      "/v1/team/kv/data/service/key",
+    ]);
     await vaultAdapter.fetchSecret({ ...ctx, path: "team/kv/service/other" });
     expect(last().path).toBe("/v1/team/kv/data/service/other");
     expect(fake.requests.length - before).toBe(3);
@@ -89,7 +92,9 @@ describe("vault adapter: reading", () => {
   });
 
   it("explains a mount detection the token may not do", async () => {
-    const error = await appErrorFrom(vaultAdapter.fetchSecret({ ...context({ kvVersion: "auto", token: "hvs.unknown-token-000000000" }), path: "secret/x" }));
+    const error = await appErrorFrom(
+      vaultAdapter.fetchSecret({ ...context({ kvVersion: "auto", token: "hvs.unknown-token-000000000" }), path: "secret/x" }),
+    );
     expect(error.message).toBe("HashiCorp Vault: permission denied detecting the mount of secret/x (HTTP 403: permission denied)");
     expect(error.extra.hint).toContain("which engine serves a path");
   });

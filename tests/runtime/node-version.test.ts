@@ -46,7 +46,10 @@ describe("a start on another Node.js", () => {
   it.each([
     ["npm start", [path.join(root, "scripts/start.mjs")]],
     ["the CLI", [path.join(root, "bin/provenance.mjs"), "--help"]],
-    ["next dev, build and start (next.config.mjs)", ["--input-type=module", "-e", `await import(${JSON.stringify(config)}); console.log("loaded")`]],
+    [
+      "next dev, build and start (next.config.mjs)",
+      ["--input-type=module", "-e", `await import(${JSON.stringify(config)}); console.log("loaded")`],
+    ],
   ])("%s stops with a clear message", (_, args) => {
     const result = onNode20(...args);
     expect(result.status).toBe(1);

@@ -14,7 +14,15 @@ import { newInstall } from "../transfer/support/install";
  * next segment with exact counts (a near-miss prefix is not a member), leaves page by cursor, a
  * scope limits both; the import follows `provenance import` and never returns a value.
  */
-const editor: Actor = { kind: "user", id: "u-folders", label: "editor@example.test", role: "editor", scope: null, userId: null, sourceIp: null };
+const editor: Actor = {
+  kind: "user",
+  id: "u-folders",
+  label: "editor@example.test",
+  role: "editor",
+  scope: null,
+  userId: null,
+  sourceIp: null,
+};
 const created: TempDatabase[] = [];
 
 beforeAll(async () => {
@@ -61,7 +69,11 @@ describe("folders by prefix", () => {
       cursor = last.page.nextCursor;
     }
     expect(seen).toEqual(["stripe.apiKey", ...Array.from({ length: 7 }, (_, i) => `stripe.leaf${i}`)]);
-    const back = await listSecretFolder({ actor: editor, filter: { prefix: "stripe" }, page: { limit: 3, before: last.page.previousCursor } });
+    const back = await listSecretFolder({
+      actor: editor,
+      filter: { prefix: "stripe" },
+      page: { limit: 3, before: last.page.previousCursor },
+    });
     expect(back.page.secrets.map((s) => s.secretPath)).toEqual(["stripe.leaf2", "stripe.leaf3", "stripe.leaf4"]);
   });
 
@@ -69,8 +81,12 @@ describe("folders by prefix", () => {
     const scoped: Actor = { ...editor, scope: "stripe.live.*" };
     const view = await listSecretFolder({ actor: scoped, filter: {}, page: { limit: 50 } });
     expect(view.folders).toEqual([{ name: "stripe", prefix: "stripe", count: 2 }]);
-    await expect(listSecretFolder({ actor: editor, filter: { prefix: "a..b" }, page: { limit: 50 } })).rejects.toMatchObject({ code: "validation_error" });
-    await expect(listSecretFolder({ actor: editor, filter: {}, page: { limit: 50, cursor: "***" } })).rejects.toMatchObject({ code: "validation_error" });
+    await expect(listSecretFolder({ actor: editor, filter: { prefix: "a..b" }, page: { limit: 50 } })).rejects.toMatchObject({
+      code: "validation_error",
+    });
+    await expect(listSecretFolder({ actor: editor, filter: {}, page: { limit: 50, cursor: "***" } })).rejects.toMatchObject({
+      code: "validation_error",
+    });
   });
 });
 
@@ -95,12 +111,20 @@ describe(".env import from the dashboard", () => {
     const blocked = await previewDotenvImport({ actor: editor, input: { text: next, prefix: "legacy", onConflict: "fail" } });
     expect(blocked.blocked).toBe(true);
     expect(blocked.rows.map((r) => r.action)).toEqual(["blocked", "create"]);
-    await expect(importDotenv({ actor: editor, input: { text: next, prefix: "legacy", onConflict: "fail" } })).rejects.toMatchObject({ code: "validation_error" });
+    await expect(importDotenv({ actor: editor, input: { text: next, prefix: "legacy", onConflict: "fail" } })).rejects.toMatchObject({
+      code: "validation_error",
+    });
     await expect(resolveSecret({ actor: editor, path: "legacy.DELTA" })).rejects.toMatchObject({ code: "not_found" });
 
-    expect(await importDotenv({ actor: editor, input: { text: next, prefix: "legacy", onConflict: "skip" } })).toMatchObject({ created: 1, skipped: 1 });
+    expect(await importDotenv({ actor: editor, input: { text: next, prefix: "legacy", onConflict: "skip" } })).toMatchObject({
+      created: 1,
+      skipped: 1,
+    });
     expect((await resolveSecret({ actor: editor, path: "legacy.ALPHA" })).value).toBe("one");
-    expect(await importDotenv({ actor: editor, input: { text: next, prefix: "legacy", onConflict: "replace" } })).toMatchObject({ created: 0, replaced: 2 });
+    expect(await importDotenv({ actor: editor, input: { text: next, prefix: "legacy", onConflict: "replace" } })).toMatchObject({
+      created: 0,
+      replaced: 2,
+    });
     expect((await resolveSecret({ actor: editor, path: "legacy.ALPHA" })).value).toBe("changed");
 
     const audit = await db().auditEvent.findMany({ where: { action: "secret.import_env" }, orderBy: { at: "asc" } });
@@ -109,12 +133,18 @@ describe(".env import from the dashboard", () => {
   });
 
   it("refuses a bad file, prefix or conflict rule with field errors that name lines, not values", async () => {
-    await expect(previewDotenvImport({ actor: editor, input: { text: "OK=1\nBAD.NAME=hidden-value\n", prefix: "x", onConflict: "fail" } })).rejects.toMatchObject({
+    await expect(
+      previewDotenvImport({ actor: editor, input: { text: "OK=1\nBAD.NAME=hidden-value\n", prefix: "x", onConflict: "fail" } }),
+    ).rejects.toMatchObject({
       code: "validation_error",
       extra: { fields: { text: expect.stringMatching(/line 2/) } },
     });
-    await expect(previewDotenvImport({ actor: editor, input: { text: "A=1", prefix: "bad prefix", onConflict: "fail" } })).rejects.toMatchObject({ extra: { fields: { prefix: expect.any(String) } } });
-    await expect(previewDotenvImport({ actor: editor, input: { text: "A=1", prefix: "x", onConflict: "merge" } })).rejects.toMatchObject({ extra: { fields: { onConflict: expect.any(String) } } });
+    await expect(
+      previewDotenvImport({ actor: editor, input: { text: "A=1", prefix: "bad prefix", onConflict: "fail" } }),
+    ).rejects.toMatchObject({ extra: { fields: { prefix: expect.any(String) } } });
+    await expect(previewDotenvImport({ actor: editor, input: { text: "A=1", prefix: "x", onConflict: "merge" } })).rejects.toMatchObject({
+      extra: { fields: { onConflict: expect.any(String) } },
+    });
     await expect(previewDotenvImport({ actor: editor, input: null })).rejects.toMatchObject({ code: "validation_error" });
   });
 });

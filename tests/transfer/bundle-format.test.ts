@@ -33,7 +33,12 @@ describe("bundle format", () => {
     const text = await sealBundle(PLAINTEXT, PASSPHRASE, CHEAP);
     const file = JSON.parse(text) as Record<string, unknown>;
     expect(Object.keys(file)).toEqual(["format", "version", "kdf", "cipher", "nonce", "ciphertext"]);
-    expect(file).toMatchObject({ format: "provenance-bundle", version: 1, cipher: "aes-256-gcm", kdf: { name: "scrypt", N: 2 ** 14, r: 8, p: 1 } });
+    expect(file).toMatchObject({
+      format: "provenance-bundle",
+      version: 1,
+      cipher: "aes-256-gcm",
+      kdf: { name: "scrypt", N: 2 ** 14, r: 8, p: 1 },
+    });
     expect(Buffer.from((file.kdf as { salt: string }).salt, "base64url")).toHaveLength(16);
     expect(Buffer.from(file.nonce as string, "base64url")).toHaveLength(12);
     expect(Buffer.from(file.ciphertext as string, "base64url")).toHaveLength(Buffer.byteLength(PLAINTEXT) + 16);
@@ -44,7 +49,11 @@ describe("bundle format", () => {
   it("uses scrypt N=2^17, r=8, p=1 by default, with a fresh salt and nonce every time", async () => {
     expect(DEFAULT_KDF_COST).toEqual({ N: 131072, r: 8, p: 1 });
     const started = Date.now();
-    const a = JSON.parse(await sealBundle(PLAINTEXT, PASSPHRASE)) as { kdf: { N: number; salt: string }; nonce: string; ciphertext: string };
+    const a = JSON.parse(await sealBundle(PLAINTEXT, PASSPHRASE)) as {
+      kdf: { N: number; salt: string };
+      nonce: string;
+      ciphertext: string;
+    };
     const b = JSON.parse(await sealBundle(PLAINTEXT, PASSPHRASE)) as typeof a;
     expect(a.kdf.N).toBe(131072);
     expect(a.kdf.salt).not.toBe(b.kdf.salt);
@@ -90,7 +99,13 @@ describe("tampering", () => {
     for (const position of positions) {
       const bad = Buffer.from(sealed);
       bad[position] = bad[position]! ^ 0x01;
-      await expectFailure(openBundle(edit(text, (f) => (f.ciphertext = bad.toString("base64url"))), PASSPHRASE), "authentication_failed");
+      await expectFailure(
+        openBundle(
+          edit(text, (f) => (f.ciphertext = bad.toString("base64url"))),
+          PASSPHRASE,
+        ),
+        "authentication_failed",
+      );
     }
   });
 
@@ -98,7 +113,13 @@ describe("tampering", () => {
     const text = await sealBundle(PLAINTEXT, PASSPHRASE, CHEAP);
     const sealed = Buffer.from((JSON.parse(text) as { ciphertext: string }).ciphertext, "base64url");
     for (const changed of [sealed.subarray(1), sealed.subarray(0, -1), Buffer.concat([sealed, Buffer.of(0)])]) {
-      await expectFailure(openBundle(edit(text, (f) => (f.ciphertext = changed.toString("base64url"))), PASSPHRASE), "authentication_failed");
+      await expectFailure(
+        openBundle(
+          edit(text, (f) => (f.ciphertext = changed.toString("base64url"))),
+          PASSPHRASE,
+        ),
+        "authentication_failed",
+      );
     }
   });
 
@@ -143,7 +164,13 @@ describe("tampering", () => {
     const text = await sealBundle(PLAINTEXT, PASSPHRASE, CHEAP);
     expect((await rejectionOf(openBundle("not json", PASSPHRASE), BundleError)).message).toMatch(/not a Provenance bundle/);
     expect((await rejectionOf(openBundle("{}", PASSPHRASE), BundleError)).reason).toBe("malformed");
-    const later = await rejectionOf(openBundle(edit(text, (f) => (f.version = 2)), PASSPHRASE), BundleError);
+    const later = await rejectionOf(
+      openBundle(
+        edit(text, (f) => (f.version = 2)),
+        PASSPHRASE,
+      ),
+      BundleError,
+    );
     expect(later.reason).toBe("unsupported_version");
     expect(later.message).toMatch(/version 2.*Upgrade Provenance/);
     const cases: Array<[string, (f: Record<string, unknown> & { kdf: Record<string, unknown> }) => void]> = [

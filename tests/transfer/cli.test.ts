@@ -35,7 +35,12 @@ const CONFIGS: Record<string, { type: string; config: Record<string, string> }> 
   "cli-vault": { type: "vault", config: { vaultUrl: "https://vault.example.com", token: `hvs.${randomBytes(10).toString("hex")}` } },
   "cli-azure": {
     type: "azure-kv",
-    config: { vaultUrl: "https://cli.vault.azure.net", tenantId: "tenant", clientId: "client", clientSecret: randomBytes(12).toString("hex") },
+    config: {
+      vaultUrl: "https://cli.vault.azure.net",
+      tenantId: "tenant",
+      clientId: "client",
+      clientSecret: randomBytes(12).toString("hex"),
+    },
   },
 };
 
@@ -128,7 +133,9 @@ describe("npx provenance export / import", () => {
       MY_BUNDLE_PASS: "definitely not the passphrase",
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/Cannot open the bundle: the passphrase is wrong, or the file was altered or damaged\. Nothing was imported\./);
+    expect(run.stderr).toMatch(
+      /Cannot open the bundle: the passphrase is wrong, or the file was altered or damaged\. Nothing was imported\./,
+    );
     expect(await postgresTables(target.database.url)).toBe(0);
   }, 60_000);
 
@@ -172,7 +179,10 @@ describe("npx provenance export / import", () => {
   it("skip refuses to attach the bundle's external secrets to a connection here unless --rebind, which lists each one", async () => {
     await useInProcess(source, false);
     const vaultId = (await db().secretProvider.findUniqueOrThrow({ where: { name: "cli-vault" } })).id;
-    await createSecret({ actor, input: { secretPath: "cli.ext", provider: "vault", providerPath: "secret/app/ext", secretProviderId: vaultId } });
+    await createSecret({
+      actor,
+      input: { secretPath: "cli.ext", provider: "vault", providerPath: "secret/app/ext", secretProviderId: vaultId },
+    });
     await disconnectDb();
     const second = path.join(workDir, "with-external.json");
     const env = { PROVENANCE_BUNDLE_PASSPHRASE: PASSPHRASE };

@@ -61,7 +61,6 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
   let target: Install;
   let bundle: string;
 
-
   /**
    * Source: connections shared-vault (token A) and aws-main; secrets app.db = "bundle-value",
    * app.ext (through shared-vault) and app.only-in-bundle.
@@ -71,14 +70,24 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
   beforeEach(async () => {
     source = await newInstall(dialect, created);
     const vaultId = (
-      await createConnection({ actor, input: { name: "shared-vault", type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.token-A-from-bundle" } } })
+      await createConnection({
+        actor,
+        input: { name: "shared-vault", type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.token-A-from-bundle" } },
+      })
     ).id;
     await createConnection({
       actor,
-      input: { name: "aws-main", type: "aws-sm", config: { region: "eu-west-1", accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "bundle-aws-secret" } },
+      input: {
+        name: "aws-main",
+        type: "aws-sm",
+        config: { region: "eu-west-1", accessKeyId: "AKIAABCDEFGHIJKLMNOP", secretAccessKey: "bundle-aws-secret" },
+      },
     });
     await createSecret({ actor, input: { secretPath: "app.db", value: "bundle-value" } });
-    await createSecret({ actor, input: { secretPath: "app.ext", provider: "vault", providerPath: "secret/app/ext", secretProviderId: vaultId } });
+    await createSecret({
+      actor,
+      input: { secretPath: "app.ext", provider: "vault", providerPath: "secret/app/ext", secretProviderId: vaultId },
+    });
     await createSecret({ actor, input: { secretPath: "app.only-in-bundle", value: "only-in-bundle-value" } });
     const file = path.join(workDir, `${dialect}-${randomBytes(4).toString("hex")}.json`);
     await exportToFile({ actor, passphrase: PASSPHRASE, file, kdfCost: CHEAP });
@@ -91,11 +100,18 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     });
     await createSecret({ actor, input: { secretPath: "app.db", value: "target-value", description: "the target's own" } });
     await createSecret({ actor, input: { secretPath: "target.own", value: "target-own-value" } });
-    await createSecret({ actor, input: { secretPath: "target.ext", provider: "vault", providerPath: "secret/t", secretProviderId: targetVault.id } });
+    await createSecret({
+      actor,
+      input: { secretPath: "target.ext", provider: "vault", providerPath: "secret/t", secretProviderId: targetVault.id },
+    });
   }, 60_000);
 
-  const importWith = (onConflict?: OnConflict, text = bundle, passphrase = PASSPHRASE, more: { rebind?: boolean; onRebind?: (r: Rebind[]) => void } = {}) =>
-    importBundle({ actor, text, passphrase, onConflict, label: "bundle.json", ...more });
+  const importWith = (
+    onConflict?: OnConflict,
+    text = bundle,
+    passphrase = PASSPHRASE,
+    more: { rebind?: boolean; onRebind?: (r: Rebind[]) => void } = {},
+  ) => importBundle({ actor, text, passphrase, onConflict, label: "bundle.json", ...more });
   const seal = (p: unknown) => sealBundle(JSON.stringify(p), PASSPHRASE, CHEAP);
 
   it("by default refuses the whole import when names or paths exist, listing them; nothing is written", async () => {
@@ -125,17 +141,29 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     const told: Rebind[][] = [];
     const report = await importWith("skip", bundle, PASSPHRASE, { rebind: true, onRebind: (r) => told.push(r) });
     expect(told).toEqual([[{ secretPath: "app.ext", connection: "shared-vault", providerPath: "secret/app/ext" }]]);
-    expect(report).toEqual({ connections: { created: 1, replaced: 0, skipped: 1 }, secrets: { created: 2, replaced: 0, skipped: 1 }, newIds: 0 });
+    expect(report).toEqual({
+      connections: { created: 1, replaced: 0, skipped: 1 },
+      secrets: { created: 2, replaced: 0, skipped: 1 },
+      newIds: 0,
+    });
 
     const vaultNow = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
     expect(vaultNow).toEqual(targetVault);
     expect(openConfig(vaultNow).token).toBe("hvs.token-B-target");
-    expect(openConfig(await db().secretProvider.findUniqueOrThrow({ where: { name: "aws-main" } })).secretAccessKey).toBe("bundle-aws-secret");
+    expect(openConfig(await db().secretProvider.findUniqueOrThrow({ where: { name: "aws-main" } })).secretAccessKey).toBe(
+      "bundle-aws-secret",
+    );
     expect(valueOf(await db().secret.findUniqueOrThrow({ where: { secretPath: "app.db" } }))).toBe("target-value");
     expect(valueOf(await db().secret.findUniqueOrThrow({ where: { secretPath: "app.only-in-bundle" } }))).toBe("only-in-bundle-value");
     expect((await db().secret.findUniqueOrThrow({ where: { secretPath: "app.ext" } })).secretProviderId).toBe(targetVault.id);
     const [event] = await db().auditEvent.findMany({ where: { action: "bundle.import" } });
-    expect(JSON.parse(event!.details!)).toMatchObject({ onConflict: "skip", rebound: 1, connectionsSkipped: 1, secretsSkipped: 1, secretsCreated: 2 });
+    expect(JSON.parse(event!.details!)).toMatchObject({
+      onConflict: "skip",
+      rebound: 1,
+      connectionsSkipped: 1,
+      secretsSkipped: 1,
+      secretsCreated: 2,
+    });
   });
 
   it("a rebound secret must fit this server's connection: its allowedProviderPaths fence is applied; nothing is written", async () => {
@@ -144,7 +172,7 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     const before = await snapshot();
     const error = await appErrorFrom(importWith("skip", bundle, PASSPHRASE, { rebind: true }));
     expect(error.code).toBe("forbidden");
-    expect(error.message).toContain("secret app.ext: Provider path secret/app/ext is outside the paths connection \"shared-vault\" allows");
+    expect(error.message).toContain('secret app.ext: Provider path secret/app/ext is outside the paths connection "shared-vault" allows');
     expect(await snapshot()).toEqual(before);
   });
 
@@ -158,13 +186,27 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     fenced.connections.find((c) => c.name === "aws-main")!.allowedProviderPaths = ["payments/**"];
     const awsId = fenced.connections.find((c) => c.name === "aws-main")!.id;
     fenced.secrets.push(
-      { ...fenced.secrets.find((s) => s.secretPath === "app.ext")!, id: "s-aws-in", secretPath: "app.aws-in", provider: "aws-sm", providerPath: "payments/stripe", secretProviderId: awsId },
-      { ...fenced.secrets.find((s) => s.secretPath === "app.ext")!, id: "s-aws-out", secretPath: "app.aws-out", provider: "aws-sm", providerPath: "prod/db-root", secretProviderId: awsId },
+      {
+        ...fenced.secrets.find((s) => s.secretPath === "app.ext")!,
+        id: "s-aws-in",
+        secretPath: "app.aws-in",
+        provider: "aws-sm",
+        providerPath: "payments/stripe",
+        secretProviderId: awsId,
+      },
+      {
+        ...fenced.secrets.find((s) => s.secretPath === "app.ext")!,
+        id: "s-aws-out",
+        secretPath: "app.aws-out",
+        provider: "aws-sm",
+        providerPath: "prod/db-root",
+        secretProviderId: awsId,
+      },
     );
     fenced.counts.secrets += 2;
     const error = await appErrorFrom(importWith("replace", await seal(fenced)));
     expect(error.code).toBe("forbidden");
-    expect(error.message).toContain("secret app.aws-out: Provider path prod/db-root is outside the paths connection \"aws-main\" allows");
+    expect(error.message).toContain('secret app.aws-out: Provider path prod/db-root is outside the paths connection "aws-main" allows');
     expect(error.message).not.toContain("app.aws-in");
     expect(await snapshot()).toEqual(before);
 
@@ -185,7 +227,11 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     const targetVault = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
     const targetDb = await db().secret.findUniqueOrThrow({ where: { secretPath: "app.db" } });
     const report = await importWith("replace");
-    expect(report).toEqual({ connections: { created: 1, replaced: 1, skipped: 0 }, secrets: { created: 2, replaced: 1, skipped: 0 }, newIds: 0 });
+    expect(report).toEqual({
+      connections: { created: 1, replaced: 1, skipped: 0 },
+      secrets: { created: 2, replaced: 1, skipped: 0 },
+      newIds: 0,
+    });
 
     const vaultNow = await db().secretProvider.findUniqueOrThrow({ where: { name: "shared-vault" } });
     expect(vaultNow.id).toBe(targetVault.id);
@@ -203,7 +249,10 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
   });
 
   it("a connection of another type under the same name is refused in every mode", async () => {
-    await createConnection({ actor, input: { name: "aws-main", type: "vault", config: { vaultUrl: "https://v.example.com", token: "hvs.x" } } });
+    await createConnection({
+      actor,
+      input: { name: "aws-main", type: "vault", config: { vaultUrl: "https://v.example.com", token: "hvs.x" } },
+    });
     const before = await snapshot();
     for (const mode of ["fail", "skip", "replace"] as const) {
       const error = await appErrorFrom(importWith(mode));
@@ -255,7 +304,9 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     expect(rulesError.message).toContain('secrets[1] ("app.ext").secretProviderId: names no connection in the bundle');
     expect(rulesError.message).toContain('("app.db").value: a secret stored in Provenance needs its value');
 
-    expect(((await appErrorFrom(importWith("replace", await seal({ ...payload, connections: "nope" })))) as BundleError).reason).toBe("invalid_payload");
+    expect(((await appErrorFrom(importWith("replace", await seal({ ...payload, connections: "nope" })))) as BundleError).reason).toBe(
+      "invalid_payload",
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -263,10 +314,16 @@ describe.each(["sqlite", "postgres"] as const)("import rules on %s", (dialect) =
     // Import once, rename everything here, import again: no name or path is taken any more, but
     // the ids of the rows the first import created are (aws-main, app.ext, app.only-in-bundle).
     await importWith("skip", bundle, PASSPHRASE, { rebind: true });
-    for (const row of await db().secretProvider.findMany()) await updateConnection({ actor, id: row.id, input: { name: `old-${row.name}` } });
-    for (const row of await db().secret.findMany()) await updateSecret({ actor, id: row.id, input: { secretPath: `old.${row.secretPath}` } });
+    for (const row of await db().secretProvider.findMany())
+      await updateConnection({ actor, id: row.id, input: { name: `old-${row.name}` } });
+    for (const row of await db().secret.findMany())
+      await updateSecret({ actor, id: row.id, input: { secretPath: `old.${row.secretPath}` } });
     const report = await importWith();
-    expect(report).toEqual({ connections: { created: 2, replaced: 0, skipped: 0 }, secrets: { created: 3, replaced: 0, skipped: 0 }, newIds: 3 });
+    expect(report).toEqual({
+      connections: { created: 2, replaced: 0, skipped: 0 },
+      secrets: { created: 3, replaced: 0, skipped: 0 },
+      newIds: 3,
+    });
 
     const renamed = await db().secret.findUniqueOrThrow({ where: { secretPath: "old.app.only-in-bundle" } });
     const fresh = await db().secret.findUniqueOrThrow({ where: { secretPath: "app.only-in-bundle" } });

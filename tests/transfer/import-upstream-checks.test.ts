@@ -29,7 +29,6 @@ let vault: VaultFake;
 let closed: HttpFake;
 const created: TempDatabase[] = [];
 
-
 beforeAll(async () => {
   process.env.PROVENANCE_ALLOW_INSECURE_PROVIDER_URLS = "true";
   resetEnvForTests();
@@ -62,15 +61,26 @@ describe.each(["sqlite", "postgres"] as const)("import's upstream checks on %s",
   /** Source: connection "vault" (the fake) with secret app.kv at secret/app/kv; target: empty, with a connection "vault" too. */
   beforeEach(async () => {
     await newInstall(dialect, created);
-    const connection = await createConnection({ actor, input: { name: "vault", type: "vault", config: { vaultUrl: vault.url, token: TOKEN } } });
-    await createSecret({ actor, input: { secretPath: "app.kv", provider: "vault", providerPath: "secret/app/kv", secretProviderId: connection.id } });
+    const connection = await createConnection({
+      actor,
+      input: { name: "vault", type: "vault", config: { vaultUrl: vault.url, token: TOKEN } },
+    });
+    await createSecret({
+      actor,
+      input: { secretPath: "app.kv", provider: "vault", providerPath: "secret/app/kv", secretProviderId: connection.id },
+    });
     payload = await collectPayload();
     await newInstall(dialect, created);
   }, 60_000);
 
   const withDynamicSecret = (p: BundlePayload): BundlePayload => {
     const copy = structuredClone(p);
-    copy.secrets.push({ ...copy.secrets.find((s) => s.secretPath === "app.kv")!, id: `s-dyn-${randomBytes(3).toString("hex")}`, secretPath: "app.dyn", providerPath: "database/creds/readonly" });
+    copy.secrets.push({
+      ...copy.secrets.find((s) => s.secretPath === "app.kv")!,
+      id: `s-dyn-${randomBytes(3).toString("hex")}`,
+      secretPath: "app.dyn",
+      providerPath: "database/creds/readonly",
+    });
     copy.counts.secrets += 1;
     return copy;
   };
@@ -81,7 +91,9 @@ describe.each(["sqlite", "postgres"] as const)("import's upstream checks on %s",
     const before = await snapshot();
     const error = await appErrorFrom(importing(withDynamicSecret(payload)));
     expect(error.code).toBe("validation_error");
-    expect(error.message).toMatch(/secret app\.dyn: providerPath: HashiCorp Vault: database\/.*creds\/readonly is on the mount database\/, a database engine/);
+    expect(error.message).toMatch(
+      /secret app\.dyn: providerPath: HashiCorp Vault: database\/.*creds\/readonly is on the mount database\/, a database engine/,
+    );
     expect(error.message).not.toContain("app.kv");
     expect(await snapshot()).toEqual(before);
     expect(vault.requests.some((r) => r.path.startsWith("/v1/database/"))).toBe(false);
@@ -117,10 +129,13 @@ describe.each(["sqlite", "postgres"] as const)("import's upstream checks on %s",
       const before = await snapshot();
       const error = await appErrorFrom(importing(sneaky, onConflict, dns));
       expect(error.code).toBe("validation_error");
-      expect(error.message).toContain('connection "vault": config.vaultUrl: innocent-vault.example resolves to a link-local metadata address');
+      expect(error.message).toContain(
+        'connection "vault": config.vaultUrl: innocent-vault.example resolves to a link-local metadata address',
+      );
       expect(await snapshot()).toEqual(before);
       // The second round replaces this server's connection of the same name.
-      if (onConflict === "fail") await createConnection({ actor, input: { name: "vault", type: "vault", config: { vaultUrl: vault.url, token: TOKEN } } });
+      if (onConflict === "fail")
+        await createConnection({ actor, input: { name: "vault", type: "vault", config: { vaultUrl: vault.url, token: TOKEN } } });
     }
     expect(dns.asked).toEqual(["innocent-vault.example", "innocent-vault.example"]);
 

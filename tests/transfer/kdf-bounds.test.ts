@@ -20,7 +20,11 @@ async function crafted(kdf: Partial<KdfCost>): Promise<string> {
 describe("bundle KDF bounds", () => {
   it.each([
     ["the reported header (N=2^20, r=8, p=16)", { N: 2 ** 20, r: 8, p: 16 }, /N|memory|work/],
-    ["16 times the default's work within the old bounds (N=2^17, r=8, p=16)", { N: 2 ** 17, r: 8, p: 16 }, /more work than an export ever uses/],
+    [
+      "16 times the default's work within the old bounds (N=2^17, r=8, p=16)",
+      { N: 2 ** 17, r: 8, p: 16 },
+      /more work than an export ever uses/,
+    ],
     ["more than 128 MiB (N=2^17, r=16)", { N: 2 ** 17, r: 16, p: 1 }, /more than 128 MiB/],
     ["N above 2^17", { N: 2 ** 18, r: 8, p: 1 }, /kdf\.N/],
   ])("refuses %s from the header alone, at once", async (_name, kdf, message) => {

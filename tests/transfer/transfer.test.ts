@@ -83,7 +83,6 @@ afterAll(async () => {
   resetEnvForTests();
 });
 
-
 /** This process's resolve cache and SDK clients, keyed by ids that survive the move: start afresh. */
 function forgetCaches(connectionIds: string[]): void {
   // What a restarted server would hold: nothing (the event every cache listens to for "drop all").
@@ -114,8 +113,18 @@ async function seed(): Promise<Seeded> {
     connections.push({ id: view.id, name, type, config });
     return view.id;
   };
-  const vaultId = await connect("vault-main", "vault", { vaultUrl: vault.url, token: VAULT_TOKEN, namespace: "team-a", kvVersion: "2" }, "Vault — équipe A");
-  const awsId = await connect("aws-prod", "aws-sm", { region: "eu-west-1", accessKeyId: AWS_KEY.id, secretAccessKey: AWS_KEY.secret, endpoint: aws.url });
+  const vaultId = await connect(
+    "vault-main",
+    "vault",
+    { vaultUrl: vault.url, token: VAULT_TOKEN, namespace: "team-a", kvVersion: "2" },
+    "Vault — équipe A",
+  );
+  const awsId = await connect("aws-prod", "aws-sm", {
+    region: "eu-west-1",
+    accessKeyId: AWS_KEY.id,
+    secretAccessKey: AWS_KEY.secret,
+    endpoint: aws.url,
+  });
   const azureId = await connect("azure-kv", "azure-kv", {
     vaultUrl: azure.vaultUrl,
     tenantId: AZURE.tenant,
@@ -123,20 +132,54 @@ async function seed(): Promise<Seeded> {
     clientSecret: AZURE.clientSecret,
     authorityHost: azure.authorityUrl,
   });
-  const gcpId = await connect("gcp-sm", "gcp-sm", { projectId: GCP_PROJECT, serviceAccountJson: gcpAccount.json, apiEndpoint: `http://${gcp.endpoint}` });
+  const gcpId = await connect("gcp-sm", "gcp-sm", {
+    projectId: GCP_PROJECT,
+    serviceAccountJson: gcpAccount.json,
+    apiEndpoint: `http://${gcp.endpoint}`,
+  });
   await connect("aws-default-chain", "aws-sm", { region: "us-east-1" }, "no credentials: nothing sensitive to encrypt");
 
   for (const [secretPath, value] of Object.entries(STORED)) {
     await createSecret({
       actor,
-      input: { secretPath, value, description: `stored ${secretPath}`, ...(secretPath === "app.json" ? { providerConfig: { jsonKey: "password" } } : {}) },
+      input: {
+        secretPath,
+        value,
+        description: `stored ${secretPath}`,
+        ...(secretPath === "app.json" ? { providerConfig: { jsonKey: "password" } } : {}),
+      },
     });
   }
   const external = [
-    { secretPath: "ext.vault", provider: "vault", providerPath: "secret/app/db", secretProviderId: vaultId, providerConfig: { jsonKey: "password", cacheTtlSeconds: 60 } },
-    { secretPath: "ext.aws", provider: "aws-sm", providerPath: "prod/stripe", secretProviderId: awsId, providerConfig: { jsonKey: "api_key", version: "AWSCURRENT" } },
-    { secretPath: "ext.azure", provider: "azure-kv", providerPath: "db-password", secretProviderId: azureId, providerConfig: { version: azureVersion } },
-    { secretPath: "ext.gcp", provider: "gcp-sm", providerPath: "api-key", secretProviderId: gcpId, providerConfig: { version: "1" }, description: "pinned" },
+    {
+      secretPath: "ext.vault",
+      provider: "vault",
+      providerPath: "secret/app/db",
+      secretProviderId: vaultId,
+      providerConfig: { jsonKey: "password", cacheTtlSeconds: 60 },
+    },
+    {
+      secretPath: "ext.aws",
+      provider: "aws-sm",
+      providerPath: "prod/stripe",
+      secretProviderId: awsId,
+      providerConfig: { jsonKey: "api_key", version: "AWSCURRENT" },
+    },
+    {
+      secretPath: "ext.azure",
+      provider: "azure-kv",
+      providerPath: "db-password",
+      secretProviderId: azureId,
+      providerConfig: { version: azureVersion },
+    },
+    {
+      secretPath: "ext.gcp",
+      provider: "gcp-sm",
+      providerPath: "api-key",
+      secretProviderId: gcpId,
+      providerConfig: { version: "1" },
+      description: "pinned",
+    },
   ];
   for (const input of external) await createSecret({ actor, input });
 
@@ -191,7 +234,11 @@ async function describeInstall() {
       value: s.valueCiphertext === null ? null : decrypt(keyring(), s.valueCiphertext, secretValueAad(s.id)),
       createdAt: s.createdAt.toISOString(),
     })),
-    keyIds: new Set([...connections.map((c) => c.credentials), ...secrets.map((s) => s.valueCiphertext)].filter((c) => c !== null).map((c) => keyIdOf(c!))),
+    keyIds: new Set(
+      [...connections.map((c) => c.credentials), ...secrets.map((s) => s.valueCiphertext)]
+        .filter((c) => c !== null)
+        .map((c) => keyIdOf(c!)),
+    ),
   };
 }
 
@@ -238,7 +285,12 @@ describe.each([
     expect(target.key).not.toBe(source.key);
     expect(keyring().current.id).not.toBe(sourceKeyId);
     forgetCaches(seeded.connections.map((c) => c.id));
-    const requestsBefore = { vault: vault.requests.length, aws: aws.signedBy.length, azure: azure.tokenRequests.length, gcp: gcp.requests.length };
+    const requestsBefore = {
+      vault: vault.requests.length,
+      aws: aws.signedBy.length,
+      azure: azure.tokenRequests.length,
+      gcp: gcp.requests.length,
+    };
 
     const report = await importBundle({ actor, text, passphrase: PASSPHRASE, label: path.basename(file) });
     expect(report).toEqual({

@@ -17,43 +17,65 @@ afterEach(async () => {
   await Promise.all(created.splice(0).map((d) => d.drop()));
 });
 
-const asUser = (id: string, email: string): Actor => ({ kind: "user", id, label: email, role: "admin", scope: null, userId: id, sourceIp: null });
+const asUser = (id: string, email: string): Actor => ({
+  kind: "user",
+  id,
+  label: email,
+  role: "admin",
+  scope: null,
+  userId: id,
+  sourceIp: null,
+});
 
 async function settle<T>(work: Promise<T>[]) {
   const results = await Promise.allSettled(work);
-  return { ok: results.filter((r) => r.status === "fulfilled").length, refused: results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason) };
+  return {
+    ok: results.filter((r) => r.status === "fulfilled").length,
+    refused: results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason),
+  };
 }
 
 describe.each(["sqlite", "postgres"] as const)("on %s", (dialect) => {
   it.each([
     ["demoting", { role: "editor" }],
     ["disabling", { disabled: true }],
-  ])("two admins %s each other at once leave one active admin", async (_label, change) => {
-    await newInstall(dialect, created);
-    // Several rounds: a race that is lost only sometimes must still show.
-    for (let round = 0; round < 8; round++) {
-      // Stored directly (no password hashing): only these two are admins in this round.
-      await db().user.updateMany({ where: { role: "admin" }, data: { role: "viewer" } });
-      const admin = (name: string) =>
-        db().user.create({ data: { id: `${name}-${round}`, email: `${name}${round}@example.test`, passwordHash: "unused", role: "admin" } });
-      const a = await admin("a");
-      const b = await admin("b");
-      const { ok, refused } = await settle([
-        updateUser({ actor: asUser(a.id, a.email), id: b.id, input: change }),
-        updateUser({ actor: asUser(b.id, b.email), id: a.id, input: change }),
-      ]);
-      expect(await db().user.count({ where: { role: "admin", disabled: false } }), `round ${round}`).toBe(1);
-      expect(ok).toBe(1);
-      expect(refused).toHaveLength(1);
-      expect(refused[0]).toMatchObject({ code: "conflict" });
-    }
-  }, 60_000);
+  ])(
+    "two admins %s each other at once leave one active admin",
+    async (_label, change) => {
+      await newInstall(dialect, created);
+      // Several rounds: a race that is lost only sometimes must still show.
+      for (let round = 0; round < 8; round++) {
+        // Stored directly (no password hashing): only these two are admins in this round.
+        await db().user.updateMany({ where: { role: "admin" }, data: { role: "viewer" } });
+        const admin = (name: string) =>
+          db().user.create({
+            data: { id: `${name}-${round}`, email: `${name}${round}@example.test`, passwordHash: "unused", role: "admin" },
+          });
+        const a = await admin("a");
+        const b = await admin("b");
+        const { ok, refused } = await settle([
+          updateUser({ actor: asUser(a.id, a.email), id: b.id, input: change }),
+          updateUser({ actor: asUser(b.id, b.email), id: a.id, input: change }),
+        ]);
+        expect(await db().user.count({ where: { role: "admin", disabled: false } }), `round ${round}`).toBe(1);
+        expect(ok).toBe(1);
+        expect(refused).toHaveLength(1);
+        expect(refused[0]).toMatchObject({ code: "conflict" });
+      }
+    },
+    60_000,
+  );
 
   it("parallel wrong setup codes are counted one by one: the 10-try limit holds", async () => {
     await newInstall(dialect, created);
     const code = await issueSetupCode();
     const wrong = (i: number) =>
-      completeSetup({ code: `WRNG-${String(i).padStart(4, "2")}-AAAA`, email: "first@example.test", password: "first-admin-password", sourceIp: null });
+      completeSetup({
+        code: `WRNG-${String(i).padStart(4, "2")}-AAAA`,
+        email: "first@example.test",
+        password: "first-admin-password",
+        sourceIp: null,
+      });
     const { ok, refused } = await settle(Array.from({ length: 30 }, (_, i) => wrong(i)));
     expect(ok).toBe(0);
     const codes = refused.map((e) => (e as { code?: string }).code);
@@ -61,7 +83,9 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (dialect) => {
     expect(codes.filter((c) => c === "validation_error")).toHaveLength(10);
     expect(codes.filter((c) => c === "forbidden")).toHaveLength(20);
     // The limit is used up: even the right code is refused now, and no admin was made.
-    await expect(completeSetup({ code, email: "first@example.test", password: "first-admin-password", sourceIp: null })).rejects.toMatchObject({
+    await expect(
+      completeSetup({ code, email: "first@example.test", password: "first-admin-password", sourceIp: null }),
+    ).rejects.toMatchObject({
       code: "forbidden",
     });
     expect(await db().user.count()).toBe(0);

@@ -31,11 +31,20 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (dialect) => {
     const user = await db().user.create({
       data: { id: "owner", email: "owner@example.test", passwordHash: await hashPassword("the-real-password"), role: "editor" },
     });
-    const actor: Actor = { kind: "user", id: user.id, label: user.email, role: "editor", scope: null, userId: user.id, sourceIp: "203.0.113.7" };
+    const actor: Actor = {
+      kind: "user",
+      id: user.id,
+      label: user.email,
+      role: "editor",
+      scope: null,
+      userId: user.id,
+      sourceIp: "203.0.113.7",
+    };
     const change = (currentPassword: string) =>
       changeOwnPassword({ actor, keepSessionId: null, input: { currentPassword, newPassword: "a-brand-new-password" } });
 
-    for (let i = 0; i < Number(LIMIT); i++) expect(await rejectionOf(change(`guess-${i}`), AppError)).toMatchObject({ code: "validation_error" });
+    for (let i = 0; i < Number(LIMIT); i++)
+      expect(await rejectionOf(change(`guess-${i}`), AppError)).toMatchObject({ code: "validation_error" });
     const limited = await rejectionOf(change("the-real-password"), AppError);
     expect(limited).toMatchObject({ code: "rate_limited" });
     expect(limited.extra.retryAfterSeconds).toBeGreaterThan(0);
@@ -46,10 +55,17 @@ describe.each(["sqlite", "postgres"] as const)("on %s", (dialect) => {
 
   it("an admin cannot reset their own password (that needs the current one), only other people's", async () => {
     await newInstall(dialect, created);
-    const admin = await db().user.create({ data: { id: "admin", email: "admin@example.test", passwordHash: await hashPassword("admins-password"), role: "admin" } });
-    const other = await db().user.create({ data: { id: "other", email: "other@example.test", passwordHash: await hashPassword("others-password"), role: "viewer" } });
+    const admin = await db().user.create({
+      data: { id: "admin", email: "admin@example.test", passwordHash: await hashPassword("admins-password"), role: "admin" },
+    });
+    const other = await db().user.create({
+      data: { id: "other", email: "other@example.test", passwordHash: await hashPassword("others-password"), role: "viewer" },
+    });
     const actor: Actor = { kind: "user", id: admin.id, label: admin.email, role: "admin", scope: null, userId: admin.id, sourceIp: null };
-    const own = await rejectionOf(resetPassword({ actor, user: { id: admin.id }, input: { newPassword: "taken-over-password" } }), AppError);
+    const own = await rejectionOf(
+      resetPassword({ actor, user: { id: admin.id }, input: { newPassword: "taken-over-password" } }),
+      AppError,
+    );
     expect(own).toMatchObject({ code: "forbidden" });
     expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).passwordHash).toBe(admin.passwordHash);
     await resetPassword({ actor, user: { id: other.id }, input: { newPassword: "a-new-password-for-other" } });

@@ -19,7 +19,8 @@ export default async function AccountPage() {
             Signed in as <span className="font-medium break-all text-slate-900">{actor.label}</span> <RoleBadge role={actor.role} />
           </p>
           <p className="mb-4 text-sm text-slate-600">
-            Changing your password signs out every other browser where you are signed in; this one stays signed in. API tokens are not affected.
+            Changing your password signs out every other browser where you are signed in; this one stays signed in. API tokens are not
+            affected.
           </p>
           <ChangePasswordForm />
         </Panel>

@@ -7,7 +7,11 @@ const ACTIONS: Record<string, { label: string; failed?: string; denied?: string 
   "secret.delete": { label: "Deleted secret" },
   "secret.import_env": { label: "Imported a .env file", failed: "Imported a .env file (some paths failed)" },
   "secret.resolve": { label: "Read secret value", failed: "Failed to read secret value", denied: "Refused secret value" },
-  "secret.resolve_batch": { label: "Read secret values (batch)", failed: "Failed to read secret values (batch)", denied: "Refused secret values (batch)" },
+  "secret.resolve_batch": {
+    label: "Read secret values (batch)",
+    failed: "Failed to read secret values (batch)",
+    denied: "Refused secret values (batch)",
+  },
   "secret_provider.create": { label: "Created connection" },
   "secret_provider.update": { label: "Changed connection" },
   "secret_provider.delete": { label: "Deleted connection" },
@@ -58,13 +62,15 @@ const REASONS: Record<string, string> = {
 /** The details object as short "key: value" phrases; values are facts, never secrets. */
 export function describeDetails(details: Record<string, unknown> | null): string[] {
   if (!details) return [];
-  return Object.entries(details)
-    // Row ids mean nothing to a reader (the target already names the thing).
-    .filter(([key]) => !/Id$/.test(key))
-    .filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
-    .map(([key, value]) => {
-      if (key === "reason" && typeof value === "string") return REASONS[value] ?? value;
-      const text = Array.isArray(value) ? value.join(", ") : String(value);
-      return `${key}: ${text}`;
-    });
+  return (
+    Object.entries(details)
+      // Row ids mean nothing to a reader (the target already names the thing).
+      .filter(([key]) => !/Id$/.test(key))
+      .filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
+      .map(([key, value]) => {
+        if (key === "reason" && typeof value === "string") return REASONS[value] ?? value;
+        const text = Array.isArray(value) ? value.join(", ") : String(value);
+        return `${key}: ${text}`;
+      })
+  );
 }

@@ -17,13 +17,27 @@ export function AuditFilters({ values, actions, actors }: { values: AuditFilterV
   const active = Object.values(values).some(Boolean);
   const label = "mb-1 block text-xs font-medium text-slate-600";
   return (
-    <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="mb-4 rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+    <form
+      method="get"
+      action="/audit"
+      role="search"
+      aria-label="Filter the audit log"
+      className="mb-4 rounded-xl border border-slate-200 bg-white p-3 shadow-sm"
+    >
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-6">
         <div className="col-span-2">
           <label htmlFor="audit-actor" className={label}>
             Actor
           </label>
-          <input id="audit-actor" name="actor" list="audit-actors" defaultValue={values.actor} placeholder="email or token name" autoComplete="off" className={CONTROL_CLASSES} />
+          <input
+            id="audit-actor"
+            name="actor"
+            list="audit-actors"
+            defaultValue={values.actor}
+            placeholder="email or token name"
+            autoComplete="off"
+            className={CONTROL_CLASSES}
+          />
           <datalist id="audit-actors">
             {actors.map((a) => (
               <option key={a} value={a} />
@@ -34,7 +48,14 @@ export function AuditFilters({ values, actions, actors }: { values: AuditFilterV
           <label htmlFor="audit-target" className={label}>
             Target
           </label>
-          <input id="audit-target" name="target" defaultValue={values.target} placeholder="secret path, connection, user…" autoComplete="off" className={CONTROL_CLASSES} />
+          <input
+            id="audit-target"
+            name="target"
+            defaultValue={values.target}
+            placeholder="secret path, connection, user…"
+            autoComplete="off"
+            className={CONTROL_CLASSES}
+          />
         </div>
         <div className="lg:col-span-2">
           <label htmlFor="audit-action" className={label}>

@@ -81,7 +81,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               <AuditRow key={event.id} event={event} />
             ))}
           </ol>
-          <nav aria-label="Pages" className="flex flex-col items-center justify-between gap-2 border-t border-slate-200 bg-slate-50 px-4 py-3 text-sm sm:flex-row">
+          <nav
+            aria-label="Pages"
+            className="flex flex-col items-center justify-between gap-2 border-t border-slate-200 bg-slate-50 px-4 py-3 text-sm sm:flex-row"
+          >
             <p className="text-slate-600" data-testid="audit-range">
               {first}–{last} of {result.total} · page {result.page} of {result.pageCount}
             </p>
@@ -117,7 +120,11 @@ function AuditRow({ event }: { event: AuditEventView }) {
   const href = targetHref(event);
   const actor = event.actor.label ?? (event.actor.type === "anonymous" ? "Someone (not signed in)" : event.actor.type);
   return (
-    <li className="grid gap-1 px-4 py-3 text-sm sm:grid-cols-[10rem_minmax(0,1fr)_auto] sm:gap-4" data-testid="audit-event" data-action={event.action}>
+    <li
+      className="grid gap-1 px-4 py-3 text-sm sm:grid-cols-[10rem_minmax(0,1fr)_auto] sm:gap-4"
+      data-testid="audit-event"
+      data-action={event.action}
+    >
       <time dateTime={event.at} className="text-xs text-slate-500 sm:pt-0.5" title={timeAgo(event.at)}>
         {formatDateTime(event.at, true)}
       </time>

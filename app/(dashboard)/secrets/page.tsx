@@ -59,11 +59,18 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
         actions={
           <>
             {canImport ? (
-              <LinkButton href={filter.prefix && !filterError ? `/secrets/import?prefix=${encodeURIComponent(filter.prefix)}` : "/secrets/import"} variant="secondary">
+              <LinkButton
+                href={filter.prefix && !filterError ? `/secrets/import?prefix=${encodeURIComponent(filter.prefix)}` : "/secrets/import"}
+                variant="secondary"
+              >
                 Import .env
               </LinkButton>
             ) : null}
-            {canEdit ? <LinkButton href="/secrets/new"><span aria-hidden="true">+</span> New secret</LinkButton> : null}
+            {canEdit ? (
+              <LinkButton href="/secrets/new">
+                <span aria-hidden="true">+</span> New secret
+              </LinkButton>
+            ) : null}
           </>
         }
       />
@@ -71,7 +78,9 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
         prefix={filter.prefix}
         provider={filter.provider}
         view={view}
-        connection={filter.secretProviderId ? { id: filter.secretProviderId, name: names.get(filter.secretProviderId) ?? "unknown connection" } : null}
+        connection={
+          filter.secretProviderId ? { id: filter.secretProviderId, name: names.get(filter.secretProviderId) ?? "unknown connection" } : null
+        }
         error={filterError}
       />
       {filterError ? null : (
@@ -87,24 +96,47 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
           That page link is out of date or damaged; showing the first page.
         </p>
       ) : null}
-      {folder && folder.folders.length > 0 ? <FolderGrid folders={folder.folders} href={(prefix) => secretsHref({ ...filter, prefix }, view, {})} /> : null}
+      {folder && folder.folders.length > 0 ? (
+        <FolderGrid folders={folder.folders} href={(prefix) => secretsHref({ ...filter, prefix }, view, {})} />
+      ) : null}
       {nothing ? (
         paged ? (
-          <EmptyState title="No more secrets" action={<LinkButton href={href({})} variant="secondary">Back to the first page</LinkButton>}>
+          <EmptyState
+            title="No more secrets"
+            action={
+              <LinkButton href={href({})} variant="secondary">
+                Back to the first page
+              </LinkButton>
+            }
+          >
             The list ends before this page (secrets may have been deleted since the link was made).
           </EmptyState>
         ) : filtered ? (
-          <EmptyState title="No secrets match these filters" action={<LinkButton href="/secrets" variant="secondary">Clear filters</LinkButton>}>
+          <EmptyState
+            title="No secrets match these filters"
+            action={
+              <LinkButton href="/secrets" variant="secondary">
+                Clear filters
+              </LinkButton>
+            }
+          >
             Try a shorter path prefix, or another provider.
           </EmptyState>
         ) : (
           <EmptyState
             icon={<KeyIcon />}
             title="No secrets yet"
-            action={canEdit ? <LinkButton href="/secrets/new"><span aria-hidden="true">+</span> New secret</LinkButton> : null}
+            action={
+              canEdit ? (
+                <LinkButton href="/secrets/new">
+                  <span aria-hidden="true">+</span> New secret
+                </LinkButton>
+              ) : null
+            }
           >
-            A secret is a dotted path such as <code className="font-mono">stripe.apiKey</code> whose value is stored here, encrypted, or fetched
-            from AWS, Azure, GCP or Vault. {canEdit ? "Create the first one; programs then fetch it with an API token." : "An editor or admin can create them."}
+            A secret is a dotted path such as <code className="font-mono">stripe.apiKey</code> whose value is stored here, encrypted, or
+            fetched from AWS, Azure, GCP or Vault.{" "}
+            {canEdit ? "Create the first one; programs then fetch it with an API token." : "An editor or admin can create them."}
           </EmptyState>
         )
       ) : secrets.length > 0 ? (
@@ -129,9 +161,17 @@ type SecretsView = "folders" | "list";
  * with nothing listed; a page link that is damaged (or from another version) falls back to the
  * first page with a notice.
  */
-async function readPage(actor: Actor, filter: ListSecretsFilter, view: SecretsView, position: { cursor: string | null; before: string | null }) {
+async function readPage(
+  actor: Actor,
+  filter: ListSecretsFilter,
+  view: SecretsView,
+  position: { cursor: string | null; before: string | null },
+) {
   const empty: SecretPage = { secrets: [], nextCursor: null, previousCursor: null };
-  const read = async (at: { cursor?: string | null; before?: string | null }): Promise<{ page: SecretPage; folder: SecretFolderView | null }> => {
+  const read = async (at: {
+    cursor?: string | null;
+    before?: string | null;
+  }): Promise<{ page: SecretPage; folder: SecretFolderView | null }> => {
     if (view === "list") return { page: await listSecretsPage({ actor, filter, page: { limit: PAGE_SIZE, ...at } }), folder: null };
     const folder = await listSecretFolder({ actor, filter, page: { limit: PAGE_SIZE, ...at } });
     return { page: folder.page, folder };
@@ -142,7 +182,8 @@ async function readPage(actor: Actor, filter: ListSecretsFilter, view: SecretsVi
     if (!isAppError(error) || error.code !== "validation_error") throw error;
     const fields = (error.extra.fields ?? {}) as Record<string, string>;
     const filterProblem = fields.prefix ?? fields.provider ?? fields.secretProviderId;
-    if (filterProblem || !(fields.cursor || fields.before)) return { page: empty, folder: null, filterError: filterProblem ?? error.message, pageLinkError: false };
+    if (filterProblem || !(fields.cursor || fields.before))
+      return { page: empty, folder: null, filterError: filterProblem ?? error.message, pageLinkError: false };
     return { ...(await read({})), filterError: null, pageLinkError: true };
   }
 }
@@ -150,7 +191,8 @@ async function readPage(actor: Actor, filter: ListSecretsFilter, view: SecretsVi
 /** A bookmarkable address of a page: the filters, and at most one of cursor (after) or before. */
 function secretsHref(filter: ListSecretsFilter, view: SecretsView, position: { cursor?: string; before?: string }): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filter, ...(view === "list" ? { view } : {}), ...position })) if (value) query.set(key, value);
+  for (const [key, value] of Object.entries({ ...filter, ...(view === "list" ? { view } : {}), ...position }))
+    if (value) query.set(key, value);
   const text = query.toString();
   return text ? `/secrets?${text}` : "/secrets";
 }
@@ -177,10 +219,18 @@ function SecretTable({
         <caption className="sr-only">Secrets</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
           <tr>
-            <th scope="col" className="px-4 py-3 sm:w-[45%] lg:w-[34%]">Path</th>
-            <th scope="col" className="hidden px-4 py-3 sm:table-cell lg:w-[30%]">Source</th>
-            <th scope="col" className="hidden px-4 py-3 lg:table-cell">Description</th>
-            <th scope="col" className="hidden w-32 px-4 py-3 md:table-cell">Updated</th>
+            <th scope="col" className="px-4 py-3 sm:w-[45%] lg:w-[34%]">
+              Path
+            </th>
+            <th scope="col" className="hidden px-4 py-3 sm:table-cell lg:w-[30%]">
+              Source
+            </th>
+            <th scope="col" className="hidden px-4 py-3 lg:table-cell">
+              Description
+            </th>
+            <th scope="col" className="hidden w-32 px-4 py-3 md:table-cell">
+              Updated
+            </th>
             <th scope="col" className={`px-4 py-3 text-right ${canReadValues ? "w-24" : "w-14"}`}>
               <span className="sr-only">Copy</span>
             </th>
@@ -192,7 +242,10 @@ function SecretTable({
             return (
               <tr key={secret.id} className="hover:bg-slate-50/60">
                 <td className="px-4 py-3">
-                  <Link href={`/secrets/${secret.id}`} className="font-mono text-[13px] font-medium break-all text-slate-900 hover:text-brand-700 hover:underline">
+                  <Link
+                    href={`/secrets/${secret.id}`}
+                    className="font-mono text-[13px] font-medium break-all text-slate-900 hover:text-brand-700 hover:underline"
+                  >
                     {secret.secretPath}
                   </Link>
                   <div className="mt-1 sm:hidden">
@@ -202,7 +255,10 @@ function SecretTable({
                 <td className="hidden px-4 py-3 sm:table-cell">
                   <ProviderBadge type={secret.provider} />
                   {connection || secret.providerPath ? (
-                    <p className="mt-1 truncate text-xs text-slate-500" title={[connection, secret.providerPath].filter(Boolean).join(" · ")}>
+                    <p
+                      className="mt-1 truncate text-xs text-slate-500"
+                      title={[connection, secret.providerPath].filter(Boolean).join(" · ")}
+                    >
                       {connection}
                       {connection && secret.providerPath ? " · " : ""}
                       {secret.providerPath ? <span className="font-mono">{secret.providerPath}</span> : null}
@@ -234,7 +290,10 @@ function SecretPagination({ secrets, pages }: { secrets: SecretView[]; pages: { 
   const first = secrets[0]!.secretPath;
   const last = secrets[secrets.length - 1]!.secretPath;
   return (
-    <nav aria-label="Pages" className="flex flex-col items-center justify-between gap-2 border-t border-slate-200 bg-slate-50 px-4 py-3 text-sm sm:flex-row">
+    <nav
+      aria-label="Pages"
+      className="flex flex-col items-center justify-between gap-2 border-t border-slate-200 bg-slate-50 px-4 py-3 text-sm sm:flex-row"
+    >
       <p className="min-w-0 truncate text-slate-600" data-testid="secrets-range">
         <span className="font-mono text-[13px]">{first}</span> to <span className="font-mono text-[13px]">{last}</span>
         {pages.next ? null : <span className="text-slate-500"> · end of the list</span>}

@@ -14,7 +14,9 @@ const VISIBLE_SECONDS = 20;
  * action (audited as a read, like the resolve API), kept in memory only, hidden again after 20 s.
  */
 export function RevealValue({ secretPath }: { secretPath: string }) {
-  const [state, setState] = useState<{ kind: "hidden" } | { kind: "loading" } | { kind: "shown"; secret: ResolvedSecret } | { kind: "error"; message: string }>({
+  const [state, setState] = useState<
+    { kind: "hidden" } | { kind: "loading" } | { kind: "shown"; secret: ResolvedSecret } | { kind: "error"; message: string }
+  >({
     kind: "hidden",
   });
   const [left, setLeft] = useState(VISIBLE_SECONDS);
@@ -36,14 +38,19 @@ export function RevealValue({ secretPath }: { secretPath: string }) {
     setState({ kind: "loading" });
     const result = await revealSecretAction(secretPath);
     setLeft(VISIBLE_SECONDS);
-    setState(result.ok ? { kind: "shown", secret: result.data } : { kind: "error", message: result.message ?? "The value could not be read." });
+    setState(
+      result.ok ? { kind: "shown", secret: result.data } : { kind: "error", message: result.message ?? "The value could not be read." },
+    );
   }
 
   if (state.kind === "shown") {
     const { secret } = state;
     return (
       <div className="space-y-3">
-        <pre data-testid="secret-value" className="max-h-64 overflow-auto rounded-lg border border-slate-200 bg-slate-900 px-4 py-3 font-mono text-sm break-all whitespace-pre-wrap text-emerald-200">
+        <pre
+          data-testid="secret-value"
+          className="max-h-64 overflow-auto rounded-lg border border-slate-200 bg-slate-900 px-4 py-3 font-mono text-sm break-all whitespace-pre-wrap text-emerald-200"
+        >
           {secret.value}
         </pre>
         <div className="flex flex-wrap items-center gap-2">
@@ -56,7 +63,10 @@ export function RevealValue({ secretPath }: { secretPath: string }) {
           </span>
         </div>
         <div className="h-1 overflow-hidden rounded-full bg-slate-100" aria-hidden="true">
-          <div className="h-full bg-brand-500 transition-[width] duration-1000 ease-linear" style={{ width: `${(left / VISIBLE_SECONDS) * 100}%` }} />
+          <div
+            className="h-full bg-brand-500 transition-[width] duration-1000 ease-linear"
+            style={{ width: `${(left / VISIBLE_SECONDS) * 100}%` }}
+          />
         </div>
         <p className="text-xs text-slate-500">
           {secret.provider === "provenance" ? "Stored in Provenance" : `From ${secret.provider}`}
@@ -81,7 +91,9 @@ export function RevealValue({ secretPath }: { secretPath: string }) {
         </Button>
       </div>
       <div aria-live="polite">
-        {state.kind === "error" ? <p className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{state.message}</p> : null}
+        {state.kind === "error" ? (
+          <p className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">{state.message}</p>
+        ) : null}
       </div>
     </div>
   );

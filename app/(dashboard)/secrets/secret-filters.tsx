@@ -22,7 +22,13 @@ export function SecretFilters({
   error: string | null;
 }) {
   return (
-    <form method="get" action="/secrets" role="search" aria-label="Filter secrets" className="mb-4 rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+    <form
+      method="get"
+      action="/secrets"
+      role="search"
+      aria-label="Filter secrets"
+      className="mb-4 rounded-xl border border-slate-200 bg-white p-3 shadow-sm"
+    >
       <div className="flex flex-col gap-2 sm:flex-row sm:items-end">
         <div className="flex-1">
           <label htmlFor="filter-prefix" className="mb-1 block text-xs font-medium text-slate-600">

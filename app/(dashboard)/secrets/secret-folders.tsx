@@ -23,9 +23,13 @@ export function FolderBar({
         <ol className="flex flex-wrap items-center gap-1 font-mono text-[13px] text-slate-600">
           <li>
             {segments.length === 0 ? (
-              <span aria-current="page" className="font-sans font-medium text-slate-900">All secrets</span>
+              <span aria-current="page" className="font-sans font-medium text-slate-900">
+                All secrets
+              </span>
             ) : (
-              <Link href={href("")} className="font-sans text-brand-700 hover:underline">All secrets</Link>
+              <Link href={href("")} className="font-sans text-brand-700 hover:underline">
+                All secrets
+              </Link>
             )}
           </li>
           {segments.map((segment, i) => {
@@ -33,11 +37,17 @@ export function FolderBar({
             const last = i === segments.length - 1;
             return (
               <li key={at} className="flex items-center gap-1">
-                <span aria-hidden="true" className="text-slate-500">/</span>
+                <span aria-hidden="true" className="text-slate-500">
+                  /
+                </span>
                 {last ? (
-                  <span aria-current="page" className="font-medium break-all text-slate-900">{segment}</span>
+                  <span aria-current="page" className="font-medium break-all text-slate-900">
+                    {segment}
+                  </span>
                 ) : (
-                  <Link href={href(at)} className="break-all text-brand-700 hover:underline">{segment}</Link>
+                  <Link href={href(at)} className="break-all text-brand-700 hover:underline">
+                    {segment}
+                  </Link>
                 )}
               </li>
             );
@@ -60,9 +70,13 @@ export function FolderBar({
 function ViewLink({ href, current, label }: { href: string; current: boolean; label: string }) {
   const base = "rounded-md px-2.5 py-1 font-medium";
   return current ? (
-    <span aria-current="true" className={`${base} bg-slate-900 text-white`}>{label}</span>
+    <span aria-current="true" className={`${base} bg-slate-900 text-white`}>
+      {label}
+    </span>
   ) : (
-    <Link href={href} className={`${base} text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50`}>{label}</Link>
+    <Link href={href} className={`${base} text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50`}>
+      {label}
+    </Link>
   );
 }
 
@@ -70,15 +84,25 @@ function ViewLink({ href, current, label }: { href: string; current: boolean; la
 export function FolderGrid({ folders, href }: { folders: SecretFolder[]; href: (prefix: string) => string }) {
   return (
     <section aria-labelledby="folders-heading" className="mb-4">
-      <h2 id="folders-heading" className="sr-only">Folders</h2>
+      <h2 id="folders-heading" className="sr-only">
+        Folders
+      </h2>
       <ul className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3">
         {folders.map((folder) => (
           <li key={folder.prefix}>
             <Link
               href={href(folder.prefix)}
-              className="flex items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2.5 shadow-sm hover:border-brand-300 hover:bg-brand-50/40"
+              className="hover:border-brand-300 flex items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2.5 shadow-sm hover:bg-brand-50/40"
             >
-              <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinejoin="round" aria-hidden="true" className="size-5 shrink-0 text-brand-600">
+              <svg
+                viewBox="0 0 24 24"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth={1.6}
+                strokeLinejoin="round"
+                aria-hidden="true"
+                className="size-5 shrink-0 text-brand-600"
+              >
                 <path d="M3.5 6.5a2 2 0 0 1 2-2h4l2 2.5h7a2 2 0 0 1 2 2v8.5a2 2 0 0 1-2 2h-13a2 2 0 0 1-2-2Z" />
               </svg>
               <span className="min-w-0 flex-1 truncate font-mono text-[13px] font-medium text-slate-900">{folder.name}</span>

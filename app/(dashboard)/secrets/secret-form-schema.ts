@@ -27,7 +27,13 @@ export function toSecretInput(values: SecretFormValues, mode: SecretFormMode): R
   if (values.provider === PROVENANCE_PROVIDER) {
     // An empty box is no value: on create the server then asks for one, on edit it keeps the stored one.
     const value = values.value === "" ? {} : { value: values.value };
-    return { secretPath: values.secretPath, provider: PROVENANCE_PROVIDER, ...value, description, ...(mode === "edit" ? { providerConfig: null } : {}) };
+    return {
+      secretPath: values.secretPath,
+      provider: PROVENANCE_PROVIDER,
+      ...value,
+      description,
+      ...(mode === "edit" ? { providerConfig: null } : {}),
+    };
   }
   const ttl = values.providerConfig.cacheTtlSeconds.trim();
   const refresh = values.providerConfig.refreshSeconds.trim();

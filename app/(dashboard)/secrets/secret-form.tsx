@@ -61,7 +61,15 @@ function valuesOf(secret: SecretView | null): SecretFormValues {
  * (a connection of that type, the path in the manager, and optionally a JSON key). Values are
  * write-only: the edit form never shows the stored one.
  */
-export function SecretForm({ secret, connections, canCreateConnections }: { secret: SecretView | null; connections: ConnectionOption[]; canCreateConnections: boolean }) {
+export function SecretForm({
+  secret,
+  connections,
+  canCreateConnections,
+}: {
+  secret: SecretView | null;
+  connections: ConnectionOption[];
+  canCreateConnections: boolean;
+}) {
   const mode = secret ? "edit" : "create";
   const router = useRouter();
   const toast = useToast();
@@ -132,7 +140,13 @@ export function SecretForm({ secret, connections, canCreateConnections }: { secr
               first.
             </p>
           ) : null}
-          <SelectField id="secretProviderId" label="Connection" required error={errors.secretProviderId?.message} {...register("secretProviderId")}>
+          <SelectField
+            id="secretProviderId"
+            label="Connection"
+            required
+            error={errors.secretProviderId?.message}
+            {...register("secretProviderId")}
+          >
             <option value="">{offered.length === 0 ? "No connections of this type" : "Choose a connection…"}</option>
             {offered.map((c) => (
               <option key={c.id} value={c.id}>
@@ -167,7 +181,9 @@ export function SecretForm({ secret, connections, canCreateConnections }: { secr
             {...register("providerConfig.jsonKey")}
           />
           <details className="group rounded-md">
-            <summary className="cursor-pointer text-sm font-medium text-slate-700 select-none hover:text-slate-900">Advanced: version and caching</summary>
+            <summary className="cursor-pointer text-sm font-medium text-slate-700 select-none hover:text-slate-900">
+              Advanced: version and caching
+            </summary>
             <div className="mt-3 grid gap-x-4 sm:grid-cols-2">
               <Field
                 id="version"
@@ -210,7 +226,11 @@ export function SecretForm({ secret, connections, canCreateConnections }: { secr
           rows={3}
           autoComplete="off"
           spellCheck={false}
-          hint={secret ? "Leave empty to keep the current value; type a new one to replace it. It is encrypted before it is stored." : "Encrypted with the master key before it is stored. Shown again only on an explicit reveal."}
+          hint={
+            secret
+              ? "Leave empty to keep the current value; type a new one to replace it. It is encrypted before it is stored."
+              : "Encrypted with the master key before it is stored. Shown again only on an explicit reveal."
+          }
           error={errors.value?.message}
           {...register("value")}
         />

@@ -33,7 +33,9 @@ export function SecretRowActions({ secretPath, canReadValue }: { secretPath: str
     });
     try {
       if (typeof ClipboardItem === "function") {
-        await navigator.clipboard.write([new ClipboardItem({ "text/plain": value.then((text) => new Blob([text], { type: "text/plain" })) })]);
+        await navigator.clipboard.write([
+          new ClipboardItem({ "text/plain": value.then((text) => new Blob([text], { type: "text/plain" })) }),
+        ]);
       } else {
         await navigator.clipboard.writeText(await value);
       }
@@ -60,7 +62,17 @@ export function SecretRowActions({ secretPath, canReadValue }: { secretPath: str
   );
 }
 
-function IconButton({ label, onClick, busy = false, children }: { label: string; onClick: () => void; busy?: boolean; children: React.ReactNode }) {
+function IconButton({
+  label,
+  onClick,
+  busy = false,
+  children,
+}: {
+  label: string;
+  onClick: () => void;
+  busy?: boolean;
+  children: React.ReactNode;
+}) {
   return (
     <button
       type="button"
@@ -70,7 +82,16 @@ function IconButton({ label, onClick, busy = false, children }: { label: string;
       title={label}
       className="inline-flex size-8 items-center justify-center rounded-md text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none disabled:opacity-50"
     >
-      <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" className="size-4">
+      <svg
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth={1.6}
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        aria-hidden="true"
+        className="size-4"
+      >
         {children}
       </svg>
     </button>

@@ -4,7 +4,17 @@ import { PROVIDER_TYPES, providerDefinitions } from "@/lib/providers/registry";
 import { PROVENANCE_PROVIDER } from "@/lib/secrets/secret-schemas";
 
 /** Where a secret's value lives: in Provenance, or in one of the external managers. */
-export function SourcePicker({ value, counts, onChange, error }: { value: string; counts: Record<string, number>; onChange: (source: string) => void; error?: string }) {
+export function SourcePicker({
+  value,
+  counts,
+  onChange,
+  error,
+}: {
+  value: string;
+  counts: Record<string, number>;
+  onChange: (source: string) => void;
+  error?: string;
+}) {
   const options = [
     { key: PROVENANCE_PROVIDER, name: "Stored in Provenance", detail: "Encrypted here" },
     ...PROVIDER_TYPES.map((type) => ({
@@ -16,7 +26,10 @@ export function SourcePicker({ value, counts, onChange, error }: { value: string
   return (
     <fieldset aria-describedby={error ? "provider-error" : undefined}>
       <legend className="mb-1.5 text-sm font-medium text-slate-800">
-        Where the value lives <span className="text-red-600" aria-hidden="true">*</span>
+        Where the value lives{" "}
+        <span className="text-red-600" aria-hidden="true">
+          *
+        </span>
       </legend>
       <div className="grid grid-cols-2 gap-2 lg:grid-cols-3">
         {options.map((option) => {
@@ -28,7 +41,14 @@ export function SourcePicker({ value, counts, onChange, error }: { value: string
                 checked ? "border-brand-500 bg-brand-50/60 ring-1 ring-brand-500" : "border-slate-200 bg-white hover:border-slate-300"
               }`}
             >
-              <input type="radio" name="provider" value={option.key} checked={checked} onChange={() => onChange(option.key)} className="sr-only" />
+              <input
+                type="radio"
+                name="provider"
+                value={option.key}
+                checked={checked}
+                onChange={() => onChange(option.key)}
+                className="sr-only"
+              />
               <span className="font-medium text-slate-900">{option.name}</span>
               <span className="text-xs text-slate-600">{option.detail}</span>
             </label>

@@ -14,7 +14,10 @@ export async function VersionsPanel({ actor, secretId }: { actor: Actor; secretI
   const versions = await listSecretVersions({ actor, id: secretId });
   const previous = versions[1];
   return (
-    <Panel title="Versions" description="Every version seen, newest first, with how many tokens and users read it. Fingerprints only, never values.">
+    <Panel
+      title="Versions"
+      description="Every version seen, newest first, with how many tokens and users read it. Fingerprints only, never values."
+    >
       {versions.length === 0 ? (
         <p className="text-sm text-slate-600">No version seen yet: the first resolve records it.</p>
       ) : (

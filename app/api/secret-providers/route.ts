@@ -6,6 +6,8 @@ import { createConnection } from "@/lib/secret-providers/write-connections";
 export const GET = apiRoute("listConnections", async ({ actor }) => json(await listConnections({ scope: actor.scope })));
 
 // POST /api/secret-providers — 201 + connection; 409 name_taken; 400 validation_error with fields
-export const POST = apiRoute("createConnection", async ({ actor, body }) => json(await createConnection({ actor, input: await body() }), 201));
+export const POST = apiRoute("createConnection", async ({ actor, body }) =>
+  json(await createConnection({ actor, input: await body() }), 201),
+);
 
 export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

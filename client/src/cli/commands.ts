@@ -44,7 +44,8 @@ Names: prefix stripe turns stripe.apiKey into API_KEY; --path stripe.apiKey give
 
 type Command = (options: CommandOptions) => Promise<number>;
 
-const clientFor = (options: CommandOptions) => createClient({ url: options.url, token: options.token, idToken: options.idToken, cacheTtlSeconds: 0 });
+const clientFor = (options: CommandOptions) =>
+  createClient({ url: options.url, token: options.token, idToken: options.idToken, cacheTtlSeconds: 0 });
 
 // provenance get <path>: the value and a newline on stdout (--raw: the exact bytes).
 const get: Command = async (options) => {
@@ -62,7 +63,12 @@ const exportCommand: Command = async (options) => {
   noPositionals(options, "export");
   const planned = await plan(options);
   try {
-    await write(formatEnv(format, Object.entries(planned).map(([name, { path, value }]) => ({ name, path, value }))));
+    await write(
+      formatEnv(
+        format,
+        Object.entries(planned).map(([name, { path, value }]) => ({ name, path, value })),
+      ),
+    );
   } catch (error) {
     if (error instanceof FormatError) throw new ProvenanceError("unsupported_value", error.message);
     throw error;
@@ -90,10 +96,17 @@ const run: Command = async (options) => {
  * changes; a change that cannot be resolved leaves it running on the old values. Ends when the
  * command ends by itself, with its exit code.
  */
-async function runWatching(options: CommandOptions, program: string, args: string[], first: Planned, forward: SignalForwarder): Promise<number> {
+async function runWatching(
+  options: CommandOptions,
+  program: string,
+  args: string[],
+  first: Planned,
+  forward: SignalForwarder,
+): Promise<number> {
   const { prefixes, paths, names } = requested(options);
   const exact = new Set([...paths, ...Object.values(names)]);
-  const relevant = (secretPath: string) => exact.has(secretPath) || prefixes.some((prefix) => secretPath === prefix.replace(/\.$/, "") || isUnderPrefix(secretPath, prefix));
+  const relevant = (secretPath: string) =>
+    exact.has(secretPath) || prefixes.some((prefix) => secretPath === prefix.replace(/\.$/, "") || isUnderPrefix(secretPath, prefix));
   let current = first;
   let child = startChild(program, args, childEnv(current, options));
   let pending: ReturnType<typeof setTimeout> | undefined;
@@ -174,11 +187,17 @@ const importCommand: Command = async (options) => {
   const base = importBase(prefix);
   const { request } = createTransport({ url: options.url, token: options.token, idToken: options.idToken });
   const existing = new Map(
-    (await request<Array<{ id: string; secretPath: string }>>(`/api/secrets?prefix=${encodeURIComponent(base)}`)).map((s) => [s.secretPath, s.id]),
+    (await request<Array<{ id: string; secretPath: string }>>(`/api/secrets?prefix=${encodeURIComponent(base)}`)).map((s) => [
+      s.secretPath,
+      s.id,
+    ]),
   );
   const plan = planEnvImport(entries, existing, onConflict);
   if (plan.blocked) {
-    throw new ProvenanceError("conflict", `Nothing imported: ${plan.clashes.length} secret(s) exist already (${plan.clashes.map((e) => e.secretPath).join(", ")}); use --on-conflict skip or replace.`);
+    throw new ProvenanceError(
+      "conflict",
+      `Nothing imported: ${plan.clashes.length} secret(s) exist already (${plan.clashes.map((e) => e.secretPath).join(", ")}); use --on-conflict skip or replace.`,
+    );
   }
   const counts: EnvImportCounts = { created: 0, replaced: 0, skipped: 0, failed: 0 };
   for (const step of plan.steps) {
@@ -199,7 +218,9 @@ const importCommand: Command = async (options) => {
       say(`${secretPath}: ${detail}\n`);
     }
   }
-  say(`Imported into ${base}: ${counts.created} created, ${counts.replaced} replaced, ${counts.skipped} skipped, ${counts.failed} failed.\n`);
+  say(
+    `Imported into ${base}: ${counts.created} created, ${counts.replaced} replaced, ${counts.skipped} skipped, ${counts.failed} failed.\n`,
+  );
   return counts.failed > 0 ? 1 : 0;
 };
 
@@ -212,11 +233,16 @@ export const COMMANDS: Record<string, Command> = { get, run, export: exportComma
 async function planWithFallback(options: CommandOptions): Promise<Planned> {
   const file = options["fallback-file"];
   const maxAgeMs = parseMaxAge(options["fallback-max-age"] ?? "24h");
-  if (options["fallback-max-age"] !== undefined && !file) throw new ProvenanceError("bad_usage", "--fallback-max-age needs --fallback-file.");
+  if (options["fallback-max-age"] !== undefined && !file)
+    throw new ProvenanceError("bad_usage", "--fallback-max-age needs --fallback-file.");
   const context = fallbackContext(new URL(options.url).origin, requested(options));
   // The copy's key comes from the API token; an exchanged one changes every run and could not open it.
   const token = options.token;
-  if (file && !token) throw new ProvenanceError("bad_usage", "--fallback-file needs an API token (PROVENANCE_TOKEN), not an ID token: its key is derived from the token.");
+  if (file && !token)
+    throw new ProvenanceError(
+      "bad_usage",
+      "--fallback-file needs an API token (PROVENANCE_TOKEN), not an ID token: its key is derived from the token.",
+    );
   try {
     const planned = await plan(options);
     if (file) await saveFallback(file, token!, context, planned);
@@ -227,7 +253,9 @@ async function planWithFallback(options: CommandOptions): Promise<Planned> {
     const saved = await loadFallback(file, token!, context, maxAgeMs).catch((unusable: ProvenanceError) => {
       throw new ProvenanceError((error as ProvenanceError).code, `${reason} No fallback either: ${unusable.message}.`);
     });
-    say(`provenance: ${reason} Starting with the last-good copy from ${saved.savedAt.toISOString()} (${describeAge(Date.now() - saved.savedAt.getTime())} old).\n`);
+    say(
+      `provenance: ${reason} Starting with the last-good copy from ${saved.savedAt.toISOString()} (${describeAge(Date.now() - saved.savedAt.getTime())} old).\n`,
+    );
     return saved.planned;
   }
 }
@@ -237,7 +265,8 @@ function requested(options: CommandOptions): { prefixes: string[]; paths: string
   const names: Record<string, string> = {};
   for (const pair of options.env ?? []) {
     const match = /^([^=]+)=(.+)$/.exec(pair);
-    if (!match) throw new ProvenanceError("bad_usage", `--env takes NAME=path, e.g. --env DATABASE_URL=prod.db.url (got ${JSON.stringify(pair)}).`);
+    if (!match)
+      throw new ProvenanceError("bad_usage", `--env takes NAME=path, e.g. --env DATABASE_URL=prod.db.url (got ${JSON.stringify(pair)}).`);
     names[match[1]!] = match[2]!;
   }
   return { prefixes: options.prefix ?? [], paths: options.path ?? [], names };
@@ -257,7 +286,10 @@ async function plan(options: CommandOptions): Promise<Planned> {
 
 function noPositionals(options: CommandOptions, command: string): void {
   if (options.positionals.length > 0) {
-    throw new ProvenanceError("bad_usage", `${command} takes no bare arguments (got ${options.positionals.length}); use --prefix, --path or --env.`);
+    throw new ProvenanceError(
+      "bad_usage",
+      `${command} takes no bare arguments (got ${options.positionals.length}); use --prefix, --path or --env.`,
+    );
   }
 }
 

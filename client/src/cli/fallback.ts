@@ -53,19 +53,32 @@ export async function saveFallback(file: string, token: string, context: Buffer,
 }
 
 /** The saved values, or a ProvenanceError saying why they cannot be used (missing, too old, made for something else). */
-export async function loadFallback(file: string, token: string, context: Buffer, maxAgeMs: number, now = Date.now()): Promise<{ planned: Planned; savedAt: Date }> {
+export async function loadFallback(
+  file: string,
+  token: string,
+  context: Buffer,
+  maxAgeMs: number,
+  now = Date.now(),
+): Promise<{ planned: Planned; savedAt: Date }> {
   let content: FileFormat;
   try {
     content = JSON.parse(await readFile(file, "utf8")) as FileFormat;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ProvenanceError("fallback_unavailable", code === "ENOENT" ? `no fallback copy at ${file} yet` : `the fallback copy at ${file} could not be read`);
+    throw new ProvenanceError(
+      "fallback_unavailable",
+      code === "ENOENT" ? `no fallback copy at ${file} yet` : `the fallback copy at ${file} could not be read`,
+    );
   }
   const savedAt = new Date(content.savedAt);
-  if (content.format !== FORMAT || Number.isNaN(savedAt.getTime())) throw new ProvenanceError("fallback_unavailable", `${file} is not a fallback copy`);
+  if (content.format !== FORMAT || Number.isNaN(savedAt.getTime()))
+    throw new ProvenanceError("fallback_unavailable", `${file} is not a fallback copy`);
   const age = now - savedAt.getTime();
   if (age > maxAgeMs) {
-    throw new ProvenanceError("fallback_unavailable", `the fallback copy is ${describeAge(age)} old, more than --fallback-max-age allows (${describeAge(maxAgeMs)})`);
+    throw new ProvenanceError(
+      "fallback_unavailable",
+      `the fallback copy is ${describeAge(age)} old, more than --fallback-max-age allows (${describeAge(maxAgeMs)})`,
+    );
   }
   try {
     const decipher = createDecipheriv("aes-256-gcm", key(token, Buffer.from(content.salt, "base64")), Buffer.from(content.iv, "base64"));
@@ -74,14 +87,21 @@ export async function loadFallback(file: string, token: string, context: Buffer,
     const plaintext = Buffer.concat([decipher.update(Buffer.from(content.ciphertext, "base64")), decipher.final()]).toString("utf8");
     return { planned: JSON.parse(plaintext) as Planned, savedAt };
   } catch {
-    throw new ProvenanceError("fallback_unavailable", `the fallback copy at ${file} was made with another token, for another server or for other paths`);
+    throw new ProvenanceError(
+      "fallback_unavailable",
+      `the fallback copy at ${file} was made with another token, for another server or for other paths`,
+    );
   }
 }
 
 /** "24h", "30m", "7d", "90s" or a number of seconds. */
 export function parseMaxAge(text: string): number {
   const match = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
-  if (!match) throw new ProvenanceError("bad_usage", `--fallback-max-age takes a duration such as 24h, 30m, 7d or 3600 (seconds); got ${JSON.stringify(text)}.`);
+  if (!match)
+    throw new ProvenanceError(
+      "bad_usage",
+      `--fallback-max-age takes a duration such as 24h, 30m, 7d or 3600 (seconds); got ${JSON.stringify(text)}.`,
+    );
   const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(match[2] ?? "s") as "s" | "m" | "h" | "d"];
   return Number(match[1]) * unit * 1000;
 }

@@ -7,7 +7,10 @@ describe("dotenv: what export writes, import reads back", () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: "binary" }), { minLength: 1, maxLength: 4 }), (values) => {
         const clean = values.map((v) => v.replace(/\r/g, "")); // CRLF line endings are normalised on read
-        const text = formatEnv("dotenv", clean.map((value, i) => ({ name: `V${i}`, path: `p.v${i}`, value })));
+        const text = formatEnv(
+          "dotenv",
+          clean.map((value, i) => ({ name: `V${i}`, path: `p.v${i}`, value })),
+        );
         expect(parseDotenv(text).map((e) => e.value)).toEqual(clean);
       }),
       { seed: 12, numRuns: 500 },

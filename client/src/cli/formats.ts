@@ -21,7 +21,10 @@ export function formatEnv(format: Format, variables: Array<{ name: string; path:
       return variables
         .map((v) => {
           // docker --env-file takes one line per variable, verbatim: no quoting, no escapes.
-          if (/[\n\r\0]/.test(v.value)) throw new FormatError(`${v.path} (${v.name}) has a line break, which docker --env-file cannot carry; use --format dotenv or json.`);
+          if (/[\n\r\0]/.test(v.value))
+            throw new FormatError(
+              `${v.path} (${v.name}) has a line break, which docker --env-file cannot carry; use --format dotenv or json.`,
+            );
           return `${v.name}=${v.value}\n`;
         })
         .join("");
@@ -41,6 +44,9 @@ export function shellQuote(value: string): string {
  */
 export function dotenvQuote(value: string): string {
   if (!value.includes("'")) return `'${value}'`;
-  const escaped = value.replace(/[\\"$\n\r\t]/g, (c) => ({ "\\": "\\\\", '"': '\\"', $: "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!);
+  const escaped = value.replace(
+    /[\\"$\n\r\t]/g,
+    (c) => ({ "\\": "\\\\", '"': '\\"', $: "\\$", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!,
+  );
   return `"${escaped}"`;
 }

@@ -52,7 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     const token = values.token ?? process.env.PROVENANCE_TOKEN;
     const idTokenFile = values["id-token-file"] ?? process.env.PROVENANCE_ID_TOKEN_FILE;
     if (!url) return usage("no server: set PROVENANCE_URL or pass --url");
-    if (!token && !idTokenFile) return usage("no token: set PROVENANCE_TOKEN or pass --token (or an ID token: PROVENANCE_ID_TOKEN_FILE or --id-token-file)");
+    if (!token && !idTokenFile)
+      return usage("no token: set PROVENANCE_TOKEN or pass --token (or an ID token: PROVENANCE_ID_TOKEN_FILE or --id-token-file)");
     if (token && idTokenFile) return usage("give a token or an ID token file, not both");
     // Read at each exchange: platforms rotate these files (a Kubernetes projected token, a CI's OIDC token).
     const idToken = idTokenFile

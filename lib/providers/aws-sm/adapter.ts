@@ -78,7 +78,9 @@ function capReplySize(client: SecretsManagerClient): void {
         const bytes = await readCapped(body, declaredLength(response.headers?.["content-length"]), cap);
         const secretId = (args.input as { SecretId?: unknown }).SecretId;
         if (bytes === null && cap === MAX_REPLY_BYTES) {
-          throw replyTooLarge(PROVIDER, typeof secretId === "string" ? `for ${secretId}` : `to ${context.commandName ?? "the request"}`, { upstreamStatus: response.statusCode });
+          throw replyTooLarge(PROVIDER, typeof secretId === "string" ? `for ${secretId}` : `to ${context.commandName ?? "the request"}`, {
+            upstreamStatus: response.statusCode,
+          });
         }
         // An oversized error reply is dropped unread: the SDK then reports its status alone.
         response.body = Readable.from(bytes === null ? [] : [bytes]);
@@ -143,7 +145,8 @@ async function describeSecret(context: AdapterContext, secretId: string) {
     timeoutMs: context.timeoutMs,
     connectionKey: context.connectionKey,
     maxAttempts: context.maxAttempts,
-    run: async ({ signal, remainingMs }) => client.send(new sdk.DescribeSecretCommand({ SecretId: secretId }), { abortSignal: signal, requestTimeout: remainingMs }),
+    run: async ({ signal, remainingMs }) =>
+      client.send(new sdk.DescribeSecretCommand({ SecretId: secretId }), { abortSignal: signal, requestTimeout: remainingMs }),
     interpret: (error) => {
       const redirected = redirectRefusal(PROVIDER, error, `for ${secretId}`);
       return redirected ? { error: redirected, retryable: false } : interpretFor(entry, error, secretId);
@@ -185,7 +188,14 @@ async function batchGetSecretValue(context: AdapterContext, secretIds: string[])
  * network failure, throttling, a 5xx, rejected credentials) would meet each single read the same
  * way, so it becomes every secret's error instead of twenty more calls.
  */
-const REFUSALS = new Set(["AccessDeniedException", "UnknownOperationException", "InvalidParameterException", "ValidationException", "ReplyTooLarge", "MalformedReply"]);
+const REFUSALS = new Set([
+  "AccessDeniedException",
+  "UnknownOperationException",
+  "InvalidParameterException",
+  "ValidationException",
+  "ReplyTooLarge",
+  "MalformedReply",
+]);
 
 function batchRefused(error: unknown): boolean {
   if (!isAppError(error) || error.code !== "provider_error") return false;
@@ -194,11 +204,19 @@ function batchRefused(error: unknown): boolean {
 }
 
 /** Per-secret errors worded from the batch reply; any other code is left to a single read (with its retries). */
-const SECRET_ERRORS = new Set(["ResourceNotFoundException", "AccessDeniedException", "DecryptionFailure", "InvalidRequestException", "InvalidParameterException"]);
+const SECRET_ERRORS = new Set([
+  "ResourceNotFoundException",
+  "AccessDeniedException",
+  "DecryptionFailure",
+  "InvalidRequestException",
+  "InvalidParameterException",
+]);
 
 /** The reply's entry for a requested id: by name, by full ARN, or by an ARN without its random suffix. */
 function entryFor(secretId: string, entries: SecretValueEntry[]): SecretValueEntry | undefined {
-  return entries.find((e) => e.Name === secretId || e.ARN === secretId || (secretId.startsWith("arn:") && e.ARN?.startsWith(`${secretId}-`)));
+  return entries.find(
+    (e) => e.Name === secretId || e.ARN === secretId || (secretId.startsWith("arn:") && e.ARN?.startsWith(`${secretId}-`)),
+  );
 }
 
 /** Up to BATCH_READ_SIZE distinct ids in one BatchGetSecretValue; whatever it does not settle is read on its own. */
@@ -265,7 +283,8 @@ export const awsSmAdapter: ProviderAdapter = {
     const output = await describeSecret(request, request.path);
     const stages = output.VersionIdsToStages ?? {};
     const version = Object.keys(stages).find((id) => stages[id]?.includes(stage));
-    if (!version) throw providerError(PROVIDER, `no version of ${request.path} has the stage ${stage}`, { upstreamCode: "ResourceNotFoundException" });
+    if (!version)
+      throw providerError(PROVIDER, `no version of ${request.path} has the stage ${stage}`, { upstreamCode: "ResourceNotFoundException" });
     return { version };
   },
 

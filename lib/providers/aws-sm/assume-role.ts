@@ -125,16 +125,25 @@ async function assume(sts: StsSdk, client: InstanceType<StsSdk["STSClient"]>, co
             abortSignal: signal,
             requestTimeout: remainingMs,
           })
-        : client.send(new sts.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName, ...(config.externalId ? { ExternalId: config.externalId } : {}) }), {
-            abortSignal: signal,
-            requestTimeout: remainingMs,
-          }),
+        : client.send(
+            new sts.AssumeRoleCommand({
+              RoleArn: roleArn,
+              RoleSessionName,
+              ...(config.externalId ? { ExternalId: config.externalId } : {}),
+            }),
+            {
+              abortSignal: signal,
+              requestTimeout: remainingMs,
+            },
+          ),
     interpret: (error) => interpretStsError(error, roleArn, action),
   });
   const credentials = reply.Credentials;
   const expiresAt = credentials?.Expiration instanceof Date ? credentials.Expiration.getTime() : NaN;
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || Number.isNaN(expiresAt)) {
-    throw providerError(PROVIDER, `malformed reply assuming role ${roleArn} (${action}): no complete Credentials in it`, { upstreamCode: "MalformedReply" });
+    throw providerError(PROVIDER, `malformed reply assuming role ${roleArn} (${action}): no complete Credentials in it`, {
+      upstreamCode: "MalformedReply",
+    });
   }
   const now = Date.now();
   const lifetime = Math.max(0, expiresAt - now);

@@ -132,9 +132,11 @@ export const awsSmDefinition = {
     if (config.webIdentityTokenFile) {
       // AssumeRoleWithWebIdentity is unsigned: keys would never be used, so both at once is a mistake.
       if (config.accessKeyId || config.secretAccessKey) {
-        problems.webIdentityTokenFile = "A web identity token file replaces access keys: leave Access Key ID and Secret Access Key empty, or remove the token file";
+        problems.webIdentityTokenFile =
+          "A web identity token file replaces access keys: leave Access Key ID and Secret Access Key empty, or remove the token file";
       }
-      if (config.externalId && config.roleArn) problems.externalId = "An external ID is for AssumeRole, not for a web identity token file (AWS takes none there)";
+      if (config.externalId && config.roleArn)
+        problems.externalId = "An external ID is for AssumeRole, not for a web identity token file (AWS takes none there)";
     }
     return problems;
   },

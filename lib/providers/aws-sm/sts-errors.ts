@@ -18,7 +18,10 @@ export function interpretStsError(error: unknown, roleArn: string, action: StsAc
   const e = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
   const code = upstreamCode(e.name);
   const upstream = { upstreamCode: code, upstreamStatus: e.$metadata?.httpStatusCode };
-  const fail = (reason: string, hint: string) => ({ error: providerError(PROVIDER, `${reason} (${action}, ${code})`, { ...upstream, hint, stage: "auth" }), retryable: false });
+  const fail = (reason: string, hint: string) => ({
+    error: providerError(PROVIDER, `${reason} (${action}, ${code})`, { ...upstream, hint, stage: "auth" }),
+    retryable: false,
+  });
   const web = action === "AssumeRoleWithWebIdentity";
 
   switch (code.replace(/Exception$/, "")) {
@@ -32,7 +35,9 @@ export function interpretStsError(error: unknown, roleArn: string, action: StsAc
     case "ExpiredToken":
       return fail(
         web ? `the web identity token for role ${roleArn} has expired` : `the credentials used to assume role ${roleArn} have expired`,
-        web ? "The platform must keep the token file fresh (a projected service-account token is rotated by the kubelet)." : "Use long-lived keys or a default chain that refreshes its session.",
+        web
+          ? "The platform must keep the token file fresh (a projected service-account token is rotated by the kubelet)."
+          : "Use long-lived keys or a default chain that refreshes its session.",
       );
     case "InvalidIdentityToken":
       return fail(
@@ -40,11 +45,20 @@ export function interpretStsError(error: unknown, roleArn: string, action: StsAc
         "The role's account needs an IAM OIDC identity provider for the token's issuer, with the token's audience in its client IDs.",
       );
     case "IDPRejectedClaim":
-      return fail(`the identity provider rejected the token's claims for role ${roleArn}`, "The role's trust policy must allow the token's audience and subject.");
+      return fail(
+        `the identity provider rejected the token's claims for role ${roleArn}`,
+        "The role's trust policy must allow the token's audience and subject.",
+      );
     case "IDPCommunicationError":
-      return fail(`STS could not reach the token's issuer for role ${roleArn}`, "The issuer's OIDC discovery document and keys must be reachable from AWS.");
+      return fail(
+        `STS could not reach the token's issuer for role ${roleArn}`,
+        "The issuer's OIDC discovery document and keys must be reachable from AWS.",
+      );
     case "RegionDisabled":
-      return fail(`STS is not activated in this region for role ${roleArn}`, "Activate STS for the region in the account's IAM settings, or set an STS endpoint override.");
+      return fail(
+        `STS is not activated in this region for role ${roleArn}`,
+        "Activate STS for the region in the account's IAM settings, or set an STS endpoint override.",
+      );
     case "MalformedPolicyDocument":
     case "PackedPolicyTooLarge":
     case "ValidationError":
@@ -57,8 +71,12 @@ export function interpretStsError(error: unknown, roleArn: string, action: StsAc
   const reason = generic.error.message.slice(`${PROVIDER}: `.length).replace(`reading role ${roleArn}`, `assuming role ${roleArn}`);
   return {
     ...generic,
-    error: providerError(PROVIDER, reason.includes(roleArn) ? `${reason} (${action})` : `${reason} while assuming role ${roleArn} (${action})`, {
-      ...(generic.error.extra as ProviderErrorExtra),
-    }),
+    error: providerError(
+      PROVIDER,
+      reason.includes(roleArn) ? `${reason} (${action})` : `${reason} while assuming role ${roleArn} (${action})`,
+      {
+        ...(generic.error.extra as ProviderErrorExtra),
+      },
+    ),
   };
 }

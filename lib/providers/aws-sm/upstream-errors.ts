@@ -70,11 +70,16 @@ export function interpretAwsError(error: unknown, path: string): InterpretedFail
       return fail(`secret ${path} not found (${code})`, { stage: "not_found" });
     case "AccessDeniedException": {
       const kms = /kms/i.test(message);
-      const actions = kms ? "secretsmanager:GetSecretValue on the secret and kms:Decrypt on its KMS key" : "secretsmanager:GetSecretValue on the secret";
+      const actions = kms
+        ? "secretsmanager:GetSecretValue on the secret and kms:Decrypt on its KMS key"
+        : "secretsmanager:GetSecretValue on the secret";
       return fail(`access denied reading ${path} (${code})`, { hint: `The IAM identity needs ${actions}.`, stage: "permission" });
     }
     case "DecryptionFailure":
-      return fail(`cannot decrypt ${path} (${code})`, { hint: "The IAM identity needs kms:Decrypt on the secret's KMS key.", stage: "permission" });
+      return fail(`cannot decrypt ${path} (${code})`, {
+        hint: "The IAM identity needs kms:Decrypt on the secret's KMS key.",
+        stage: "permission",
+      });
     case "InvalidRequestException":
       return fail(`request refused for ${path} (${code})`, {
         hint: "The secret may be scheduled for deletion, or the version stage/ID may not exist.",
@@ -83,7 +88,10 @@ export function interpretAwsError(error: unknown, path: string): InterpretedFail
       return fail(`invalid secret name, ARN or version for ${path} (${code})`);
   }
   if (BAD_CREDENTIALS.has(code)) {
-    return fail(`the credentials were rejected (${code})`, { hint: "Check accessKeyId and secretAccessKey, and the region.", stage: "auth" });
+    return fail(`the credentials were rejected (${code})`, {
+      hint: "Check accessKeyId and secretAccessKey, and the region.",
+      stage: "auth",
+    });
   }
   if (THROTTLING.has(code) || status === 429) return fail(`throttled while reading ${path} (${code})`, {}, true);
   if (status !== undefined && status >= 500) return fail(`service error reading ${path} (${code}, HTTP ${status})`, {}, true);

@@ -20,7 +20,13 @@ const PROVIDER = azureKvDefinition.name;
 const clients = processShared("azure-kv.clients", () => new ConnectionCache<SecretClient>());
 
 /** Key Vault's own domains (public and sovereign clouds). Only for these is the challenge's resource checked. */
-const KEY_VAULT_DOMAINS = ["vault.azure.net", "vault.azure.cn", "vault.usgovcloudapi.net", "vault.microsoftazure.de", "managedhsm.azure.net"];
+const KEY_VAULT_DOMAINS = [
+  "vault.azure.net",
+  "vault.azure.cn",
+  "vault.usgovcloudapi.net",
+  "vault.microsoftazure.de",
+  "managedhsm.azure.net",
+];
 
 /** Private-link domains → the cloud whose Key Vault scope their tokens are for. */
 const PRIVATE_LINK_DOMAINS: Record<string, string> = {
@@ -47,7 +53,8 @@ export function isKnownKeyVaultHost(hostname: string): boolean {
 export function keyVaultScope(vaultUrl: string): string {
   const hostname = new URL(vaultUrl).hostname;
   const privateLink = domainOf(hostname, Object.keys(PRIVATE_LINK_DOMAINS));
-  const domain = domainOf(hostname, KEY_VAULT_DOMAINS) ?? (privateLink ? PRIVATE_LINK_DOMAINS[privateLink] : undefined) ?? "vault.azure.net";
+  const domain =
+    domainOf(hostname, KEY_VAULT_DOMAINS) ?? (privateLink ? PRIVATE_LINK_DOMAINS[privateLink] : undefined) ?? "vault.azure.net";
   return `https://${domain}/.default`;
 }
 
@@ -74,7 +81,10 @@ const guardReplies: PipelinePolicy = {
   async sendRequest(request, next) {
     request.streamResponseStatusCodes = STREAM_EVERY_STATUS;
     const response = await next(request);
-    const redirected = response.status >= 300 && response.status < 400 ? crossOriginRedirect(PROVIDER, response.status, request.url, response.headers.get("location")) : null;
+    const redirected =
+      response.status >= 300 && response.status < 400
+        ? crossOriginRedirect(PROVIDER, response.status, request.url, response.headers.get("location"))
+        : null;
     if (redirected) {
       response.readableStreamBody?.resume();
       throw redirected;
@@ -83,7 +93,8 @@ const guardReplies: PipelinePolicy = {
     if (stream) {
       const cap = replyCap(response.status);
       const bytes = await readCapped(stream, declaredLength(response.headers.get("content-length")), cap);
-      if (bytes === null && cap === MAX_REPLY_BYTES) throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
+      if (bytes === null && cap === MAX_REPLY_BYTES)
+        throw replyTooLarge(PROVIDER, `from ${new URL(request.url).host}`, { upstreamStatus: response.status });
       // An oversized error reply is dropped unread: the SDK then reports its status alone.
       response.bodyAsText = bytes === null ? "" : bytes.toString("utf8");
       response.readableStreamBody = undefined;
@@ -121,7 +132,10 @@ const NAME_RULE = /^[0-9a-zA-Z-]{1,127}$/;
 
 function checkName(name: string, version: string | undefined): void {
   if (!NAME_RULE.test(name)) {
-    throw providerError(PROVIDER, `invalid secret name "${name.slice(0, 130)}": Key Vault names are 1-127 letters, digits and dashes (the name, not the URL)`);
+    throw providerError(
+      PROVIDER,
+      `invalid secret name "${name.slice(0, 130)}": Key Vault names are 1-127 letters, digits and dashes (the name, not the URL)`,
+    );
   }
   if (version !== undefined && !/^[0-9a-zA-Z]{1,64}$/.test(version)) {
     throw providerError(PROVIDER, `invalid version "${version.slice(0, 70)}": Key Vault versions are 32 letters and digits`);
@@ -176,7 +190,11 @@ export const azureKvAdapter: ProviderAdapter = {
       const extra = (error as { extra?: Record<string, unknown> }).extra ?? {};
       if (extra.upstreamCode === "SecretNotFound") return;
       if (extra.upstreamStatus === 403) {
-        throw providerError(PROVIDER, `signed in, but the identity may not read secrets in this vault (${String(extra.upstreamCode)})`, extra);
+        throw providerError(
+          PROVIDER,
+          `signed in, but the identity may not read secrets in this vault (${String(extra.upstreamCode)})`,
+          extra,
+        );
       }
       throw error;
     }

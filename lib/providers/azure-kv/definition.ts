@@ -18,7 +18,11 @@ const SIGN_IN_FIELDS = ["clientSecret", "clientCertificate", "federatedTokenFile
  */
 const signInShown = (key: (typeof SIGN_IN_FIELDS)[number]) => (config: Record<string, string>) =>
   Boolean(config.clientId) && SIGN_IN_FIELDS.every((other) => other === key || !config[other]);
-const SIGN_IN_LABELS = { clientSecret: "Client Secret", clientCertificate: "Client certificate", federatedTokenFile: "Federated token file" } as const;
+const SIGN_IN_LABELS = {
+  clientSecret: "Client Secret",
+  clientCertificate: "Client certificate",
+  federatedTokenFile: "Federated token file",
+} as const;
 
 /** One CERTIFICATE block and one unencrypted RSA private key block (PKCS#8 or PKCS#1), in any order. */
 const PEM_BLOCK = (label: string) => `-----BEGIN ${label}-----[A-Za-z0-9+/=\\s]+-----END ${label}-----`;

@@ -42,7 +42,12 @@ export function signInCredential(identity: Identity, context: AdapterContext): T
     case "default":
       return new identity.DefaultAzureCredential({ retryOptions });
     case "certificate":
-      return new identity.ClientCertificateCredential(tenantId, clientId, { certificate: checkedCertificate(config.clientCertificate ?? "") }, options);
+      return new identity.ClientCertificateCredential(
+        tenantId,
+        clientId,
+        { certificate: checkedCertificate(config.clientCertificate ?? "") },
+        options,
+      );
     case "federated": {
       // Read at every token request (MSAL asks only when it has no valid token): the platform
       // rotates the file, and readTokenFile keeps to PROVENANCE_TOKEN_FILE_DIRS.
@@ -78,7 +83,8 @@ export function checkedCertificate(pem: string, now = new Date()): string {
   } catch {
     throw refuse("the PRIVATE KEY block is not a valid unencrypted private key");
   }
-  if (key.asymmetricKeyType !== "rsa") throw refuse(`the private key is ${key.asymmetricKeyType ?? "not RSA"}; Entra ID takes RSA keys only`);
+  if (key.asymmetricKeyType !== "rsa")
+    throw refuse(`the private key is ${key.asymmetricKeyType ?? "not RSA"}; Entra ID takes RSA keys only`);
   if (!certificate.checkPrivateKey(key)) throw refuse("the private key does not belong to the (first) certificate");
   if (new Date(certificate.validTo) < now) throw refuse(`the certificate expired on ${new Date(certificate.validTo).toISOString()}`);
   return pem;

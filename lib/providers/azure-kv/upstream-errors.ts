@@ -68,10 +68,13 @@ export function interpretAzureError(error: unknown, name: string, signIn: SignIn
     });
   }
   if (e.name === "CredentialUnavailableError" || e.name === "AggregateAuthenticationError") {
-    return fail("no credentials: set tenantId and clientId with a clientSecret, clientCertificate or federatedTokenFile, or give the server a managed identity", {
-      upstreamCode: e.name,
-      stage: "auth",
-    });
+    return fail(
+      "no credentials: set tenantId and clientId with a clientSecret, clientCertificate or federatedTokenFile, or give the server a managed identity",
+      {
+        upstreamCode: e.name,
+        stage: "auth",
+      },
+    );
   }
   if (e.name === "AuthenticationError" || e.name === "AuthenticationRequiredError") {
     // MSAL reports the token endpoint's OAuth error as "invalid_client: ... AADSTS7000215: ...":

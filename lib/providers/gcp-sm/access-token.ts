@@ -158,7 +158,14 @@ async function exchangeAtSts(account: ExternalAccount, agents: Slot["agents"], s
 /** IAM Credentials generateAccessToken for `account`, called with `bearer` (the base credentials' token). */
 async function impersonate(url: string, account: string, bearer: string, agents: Slot["agents"], signal: AbortSignal): Promise<Token> {
   const doing = `impersonating ${account}`;
-  const reply = await postForToken({ url, body: { json: { scope: [CLOUD_PLATFORM_SCOPE], lifetime: "3600s" } }, bearer, agents, signal, doing });
+  const reply = await postForToken({
+    url,
+    body: { json: { scope: [CLOUD_PLATFORM_SCOPE], lifetime: "3600s" } },
+    bearer,
+    agents,
+    signal,
+    doing,
+  });
   if (reply.status !== 200) throw new TokenCallError(impersonationFailure(reply, account, bearer));
   const expireTime = Date.parse(String(reply.body?.expireTime ?? ""));
   return tokenFromReply(reply.body?.accessToken, expireTime - Date.now(), doing);
@@ -167,7 +174,10 @@ async function impersonate(url: string, account: string, bearer: string, agents:
 function impersonationFailure(reply: TokenReply, account: string, bearer: string) {
   const { code, text } = googleErrorOf(reply, [bearer]);
   const upstream = { upstreamCode: code, upstreamStatus: reply.status, upstreamService: "iamcredentials" };
-  const retry = { retryable: retryableStatus(reply.status), ...(reply.retryAfterMs !== undefined ? { retryAfterMs: reply.retryAfterMs } : {}) };
+  const retry = {
+    retryable: retryableStatus(reply.status),
+    ...(reply.retryAfterMs !== undefined ? { retryAfterMs: reply.retryAfterMs } : {}),
+  };
   if (reply.status === 403) {
     return {
       error: providerError(PROVIDER, `not permitted to impersonate ${account} (${code})`, {

@@ -136,7 +136,8 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
     // A client whose initialisation failed stays failed: build a fresh one next time.
     if (initFailed) clients.delete(context.connectionKey);
     // A keyless token Secret Manager no longer takes (revoked, or its grant changed): make a new one next time.
-    if (bearer && (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode === "UNAUTHENTICATED") dropAccessToken(context.connectionKey);
+    if (bearer && (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode === "UNAUTHENTICATED")
+      dropAccessToken(context.connectionKey);
     throw error;
   }
 }
@@ -169,7 +170,8 @@ async function versionMetadata(context: AdapterContext, name: string) {
     });
   } catch (error) {
     if (initFailed) clients.delete(context.connectionKey);
-    if (bearer && (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode === "UNAUTHENTICATED") dropAccessToken(context.connectionKey);
+    if (bearer && (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode === "UNAUTHENTICATED")
+      dropAccessToken(context.connectionKey);
     throw error;
   }
 }
@@ -215,7 +217,8 @@ export const gcpSmAdapter: ProviderAdapter = {
     } catch (error) {
       const extra = (error as { extra?: { upstreamCode?: unknown; upstreamService?: unknown } }).extra;
       // Only Secret Manager's own answer proves it; IAM refusing an impersonation is a failure.
-      if (extra?.upstreamService === undefined && (extra?.upstreamCode === "NOT_FOUND" || extra?.upstreamCode === "PERMISSION_DENIED")) return;
+      if (extra?.upstreamService === undefined && (extra?.upstreamCode === "NOT_FOUND" || extra?.upstreamCode === "PERMISSION_DENIED"))
+        return;
       throw error;
     }
   },

@@ -44,6 +44,10 @@ export async function defaultCredentialsToken(signal: AbortSignal): Promise<stri
       { upstreamCode: "NoDefaultCredentials", stage: "auth" },
     );
   });
-  if (!token) throw providerError(PROVIDER, "the server's application default credentials made no token", { upstreamCode: "NoDefaultCredentials", stage: "auth" });
+  if (!token)
+    throw providerError(PROVIDER, "the server's application default credentials made no token", {
+      upstreamCode: "NoDefaultCredentials",
+      stage: "auth",
+    });
   return token;
 }

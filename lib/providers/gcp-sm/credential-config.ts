@@ -46,14 +46,24 @@ function serviceAccountKey(key: Record<string, unknown>): Parsed {
     return { problem: "Service account JSON must contain a private_key" };
   }
   const privateKeyId = typeof key.private_key_id === "string" && key.private_key_id !== "" ? key.private_key_id : undefined;
-  return { config: { kind: "service_account", clientEmail: key.client_email, privateKey: key.private_key, ...(privateKeyId ? { privateKeyId } : {}) } };
+  return {
+    config: {
+      kind: "service_account",
+      clientEmail: key.client_email,
+      privateKey: key.private_key,
+      ...(privateKeyId ? { privateKeyId } : {}),
+    },
+  };
 }
 
 const REFUSED_SOURCES: Record<string, string> = {
   url: "credential_source.url is not supported: Provenance does not fetch subject tokens from URLs. Mount the token as a file and use credential_source.file",
-  executable: "credential_source.executable is not supported: Provenance does not run programs named in a connection. Write the token to a file and use credential_source.file",
-  environment_id: "AWS credential sources (credential_source.environment_id) are not supported: use an OIDC token file (credential_source.file)",
-  certificate: "X.509 credential sources (credential_source.certificate) are not supported: use an OIDC token file (credential_source.file)",
+  executable:
+    "credential_source.executable is not supported: Provenance does not run programs named in a connection. Write the token to a file and use credential_source.file",
+  environment_id:
+    "AWS credential sources (credential_source.environment_id) are not supported: use an OIDC token file (credential_source.file)",
+  certificate:
+    "X.509 credential sources (credential_source.certificate) are not supported: use an OIDC token file (credential_source.file)",
 };
 
 function externalAccount(config: Record<string, unknown>, opts: UrlRuleOptions): Parsed {

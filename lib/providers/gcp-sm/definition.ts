@@ -27,8 +27,7 @@ export const gcpSmDefinition = {
       type: "textarea",
       required: false,
       sensitive: true,
-      help:
-        "A service account key JSON, or a Workload Identity Federation configuration (type external_account) whose credential_source is a token file in PROVENANCE_TOKEN_FILE_DIRS. Omit to use application default credentials",
+      help: "A service account key JSON, or a Workload Identity Federation configuration (type external_account) whose credential_source is a token file in PROVENANCE_TOKEN_FILE_DIRS. Omit to use application default credentials",
       maxLength: 20_000,
       upload: { accept: ".json,application/json", description: "the key file (JSON) downloaded from the Cloud console" },
       format: { kind: "json", check: checkCredentialConfig },
@@ -40,7 +39,11 @@ export const gcpSmDefinition = {
       required: false,
       placeholder: "secrets-reader@my-project.iam.gserviceaccount.com",
       help: "Optional: read secrets as this service account. The credentials above (or the default ones) need roles/iam.serviceAccountTokenCreator on it",
-      format: { kind: "pattern", pattern: SERVICE_ACCOUNT_EMAIL, message: "Must be a service account email, e.g. reader@my-project.iam.gserviceaccount.com" },
+      format: {
+        kind: "pattern",
+        pattern: SERVICE_ACCOUNT_EMAIL,
+        message: "Must be a service account email, e.g. reader@my-project.iam.gserviceaccount.com",
+      },
     },
     {
       key: "apiEndpoint",
@@ -56,7 +59,10 @@ export const gcpSmDefinition = {
   ],
   crossFieldRules: (config): Record<string, string> =>
     config.impersonateServiceAccount && impersonatesByItself(config.serviceAccountJson)
-      ? { impersonateServiceAccount: "The external account configuration already impersonates a service account (service_account_impersonation_url): set one or the other" }
+      ? {
+          impersonateServiceAccount:
+            "The external account configuration already impersonates a service account (service_account_impersonation_url): set one or the other",
+        }
       : {},
   pathHelp:
     "A short name (my-secret, expanded to projects/{projectId}/secrets/my-secret/versions/latest) or a full resource path projects/p/secrets/s[/versions/N].",

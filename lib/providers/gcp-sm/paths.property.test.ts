@@ -36,7 +36,15 @@ function stripSlashes(s: string): string {
 function referenceExpansion(path: string, projectId: string, version = "latest"): string | null {
   const clean = stripSlashes(path.trim());
   const parts = clean.split("/");
-  if (parts.length === 6 && parts[0] === "projects" && isProject(parts[1]!) && parts[2] === "secrets" && isSecretId(parts[3]!) && parts[4] === "versions" && isVersion(parts[5]!)) {
+  if (
+    parts.length === 6 &&
+    parts[0] === "projects" &&
+    isProject(parts[1]!) &&
+    parts[2] === "secrets" &&
+    isSecretId(parts[3]!) &&
+    parts[4] === "versions" &&
+    isVersion(parts[5]!)
+  ) {
     return clean;
   }
   if (!isVersion(version)) return null;
@@ -57,7 +65,27 @@ function implementation(path: string, projectId: string, version?: string): stri
 }
 
 // Valid pieces, near-valid pieces and hostile characters, so that both sides of every rule are hit.
-const HOSTILE = ["", " ", "\t", "\n", "\u0000", "\u00a0", "\u200b", "\u202e", "\ufeff", "\ud800", "\udc00", "\u{1F511}", "é", "..", ".", "%2F", "?", "#", "*"];
+const HOSTILE = [
+  "",
+  " ",
+  "\t",
+  "\n",
+  "\u0000",
+  "\u00a0",
+  "\u200b",
+  "\u202e",
+  "\ufeff",
+  "\ud800",
+  "\udc00",
+  "\u{1F511}",
+  "é",
+  "..",
+  ".",
+  "%2F",
+  "?",
+  "#",
+  "*",
+];
 const segment = fc.oneof(
   fc.constantFrom("my-secret", "s", "S_1", "p", "my-project", "example.com:proj", "123456789", "latest", "Latest", "prod", "data"),
   fc.constantFrom("0", "1", "7", "007", "10", "9".repeat(19), "9".repeat(20), "a".repeat(63), "a".repeat(64), "_alias", "-x", "a.b", "a:b"),
@@ -76,9 +104,19 @@ const wellFormed = fc.oneof(
   fc.tuple(segment, segment, segment).map(([p, s, v]) => `projects/${p}/secrets/${s}/versions/${v}`),
 );
 const wrapped = (path: fc.Arbitrary<string>) =>
-  fc.tuple(fc.constantFrom("", "/", "//", " ", "\t", " /"), path, fc.constantFrom("", "/", " ", "/ ", "\n")).map(([a, p, b]) => `${a}${p}${b}`);
-const gcpPath = fc.oneof(wrapped(wellFormed), structured, fc.array(fc.oneof(segment, keyword, fc.constant("/")), { maxLength: 8 }).map((a) => a.join("")));
-const version = fc.oneof(fc.constant(undefined), fc.constantFrom("latest", "1", "0", "3", "07", "alias-1", "../x", "a b", ""), fc.string({ maxLength: 8 }));
+  fc
+    .tuple(fc.constantFrom("", "/", "//", " ", "\t", " /"), path, fc.constantFrom("", "/", " ", "/ ", "\n"))
+    .map(([a, p, b]) => `${a}${p}${b}`);
+const gcpPath = fc.oneof(
+  wrapped(wellFormed),
+  structured,
+  fc.array(fc.oneof(segment, keyword, fc.constant("/")), { maxLength: 8 }).map((a) => a.join("")),
+);
+const version = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom("latest", "1", "0", "3", "07", "alias-1", "../x", "a b", ""),
+  fc.string({ maxLength: 8 }),
+);
 
 describe("GCP path rules against the spec", () => {
   it("expandGcpPath accepts exactly the spec's paths and expands them as the spec says", () => {

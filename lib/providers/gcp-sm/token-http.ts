@@ -3,7 +3,14 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { InterpretedFailure } from "../upstream/call-upstream";
 import { parseRetryAfter } from "../upstream/call-upstream";
-import { crossOriginRedirect, networkFailure, isTransientNetworkFailure, providerError, sanitizeUpstreamText, upstreamCode } from "../upstream/errors";
+import {
+  crossOriginRedirect,
+  networkFailure,
+  isTransientNetworkFailure,
+  providerError,
+  sanitizeUpstreamText,
+  upstreamCode,
+} from "../upstream/errors";
 import { guardedAgent, type ResolveHost } from "../upstream/guarded-lookup";
 import { declaredLength, readCapped, replyCap, replyTooLarge } from "../upstream/reply-size";
 import { gcpSmDefinition } from "./definition";
@@ -71,13 +78,18 @@ export async function postForToken({ url, body, bearer, agents, signal, doing }:
     response.resume();
     const redirect = crossOriginRedirect(PROVIDER, status, target.href, location);
     throw new TokenCallError({
-      error: redirect ?? providerError(PROVIDER, `redirected instead of answering ${doing} (HTTP ${status}); redirects are not followed`, { upstreamStatus: status }),
+      error:
+        redirect ??
+        providerError(PROVIDER, `redirected instead of answering ${doing} (HTTP ${status}); redirects are not followed`, {
+          upstreamStatus: status,
+        }),
       retryable: false,
     });
   }
   const bytes = await readCapped(response, declaredLength(response.headers["content-length"]), replyCap(status));
   const success = status >= 200 && status < 300;
-  if (bytes === null && success) throw new TokenCallError({ error: replyTooLarge(PROVIDER, doing, { upstreamStatus: status }), retryable: false });
+  if (bytes === null && success)
+    throw new TokenCallError({ error: replyTooLarge(PROVIDER, doing, { upstreamStatus: status }), retryable: false });
   let parsed: unknown = null;
   try {
     parsed = bytes && bytes.length > 0 ? JSON.parse(bytes.toString("utf8")) : null;

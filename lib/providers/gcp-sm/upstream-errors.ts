@@ -11,9 +11,22 @@ import { gcpSmDefinition } from "./definition";
 const PROVIDER = gcpSmDefinition.name;
 
 const STATUS_NAMES: Record<number, string> = {
-  1: "CANCELLED", 2: "UNKNOWN", 3: "INVALID_ARGUMENT", 4: "DEADLINE_EXCEEDED", 5: "NOT_FOUND", 6: "ALREADY_EXISTS",
-  7: "PERMISSION_DENIED", 8: "RESOURCE_EXHAUSTED", 9: "FAILED_PRECONDITION", 10: "ABORTED", 11: "OUT_OF_RANGE",
-  12: "UNIMPLEMENTED", 13: "INTERNAL", 14: "UNAVAILABLE", 15: "DATA_LOSS", 16: "UNAUTHENTICATED",
+  1: "CANCELLED",
+  2: "UNKNOWN",
+  3: "INVALID_ARGUMENT",
+  4: "DEADLINE_EXCEEDED",
+  5: "NOT_FOUND",
+  6: "ALREADY_EXISTS",
+  7: "PERMISSION_DENIED",
+  8: "RESOURCE_EXHAUSTED",
+  9: "FAILED_PRECONDITION",
+  10: "ABORTED",
+  11: "OUT_OF_RANGE",
+  12: "UNIMPLEMENTED",
+  13: "INTERNAL",
+  14: "UNAVAILABLE",
+  15: "DATA_LOSS",
+  16: "UNAUTHENTICATED",
 };
 
 interface GrpcErrorShape {
@@ -33,8 +46,16 @@ function retryDelayMs(details: unknown[] | undefined): number | undefined {
 
 const UNREACHABLE: Array<{ pattern: RegExp; stage: FailureStage; reason: string }> = [
   { pattern: /Name resolution failed|ENOTFOUND|EAI_AGAIN|DNS resolution failed/i, stage: "dns", reason: "the host name does not resolve" },
-  { pattern: /certificate|SSL|TLS|handshake/i, stage: "tls", reason: "the TLS handshake failed (the server's certificate is not trusted, or it does not speak TLS)" },
-  { pattern: /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|No connection established|Connection dropped/i, stage: "tcp", reason: "no connection could be made" },
+  {
+    pattern: /certificate|SSL|TLS|handshake/i,
+    stage: "tls",
+    reason: "the TLS handshake failed (the server's certificate is not trusted, or it does not speak TLS)",
+  },
+  {
+    pattern: /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|No connection established|Connection dropped/i,
+    stage: "tcp",
+    reason: "no connection could be made",
+  },
 ];
 
 function unreachable(message: string): { stage: FailureStage; reason: string } | null {
@@ -56,7 +77,10 @@ export function interpretGcpError(error: unknown, name: string): InterpretedFail
       };
     }
     if (/private key|PEM|DECODER|asn1/i.test(message)) {
-      return { error: providerError(PROVIDER, "the service account's private_key could not be used to sign in", { stage: "auth" }), retryable: false };
+      return {
+        error: providerError(PROVIDER, "the service account's private_key could not be used to sign in", { stage: "auth" }),
+        retryable: false,
+      };
     }
     return { error: providerError(PROVIDER, `the request for ${name} failed before reaching the service`), retryable: false };
   }
@@ -65,7 +89,11 @@ export function interpretGcpError(error: unknown, name: string): InterpretedFail
   const upstream = { upstreamCode: code, upstreamStatus: e.code };
   const fail = (reason: string, extra: Record<string, unknown> = {}, retryable = false): InterpretedFailure => {
     const retryAfterMs = retryable ? retryDelayMs(e.statusDetails) : undefined;
-    return { error: providerError(PROVIDER, reason, { ...upstream, ...extra }), retryable, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return {
+      error: providerError(PROVIDER, reason, { ...upstream, ...extra }),
+      retryable,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   };
   switch (e.code) {
     case 4:
@@ -78,7 +106,10 @@ export function interpretGcpError(error: unknown, name: string): InterpretedFail
         stage: "permission",
       });
     case 16:
-      return fail(`the credentials were rejected (${code})`, { hint: "Check serviceAccountJson: the key may be deleted or disabled.", stage: "auth" });
+      return fail(`the credentials were rejected (${code})`, {
+        hint: "Check serviceAccountJson: the key may be deleted or disabled.",
+        stage: "auth",
+      });
     case 9:
       return fail(`secret version ${name} is disabled or destroyed (${code})`);
     case 3:

@@ -95,7 +95,12 @@ export async function callUpstream<T>(options: CallUpstreamOptions<T>): Promise<
         if (attempt >= maxAttempts) throw withAttempts(failure.error, attempt);
         const waitMs = failure.retryAfterMs ?? backoffDelayMs(attempt);
         if (Date.now() + waitMs >= deadlineAt) throw withAttempts(failure.error, attempt);
-        log.debug("retrying upstream call", { provider: options.provider, attempt, waitMs, upstreamCode: failure.error.extra.upstreamCode });
+        log.debug("retrying upstream call", {
+          provider: options.provider,
+          attempt,
+          waitMs,
+          upstreamCode: failure.error.extra.upstreamCode,
+        });
         await Promise.race([sleep(waitMs), deadline]).catch(() => {
           throw timedOut();
         });

@@ -29,7 +29,9 @@ describe("CircuitBreaker", () => {
     expect(calls).toBe(FAILURES_TO_OPEN);
 
     const fast = breaker.run("c1", "HashiCorp Vault", failing(timeout));
-    await expect(fast).rejects.toThrow(/not tried: the last 5 calls to this connection timed out or could not connect; trying again in 5 s/);
+    await expect(fast).rejects.toThrow(
+      /not tried: the last 5 calls to this connection timed out or could not connect; trying again in 5 s/,
+    );
     expect(calls).toBe(FAILURES_TO_OPEN); // not called
     expect(await outcome(breaker.run("other", "HashiCorp Vault", () => Promise.resolve(1)))).toBe("ok"); // per connection
 

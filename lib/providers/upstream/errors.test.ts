@@ -35,7 +35,9 @@ describe("sanitizeUpstreamText", () => {
 
 describe("providerError", () => {
   it("bounds and cleans every message, whatever the adapter put in it", () => {
-    const error = providerError("HashiCorp Vault", `version ${"9".repeat(MIB)}\u001b[2J`, { upstreamCode: `x\u001b]0;t\u0007${"y".repeat(MIB)}` });
+    const error = providerError("HashiCorp Vault", `version ${"9".repeat(MIB)}\u001b[2J`, {
+      upstreamCode: `x\u001b]0;t\u0007${"y".repeat(MIB)}`,
+    });
     expect(error.message.length).toBeLessThanOrEqual(600);
     expect(error.message).not.toMatch(/[\u0000-\u001f]/);
     expect(String(error.extra.upstreamCode).length).toBeLessThanOrEqual(600);
@@ -51,7 +53,10 @@ describe("upstream codes", () => {
   });
 
   it("AWS: a hostile error name and message never reach the message", () => {
-    const error = Object.assign(new Error(`kms ${"z".repeat(MIB)}`), { name: `Evil\u001b]0;t\u0007${"N".repeat(5000)}`, $metadata: { httpStatusCode: 400 } });
+    const error = Object.assign(new Error(`kms ${"z".repeat(MIB)}`), {
+      name: `Evil\u001b]0;t\u0007${"N".repeat(5000)}`,
+      $metadata: { httpStatusCode: 400 },
+    });
     const { error: out } = interpretAwsError(error, "prod/stripe");
     expect(out.message).toBe("AWS Secrets Manager: request for prod/stripe failed (Error, HTTP 400)");
   });

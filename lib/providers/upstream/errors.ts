@@ -131,10 +131,14 @@ export function crossOriginRedirect(provider: string, status: number, from: stri
     return null;
   }
   if (target.origin === new URL(from).origin) return null;
-  return providerError(provider, `redirected to another host (${target.host}, HTTP ${status}); redirects to another host are not followed`, {
-    upstreamStatus: status,
-    hint: "Point the connection at the service's own address, not one that redirects.",
-  });
+  return providerError(
+    provider,
+    `redirected to another host (${target.host}, HTTP ${status}); redirects to another host are not followed`,
+    {
+      upstreamStatus: status,
+      hint: "Point the connection at the service's own address, not one that redirects.",
+    },
+  );
 }
 
 /**

@@ -91,7 +91,8 @@ export function metadataAddressRefusal(provider: string, error: unknown): AppErr
     if ((current as { code?: unknown }).code === METADATA_ADDRESS_CODE) {
       // SDKs that re-wrap errors (Azure's RestError) keep our code and message but not our fields.
       const { hostname, message } = current as { hostname?: unknown; message?: unknown };
-      const named = typeof hostname === "string" ? hostname : typeof message === "string" ? /^(\S+) resolves to /.exec(message)?.[1] : undefined;
+      const named =
+        typeof hostname === "string" ? hostname : typeof message === "string" ? /^(\S+) resolves to /.exec(message)?.[1] : undefined;
       return providerError(
         provider,
         `${named ?? "the host"} resolves to a link-local metadata address; cloud metadata endpoints are never contacted`,

@@ -95,7 +95,11 @@ async function kvMountOf(request: AdapterContext, agent: Agent, path: string, si
  * kvVersion "auto": the mount's own version decides how the path is read. "1" and "2": the path
  * is read as that version says, and the mount of the path actually requested must be KV.
  */
-async function normalizeForConnection(request: AdapterContext & { path: string }, agent: Agent, signal: AbortSignal): Promise<NormalizedVaultPath> {
+async function normalizeForConnection(
+  request: AdapterContext & { path: string },
+  agent: Agent,
+  signal: AbortSignal,
+): Promise<NormalizedVaultPath> {
   const mode = request.config.kvVersion ?? "2";
   if (mode !== "auto") {
     const normalized = normalizeVaultPath(request.path, mode);
@@ -109,13 +113,17 @@ async function normalizeForConnection(request: AdapterContext & { path: string }
 
 /** Checked before anything is sent: a version is a KV v2 version number. */
 function checkVersionSyntax(version: string | undefined): void {
-  if (version && !/^\d{1,10}$/.test(version)) throw providerError(PROVIDER, `version must be a KV v2 version number, not "${version.slice(0, 40)}"`);
+  if (version && !/^\d{1,10}$/.test(version))
+    throw providerError(PROVIDER, `version must be a KV v2 version number, not "${version.slice(0, 40)}"`);
 }
 
 function versionQuery(normalized: NormalizedVaultPath, version: string | undefined): string {
   if (!version) return "";
   if (normalized.kvVersion === "1") {
-    throw providerError(PROVIDER, `version ${version} was asked for, but ${normalized.apiPath} is on a KV v1 mount, which keeps no versions`);
+    throw providerError(
+      PROVIDER,
+      `version ${version} was asked for, but ${normalized.apiPath} is on a KV v1 mount, which keeps no versions`,
+    );
   }
   return `?version=${version}`;
 }
@@ -165,7 +173,14 @@ export const vaultAdapter: ProviderAdapter = {
     const read = async (signal: AbortSignal) => {
       normalized = await normalizeForConnection(request, agent, signal);
       const token = await vaultTokenFor(request, agent, signal);
-      const body = await vaultRequest({ config: request.config, agent, apiPath: normalized.apiPath, query: versionQuery(normalized, request.version), token, signal });
+      const body = await vaultRequest({
+        config: request.config,
+        agent,
+        apiPath: normalized.apiPath,
+        query: versionQuery(normalized, request.version),
+        token,
+        signal,
+      });
       return readReply(body, normalized);
     };
     return callUpstream({

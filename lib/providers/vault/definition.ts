@@ -91,7 +91,11 @@ export const vaultDefinition = {
       required: false,
       help: "Where the auth method is mounted, if not at its default path (approle, jwt, kubernetes)",
       shownWhen: (config) => authMethodOf(config) !== "token",
-      format: { kind: "pattern", pattern: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, message: "Must be a mount path such as approle or team/jwt" },
+      format: {
+        kind: "pattern",
+        pattern: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
+        message: "Must be a mount path such as approle or team/jwt",
+      },
     },
     {
       key: "namespace",

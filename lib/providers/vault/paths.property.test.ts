@@ -48,29 +48,80 @@ function implementation(path: string, kvVersion: "1" | "2"): string | null {
   }
 }
 
-const HOSTILE = ["", " ", "  ", "\t", "\n", "\u0000", "\u00a0", "\u200b", "\u202e", "\ufeff", "\ud800", "\u{1F511}", "é", ".", "..", "...", "%2F", "?", "#", "&", "\\"];
+const HOSTILE = [
+  "",
+  " ",
+  "  ",
+  "\t",
+  "\n",
+  "\u0000",
+  "\u00a0",
+  "\u200b",
+  "\u202e",
+  "\ufeff",
+  "\ud800",
+  "\u{1F511}",
+  "é",
+  ".",
+  "..",
+  "...",
+  "%2F",
+  "?",
+  "#",
+  "&",
+  "\\",
+];
 const segment = fc.oneof(
-  fc.constantFrom("secret", "kv", "data", "auth", "sys", "Sys", "identity", "CUBBYHOLE", "token", "lookup-self", "my-app", "api-key", "team a", "key b", "a:b", "a,b", "~x", "a@b", "x=y", "+", "v1.2"),
+  fc.constantFrom(
+    "secret",
+    "kv",
+    "data",
+    "auth",
+    "sys",
+    "Sys",
+    "identity",
+    "CUBBYHOLE",
+    "token",
+    "lookup-self",
+    "my-app",
+    "api-key",
+    "team a",
+    "key b",
+    "a:b",
+    "a,b",
+    "~x",
+    "a@b",
+    "x=y",
+    "+",
+    "v1.2",
+  ),
   fc.constantFrom(...HOSTILE),
   fc.stringMatching(/^[A-Za-z0-9 _.@:+=,~-]{1,10}$/),
   fc.string({ maxLength: 5, unit: "binary" }),
 );
 const vaultPath = fc.oneof(
   fc
-    .tuple(fc.constantFrom("", "/", "//", " ", " /"), fc.array(segment, { minLength: 1, maxLength: 5 }), fc.constantFrom("", "/", " ", "/ ", "\t"))
+    .tuple(
+      fc.constantFrom("", "/", "//", " ", " /"),
+      fc.array(segment, { minLength: 1, maxLength: 5 }),
+      fc.constantFrom("", "/", " ", "/ ", "\t"),
+    )
     .map(([a, segments, b]) => `${a}${segments.join("/")}${b}`),
   fc.array(fc.oneof(segment, fc.constant("/")), { maxLength: 8 }).map((a) => a.join("")),
 );
 
 describe("Vault path rules against the spec", () => {
-  it.each(["2", "1"] as const)("normalizeVaultPath (KV v%s) accepts exactly the spec's paths and maps them as the spec says", (kvVersion) => {
-    fc.assert(
-      fc.property(vaultPath, (path) => {
-        expect(implementation(path, kvVersion)).toBe(referenceApiPath(path, kvVersion));
-      }),
-      fuzzParameters(3000),
-    );
-  });
+  it.each(["2", "1"] as const)(
+    "normalizeVaultPath (KV v%s) accepts exactly the spec's paths and maps them as the spec says",
+    (kvVersion) => {
+      fc.assert(
+        fc.property(vaultPath, (path) => {
+          expect(implementation(path, kvVersion)).toBe(referenceApiPath(path, kvVersion));
+        }),
+        fuzzParameters(3000),
+      );
+    },
+  );
 
   it("creating a secret accepts exactly the paths that can later be fetched (checkPath agrees with the fetch)", () => {
     fc.assert(

@@ -22,7 +22,10 @@ export const NOT_KV_MOUNT = "not_kv_mount";
 export function cleanVaultPath(path: string): string {
   const clean = cleanVaultPathOrNull(path);
   if (clean === null) {
-    throw providerError(vaultDefinition.name, `invalid path "${path.slice(0, 200)}": write mount/path/to/secret, e.g. secret/my-app/api-key`);
+    throw providerError(
+      vaultDefinition.name,
+      `invalid path "${path.slice(0, 200)}": write mount/path/to/secret, e.g. secret/my-app/api-key`,
+    );
   }
   const builtIn = builtInMountProblem(clean);
   if (builtIn) throw providerError(vaultDefinition.name, `invalid path "${clean}": ${builtIn}`, { upstreamCode: NOT_KV_MOUNT });

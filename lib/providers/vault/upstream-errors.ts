@@ -25,7 +25,9 @@ export function interpretVaultError(error: unknown, context: VaultReadContext): 
   const network = networkFailure(error);
   if (network) {
     return {
-      error: providerError(PROVIDER, `cannot reach ${hostOf(context.config)}: ${network.reason} (${network.code})`, { upstreamCode: network.code }),
+      error: providerError(PROVIDER, `cannot reach ${hostOf(context.config)}: ${network.reason} (${network.code})`, {
+        upstreamCode: network.code,
+      }),
       retryable: isTransientNetworkFailure(network.code),
     };
   }
@@ -43,11 +45,17 @@ function interpretStatus(error: VaultHttpError, { config, normalized }: VaultRea
   });
 
   if (status >= 300 && status < 400) {
-    return fail(`redirected instead of answering for ${apiPath} (HTTP ${status})`, "Point vaultUrl at the active node (or the load balancer), not a standby that redirects.");
+    return fail(
+      `redirected instead of answering for ${apiPath} (HTTP ${status})`,
+      "Point vaultUrl at the active node (or the load balancer), not a standby that redirects.",
+    );
   }
   if (/^auth\/.+\/login$/.test(apiPath) && (status === 400 || status === 401 || status === 403)) {
     const method = config.authMethod ?? "token";
-    const what = method === "approle" ? "the role ID and secret ID" : `the role ${config.role ?? ""} and the token in ${config.jwtFile ?? "the service-account token file"}`;
+    const what =
+      method === "approle"
+        ? "the role ID and secret ID"
+        : `the role ${config.role ?? ""} and the token in ${config.jwtFile ?? "the service-account token file"}`;
     return fail(
       `signing in with ${method} at ${apiPath} was refused (${detail})`,
       `Check ${what}, and that the auth method is enabled at auth/${config.authMount ?? method} (set authMount if it is mounted elsewhere).`,
@@ -56,7 +64,12 @@ function interpretStatus(error: VaultHttpError, { config, normalized }: VaultRea
     );
   }
   if (status === 403 && apiPath === LOOKUP_SELF) {
-    return fail(`the token was rejected (${detail})`, `The token may be expired or revoked${config.namespace ? `, or not valid in namespace ${config.namespace}` : ""}.`, false, "auth");
+    return fail(
+      `the token was rejected (${detail})`,
+      `The token may be expired or revoked${config.namespace ? `, or not valid in namespace ${config.namespace}` : ""}.`,
+      false,
+      "auth",
+    );
   }
   if (status === 403 && apiPath.startsWith(MOUNTS_PREFIX)) {
     return fail(
@@ -77,17 +90,24 @@ function interpretStatus(error: VaultHttpError, { config, normalized }: VaultRea
   if (status === 404) {
     const metadata = (error.body as { data?: { metadata?: { version?: unknown; deletion_time?: unknown } } } | null)?.data?.metadata;
     if (metadata && (metadata.deletion_time || metadata.version !== undefined)) {
-      return fail(`version ${String(metadata.version ?? "?")} of ${apiPath} is deleted or destroyed (HTTP 404)`, undefined, false, "not_found");
+      return fail(
+        `version ${String(metadata.version ?? "?")} of ${apiPath} is deleted or destroyed (HTTP 404)`,
+        undefined,
+        false,
+        "not_found",
+      );
     }
     let hint: string | undefined;
-    if (normalized?.insertedData) hint = `The path was read as KV v2 (data/ inserted). If the mount is KV v1, set kvVersion to "1" (or "auto").`;
+    if (normalized?.insertedData)
+      hint = `The path was read as KV v2 (data/ inserted). If the mount is KV v1, set kvVersion to "1" (or "auto").`;
     if (normalized?.kvVersion === "1" && error.warnings().some((w) => /versioned K\/V/i.test(w))) {
       hint = `The mount is KV v2: set kvVersion to "2" (or "auto") so data/ is inserted.`;
     }
     return fail(`secret ${apiPath} not found (HTTP 404)`, hint, false, "not_found");
   }
   if (status === 429) return fail(`rate limited reading ${apiPath} (${detail})`, undefined, true);
-  if (status >= 500) return fail(`server error reading ${apiPath} (${detail})`, status === 503 ? "Vault may be sealed or in standby." : undefined, true);
+  if (status >= 500)
+    return fail(`server error reading ${apiPath} (${detail})`, status === 503 ? "Vault may be sealed or in standby." : undefined, true);
   return fail(`request for ${apiPath} refused (${detail})`);
 }
 

@@ -100,7 +100,13 @@ export async function vaultRequest({ config, agent, apiPath, query = "", token, 
 }
 
 /** A request whose reply (status and headers) has arrived; the body is still to be read. Redirects are answers like any other. */
-function send(url: URL, headers: Record<string, string>, body: string | undefined, agent: http.Agent, signal: AbortSignal): Promise<IncomingMessage> {
+function send(
+  url: URL,
+  headers: Record<string, string>,
+  body: string | undefined,
+  agent: http.Agent,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const request = url.protocol === "https:" ? https.request : http.request;
   return new Promise((resolve, reject) => {
     request(url, { method: body === undefined ? "GET" : "POST", headers, agent, signal }, resolve)

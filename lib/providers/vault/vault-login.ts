@@ -85,9 +85,22 @@ export function forgetSessions(connectionId: string): void {
   for (const key of [...slots.keys()]) if (key.startsWith(`${connectionId}:`)) slots.delete(key);
 }
 
-async function refresh(context: AdapterContext, agent: Agent, signal: AbortSignal, current: Session | undefined, now: number): Promise<Session> {
+async function refresh(
+  context: AdapterContext,
+  agent: Agent,
+  signal: AbortSignal,
+  current: Session | undefined,
+  now: number,
+): Promise<Session> {
   if (current?.renewable && now < current.expiresAt) {
-    const renewed = await vaultRequest({ config: context.config, agent, apiPath: "auth/token/renew-self", token: current.token, body: {}, signal })
+    const renewed = await vaultRequest({
+      config: context.config,
+      agent,
+      apiPath: "auth/token/renew-self",
+      token: current.token,
+      body: {},
+      signal,
+    })
       .then((reply) => sessionFrom(reply, "renewing the token", now))
       .catch(() => undefined);
     if (renewed && renewed.expiresAt - now >= MIN_USEFUL_LEASE_MS) return { ...renewed, obtainedAt: current.obtainedAt };

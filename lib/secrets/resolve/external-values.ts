@@ -129,9 +129,13 @@ export async function fetchExternalValue(secret: ExternalSecret, options: FetchO
 function checkValueSize(provider: string, providerPath: string, value: string): void {
   const max = env().PROVENANCE_MAX_EXTERNAL_VALUE_BYTES;
   if (max > 0 && Buffer.byteLength(value, "utf8") > max) {
-    throw new AppError("provider_error", `${provider}: the value of ${providerPath} is larger than ${max} bytes (PROVENANCE_MAX_EXTERNAL_VALUE_BYTES)`, {
-      upstreamCode: "ValueTooLarge",
-    });
+    throw new AppError(
+      "provider_error",
+      `${provider}: the value of ${providerPath} is larger than ${max} bytes (PROVENANCE_MAX_EXTERNAL_VALUE_BYTES)`,
+      {
+        upstreamCode: "ValueTooLarge",
+      },
+    );
   }
 }
 

@@ -17,7 +17,11 @@ function recordingAdapter(withBatch: boolean) {
       ? {
           fetchCurrentSecrets: async (_context, paths) => {
             calls.push(paths);
-            return paths.map((path) => (path.endsWith("missing") ? { status: "rejected", reason: new Error(`no ${path}`) } : { status: "fulfilled", value: { value: `batch:${path}`, version: "v" } }));
+            return paths.map((path) =>
+              path.endsWith("missing")
+                ? { status: "rejected", reason: new Error(`no ${path}`) }
+                : { status: "fulfilled", value: { value: `batch:${path}`, version: "v" } },
+            );
           },
         }
       : {}),
@@ -25,7 +29,13 @@ function recordingAdapter(withBatch: boolean) {
   return { adapter, calls, singles };
 }
 
-const request = (path: string, connectionKey = "c1:1", version?: string): FetchSecretRequest => ({ connectionKey, config: {}, timeoutMs: 1000, path, ...(version ? { version } : {}) });
+const request = (path: string, connectionKey = "c1:1", version?: string): FetchSecretRequest => ({
+  connectionKey,
+  config: {},
+  timeoutMs: 1000,
+  path,
+  ...(version ? { version } : {}),
+});
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("FetchGatherer", () => {

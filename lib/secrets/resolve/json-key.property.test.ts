@@ -38,11 +38,33 @@ function outcome(run: () => string): { value: string } | { code: string } {
 }
 
 const key = fc.oneof(
-  fc.constantFrom("password", "api_key", "a", "a.b", "b", "0", "", "__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "a..b", ".a", "a."),
+  fc.constantFrom(
+    "password",
+    "api_key",
+    "a",
+    "a.b",
+    "b",
+    "0",
+    "",
+    "__proto__",
+    "constructor",
+    "prototype",
+    "toString",
+    "hasOwnProperty",
+    "a..b",
+    ".a",
+    "a.",
+  ),
   fc.constantFrom("\u0000", "\ud800", "\u202e", "\u200b", "\u{1F511}", "é", " "),
   fc.string({ maxLength: 6, unit: "binary" }),
 );
-const leaf: fc.Arbitrary<Json> = fc.oneof(fc.string({ unit: "binary", maxLength: 10 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+const leaf: fc.Arbitrary<Json> = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 10 }),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+);
 const value: fc.Arbitrary<Json> = fc.oneof(
   leaf,
   fc.array(leaf, { maxLength: 3 }),
@@ -89,7 +111,10 @@ describe("jsonKey against the spec", () => {
           return true;
         }
       }),
-      fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== "object" || v === null || Array.isArray(v)).map((v) => JSON.stringify(v)),
+      fc
+        .jsonValue({ maxDepth: 2 })
+        .filter((v) => typeof v !== "object" || v === null || Array.isArray(v))
+        .map((v) => JSON.stringify(v)),
     );
     fc.assert(
       fc.property(notObject, key, (text, wanted) => {
@@ -117,7 +142,11 @@ describe("jsonKey against the spec", () => {
   });
 
   it("providerConfig.jsonKey accepts any single line of 1-200 well-formed characters", () => {
-    const candidate = fc.oneof(key, fc.string({ unit: "binary", maxLength: 210 }), fc.integer({ min: 195, max: 205 }).map((n) => "k".repeat(n)));
+    const candidate = fc.oneof(
+      key,
+      fc.string({ unit: "binary", maxLength: 210 }),
+      fc.integer({ min: 195, max: 205 }).map((n) => "k".repeat(n)),
+    );
     fc.assert(
       fc.property(candidate, (k) => {
         const valid = k.length >= 1 && k.length <= 200 && k.isWellFormed() && ![...k].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f");

@@ -32,7 +32,9 @@ describe("extractJsonKey", () => {
     }
   });
   it("does not read inherited properties", () => {
-    expect(() => extractJsonKey({ value: "{}" }, "constructor", where)).toThrowError(expect.objectContaining({ code: "json_key_not_found" }));
+    expect(() => extractJsonKey({ value: "{}" }, "constructor", where)).toThrowError(
+      expect.objectContaining({ code: "json_key_not_found" }),
+    );
     expect(() => extractJsonKey({ value: "{}" }, "__proto__", where)).toThrowError(expect.objectContaining({ code: "json_key_not_found" }));
   });
 });

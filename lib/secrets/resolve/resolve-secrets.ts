@@ -151,7 +151,10 @@ function batchAudit(actor: Actor, prefix: string | undefined, paths: string[], e
   return {
     actor,
     action: "secret.resolve_batch",
-    target: { type: "secret", label: prefix !== undefined ? `${prefix || "(all)"}.*` : paths.length === 1 ? paths[0]! : `${paths.length} paths` },
+    target: {
+      type: "secret",
+      label: prefix !== undefined ? `${prefix || "(all)"}.*` : paths.length === 1 ? paths[0]! : `${paths.length} paths`,
+    },
     outcome,
     details: {
       ...(prefix !== undefined ? { prefix } : {}),
@@ -201,7 +204,11 @@ async function resolveWithAudit(actor: Actor, path: string, read: FetchOptions):
   }
 }
 
-async function resolveOne(actor: Actor, path: string, read: FetchOptions): Promise<{ result: ResolvedSecret; secretId: string; connectionId: string | null }> {
+async function resolveOne(
+  actor: Actor,
+  path: string,
+  read: FetchOptions,
+): Promise<{ result: ResolvedSecret; secretId: string; connectionId: string | null }> {
   if (!isSecretPath(path)) throw validationError({ path: "Must be a dotted secret path such as stripe.apiKey" });
   if (!scopeAllows(actor.scope, path)) throw new AppError("forbidden", `This token's scope (${actor.scope}) does not cover ${path}.`);
   const secret = await findSecretByPath(path);

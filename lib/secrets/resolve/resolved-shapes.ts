@@ -34,4 +34,8 @@ export type BatchResolveResult = z.infer<typeof batchResolvedSchema>;
 
 // The client's types must accept every answer the schemas allow.
 type Fits<Answer extends Target, Target> = Answer;
-export type ClientFits = [Fits<ResolvedSecret, Client.ResolvedSecret>, Fits<ResolveFailure, Client.ResolveFailure>, Fits<BatchResolveResult, Client.BatchResolveResult>];
+export type ClientFits = [
+  Fits<ResolvedSecret, Client.ResolvedSecret>,
+  Fits<ResolveFailure, Client.ResolveFailure>,
+  Fits<BatchResolveResult, Client.BatchResolveResult>,
+];

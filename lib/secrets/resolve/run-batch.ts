@@ -38,7 +38,11 @@ const RESPONSE_TOO_LARGE = "response_too_large";
 /** Before any value is seen, each is assumed to take this share of the budget. */
 const START_WINDOW = 8;
 
-export function runBatch<T>(paths: string[], bounds: BatchBounds, resolve: (path: string) => Promise<PathOutcome<T>>): Promise<PathOutcome<T>[]> {
+export function runBatch<T>(
+  paths: string[],
+  bounds: BatchBounds,
+  resolve: (path: string) => Promise<PathOutcome<T>>,
+): Promise<PathOutcome<T>[]> {
   const outcomes = new Array<PathOutcome<T> | undefined>(paths.length);
   const tooLarge = (): PathOutcome<T> => ({
     ok: false,

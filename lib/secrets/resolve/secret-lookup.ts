@@ -40,7 +40,10 @@ export async function findSecretsByPaths(secretPaths: string[]): Promise<Map<str
   return cache().getMany(secretPaths, async (missing) => {
     const rows = new Map<string, SecretRow>();
     for (let i = 0; i < missing.length; i += PATHS_PER_QUERY) {
-      const found = await db().secret.findMany({ where: { secretPath: { in: missing.slice(i, i + PATHS_PER_QUERY) } }, include: { secretProvider: true } });
+      const found = await db().secret.findMany({
+        where: { secretPath: { in: missing.slice(i, i + PATHS_PER_QUERY) } },
+        include: { secretProvider: true },
+      });
       for (const row of found) rows.set(row.secretPath, row);
     }
     return rows;

@@ -58,7 +58,9 @@ export async function recordSecretChanges(client: ChangeClient, changes: SecretC
   await client.secretChange.createMany({ data: rows });
   // A stored value written is a new version in the secret's lineage (lib/lineage); an upstream
   // change is recorded there by the refresh itself (lib/refresh), which keeps first-seen times.
-  const written = rows.flatMap(({ secretId, kind, version, fingerprint }) => ((kind === "created" || kind === "updated") && version !== null && fingerprint !== null ? [{ secretId, version, fingerprint }] : []));
+  const written = rows.flatMap(({ secretId, kind, version, fingerprint }) =>
+    (kind === "created" || kind === "updated") && version !== null && fingerprint !== null ? [{ secretId, version, fingerprint }] : [],
+  );
   await recordStoredVersions(client, written, changedAt);
 }
 

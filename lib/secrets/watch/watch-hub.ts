@@ -58,7 +58,10 @@ class WatchHub {
       if (event.kind === "secret" || event.kind === "all") this.wake();
     });
     setInterval(() => this.wake(), POLL_MS).unref();
-    setInterval(() => void pruneChangeLog().catch((error: unknown) => log.warn("could not prune the secret change log", describeError(error))), PRUNE_EVERY_MS).unref();
+    setInterval(
+      () => void pruneChangeLog().catch((error: unknown) => log.warn("could not prune the secret change log", describeError(error))),
+      PRUNE_EVERY_MS,
+    ).unref();
   }
 
   wake(): void {
@@ -77,7 +80,9 @@ class WatchHub {
       try {
         const from = this.lastId ?? (this.lastId = await latestChangeId());
         const now = Date.now();
-        const rows = [...(await changesAfter(from, BATCH)), ...(await changesSince(new Date(now - LATE_COMMIT_MS), BATCH))].sort((a, b) => a.id - b.id);
+        const rows = [...(await changesAfter(from, BATCH)), ...(await changesSince(new Date(now - LATE_COMMIT_MS), BATCH))].sort(
+          (a, b) => a.id - b.id,
+        );
         for (const row of rows) {
           // Skipped: sent already, from before these watchers came, or an old row a late read found.
           const at = row.changedAt.getTime();

@@ -30,11 +30,19 @@ export async function openWatchStream(options: { actor: Actor; prefix: string; l
   const resumeAfter = parseLastEventId(options.lastEventId);
   const caller = `${actor.kind}:${actor.id}`;
   if ((openStreams.get(caller) ?? 0) >= STREAMS_PER_CALLER) {
-    throw new AppError("rate_limited", `At most ${STREAMS_PER_CALLER} watch streams per caller may be open at once; close one first.`, { retryAfterSeconds: 5 });
+    throw new AppError("rate_limited", `At most ${STREAMS_PER_CALLER} watch streams per caller may be open at once; close one first.`, {
+      retryAfterSeconds: 5,
+    });
   }
 
   const wants = (secretPath: string) => matchesPrefix(secretPath, prefix) && scopeAllows(actor.scope, secretPath);
-  await recordAudit({ actor, action: "secret.watch", target: { type: "secret", label: `${prefix || "(all)"}.*` }, outcome: "success", details: { resumed: resumeAfter !== null } });
+  await recordAudit({
+    actor,
+    action: "secret.watch",
+    target: { type: "secret", label: `${prefix || "(all)"}.*` },
+    outcome: "success",
+    details: { resumed: resumeAfter !== null },
+  });
 
   const encoder = new TextEncoder();
   let close = () => {};
@@ -42,7 +50,10 @@ export async function openWatchStream(options: { actor: Actor; prefix: string; l
     async start(controller) {
       openStreams.set(caller, (openStreams.get(caller) ?? 0) + 1);
       // Set once subscribed; close() may run before that (a client gone at once).
-      const subscription = { leave: undefined as (() => void) | undefined, heartbeat: undefined as ReturnType<typeof setInterval> | undefined };
+      const subscription = {
+        leave: undefined as (() => void) | undefined,
+        heartbeat: undefined as ReturnType<typeof setInterval> | undefined,
+      };
       let closed = false;
       close = () => {
         if (closed) return;
@@ -101,12 +112,19 @@ export async function openWatchStream(options: { actor: Actor; prefix: string; l
 }
 
 function formatEvent(row: SecretChangeRow): string {
-  const data = { secretPath: row.secretPath, version: row.version, fingerprint: row.fingerprint, changedAt: row.changedAt.toISOString(), change: row.kind };
+  const data = {
+    secretPath: row.secretPath,
+    version: row.version,
+    fingerprint: row.fingerprint,
+    changedAt: row.changedAt.toISOString(),
+    change: row.kind,
+  };
   return `id: ${row.id}\nevent: change\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 function parseLastEventId(value: string | null): number | null {
   if (value === null || value.trim() === "") return null;
-  if (!/^\d{1,15}$/.test(value.trim())) throw validationError({ "Last-Event-ID": "Must be the id of an event this stream sent (a whole number)" });
+  if (!/^\d{1,15}$/.test(value.trim()))
+    throw validationError({ "Last-Event-ID": "Must be the id of an event this stream sent (a whole number)" });
   return Number(value.trim());
 }

@@ -17,7 +17,11 @@ export interface BodyEndpoint {
   nested?: string;
 }
 
-export const vault = () => ({ name: unique("bad-input"), type: "vault", config: { vaultUrl: "https://vault.example.com", token: "hvs.badinputbadinput" } });
+export const vault = () => ({
+  name: unique("bad-input"),
+  type: "vault",
+  config: { vaultUrl: "https://vault.example.com", token: "hvs.badinputbadinput" },
+});
 export const newPath = () => unique("bad.input");
 
 export const BODY_ENDPOINTS: BodyEndpoint[] = [

@@ -45,7 +45,9 @@ export async function call<T = unknown>(path: string, options: RequestOptions = 
     parsed = undefined;
   }
   // Every answer is held to the published OpenAPI document (support/openapi-check.ts).
-  expect(openApiProblems(method, path, response.status, response.headers.get("content-type") ?? "", text ? parsed ?? text : undefined)).toEqual([]);
+  expect(
+    openApiProblems(method, path, response.status, response.headers.get("content-type") ?? "", text ? (parsed ?? text) : undefined),
+  ).toEqual([]);
   return { status: response.status, headers: response.headers, text, body: parsed as T };
 }
 

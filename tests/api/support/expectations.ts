@@ -77,7 +77,10 @@ interface Created {
 }
 
 /** A vault connection created as admin (201 required). */
-export async function createVaultConnection(config: Record<string, string> = {}, name = unique("vault")): Promise<Created & { name: string }> {
+export async function createVaultConnection(
+  config: Record<string, string> = {},
+  name = unique("vault"),
+): Promise<Created & { name: string }> {
   const response = await call<Created & { name: string }>("/api/secret-providers", {
     method: "POST",
     body: { name, type: "vault", config: { vaultUrl: "https://vault.example.com", token: `hvs.${randomAlnum(24)}`, ...config } },
@@ -87,7 +90,10 @@ export async function createVaultConnection(config: Record<string, string> = {},
 }
 
 /** A secret stored in Provenance, created as admin (201 required). */
-export async function createStoredSecret(secretPath: string, value = randomAlnum(24)): Promise<Created & { secretPath: string; value: string }> {
+export async function createStoredSecret(
+  secretPath: string,
+  value = randomAlnum(24),
+): Promise<Created & { secretPath: string; value: string }> {
   const response = await call<Created & { secretPath: string }>("/api/secrets", { method: "POST", body: { secretPath, value } });
   expect(response.status, response.text).toBe(201);
   return { ...response.body, value };
@@ -95,14 +101,19 @@ export async function createStoredSecret(secretPath: string, value = randomAlnum
 
 /** A token created through the API as admin; returns its id and the secret shown once. */
 export async function createToken(role: string, scope?: string): Promise<{ id: string; token: string }> {
-  const response = await call<{ id: string; token: string }>("/api/tokens", { method: "POST", body: { name: unique(`t-${role}`), role, scope } });
+  const response = await call<{ id: string; token: string }>("/api/tokens", {
+    method: "POST",
+    body: { name: unique(`t-${role}`), role, scope },
+  });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }
 
 /** How many connections, secrets and tokens exist, as the admin sees them. */
 export async function storedCounts(): Promise<{ connections: number; secrets: number; tokens: number }> {
-  const [connections, secrets, tokens] = await Promise.all(["/api/secret-providers", "/api/secrets", "/api/tokens"].map((p) => call<unknown[]>(p)));
+  const [connections, secrets, tokens] = await Promise.all(
+    ["/api/secret-providers", "/api/secrets", "/api/tokens"].map((p) => call<unknown[]>(p)),
+  );
   for (const r of [connections, secrets, tokens]) expect(r!.status).toBe(200);
   return { connections: connections!.body.length, secrets: secrets!.body.length, tokens: tokens!.body.length };
 }

@@ -29,13 +29,18 @@ export function serverActions(): ServerAction[] {
   };
   return Object.entries(manifest.node).map(([id, entry]) => {
     const worker = Object.keys(entry.workers).sort((a, b) => a.length - b.length)[0]!;
-    const page = `/${worker.replace(/^app\//, "").replace(/\/page$/, "").replace(/\(\w+\)\//g, "")}`.replace(/^\/page$/, "/");
+    const page = `/${worker
+      .replace(/^app\//, "")
+      .replace(/\/page$/, "")
+      .replace(/\(\w+\)\//g, "")}`.replace(/^\/page$/, "/");
     return { id, name: entry.exportedName, file: entry.filename, page };
   });
 }
 
 // React's reply encoder, as bundled with Next (the same code the browser runs).
-const reactClient = createRequire(import.meta.url)(path.join(ROOT, "node_modules/next/dist/compiled/react-server-dom-webpack/client.node.js")) as {
+const reactClient = createRequire(import.meta.url)(
+  path.join(ROOT, "node_modules/next/dist/compiled/react-server-dom-webpack/client.node.js"),
+) as {
   encodeReply(value: unknown): Promise<string | FormData>;
 };
 

@@ -34,7 +34,14 @@ function registerSuiteSecrets(): void {
 }
 
 /** Records one answer of the suite's servers, with the secrets its request handed over. */
-export function recordForLeakScan(method: string, path: string, sent: unknown, response: Response, text: string, requestHeaders: Record<string, string> = {}): void {
+export function recordForLeakScan(
+  method: string,
+  path: string,
+  sent: unknown,
+  response: Response,
+  text: string,
+  requestHeaders: Record<string, string> = {},
+): void {
   registerSuiteSecrets();
   let requestBody = sent;
   if (typeof sent === "string") {
@@ -46,7 +53,15 @@ export function recordForLeakScan(method: string, path: string, sent: unknown, r
   }
   if (requestsCarrySecrets) registerRequestSecrets(leakRecorder, method, path, requestBody);
   const serverAction = Object.keys(requestHeaders).some((name) => name.toLowerCase() === "next-action");
-  const id = leakRecorder.response({ kind: "response", method, url: path, status: response.status, headers: headersRecord(response.headers), body: text, serverAction });
+  const id = leakRecorder.response({
+    kind: "response",
+    method,
+    url: path,
+    status: response.status,
+    headers: headersRecord(response.headers),
+    body: text,
+    serverAction,
+  });
   // A token's creation answer is the one place it may appear.
   if (requestsCarrySecrets && method === "POST" && path.startsWith("/api/tokens") && response.status === 201) {
     try {

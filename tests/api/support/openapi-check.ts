@@ -64,9 +64,12 @@ export function openApiProblems(method: string, url: string, status: number, con
   const media = contentType.split(";")[0]!.trim();
   if (!declared.content) return body === undefined ? [] : [`${where}: a body came back where none is declared`];
   const schema = declared.content[media]?.schema;
-  if (!schema) return [`${where}: content type ${media || "(none)"} is not declared (declared: ${Object.keys(declared.content).join(", ")})`];
+  if (!schema)
+    return [`${where}: content type ${media || "(none)"} is not declared (declared: ${Object.keys(declared.content).join(", ")})`];
   if (media !== "application/json") return [];
   const validate = validatorFor(ajv, `${route.template} ${method} ${status}`, schema);
   if (validate(body)) return [];
-  return (validate.errors ?? []).slice(0, 5).map((e) => `${where}: body${e.instancePath} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
+  return (validate.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${where}: body${e.instancePath} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
 }

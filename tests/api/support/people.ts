@@ -30,7 +30,11 @@ export async function adminSession(): Promise<Browser> {
 }
 
 /** Calls a dashboard server action by its exported name, as the browser would. */
-export async function action<T = unknown>(browser: Browser, name: string, args: unknown[]): Promise<{ ok: boolean; data?: T; message: string | null; fields: Record<string, string> }> {
+export async function action<T = unknown>(
+  browser: Browser,
+  name: string,
+  args: unknown[],
+): Promise<{ ok: boolean; data?: T; message: string | null; fields: Record<string, string> }> {
   const found = serverActions().find((a) => a.name === name);
   if (!found) throw new Error(`no server action ${name} in the build`);
   const response = await callAction(browser, found, found.page, args);
@@ -66,7 +70,10 @@ const ROOT = path.resolve(__dirname, "../../..");
  * purpose: a synchronous child would stall this process while the server closes idle keep-alive
  * connections, and the next fetch would pick up a dead one.
  */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const { databaseUrl, masterKey } = apiContext();
   const child = spawn(process.execPath, [path.join(ROOT, "bin/provenance.mjs"), ...args], {
     cwd: ROOT,

@@ -67,7 +67,8 @@ export async function startServer(env: Record<string, string>, label: string): P
 function registerForLeakScan(env: Record<string, string>, logFile: string): void {
   const recorder = createRecorder("integration");
   recorder.logFile(logFile);
-  for (const name of ["SECRETS_MASTER_KEY", "SECRETS_MASTER_KEY_PREVIOUS", "NEXTAUTH_SECRET"]) recorder.sensitive(name, "masterKey", env[name]);
+  for (const name of ["SECRETS_MASTER_KEY", "SECRETS_MASTER_KEY_PREVIOUS", "NEXTAUTH_SECRET"])
+    recorder.sensitive(name, "masterKey", env[name]);
   recorder.sensitive("PROVENANCE_ADMIN_PASSWORD", "credential", env.PROVENANCE_ADMIN_PASSWORD);
   recorder.sensitive("PROVENANCE_WEBHOOK_SECRET", "credential", env.PROVENANCE_WEBHOOK_SECRET);
   if (env.DATABASE_URL && !env.DATABASE_URL.startsWith("file:")) {

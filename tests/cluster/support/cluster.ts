@@ -112,7 +112,10 @@ export class CookieJar {
 
   async signOut(instance: { baseUrl: string }): Promise<Reply> {
     const csrfToken = await this.csrf(instance);
-    return this.request(instance, "/api/auth/signout", { method: "POST", form: { csrfToken, json: "true", callbackUrl: instance.baseUrl } });
+    return this.request(instance, "/api/auth/signout", {
+      method: "POST",
+      form: { csrfToken, json: "true", callbackUrl: instance.baseUrl },
+    });
   }
 
   sessionCookie(): string | undefined {
@@ -141,14 +144,19 @@ export async function listen(databaseUrl: string, channel: string) {
   await client.connect();
   const received: Array<{ at: number; payload: Record<string, unknown> }> = [];
   client.on("notification", (message) => {
-    if (message.channel === channel) received.push({ at: Date.now(), payload: JSON.parse(message.payload ?? "null") as Record<string, unknown> });
+    if (message.channel === channel)
+      received.push({ at: Date.now(), payload: JSON.parse(message.payload ?? "null") as Record<string, unknown> });
   });
   await client.query(`LISTEN ${channel}`);
   return { received, close: () => client.end() };
 }
 
 /** Polls `check` until it returns something other than undefined, or gives up after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, intervalMs = 25): Promise<T | undefined> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  intervalMs = 25,
+): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

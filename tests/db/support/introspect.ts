@@ -13,17 +13,33 @@ const emptyTable = (): TableShape => ({ columns: {}, primaryKey: [], indexes: {}
 // ---------------------------------------------------------------------------------------------
 // SQLite: pragmas
 
-interface SqliteColumn { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }
-interface SqliteIndex { name: string; unique: number; origin: "c" | "u" | "pk" }
-interface SqliteForeignKey { id: number; seq: number; table: string; from: string; to: string; on_update: string; on_delete: string }
+interface SqliteColumn {
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+}
+interface SqliteIndex {
+  name: string;
+  unique: number;
+  origin: "c" | "u" | "pk";
+}
+interface SqliteForeignKey {
+  id: number;
+  seq: number;
+  table: string;
+  from: string;
+  to: string;
+  on_update: string;
+  on_delete: string;
+}
 
 export function introspectSqlite(file: string): SchemaShape {
   const db = new Database(file, { readonly: true });
   try {
     const tables = db
-      .prepare<[string], { name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> ?",
-      )
+      .prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> ?")
       .all(MIGRATIONS_TABLE);
     const shape: SchemaShape = {};
     for (const { name } of tables) {
@@ -32,7 +48,10 @@ export function introspectSqlite(file: string): SchemaShape {
       for (const c of columns) {
         table.columns[c.name] = { type: c.type.toUpperCase(), nullable: c.notnull === 0, default: c.dflt_value };
       }
-      table.primaryKey = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      table.primaryKey = columns
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name);
 
       for (const index of db.pragma(`index_list("${name}")`) as SqliteIndex[]) {
         if (index.origin === "pk") continue; // the primary key's implicit index
@@ -96,8 +115,12 @@ export async function introspectPostgres(url: string): Promise<SchemaShape> {
     const table = (name: string) => (shape[name] ??= emptyTable());
 
     const columns = await client.query<{
-      table_name: string; column_name: string; data_type: string; is_nullable: "YES" | "NO";
-      column_default: string | null; datetime_precision: number | null;
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      is_nullable: "YES" | "NO";
+      column_default: string | null;
+      datetime_precision: number | null;
     }>(
       `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.column_default, c.datetime_precision
          FROM information_schema.columns c
@@ -130,7 +153,12 @@ export async function introspectPostgres(url: string): Promise<SchemaShape> {
     }
 
     const foreignKeys = await client.query<{
-      table: string; ref_table: string; columns: string[]; ref_columns: string[]; on_delete: string; on_update: string;
+      table: string;
+      ref_table: string;
+      columns: string[];
+      ref_columns: string[];
+      on_delete: string;
+      on_update: string;
     }>(
       `SELECT t.relname AS table, rt.relname AS ref_table,
               ${attnames("c.conkey", "c.conrelid")} AS columns,

@@ -61,7 +61,8 @@ function columnOf(model: DmmfModel, fieldName: string): string {
 function sqlDefault(value: unknown, dialect: Dialect): string | null {
   if (value === undefined) return null;
   // SQLite's INTEGER PRIMARY KEY AUTOINCREMENT has no column default; PostgreSQL's SERIAL has a sequence.
-  if (value && typeof value === "object" && "name" in value && value.name === "autoincrement") return dialect === "sqlite" ? null : "AUTOINCREMENT";
+  if (value && typeof value === "object" && "name" in value && value.name === "autoincrement")
+    return dialect === "sqlite" ? null : "AUTOINCREMENT";
   if (typeof value === "boolean" || typeof value === "number") return String(value);
   if (typeof value === "string") return `'${value.replace(/'/g, "''")}'`;
   if (value && typeof value === "object" && "name" in value && value.name === "now") return "CURRENT_TIMESTAMP";

@@ -16,12 +16,20 @@ export interface SigV4Credential {
 }
 
 export function parseSigV4(authorization: string | undefined): SigV4Credential | null {
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
-    authorization ?? "",
-  );
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+      authorization ?? "",
+    );
   if (!match) return null;
   const [, accessKeyId, date, region, service, signedHeaders, signature] = match as unknown as string[];
-  return { accessKeyId: accessKeyId!, date: date!, region: region!, service: service!, signedHeaders: signedHeaders!.split(";"), signature: signature! };
+  return {
+    accessKeyId: accessKeyId!,
+    date: date!,
+    region: region!,
+    service: service!,
+    signedHeaders: signedHeaders!.split(";"),
+    signature: signature!,
+  };
 }
 
 const sha256 = (data: string) => createHash("sha256").update(data).digest("hex");
@@ -30,7 +38,12 @@ const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).u
 export function verifySigV4(request: RecordedRequest, credential: SigV4Credential, secretAccessKey: string): boolean {
   const [path, query = ""] = request.path.split("?");
   const canonicalHeaders = credential.signedHeaders
-    .map((name) => `${name}:${String(request.headers[name] ?? "").trim().replace(/\s+/g, " ")}\n`)
+    .map(
+      (name) =>
+        `${name}:${String(request.headers[name] ?? "")
+          .trim()
+          .replace(/\s+/g, " ")}\n`,
+    )
     .join("");
   const payloadHash = String(request.headers["x-amz-content-sha256"] ?? sha256(request.body));
   const canonicalRequest = [request.method, path, query, canonicalHeaders, credential.signedHeaders.join(";"), payloadHash].join("\n");

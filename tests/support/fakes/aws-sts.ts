@@ -45,7 +45,9 @@ interface Issued {
 const NS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 export function isStsRequest(recorded: RecordedRequest): boolean {
-  return String(recorded.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") && /(^|&)Action=/.test(recorded.body);
+  return (
+    String(recorded.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") && /(^|&)Action=/.test(recorded.body)
+  );
 }
 
 export class FakeSts {
@@ -98,19 +100,31 @@ export class FakeSts {
       if (!credential) return stsError(res, 400, "MissingAuthenticationToken", "Request is missing Authentication Token");
       call.signedBy = credential.accessKeyId;
       const secretKey = this.accessKeys[credential.accessKeyId];
-      if (secretKey === undefined) return stsError(res, 403, "InvalidClientTokenId", "The security token included in the request is invalid.");
+      if (secretKey === undefined)
+        return stsError(res, 403, "InvalidClientTokenId", "The security token included in the request is invalid.");
       if (credential.service !== "sts" || !verifySigV4(recorded, credential, secretKey)) {
-        return stsError(res, 403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
+        return stsError(
+          res,
+          403,
+          "SignatureDoesNotMatch",
+          "The request signature we calculated does not match the signature you provided.",
+        );
       }
       const trusted = role && (role.trustedKeys ?? Object.keys(this.accessKeys)).includes(credential.accessKeyId);
       if (!trusted || (role.externalId ?? null) !== (form.get("ExternalId") ?? null)) {
-        return stsError(res, 403, "AccessDenied", `User: arn:aws:iam::123456789012:user/caller is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+        return stsError(
+          res,
+          403,
+          "AccessDenied",
+          `User: arn:aws:iam::123456789012:user/caller is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+        );
       }
     } else if (action === "AssumeRoleWithWebIdentity") {
       if (recorded.headers.authorization) return stsError(res, 400, "InvalidAction", "AssumeRoleWithWebIdentity is not signed");
       const token = form.get("WebIdentityToken") ?? "";
       if (!role?.webIdentityToken) return stsError(res, 403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
-      if (token !== role.webIdentityToken) return stsError(res, 400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider");
+      if (token !== role.webIdentityToken)
+        return stsError(res, 400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider");
     } else {
       return stsError(res, 400, "InvalidAction", `Could not find operation ${action.slice(0, 40)}`);
     }
@@ -145,5 +159,9 @@ function sendXml(res: ServerResponse, status: number, body: string): void {
 
 function stsError(res: ServerResponse, status: number, code: string, message: string): void {
   const escaped = message.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  sendXml(res, status, `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escaped}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+  sendXml(
+    res,
+    status,
+    `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escaped}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
 }

@@ -76,10 +76,18 @@ export async function startAwsFake(accessKeys: Record<string, string>, roles: Re
     if (!credential) return awsError(res, 400, "MissingAuthenticationTokenException", "Missing Authentication Token");
     const temporary = sts.temporaryKey(credential.accessKeyId, req.headers);
     if (temporary && "error" in temporary) {
-      return awsError(res, 400, temporary.error, temporary.error === "ExpiredTokenException" ? "The security token included in the request is expired" : "The security token included in the request is invalid.");
+      return awsError(
+        res,
+        400,
+        temporary.error,
+        temporary.error === "ExpiredTokenException"
+          ? "The security token included in the request is expired"
+          : "The security token included in the request is invalid.",
+      );
     }
     const secretKey = temporary?.secretKey ?? accessKeys[credential.accessKeyId];
-    if (secretKey === undefined) return awsError(res, 400, "UnrecognizedClientException", "The security token included in the request is invalid.");
+    if (secretKey === undefined)
+      return awsError(res, 400, "UnrecognizedClientException", "The security token included in the request is invalid.");
     if (!verifySigV4(recorded, credential, secretKey)) return awsError(res, 400, "InvalidSignatureException", "Signature mismatch");
 
     const fault = faults.take();
@@ -88,7 +96,8 @@ export async function startAwsFake(accessKeys: Record<string, string>, roles: Re
 
     const target = String(req.headers["x-amz-target"] ?? "");
     const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
-    if (action !== "GetSecretValue" && action !== "BatchGetSecretValue" && action !== "DescribeSecret") return awsError(res, 400, "UnknownOperationException");
+    if (action !== "GetSecretValue" && action !== "BatchGetSecretValue" && action !== "DescribeSecret")
+      return awsError(res, 400, "UnknownOperationException");
     if (denied.has(`${credential.accessKeyId}:${action}`)) {
       return awsError(res, 400, "AccessDeniedException", `User is not authorized to perform: secretsmanager:${action}`);
     }
@@ -112,7 +121,14 @@ export async function startAwsFake(accessKeys: Record<string, string>, roles: Re
     const versions = secrets.get(name);
     if (!versions) return awsError(res, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     const VersionIdsToStages = Object.fromEntries(versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, v.stages]));
-    sendJson(res, 200, { ARN: arnOf(name), Name: name, LastChangedDate: 1_700_000_000, LastAccessedDate: 1_700_000_000, VersionIdsToStages, CreatedDate: 1_700_000_000 });
+    sendJson(res, 200, {
+      ARN: arnOf(name),
+      Name: name,
+      LastChangedDate: 1_700_000_000,
+      LastAccessedDate: 1_700_000_000,
+      VersionIdsToStages,
+      CreatedDate: 1_700_000_000,
+    });
   }
 
   /** As the service does: either SecretIdList (1-20 ids, no MaxResults) or Filters; NextToken pages filtered reads. */
@@ -131,15 +147,23 @@ export async function startAwsFake(accessKeys: Record<string, string>, roles: Re
       for (const id of ids) {
         const version = current(nameOf(id));
         if (version) SecretValues.push(entry(nameOf(id), version));
-        else Errors.push({ SecretId: id, ErrorCode: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
+        else
+          Errors.push({
+            SecretId: id,
+            ErrorCode: "ResourceNotFoundException",
+            Message: "Secrets Manager can't find the specified secret.",
+          });
       }
       return sendJson(res, 200, { SecretValues, Errors });
     }
     const max = input.MaxResults ?? BATCH_MAX_IDS;
-    if (!Number.isInteger(max) || max < 1 || max > BATCH_MAX_IDS) return awsError(res, 400, "InvalidParameterException", "MaxResults must be 1 to 20.");
-    const matches = [...secrets.keys()].sort().filter((name) =>
-      (filters ?? []).every((f) => f.Key === "all" || (f.Key === "name" && (f.Values ?? []).some((prefix) => name.startsWith(prefix)))),
-    );
+    if (!Number.isInteger(max) || max < 1 || max > BATCH_MAX_IDS)
+      return awsError(res, 400, "InvalidParameterException", "MaxResults must be 1 to 20.");
+    const matches = [...secrets.keys()]
+      .sort()
+      .filter((name) =>
+        (filters ?? []).every((f) => f.Key === "all" || (f.Key === "name" && (f.Values ?? []).some((prefix) => name.startsWith(prefix)))),
+      );
     const start = input.NextToken ? Number(input.NextToken) : 0;
     if (!Number.isInteger(start) || start < 0) return awsError(res, 400, "InvalidNextTokenException", "The NextToken value is invalid.");
     const page = matches.slice(start, start + max).flatMap((name) => {
@@ -161,7 +185,11 @@ export async function startAwsFake(accessKeys: Record<string, string>, roles: Re
     putSecret(name, value, versionId = randomUUID()) {
       const versions = secrets.get(name) ?? [];
       for (const v of versions) v.stages = v.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : v.stages.filter((s) => s !== "AWSPREVIOUS");
-      versions.push({ versionId, stages: ["AWSCURRENT"], ...(typeof value === "string" ? { secretString: value } : { secretBinary: value }) });
+      versions.push({
+        versionId,
+        stages: ["AWSCURRENT"],
+        ...(typeof value === "string" ? { secretString: value } : { secretBinary: value }),
+      });
       secrets.set(name, versions);
       return versionId;
     },

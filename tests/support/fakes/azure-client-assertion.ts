@@ -54,7 +54,12 @@ export function checkCertificateAssertion(
     header.alg === "RS256"
       ? verify("sha256", signed, key, signature)
       : header.alg === "PS256"
-        ? verify("sha256", signed, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signature)
+        ? verify(
+            "sha256",
+            signed,
+            { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+            signature,
+          )
         : false;
   if (!valid) return refuse(700027, "Client assertion failed signature validation.");
   if (claims.aud !== expected.tokenEndpoint) return refuse(700212, "No matching audience: the assertion's aud must be the token endpoint.");
@@ -62,7 +67,11 @@ export function checkCertificateAssertion(
     return refuse(700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
   }
   const skew = 300;
-  if (typeof claims.exp !== "number" || claims.exp + skew < nowSeconds || (typeof claims.nbf === "number" && claims.nbf - skew > nowSeconds)) {
+  if (
+    typeof claims.exp !== "number" ||
+    claims.exp + skew < nowSeconds ||
+    (typeof claims.nbf === "number" && claims.nbf - skew > nowSeconds)
+  ) {
     return refuse(700024, "Client assertion is not within its valid time range.");
   }
   return null;

@@ -80,19 +80,28 @@ export async function startAzureFake(options: AzureFakeOptions): Promise<AzureFa
         response_types_supported: ["code", "token"],
       });
     }
-    if (url.pathname !== `/${options.tenantId}/oauth2/v2.0/token` || req.method !== "POST") return sendJson(res, 404, { error: "not_found" });
+    if (url.pathname !== `/${options.tenantId}/oauth2/v2.0/token` || req.method !== "POST")
+      return sendJson(res, 404, { error: "not_found" });
     tokenRequests.push(parseTokenRequest(options.tenantId, recorded));
     const fault = tokenFaults.take();
     if (await applyTransportFault(fault, req, res)) return;
     if (fault?.status) return sendJson(res, fault.status, { error: fault.code ?? "temporarily_unavailable", error_description: "fault" });
     const request = tokenRequests.at(-1)!;
     if (request.grantType !== "client_credentials") {
-      return sendJson(res, 400, { error: "unsupported_grant_type", error_description: "AADSTS70003: The app requested an unsupported grant type.", error_codes: [70003] });
+      return sendJson(res, 400, {
+        error: "unsupported_grant_type",
+        error_description: "AADSTS70003: The app requested an unsupported grant type.",
+        error_codes: [70003],
+      });
     }
     const refusal = request.clientAssertionType !== undefined ? checkAssertion(request, `${base}/oauth2/v2.0/token`) : checkSecret(request);
     if (refusal) {
       const status = refusal.error === "invalid_client" ? 401 : 400;
-      return sendJson(res, status, { error: refusal.error, error_description: `AADSTS${refusal.aadsts}: ${refusal.description}`, error_codes: [refusal.aadsts] });
+      return sendJson(res, status, {
+        error: refusal.error,
+        error_description: `AADSTS${refusal.aadsts}: ${refusal.description}`,
+        error_codes: [refusal.aadsts],
+      });
     }
     const token = `fake-access-token-${randomBytes(8).toString("hex")}`;
     issued.add(token);
@@ -110,10 +119,16 @@ export async function startAzureFake(options: AzureFakeOptions): Promise<AzureFa
       return { error: "invalid_request", aadsts: 50027, description: "Invalid client_assertion_type or missing client_assertion." };
     }
     const certificatePem = options.certificates?.[request.clientId];
-    if (certificatePem) return checkCertificateAssertion(request.clientAssertion, { certificatePem, clientId: request.clientId, tokenEndpoint });
+    if (certificatePem)
+      return checkCertificateAssertion(request.clientAssertion, { certificatePem, clientId: request.clientId, tokenEndpoint });
     const expected = federated[request.clientId];
     if (expected) return checkFederatedAssertion(request.clientAssertion, expected);
-    return { error: "invalid_client", aadsts: 700027, description: "Client assertion contains an invalid signature. [Reason - No keys or federated credentials are configured for the application.]" };
+    return {
+      error: "invalid_client",
+      aadsts: 700027,
+      description:
+        "Client assertion contains an invalid signature. [Reason - No keys or federated credentials are configured for the application.]",
+    };
   }
 
   const vault = await startHttpFake(async (req, res) => {
@@ -131,7 +146,8 @@ export async function startAzureFake(options: AzureFakeOptions): Promise<AzureFa
     const match = /^\/secrets\/([^/?]+)(?:\/([^/?]*))?$/.exec(new URL(req.url ?? "/", vault.url).pathname);
     const versions = match ? secrets.get(match[1]!) : undefined;
     const wanted = match?.[2] ? versions?.find((v) => v.version === match[2]) : versions?.at(-1);
-    if (!match || !wanted) return azureError(res, 404, "SecretNotFound", `A secret with (name/id) ${match?.[1] ?? "?"} was not found in this key vault.`);
+    if (!match || !wanted)
+      return azureError(res, 404, "SecretNotFound", `A secret with (name/id) ${match?.[1] ?? "?"} was not found in this key vault.`);
     sendJson(res, 200, {
       value: wanted.value,
       id: `${vault.url}/secrets/${match[1]}/${wanted.version}`,

@@ -67,7 +67,11 @@ export async function startGcpFake(options: { tls?: boolean; identity?: GcpIdent
 
   /** Records the call, checks its credentials, applies a fault; then finds the version named. */
   type Found = { project: string; secret: string; number: number; data: Buffer; fault: GcpFault | undefined };
-  const receive = async (method: GcpRequest["method"], call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>): Promise<Found | undefined> => {
+  const receive = async (
+    method: GcpRequest["method"],
+    call: grpc.ServerUnaryCall<{ name: string }, unknown>,
+    callback: grpc.sendUnaryData<unknown>,
+  ): Promise<Found | undefined> => {
     const name = call.request.name;
     const authorization = call.metadata.get("authorization")[0]?.toString();
     const bearer = /^Bearer (.+)$/.exec(authorization ?? "")?.[1] ?? "";
@@ -76,7 +80,10 @@ export async function startGcpFake(options: { tls?: boolean; identity?: GcpIdent
     const principal = options.identity && !selfSigned ? options.identity.principalOf(bearer) : undefined;
     requests.push({ method, name, authorization, metadata: call.metadata.getMap(), ...(principal ? { principal } : {}) });
     if (options.identity && !selfSigned && !principal) {
-      callback({ code: grpc.status.UNAUTHENTICATED, details: "Request had invalid authentication credentials. Expected OAuth 2 access token." });
+      callback({
+        code: grpc.status.UNAUTHENTICATED,
+        details: "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+      });
       return undefined;
     }
     const fault = faults.take();
@@ -98,7 +105,11 @@ export async function startGcpFake(options: { tls?: boolean; identity?: GcpIdent
     getSecretVersion: async (call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const found = await receive("GetSecretVersion", call, callback);
       if (!found) return;
-      callback(null, { name: `projects/${found.project}/secrets/${found.secret}/versions/${found.number}`, state: "ENABLED", createTime: { seconds: "1700000000", nanos: 0 } });
+      callback(null, {
+        name: `projects/${found.project}/secrets/${found.secret}/versions/${found.number}`,
+        state: "ENABLED",
+        createTime: { seconds: "1700000000", nanos: 0 },
+      });
     },
     accessSecretVersion: async (call: grpc.ServerUnaryCall<{ name: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const found = await receive("AccessSecretVersion", call, callback);
@@ -179,7 +190,8 @@ export async function startGcpIdentityFake(options: GcpIdentityOptions): Promise
     const entry = issued.get(token);
     return entry && entry.expiresAt > Date.now() ? entry.principal : undefined;
   };
-  const googleError = (res: ServerResponse, code: number, status: string, message: string) => sendJson(res, code, { error: { code, message, status } });
+  const googleError = (res: ServerResponse, code: number, status: string, message: string) =>
+    sendJson(res, code, { error: { code, message, status } });
 
   const callerOf = (authorization: string | undefined): string | undefined => {
     const bearer = /^Bearer (.+)$/.exec(authorization ?? "")?.[1] ?? "";
@@ -192,49 +204,73 @@ export async function startGcpIdentityFake(options: GcpIdentityOptions): Promise
       return undefined;
     }
     const key = options.serviceAccountKeys?.[claims.iss ?? ""];
-    if (!key || claims.sub !== claims.iss || !claims.scope?.split(" ").includes("https://www.googleapis.com/auth/cloud-platform")) return undefined;
+    if (!key || claims.sub !== claims.iss || !claims.scope?.split(" ").includes("https://www.googleapis.com/auth/cloud-platform"))
+      return undefined;
     if (!claims.exp || claims.exp * 1000 < Date.now()) return undefined;
-    return verify("RSA-SHA256", Buffer.from(`${header}.${payload}`), key, Buffer.from(signature ?? "", "base64url")) ? claims.iss : undefined;
+    return verify("RSA-SHA256", Buffer.from(`${header}.${payload}`), key, Buffer.from(signature ?? "", "base64url"))
+      ? claims.iss
+      : undefined;
   };
 
-  const fake = await startHttpFake(async (req, res, recorded) => {
-    const fault = faults.take();
-    if (await applyTransportFault(fault, req, res)) return;
-    if (fault?.status && fault.status >= 300 && fault.status < 400) return void res.writeHead(fault.status, fault.headers ?? {}).end();
-    if (fault?.status) return googleError(res, fault.status, fault.code ?? "UNAVAILABLE", fault.message ?? "fault");
-    const url = new URL(recorded.path, "http://fake");
-    if (req.method === "POST" && url.pathname === "/v1/token") {
-      const form = new URLSearchParams(recorded.body);
-      if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:token-exchange") {
-        return sendJson(res, 400, { error: "unsupported_grant_type", error_description: "Unsupported grant type." });
-      }
-      if (form.get("requested_token_type") !== "urn:ietf:params:oauth:token-type:access_token" || !form.get("scope")) {
-        return sendJson(res, 400, { error: "invalid_request", error_description: "Invalid value for requested_token_type or scope." });
-      }
-      const subject = options.subjectTokens[form.get("subject_token") ?? ""];
-      if (form.get("audience") !== options.audience) {
-        return sendJson(res, 400, {
-          error: "invalid_target",
-          error_description: "The target service indicated by the \"audience\" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn't exist.",
+  const fake = await startHttpFake(
+    async (req, res, recorded) => {
+      const fault = faults.take();
+      if (await applyTransportFault(fault, req, res)) return;
+      if (fault?.status && fault.status >= 300 && fault.status < 400) return void res.writeHead(fault.status, fault.headers ?? {}).end();
+      if (fault?.status) return googleError(res, fault.status, fault.code ?? "UNAVAILABLE", fault.message ?? "fault");
+      const url = new URL(recorded.path, "http://fake");
+      if (req.method === "POST" && url.pathname === "/v1/token") {
+        const form = new URLSearchParams(recorded.body);
+        if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:token-exchange") {
+          return sendJson(res, 400, { error: "unsupported_grant_type", error_description: "Unsupported grant type." });
+        }
+        if (form.get("requested_token_type") !== "urn:ietf:params:oauth:token-type:access_token" || !form.get("scope")) {
+          return sendJson(res, 400, { error: "invalid_request", error_description: "Invalid value for requested_token_type or scope." });
+        }
+        const subject = options.subjectTokens[form.get("subject_token") ?? ""];
+        if (form.get("audience") !== options.audience) {
+          return sendJson(res, 400, {
+            error: "invalid_target",
+            error_description:
+              'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.',
+          });
+        }
+        if (!subject)
+          return sendJson(res, 400, { error: "invalid_grant", error_description: "The ID Token's signature could not be verified." });
+        return sendJson(res, 200, {
+          access_token: issue(`federated:${subject}`),
+          issued_token_type: "urn:ietf:params:oauth:token-type:access_token",
+          token_type: "Bearer",
+          expires_in: ttl,
         });
       }
-      if (!subject) return sendJson(res, 400, { error: "invalid_grant", error_description: "The ID Token's signature could not be verified." });
-      return sendJson(res, 200, { access_token: issue(`federated:${subject}`), issued_token_type: "urn:ietf:params:oauth:token-type:access_token", token_type: "Bearer", expires_in: ttl });
-    }
-    const target = /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(url.pathname)?.[1];
-    if (req.method === "POST" && target) {
-      const account = decodeURIComponent(target);
-      const caller = callerOf(req.headers.authorization);
-      if (!caller) return googleError(res, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
-      const body = JSON.parse(recorded.body || "{}") as { scope?: unknown };
-      if (!Array.isArray(body.scope) || body.scope.length === 0) return googleError(res, 400, "INVALID_ARGUMENT", "Scope required.");
-      if (!(options.tokenCreators?.[account] ?? []).includes(caller)) {
-        return googleError(res, 403, "PERMISSION_DENIED", "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).");
+      const target = /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(url.pathname)?.[1];
+      if (req.method === "POST" && target) {
+        const account = decodeURIComponent(target);
+        const caller = callerOf(req.headers.authorization);
+        if (!caller)
+          return googleError(
+            res,
+            401,
+            "UNAUTHENTICATED",
+            "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+          );
+        const body = JSON.parse(recorded.body || "{}") as { scope?: unknown };
+        if (!Array.isArray(body.scope) || body.scope.length === 0) return googleError(res, 400, "INVALID_ARGUMENT", "Scope required.");
+        if (!(options.tokenCreators?.[account] ?? []).includes(caller)) {
+          return googleError(
+            res,
+            403,
+            "PERMISSION_DENIED",
+            "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).",
+          );
+        }
+        return sendJson(res, 200, { accessToken: issue(account), expireTime: new Date(Date.now() + ttl * 1000).toISOString() });
       }
-      return sendJson(res, 200, { accessToken: issue(account), expireTime: new Date(Date.now() + ttl * 1000).toISOString() });
-    }
-    sendJson(res, 404, { error: { code: 404, message: "Not found", status: "NOT_FOUND" } });
-  }, options.tls ? serverTls : undefined);
+      sendJson(res, 404, { error: { code: 404, message: "Not found", status: "NOT_FOUND" } });
+    },
+    options.tls ? serverTls : undefined,
+  );
   return {
     ...fake,
     tokenUrl: `${fake.url}/v1/token`,

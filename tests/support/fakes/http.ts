@@ -78,7 +78,13 @@ export async function startHttpFake(handler: FakeHandler, tls?: { key: string; c
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const recorded = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
+      const recorded = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at: Date.now(),
+      };
       requests.push(recorded);
       Promise.resolve(handler(req, res, recorded)).catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) sendJson(res, 599, { fakeError: String(error) });

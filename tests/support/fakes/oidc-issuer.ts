@@ -28,7 +28,15 @@ export function newSigningKey(alg: SigningAlgorithm = "RS256", kid = randomUUID(
   return { kid, alg, privateKey: pair.privateKey, jwk };
 }
 
-const HASHES: Record<SigningAlgorithm, string | null> = { RS256: "sha256", RS384: "sha384", RS512: "sha512", PS256: "sha256", ES256: "sha256", ES384: "sha384", EdDSA: null };
+const HASHES: Record<SigningAlgorithm, string | null> = {
+  RS256: "sha256",
+  RS384: "sha384",
+  RS512: "sha512",
+  PS256: "sha256",
+  ES256: "sha256",
+  ES384: "sha384",
+  EdDSA: null,
+};
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
@@ -38,7 +46,11 @@ export function signJwt(claims: Record<string, unknown>, key: SigningKey, header
   const hash = HASHES[key.alg];
   const signature =
     key.alg === "PS256"
-      ? sign(hash, Buffer.from(input), { key: key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST })
+      ? sign(hash, Buffer.from(input), {
+          key: key.privateKey,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        })
       : key.alg.startsWith("ES")
         ? sign(hash, Buffer.from(input), { key: key.privateKey, dsaEncoding: "ieee-p1363" })
         : sign(hash, Buffer.from(input), key.privateKey);
@@ -63,7 +75,11 @@ export async function startOidcIssuerFake(alg: SigningAlgorithm = "RS256"): Prom
   const fake = await startHttpFake((req, res) => {
     const path = (req.url ?? "").split("?")[0];
     if (req.method === "GET" && path === "/.well-known/openid-configuration") {
-      return sendJson(res, 200, { issuer, jwks_uri: `${issuer}/keys`, id_token_signing_alg_values_supported: [...new Set(keys.map((k) => k.alg))] });
+      return sendJson(res, 200, {
+        issuer,
+        jwks_uri: `${issuer}/keys`,
+        id_token_signing_alg_values_supported: [...new Set(keys.map((k) => k.alg))],
+      });
     }
     if (req.method === "GET" && path === "/keys") return sendJson(res, 200, { keys: keys.map((k) => k.jwk) });
     sendJson(res, 404, { error: "not found" });
@@ -75,7 +91,11 @@ export async function startOidcIssuerFake(alg: SigningAlgorithm = "RS256"): Prom
     requests: fake.requests,
     idToken(claims, options = {}) {
       const now = Math.floor(Date.now() / 1000);
-      return signJwt({ iss: issuer, iat: now, nbf: now, exp: now + 300, jti: randomUUID(), ...claims }, options.key ?? keys[0]!, options.header);
+      return signJwt(
+        { iss: issuer, iat: now, nbf: now, exp: now + 300, jti: randomUUID(), ...claims },
+        options.key ?? keys[0]!,
+        options.header,
+      );
     },
     rotate(next = alg) {
       const key = newSigningKey(next);

@@ -42,7 +42,11 @@ export function makeSigningCertificate(name = "sns.eu-west-1.amazonaws.com"): { 
   try {
     const keyFile = path.join(dir, "key.pem");
     const certFile = path.join(dir, "cert.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${name}`], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${name}`],
+      { stdio: "ignore" },
+    );
     return { pem: readFileSync(certFile, "utf8"), key: createPrivateKey(readFileSync(keyFile, "utf8")) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -63,7 +67,9 @@ export async function startSnsFake(): Promise<SnsFake> {
     if (req.method === "GET" && url.searchParams.get("Action") === "ConfirmSubscription") {
       confirmed.push(url.searchParams.get("TopicArn") ?? "");
       res.writeHead(200, { "content-type": "text/xml" });
-      res.end("<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>arn</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>");
+      res.end(
+        "<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>arn</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>",
+      );
       return;
     }
     sendJson(res, 404, { error: "not found" });

@@ -83,7 +83,13 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
     const token = `hvs.issued-${++issuedCount}-${Math.random().toString(36).slice(2)}`;
     const ttlMs = (role.ttlSeconds ?? 3600) * 1000;
     const now = Date.now();
-    issued.set(token, { policy: role.policy, ttlMs, expiresAt: now + ttlMs, maxExpiresAt: now + (role.maxTtlSeconds ?? 86_400) * 1000, renewable: role.renewable ?? true });
+    issued.set(token, {
+      policy: role.policy,
+      ttlMs,
+      expiresAt: now + ttlMs,
+      maxExpiresAt: now + (role.maxTtlSeconds ?? 86_400) * 1000,
+      renewable: role.renewable ?? true,
+    });
     return { client_token: token, lease_duration: Math.round(ttlMs / 1000), renewable: role.renewable ?? true, policies: ["default"] };
   };
   const policyOf = (token: string): string[] | undefined => {
@@ -105,7 +111,8 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
       const mount = login[1]!;
       if (typeof body.role_id === "string") {
         const role = options.approles?.[body.role_id];
-        if (!role || (role.mount ?? "approle") !== mount || role.secretId !== body.secret_id) return errors(res, 400, ["invalid role or secret ID"]);
+        if (!role || (role.mount ?? "approle") !== mount || role.secretId !== body.secret_id)
+          return errors(res, 400, ["invalid role or secret ID"]);
         return sendJson(res, 200, { auth: issue(role) });
       }
       const role = options.jwtRoles?.[`${mount}/${String(body.role)}`];
@@ -119,7 +126,9 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
       if (!session || Date.now() >= session.expiresAt) return errors(res, 403, ["permission denied"]);
       if (!session.renewable) return errors(res, 400, ["lease is not renewable"]);
       session.expiresAt = Math.min(Date.now() + session.ttlMs, session.maxExpiresAt);
-      return sendJson(res, 200, { auth: { client_token: token, lease_duration: Math.max(0, Math.round((session.expiresAt - Date.now()) / 1000)), renewable: true } });
+      return sendJson(res, 200, {
+        auth: { client_token: token, lease_duration: Math.max(0, Math.round((session.expiresAt - Date.now()) / 1000)), renewable: true },
+      });
     }
     const path = decodeURIComponent(url.pathname.replace(/^\/v1\//, ""));
     const allowed = policyOf(String(req.headers["x-vault-token"] ?? ""));
@@ -139,7 +148,9 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
       const mount = mountOf(path.slice("sys/internal/ui/mounts/".length));
       if (!mount) return errors(res, 400, ["no mount for this path"]);
       const type = typeOf(mount);
-      return sendJson(res, 200, { data: { path: `${mount}/`, type, options: type === "kv" ? { version: String(options.mounts[mount]) } : null } });
+      return sendJson(res, 200, {
+        data: { path: `${mount}/`, type, options: type === "kv" ? { version: String(options.mounts[mount]) } : null },
+      });
     }
 
     const mount = mountOf(path);
@@ -178,7 +189,9 @@ export async function startVaultFake(options: VaultFakeOptions): Promise<VaultFa
         max_versions: 0,
         oldest_version: 1,
         updated_time: created,
-        versions: Object.fromEntries(versions.map((v, i) => [String(i + 1), { created_time: created, deletion_time: v.deletedAt ?? "", destroyed: false }])),
+        versions: Object.fromEntries(
+          versions.map((v, i) => [String(i + 1), { created_time: created, deletion_time: v.deletedAt ?? "", destroyed: false }]),
+        ),
       },
     });
   }

@@ -111,7 +111,8 @@ export function registerRequestSecrets(recorder: Recorder, method: string, urlPa
     for (const field of SENSITIVE_CONFIG_FIELDS) {
       recorder.sensitive(`config.${field} sent to ${method} ${urlPath}`, "credential", config[field]);
       if (field === "serviceAccountJson" && typeof config[field] === "string") {
-        for (const line of privateKeyLines(config[field])) recorder.sensitive(`config.serviceAccountJson private key line`, "credential", line);
+        for (const line of privateKeyLines(config[field]))
+          recorder.sensitive(`config.serviceAccountJson private key line`, "credential", line);
       }
     }
   }
@@ -134,6 +135,7 @@ export function headersRecord(headers: Headers | Record<string, string> | Array<
       : Object.entries(headers);
   const record: Record<string, string> = {};
   // Repeated headers (Set-Cookie) are kept whole, one per line.
-  for (const [name, value] of pairs) record[name.toLowerCase()] = record[name.toLowerCase()] === undefined ? value : `${record[name.toLowerCase()]}\n${value}`;
+  for (const [name, value] of pairs)
+    record[name.toLowerCase()] = record[name.toLowerCase()] === undefined ? value : `${record[name.toLowerCase()]}\n${value}`;
   return record;
 }

@@ -38,7 +38,8 @@ export function readArtefacts(dir: string): Artefacts {
     if (file.startsWith("responses-")) artefacts.responses.push(...(entries as ResponseRecord[]));
     else if (file.startsWith("sensitive-")) artefacts.sensitive.push(...(entries as SensitiveEntry[]));
     else if (file.startsWith("logs-")) {
-      for (const entry of entries as LogFileEntry[]) artefacts.logs.push({ ...entry, text: existsSync(entry.file) ? readFileSync(entry.file, "utf8") : null });
+      for (const entry of entries as LogFileEntry[])
+        artefacts.logs.push({ ...entry, text: existsSync(entry.file) ? readFileSync(entry.file, "utf8") : null });
     }
   }
   return artefacts;
@@ -70,13 +71,19 @@ export function findLeaks(artefacts: Artefacts): Finding[] {
   for (const record of artefacts.responses) {
     const parts: Array<[string, string]> = [
       ["body", record.body],
-      ["headers", Object.entries(record.headers).map(([k, v]) => `${k}: ${v}`).join("\n")],
+      [
+        "headers",
+        Object.entries(record.headers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join("\n"),
+      ],
     ];
     for (const entry of bySource(record.source)) {
       if (entry.kind === "token") continue; // below, with every token-shaped string
       if (entry.kind === "value" && isResolveAnswer(record)) continue;
       for (const [part, text] of parts) {
-        if (text.includes(entry.value)) findings.push({ name: entry.name, kind: entry.kind, redacted: redactValue(entry.value), where: describe(record, part) });
+        if (text.includes(entry.value))
+          findings.push({ name: entry.name, kind: entry.kind, redacted: redactValue(entry.value), where: describe(record, part) });
       }
     }
     for (const [part, text] of parts) {
@@ -87,7 +94,12 @@ export function findLeaks(artefacts: Artefacts): Finding[] {
           firstSeen.set(token, record.id); // the dashboard's creation answer
           continue;
         }
-        findings.push({ name: registered?.name ?? "an API token", kind: "token", redacted: redactValue(token), where: describe(record, part) });
+        findings.push({
+          name: registered?.name ?? "an API token",
+          kind: "token",
+          redacted: redactValue(token),
+          where: describe(record, part),
+        });
       }
     }
   }
@@ -96,11 +108,21 @@ export function findLeaks(artefacts: Artefacts): Finding[] {
     if (log.text === null) continue;
     for (const entry of bySource(log.source)) {
       if (entry.kind !== "token" && log.text.includes(entry.value)) {
-        findings.push({ name: entry.name, kind: entry.kind, redacted: redactValue(entry.value), where: `${log.source} server log ${log.file}` });
+        findings.push({
+          name: entry.name,
+          kind: entry.kind,
+          redacted: redactValue(entry.value),
+          where: `${log.source} server log ${log.file}`,
+        });
       }
     }
     for (const token of new Set(log.text.match(TOKEN) ?? [])) {
-      findings.push({ name: registeredTokens.get(token)?.name ?? "an API token", kind: "token", redacted: redactValue(token), where: `${log.source} server log ${log.file}` });
+      findings.push({
+        name: registeredTokens.get(token)?.name ?? "an API token",
+        kind: "token",
+        redacted: redactValue(token),
+        where: `${log.source} server log ${log.file}`,
+      });
     }
   }
   return findings;

@@ -48,7 +48,10 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
       />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="space-y-6">
-          <Panel title="Value" description={canEdit ? "Revealing reads the value like a program would, and is recorded in the audit log." : undefined}>
+          <Panel
+            title="Value"
+            description={canEdit ? "Revealing reads the value like a program would, and is recorded in the audit log." : undefined}
+          >
             {canEdit ? (
               <RevealValue secretPath={secret.secretPath} />
             ) : (
@@ -59,7 +62,10 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           </Panel>
           {canEdit ? (
             // Viewers cannot resolve, so they are not shown how to.
-            <Panel title="Use it from a program" description="With an API token whose role is editor or admin and whose scope covers this path.">
+            <Panel
+              title="Use it from a program"
+              description="With an API token whose role is editor or admin and whose scope covers this path."
+            >
               <UsageSnippets snippets={secretSnippets(secret.secretPath, publicUrl)} />
             </Panel>
           ) : null}
@@ -88,11 +94,27 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
                   "Stored in Provenance, encrypted"
                 )}
               </Fact>
-              {secret.providerPath ? <Fact label="Path in the manager" mono>{secret.providerPath}</Fact> : null}
-              {secret.providerConfig.jsonKey ? <Fact label="JSON key" mono>{secret.providerConfig.jsonKey}</Fact> : null}
-              {secret.providerConfig.version ? <Fact label="Pinned version" mono>{secret.providerConfig.version}</Fact> : null}
+              {secret.providerPath ? (
+                <Fact label="Path in the manager" mono>
+                  {secret.providerPath}
+                </Fact>
+              ) : null}
+              {secret.providerConfig.jsonKey ? (
+                <Fact label="JSON key" mono>
+                  {secret.providerConfig.jsonKey}
+                </Fact>
+              ) : null}
+              {secret.providerConfig.version ? (
+                <Fact label="Pinned version" mono>
+                  {secret.providerConfig.version}
+                </Fact>
+              ) : null}
               {secret.providerConfig.cacheTtlSeconds != null ? <Fact label="Cache">{secret.providerConfig.cacheTtlSeconds} s</Fact> : null}
-              {secret.providerConfig.refreshSeconds != null ? <Fact label="Upstream check">{secret.providerConfig.refreshSeconds === 0 ? "off" : `every ${secret.providerConfig.refreshSeconds} s`}</Fact> : null}
+              {secret.providerConfig.refreshSeconds != null ? (
+                <Fact label="Upstream check">
+                  {secret.providerConfig.refreshSeconds === 0 ? "off" : `every ${secret.providerConfig.refreshSeconds} s`}
+                </Fact>
+              ) : null}
               <Fact label="Revision">{secret.version}</Fact>
               <Fact label="Created">{formatDateTime(secret.createdAt)}</Fact>
               <Fact label="Updated">{formatDateTime(secret.updatedAt)}</Fact>

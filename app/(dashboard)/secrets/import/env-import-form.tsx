@@ -43,11 +43,13 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
 
   const input = () => ({ text: file?.text ?? pasted, prefix, onConflict });
   // Any change makes the preview stale: it must be made again before importing.
-  const changed = <T,>(set: (value: T) => void) => (value: T) => {
-    set(value);
-    setPreview(null);
-    setDone(null);
-  };
+  const changed =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      setPreview(null);
+      setDone(null);
+    };
 
   async function chooseFile(chosen: File | undefined) {
     changed(setFile)(chosen ? { name: chosen.name, text: await chosen.text() } : null);
@@ -134,7 +136,8 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
             {...fieldAria("env-prefix", { hint: "x", error: errors.fields.prefix })}
           />
           <p id="env-prefix-hint" className="text-xs text-slate-600">
-            <code className="font-mono">API_KEY</code> is stored as <code className="font-mono">{(prefix.trim().replace(/\.$/, "") || "PREFIX") + ".API_KEY"}</code>.
+            <code className="font-mono">API_KEY</code> is stored as{" "}
+            <code className="font-mono">{(prefix.trim().replace(/\.$/, "") || "PREFIX") + ".API_KEY"}</code>.
           </p>
           <p id="env-prefix-error" className="min-h-4 text-xs font-medium text-red-700" aria-live="polite">
             {errors.fields.prefix ?? ""}
@@ -144,7 +147,14 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
           <legend className="text-sm font-medium text-slate-800">When a path exists already</legend>
           {CONFLICT_CHOICES.map((choice) => (
             <label key={choice.value} className="flex items-start gap-2 text-sm text-slate-800">
-              <input type="radio" name="onConflict" value={choice.value} checked={onConflict === choice.value} onChange={() => changed(setOnConflict)(choice.value)} className="mt-0.5" />
+              <input
+                type="radio"
+                name="onConflict"
+                value={choice.value}
+                checked={onConflict === choice.value}
+                onChange={() => changed(setOnConflict)(choice.value)}
+                className="mt-0.5"
+              />
               <span>
                 <span className="font-medium">{choice.label}</span> <span className="text-slate-600">{choice.hint}</span>
               </span>
@@ -161,7 +171,8 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
       {done ? (
         <FormBanner tone={done.failed > 0 ? "error" : "success"}>
           <p>
-            Imported into <span className="font-mono">{done.prefix}</span>: {done.created} created, {done.replaced} replaced, {done.skipped} skipped, {done.failed} failed.
+            Imported into <span className="font-mono">{done.prefix}</span>: {done.created} created, {done.replaced} replaced, {done.skipped}{" "}
+            skipped, {done.failed} failed.
           </p>
           {done.failures.length > 0 ? (
             <ul className="mt-2 list-disc pl-5">
@@ -186,17 +197,26 @@ function PreviewTable({ preview, pending, onImport }: { preview: DotenvPreview; 
   return (
     <section aria-labelledby="preview-heading" className="space-y-3">
       <h2 id="preview-heading" className="text-base font-semibold text-slate-900">
-        Preview: {preview.rows.length} variable{preview.rows.length === 1 ? "" : "s"} into <span className="font-mono">{preview.prefix}</span>
+        Preview: {preview.rows.length} variable{preview.rows.length === 1 ? "" : "s"} into{" "}
+        <span className="font-mono">{preview.prefix}</span>
       </h2>
       <div className="overflow-x-auto rounded-lg border border-slate-200">
         <table className="w-full text-left text-sm" data-testid="import-preview">
           <caption className="sr-only">What the import would do with each variable</caption>
           <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
             <tr>
-              <th scope="col" className="px-3 py-2">Name</th>
-              <th scope="col" className="px-3 py-2">Path</th>
-              <th scope="col" className="px-3 py-2 text-right">Size</th>
-              <th scope="col" className="px-3 py-2">Result</th>
+              <th scope="col" className="px-3 py-2">
+                Name
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Path
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Size
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Result
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -205,7 +225,9 @@ function PreviewTable({ preview, pending, onImport }: { preview: DotenvPreview; 
                 <td className="px-3 py-2 font-mono text-[13px]">{row.name}</td>
                 <td className="px-3 py-2 font-mono text-[13px] break-all">{row.secretPath}</td>
                 <td className="px-3 py-2 text-right text-slate-700">{row.bytes} B</td>
-                <td className={`px-3 py-2 ${row.action === "blocked" ? "font-medium text-red-700" : "text-slate-700"}`}>{ACTION_WORDS[row.action]}</td>
+                <td className={`px-3 py-2 ${row.action === "blocked" ? "font-medium text-red-700" : "text-slate-700"}`}>
+                  {ACTION_WORDS[row.action]}
+                </td>
               </tr>
             ))}
           </tbody>

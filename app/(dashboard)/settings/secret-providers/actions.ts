@@ -29,8 +29,7 @@ export async function updateConnectionAction(id: string, input: unknown): Promis
 }
 
 export type DeleteConnectionOutcome =
-  | { deleted: true }
-  | { deleted: false; referencingSecrets: number; secrets: Array<{ id: string; secretPath: string }> };
+  { deleted: true } | { deleted: false; referencingSecrets: number; secrets: Array<{ id: string; secretPath: string }> };
 
 /** Deleting is refused while secrets reference the connection; that answer is data, not an error. */
 export async function deleteConnectionAction(id: string): Promise<ActionResult<DeleteConnectionOutcome>> {

@@ -50,7 +50,9 @@ export function ConfigFields({
   // method's): the rest are not rendered, so they are neither shown nor sent.
   const config = useWatch({ control, name: "config" }) ?? {};
   const definitions = providerDefinition(type).fields;
-  const fields = definitions.filter((f) => ("shownWhen" in f && f.shownWhen ? f.shownWhen(config) : true)).map((f) => ({ ...describeField(f), upload: "upload" in f ? f.upload : undefined }));
+  const fields = definitions
+    .filter((f) => ("shownWhen" in f && f.shownWhen ? f.shownWhen(config) : true))
+    .map((f) => ({ ...describeField(f), upload: "upload" in f ? f.upload : undefined }));
   return (
     <div className="space-y-1">
       {fields.map((field) => {
@@ -59,7 +61,11 @@ export function ConfigFields({
         const label = (
           <>
             {field.label}
-            {isStored ? <Badge tone="neutral" className="ml-1">Stored</Badge> : null}
+            {isStored ? (
+              <Badge tone="neutral" className="ml-1">
+                Stored
+              </Badge>
+            ) : null}
           </>
         );
         const hint =

@@ -58,14 +58,18 @@ export function ConnectionConfigPanel({
         ) : null}
       </header>
       <div className="px-5 py-5" ref={body}>
-        {editing ? <ConnectionEditForm
+        {editing ? (
+          <ConnectionEditForm
             connection={current}
             mask={mask}
             onDone={(result) => {
               if (result) setSaved(result);
               setEditing(false);
             }}
-          /> : children}
+          />
+        ) : (
+          children
+        )}
       </div>
     </section>
   );

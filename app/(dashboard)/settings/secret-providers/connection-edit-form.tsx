@@ -16,7 +16,13 @@ import type { ConnectionView } from "@/lib/secret-providers/connection-view";
 import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { updateConnectionAction } from "./actions";
 import { ConfigFields } from "./config-fields";
-import { fenceErrorsOnField, fenceLines, updateConnectionFormSchema, submittedBy, type ConnectionFormValues } from "./connection-form-schema";
+import {
+  fenceErrorsOnField,
+  fenceLines,
+  updateConnectionFormSchema,
+  submittedBy,
+  type ConnectionFormValues,
+} from "./connection-form-schema";
 import { TEST_ON_ARRIVAL } from "./connection-status";
 
 function valuesOf(connection: ConnectionView): ConnectionFormValues {
@@ -35,7 +41,15 @@ function valuesOf(connection: ConnectionView): ConnectionFormValues {
  * (StoredCredentialNote). Only what changed is sent, so the audit log names it. While there are
  * unsaved edits a bar stays in view with Save and Cancel, and leaving the page asks first.
  */
-export function ConnectionEditForm({ connection, mask, onDone }: { connection: ConnectionView; mask: string; onDone: (saved?: ConnectionView) => void }) {
+export function ConnectionEditForm({
+  connection,
+  mask,
+  onDone,
+}: {
+  connection: ConnectionView;
+  mask: string;
+  onDone: (saved?: ConnectionView) => void;
+}) {
   const router = useRouter();
   const toast = useToast();
   const [banner, setBanner] = useState<string | null>(null);
@@ -46,7 +60,9 @@ export function ConnectionEditForm({ connection, mask, onDone }: { connection: C
   const definition = isProviderType(type) ? providerDefinition(type) : null;
 
   const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
-    const run = zodResolver(updateConnectionFormSchema(type, mask) as never, undefined, { raw: true }) as unknown as Resolver<ConnectionFormValues>;
+    const run = zodResolver(updateConnectionFormSchema(type, mask) as never, undefined, {
+      raw: true,
+    }) as unknown as Resolver<ConnectionFormValues>;
     return run(values, context, options);
   };
   const form = useForm<ConnectionFormValues>({ resolver, mode: "onTouched", shouldUnregister: true, defaultValues: valuesOf(connection) });
@@ -61,7 +77,9 @@ export function ConnectionEditForm({ connection, mask, onDone }: { connection: C
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
 
-  const storedSensitive = new Set(definition ? definition.fields.filter((f) => f.sensitive && connection.config[f.key] === mask).map((f) => f.key) : []);
+  const storedSensitive = new Set(
+    definition ? definition.fields.filter((f) => f.sensitive && connection.config[f.key] === mask).map((f) => f.key) : [],
+  );
   const shownFields = ["name", "description", "allowedProviderPaths", ...(definition?.fields.map((f) => `config.${f.key}`) ?? [])];
 
   function cancel() {
@@ -80,7 +98,9 @@ export function ConnectionEditForm({ connection, mask, onDone }: { connection: C
       return;
     }
     // A credential left as the mask is unchanged, hence not sent, hence kept; "" clears an optional field.
-    const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([key, value]) => value !== (connection.config[key] ?? "")));
+    const config = Object.fromEntries(
+      Object.entries(values.config ?? {}).filter(([key, value]) => value !== (connection.config[key] ?? "")),
+    );
     const fence = fenceLines(values.allowedProviderPaths);
     const changes = {
       ...(JSON.stringify(fence) !== JSON.stringify(connection.allowedProviderPaths) ? { allowedProviderPaths: fence } : {}),
@@ -114,7 +134,13 @@ export function ConnectionEditForm({ connection, mask, onDone }: { connection: C
       aria-label={`Edit ${connection.name}`}
     >
       <Field id="name" label="Connection name" required autoComplete="off" error={formState.errors.name?.message} {...register("name")} />
-      <TextAreaField id="description" label="Description" rows={2} error={formState.errors.description?.message} {...register("description")} />
+      <TextAreaField
+        id="description"
+        label="Description"
+        rows={2}
+        error={formState.errors.description?.message}
+        {...register("description")}
+      />
       <input type="hidden" {...register("type")} />
       {definition && isProviderType(type) ? (
         <fieldset className="space-y-4">
@@ -168,7 +194,14 @@ export function ConnectionEditForm({ connection, mask, onDone }: { connection: C
         <Button type="submit" pending={formState.isSubmitting && !andTest} name="intent" value="save" onClick={() => setAndTest(false)}>
           {formState.isSubmitting && !andTest ? "Saving…" : "Save changes"}
         </Button>
-        <Button type="submit" variant="secondary" pending={formState.isSubmitting && andTest} name="intent" value="save-and-test" onClick={() => setAndTest(true)}>
+        <Button
+          type="submit"
+          variant="secondary"
+          pending={formState.isSubmitting && andTest}
+          name="intent"
+          value="save-and-test"
+          onClick={() => setAndTest(true)}
+        >
           {formState.isSubmitting && andTest ? "Saving…" : "Save & test"}
         </Button>
         <Button type="button" variant="ghost" onClick={cancel}>

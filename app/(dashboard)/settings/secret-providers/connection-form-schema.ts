@@ -45,14 +45,17 @@ export function fenceErrorsOnField(fields: Record<string, string>): Record<strin
 }
 
 // Optional: the field is only on the form once a type is chosen.
-const fenceText = z.string().optional().superRefine((text, ctx) => {
-  const lines = fenceLines(text) ?? [];
-  if (lines.length > MAX_FENCE_PATTERNS) ctx.addIssue({ code: "custom", message: `At most ${MAX_FENCE_PATTERNS} patterns` });
-  for (const [index, line] of lines.entries()) {
-    const problem = fencePatternProblem(line);
-    if (problem) return void ctx.addIssue({ code: "custom", message: `Line ${index + 1}: ${problem}` });
-  }
-});
+const fenceText = z
+  .string()
+  .optional()
+  .superRefine((text, ctx) => {
+    const lines = fenceLines(text) ?? [];
+    if (lines.length > MAX_FENCE_PATTERNS) ctx.addIssue({ code: "custom", message: `At most ${MAX_FENCE_PATTERNS} patterns` });
+    for (const [index, line] of lines.entries()) {
+      const problem = fencePatternProblem(line);
+      if (problem) return void ctx.addIssue({ code: "custom", message: `Line ${index + 1}: ${problem}` });
+    }
+  });
 
 const LENIENT = { allowInsecure: true };
 // Every message here is shown to people as it is: none of zod's own wording ("Invalid input: …").

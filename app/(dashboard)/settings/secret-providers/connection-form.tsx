@@ -15,7 +15,13 @@ import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { createConnectionAction } from "./actions";
 import { ConfigFields } from "./config-fields";
-import { createConnectionFormSchema, fenceErrorsOnField, fenceLines, submittedBy, type ConnectionFormValues } from "./connection-form-schema";
+import {
+  createConnectionFormSchema,
+  fenceErrorsOnField,
+  fenceLines,
+  submittedBy,
+  type ConnectionFormValues,
+} from "./connection-form-schema";
 import { TEST_ON_ARRIVAL } from "./connection-status";
 import { ProviderTypePicker, type ProviderTypeInfo } from "./provider-type-picker";
 
@@ -32,7 +38,9 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   const [andTest, setAndTest] = useState(true);
 
   const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
-    const run = zodResolver(createConnectionFormSchema(values.type) as never, undefined, { raw: true }) as unknown as Resolver<ConnectionFormValues>;
+    const run = zodResolver(createConnectionFormSchema(values.type) as never, undefined, {
+      raw: true,
+    }) as unknown as Resolver<ConnectionFormValues>;
     return run(values, context, options);
   };
 
@@ -82,16 +90,18 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
         <ProviderTypePicker types={types} selected={type} registration={register("type")} error={formState.errors.type?.message} />
       </Step>
 
-      <Step number={3} title="Fill in its configuration" description={definition ? `The settings ${definition.name} needs. Sensitive fields are encrypted before they are stored.` : "Choose a provider type first; its fields appear here."}>
+      <Step
+        number={3}
+        title="Fill in its configuration"
+        description={
+          definition
+            ? `The settings ${definition.name} needs. Sensitive fields are encrypted before they are stored.`
+            : "Choose a provider type first; its fields appear here."
+        }
+      >
         {definition && isProviderType(type) ? (
           <div className="space-y-4">
-            <ConfigFields
-              type={type}
-              register={register}
-              errors={formState.errors}
-              control={control}
-              setValue={setValue}
-            />
+            <ConfigFields type={type} register={register} errors={formState.errors} control={control} setValue={setValue} />
             <TextAreaField
               id="allowedProviderPaths"
               label="Allowed provider paths"
@@ -105,21 +115,47 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
             />
           </div>
         ) : (
-          <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">No provider type chosen yet.</p>
+          <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">
+            No provider type chosen yet.
+          </p>
         )}
       </Step>
 
       <Step number={4} title="Describe it" description="Optional: what this connection is for, who owns the account.">
-        <TextAreaField id="description" label="Description" rows={2} error={formState.errors.description?.message} {...register("description")} />
+        <TextAreaField
+          id="description"
+          label="Description"
+          rows={2}
+          error={formState.errors.description?.message}
+          {...register("description")}
+        />
       </Step>
 
-      <Step number={5} title="Create it" description="Save & test creates the connection and checks its address and credentials with the manager at once." last>
+      <Step
+        number={5}
+        title="Create it"
+        description="Save & test creates the connection and checks its address and credentials with the manager at once."
+        last
+      >
         <FormBanner message={banner} />
         <div className={`flex flex-wrap items-center gap-3 ${banner ? "mt-3" : ""}`}>
-          <Button type="submit" pending={formState.isSubmitting && andTest} name="intent" value="save-and-test" onClick={() => setAndTest(true)}>
+          <Button
+            type="submit"
+            pending={formState.isSubmitting && andTest}
+            name="intent"
+            value="save-and-test"
+            onClick={() => setAndTest(true)}
+          >
             {formState.isSubmitting && andTest ? "Creating…" : "Save & test"}
           </Button>
-          <Button type="submit" variant="secondary" pending={formState.isSubmitting && !andTest} name="intent" value="save" onClick={() => setAndTest(false)}>
+          <Button
+            type="submit"
+            variant="secondary"
+            pending={formState.isSubmitting && !andTest}
+            name="intent"
+            value="save"
+            onClick={() => setAndTest(false)}
+          >
             {formState.isSubmitting && !andTest ? "Creating…" : "Create connection"}
           </Button>
         </div>
@@ -128,19 +164,32 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   );
 }
 
-function Step({ number, title, description, children, last = false }: { number: number; title: string; description?: string; children: ReactNode; last?: boolean }) {
+function Step({
+  number,
+  title,
+  description,
+  children,
+  last = false,
+}: {
+  number: number;
+  title: string;
+  description?: string;
+  children: ReactNode;
+  last?: boolean;
+}) {
   return (
     <section className="relative flex gap-4">
       <div className="flex flex-col items-center">
-        <span className="flex size-7 shrink-0 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white" aria-hidden="true">
+        <span
+          className="flex size-7 shrink-0 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white"
+          aria-hidden="true"
+        >
           {number}
         </span>
         {last ? null : <span className="mt-2 w-px flex-1 bg-slate-200" aria-hidden="true" />}
       </div>
       <div className="min-w-0 flex-1 pb-1">
-        <h2 className="text-sm font-semibold text-slate-900">
-          {title}
-        </h2>
+        <h2 className="text-sm font-semibold text-slate-900">{title}</h2>
         {description ? <p className="mt-0.5 mb-3 text-sm text-slate-600">{description}</p> : <div className="mb-3" />}
         {children}
       </div>

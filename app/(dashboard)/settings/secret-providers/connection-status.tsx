@@ -165,7 +165,11 @@ function FreshOutcome({ outcome }: { outcome: Outcome }) {
   const { result, path } = outcome;
   if (result.ok) {
     return (
-      <div data-testid="test-result" data-ok="true" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900">
+      <div
+        data-testid="test-result"
+        data-ok="true"
+        className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-900"
+      >
         <p className="flex items-center gap-2 font-medium">
           <CheckCircleIcon className="size-5 text-emerald-600" />
           Connected in {result.latencyMs} ms
@@ -177,7 +181,10 @@ function FreshOutcome({ outcome }: { outcome: Outcome }) {
             <dt className="text-emerald-800">Version</dt>
             <dd className="font-mono">{result.version ?? "not reported"}</dd>
             <dt className="text-emerald-800">Fingerprint</dt>
-            <dd className="font-mono break-all" title="A keyed hash of the value: equal fingerprints mean equal values. The value itself is never shown here.">
+            <dd
+              className="font-mono break-all"
+              title="A keyed hash of the value: equal fingerprints mean equal values. The value itself is never shown here."
+            >
               {result.fingerprint}
             </dd>
           </dl>
@@ -187,7 +194,12 @@ function FreshOutcome({ outcome }: { outcome: Outcome }) {
   }
   const { error } = result;
   return (
-    <div data-testid="test-result" data-ok="false" data-stage={error.stage} className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+    <div
+      data-testid="test-result"
+      data-ok="false"
+      data-stage={error.stage}
+      className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900"
+    >
       <p className="flex items-center gap-2 font-medium">
         <AlertIcon className="size-5 shrink-0 text-red-600" />
         {error.stage ? `Failed at ${STAGE_LABELS[error.stage]}` : "The connection test failed"}

@@ -82,9 +82,7 @@ export function DeleteConnectionButton({ id, name, secretCount }: { id: string; 
             </Link>
           </div>
         ) : (
-          <p>
-            Secrets can no longer be fetched through it, and its stored credentials are erased. This cannot be undone.
-          </p>
+          <p>Secrets can no longer be fetched through it, and its stored credentials are erased. This cannot be undone.</p>
         )}
         {error ? <p className="font-medium text-red-700">{error}</p> : null}
       </ConfirmDialog>

@@ -59,7 +59,8 @@ export default async function SecretProvidersPage() {
           {isAdmin ? (
             <>
               Connect Provenance to AWS Secrets Manager, Azure Key Vault, GCP Secret Manager or HashiCorp Vault: click{" "}
-              <strong>+ New Connection</strong>, pick the provider type and fill in its credentials. They are encrypted before they are stored.
+              <strong>+ New Connection</strong>, pick the provider type and fill in its credentials. They are encrypted before they are
+              stored.
             </>
           ) : (
             <>Connections to AWS, Azure, GCP or Vault are added by an admin. Until then, secrets can be stored in Provenance itself.</>
@@ -79,17 +80,28 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
         <caption className="sr-only">Secret provider connections</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
           <tr>
-            <th scope="col" className="px-4 py-3">Name</th>
-            <th scope="col" className="hidden px-4 py-3 md:table-cell">Description</th>
-            <th scope="col" className="hidden px-4 py-3 sm:table-cell">Secrets</th>
-            <th scope="col" className="px-4 py-3">Last test</th>
+            <th scope="col" className="px-4 py-3">
+              Name
+            </th>
+            <th scope="col" className="hidden px-4 py-3 md:table-cell">
+              Description
+            </th>
+            <th scope="col" className="hidden px-4 py-3 sm:table-cell">
+              Secrets
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Last test
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {connections.map((connection) => (
             <tr key={connection.id} className="align-top hover:bg-slate-50/60">
               <td className="px-4 py-3">
-                <Link href={`/settings/secret-providers/${connection.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                <Link
+                  href={`/settings/secret-providers/${connection.id}`}
+                  className="font-medium text-slate-900 hover:text-brand-700 hover:underline"
+                >
                   {connection.name}
                 </Link>
                 <div className="mt-1">
@@ -126,7 +138,11 @@ function LastTest({ connection }: { connection: ConnectionView }) {
   return (
     <div className="space-y-1">
       <Badge tone={status.kind === "passed" ? "success" : "danger"}>{status.kind === "passed" ? "Connected" : "Failed"}</Badge>
-      {status.changedSince ? <Badge tone="warning" className="ml-1">Changed since</Badge> : null}
+      {status.changedSince ? (
+        <Badge tone="warning" className="ml-1">
+          Changed since
+        </Badge>
+      ) : null}
       <p className="text-xs text-slate-500">
         <time dateTime={status.at} title={formatDateTime(status.at)}>
           {timeAgo(status.at)}

@@ -44,7 +44,10 @@ export function ProviderTypePicker({
               }`}
             >
               <input type="radio" value={info.type} className="sr-only" {...registration} />
-              <span className={`flex size-10 shrink-0 items-center justify-center rounded-md text-xs font-bold ${mark.className}`} aria-hidden="true">
+              <span
+                className={`flex size-10 shrink-0 items-center justify-center rounded-md text-xs font-bold ${mark.className}`}
+                aria-hidden="true"
+              >
                 {mark.letter}
               </span>
               <span className="min-w-0 flex-1">
@@ -60,9 +63,7 @@ export function ProviderTypePicker({
                   )}
                 </span>
               </span>
-              {checked ? (
-                <span className="absolute top-3 right-3 size-2.5 rounded-full bg-brand-600" aria-hidden="true" />
-              ) : null}
+              {checked ? <span className="absolute top-3 right-3 size-2.5 rounded-full bg-brand-600" aria-hidden="true" /> : null}
             </label>
           );
         })}

@@ -59,9 +59,24 @@ export function StoredCredentialNote({
       </Note>
     );
   }
-  if (value !== "") return <Note state="replace" text={`Saving replaces the stored ${label} with the value typed here.`}>{keep}</Note>;
-  if (required) return <Note state="cleared" text={`Cleared: type the new ${label}, or keep the stored one.`}>{keep}</Note>;
-  if (removing) return <Note state="remove" text={`The stored ${label} will be deleted when you save.`}>{keep}</Note>;
+  if (value !== "")
+    return (
+      <Note state="replace" text={`Saving replaces the stored ${label} with the value typed here.`}>
+        {keep}
+      </Note>
+    );
+  if (required)
+    return (
+      <Note state="cleared" text={`Cleared: type the new ${label}, or keep the stored one.`}>
+        {keep}
+      </Note>
+    );
+  if (removing)
+    return (
+      <Note state="remove" text={`The stored ${label} will be deleted when you save.`}>
+        {keep}
+      </Note>
+    );
   return (
     <Note state="cleared" text={`Cleared: type a new ${label}, keep the stored one, or delete it.`}>
       {keep}

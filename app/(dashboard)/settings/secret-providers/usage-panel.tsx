@@ -46,8 +46,16 @@ export async function UsagePanel({ actor, connectionId }: { actor: Actor; connec
           return (
             <g key={d.day}>
               <title>{`${d.day}: ${d.calls} calls, ${d.errors} errors, ${d.throttled} throttled, ${d.cacheHits} cache hits`}</title>
-              <rect x={i * DAY_WIDTH + 3} y={CHART_HEIGHT - height} width={DAY_WIDTH - 6} height={Math.max(height, 0.5)} className="fill-brand-500" />
-              {errors > 0 ? <rect x={i * DAY_WIDTH + 3} y={CHART_HEIGHT - errors} width={DAY_WIDTH - 6} height={errors} className="fill-red-500" /> : null}
+              <rect
+                x={i * DAY_WIDTH + 3}
+                y={CHART_HEIGHT - height}
+                width={DAY_WIDTH - 6}
+                height={Math.max(height, 0.5)}
+                className="fill-brand-500"
+              />
+              {errors > 0 ? (
+                <rect x={i * DAY_WIDTH + 3} y={CHART_HEIGHT - errors} width={DAY_WIDTH - 6} height={errors} className="fill-red-500" />
+              ) : null}
               <text x={i * DAY_WIDTH + DAY_WIDTH / 2} y={CHART_HEIGHT + 10} textAnchor="middle" className="fill-slate-500 text-[8px]">
                 {d.day.slice(8)}
               </text>
@@ -56,7 +64,8 @@ export async function UsagePanel({ actor, connectionId }: { actor: Actor; connec
         })}
       </svg>
       <p className="mt-3 text-xs text-slate-500">
-        Last 30 days: {month.calls} call{month.calls === 1 ? "" : "s"}, {usd(month.estimatedCostUsd)}. Prices: AWS $0.05, GCP and Azure $0.03 per 10,000 calls; Vault $0.
+        Last 30 days: {month.calls} call{month.calls === 1 ? "" : "s"}, {usd(month.estimatedCostUsd)}. Prices: AWS $0.05, GCP and Azure
+        $0.03 per 10,000 calls; Vault $0.
       </p>
     </Panel>
   );

@@ -20,7 +20,10 @@ export const dynamic = "force-dynamic";
 export default async function TokensPage() {
   const actor = await currentActor();
   const header = (
-    <PageHeader title="API tokens" description="Programs fetch secrets with a bearer token. A token has a role and, optionally, a path scope; it is shown once when created." />
+    <PageHeader
+      title="API tokens"
+      description="Programs fetch secrets with a bearer token. A token has a role and, optionally, a path scope; it is shown once when created."
+    />
   );
   if (!can(actor.role, "listTokens")) {
     return (
@@ -62,7 +65,8 @@ export default async function TokensPage() {
           className="self-start xl:col-start-1"
           description={
             <>
-              Programs take it from the environment. For a token scoped to <code className="font-mono text-[13px]">stripe.*</code> (a new token shows its own):
+              Programs take it from the environment. For a token scoped to <code className="font-mono text-[13px]">stripe.*</code> (a new
+              token shows its own):
             </>
           }
         >

@@ -20,7 +20,15 @@ export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
       <Button variant="secondary" size="sm" onClick={show} aria-label={`Revoke token ${name}`}>
         Revoke
       </Button>
-      <ConfirmDialog open={open} title={`Revoke “${name}”?`} confirmLabel="Revoke token" pendingLabel="Revoking…" pending={pending} onConfirm={confirm} onClose={close}>
+      <ConfirmDialog
+        open={open}
+        title={`Revoke “${name}”?`}
+        confirmLabel="Revoke token"
+        pendingLabel="Revoking…"
+        pending={pending}
+        onConfirm={confirm}
+        onClose={close}
+      >
         <p>Every program using this token is refused from now on (401). This cannot be undone; create a new token if it is still needed.</p>
         {error ? <p className="font-medium text-red-700">{error}</p> : null}
       </ConfirmDialog>

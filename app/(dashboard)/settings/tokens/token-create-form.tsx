@@ -63,7 +63,11 @@ export function TokenCreateForm({ publicUrl }: { publicUrl: string }) {
             Token “{created.name}”
           </p>
           <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
-            <code aria-labelledby="new-token-label" data-testid="token-value" className="flex-1 rounded-md border border-slate-200 bg-slate-900 px-3 py-2 font-mono text-sm break-all text-emerald-200">
+            <code
+              aria-labelledby="new-token-label"
+              data-testid="token-value"
+              className="flex-1 rounded-md border border-slate-200 bg-slate-900 px-3 py-2 font-mono text-sm break-all text-emerald-200"
+            >
               {created.token}
             </code>
             <CopyButton value={created.token} label="Copy token" />
@@ -71,8 +75,8 @@ export function TokenCreateForm({ publicUrl }: { publicUrl: string }) {
         </div>
         {created.role === "viewer" ? (
           <p className="text-xs text-slate-500">
-            A viewer token lists secrets&apos; metadata, never values: use it as <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>{" "}
-            with <code className="font-mono">/api/secrets</code>.
+            A viewer token lists secrets&apos; metadata, never values: use it as{" "}
+            <code className="font-mono">Authorization: Bearer &lt;token&gt;</code> with <code className="font-mono">/api/secrets</code>.
           </p>
         ) : (
           // The token is not repeated here: it stays in the one place above that shows it.
@@ -87,14 +91,29 @@ export function TokenCreateForm({ publicUrl }: { publicUrl: string }) {
 
   return (
     <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
-      <Field id="token-name" label="Name" required autoComplete="off" placeholder="deploy-bot" hint="Who or what uses it, e.g. the CI job or the service name." error={formState.errors.name?.message} {...register("name")} />
+      <Field
+        id="token-name"
+        label="Name"
+        required
+        autoComplete="off"
+        placeholder="deploy-bot"
+        hint="Who or what uses it, e.g. the CI job or the service name."
+        error={formState.errors.name?.message}
+        {...register("name")}
+      />
       <div className="grid gap-x-4 sm:grid-cols-2">
         <SelectField id="token-role" label="Role" required error={formState.errors.role?.message} {...register("role")}>
           <option value="viewer">viewer</option>
           <option value="editor">editor</option>
           <option value="admin">admin</option>
         </SelectField>
-        <SelectField id="token-expiry" label="Expires" optionalLabel={false} error={formState.errors.expiresInDays?.message} {...register("expiresInDays")}>
+        <SelectField
+          id="token-expiry"
+          label="Expires"
+          optionalLabel={false}
+          error={formState.errors.expiresInDays?.message}
+          {...register("expiresInDays")}
+        >
           <option value="">Never</option>
           <option value="30">In 30 days</option>
           <option value="90">In 90 days</option>
@@ -102,8 +121,9 @@ export function TokenCreateForm({ publicUrl }: { publicUrl: string }) {
         </SelectField>
       </div>
       <p className="-mt-1 pb-4 text-xs leading-relaxed text-slate-500">
-        <strong className="font-medium text-slate-600">viewer</strong> lists metadata; <strong className="font-medium text-slate-600">editor</strong> also
-        reads values and changes secrets; <strong className="font-medium text-slate-600">admin</strong> can do everything.
+        <strong className="font-medium text-slate-600">viewer</strong> lists metadata;{" "}
+        <strong className="font-medium text-slate-600">editor</strong> also reads values and changes secrets;{" "}
+        <strong className="font-medium text-slate-600">admin</strong> can do everything.
       </p>
       <Field
         id="token-scope"

@@ -20,7 +20,15 @@ export function DeleteTrustPolicyButton({ id, name }: { id: string; name: string
       <Button variant="secondary" size="sm" onClick={show} aria-label={`Delete trust policy ${name}`}>
         Delete
       </Button>
-      <ConfirmDialog open={open} title={`Delete “${name}”?`} confirmLabel="Delete policy" pendingLabel="Deleting…" pending={pending} onConfirm={confirm} onClose={close}>
+      <ConfirmDialog
+        open={open}
+        title={`Delete “${name}”?`}
+        confirmLabel="Delete policy"
+        pendingLabel="Deleting…"
+        pending={pending}
+        onConfirm={confirm}
+        onClose={close}
+      >
         <p>Workloads can no longer exchange ID tokens under this policy, and the tokens it issued are revoked now (401 from then on).</p>
         {error ? <p className="font-medium text-red-700">{error}</p> : null}
       </ConfirmDialog>

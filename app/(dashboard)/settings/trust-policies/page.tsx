@@ -53,7 +53,9 @@ export default async function TrustPoliciesPage() {
               ))}
             </ul>
           )}
-          <p className="mt-3 text-xs text-slate-500">Policies are tried in name order; the first whose issuer, audience and claims all match issues the token.</p>
+          <p className="mt-3 text-xs text-slate-500">
+            Policies are tried in name order; the first whose issuer, audience and claims all match issues the token.
+          </p>
         </section>
       </div>
     </>
@@ -62,7 +64,11 @@ export default async function TrustPoliciesPage() {
 
 function PolicyRow({ policy }: { policy: TrustPolicyView }) {
   return (
-    <li className="flex flex-col gap-3 px-4 py-3.5 sm:flex-row sm:items-center" data-testid="trust-policy-row" data-policy-name={policy.name}>
+    <li
+      className="flex flex-col gap-3 px-4 py-3.5 sm:flex-row sm:items-center"
+      data-testid="trust-policy-row"
+      data-policy-name={policy.name}
+    >
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-2">
           <span className="font-medium text-slate-900">{policy.name}</span>

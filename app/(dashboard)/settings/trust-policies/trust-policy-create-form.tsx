@@ -13,7 +13,15 @@ import { SCOPE_HELP } from "@/lib/auth/scope";
 import { createTrustPolicyAction } from "./actions";
 import { claimErrors, parseClaimLines } from "@/lib/trust-policies/claim-lines";
 
-type PolicyFormValues = { name: string; issuer: string; audience: string; claims: string; role: "editor" | "viewer"; scope: string; ttlSeconds: string };
+type PolicyFormValues = {
+  name: string;
+  issuer: string;
+  audience: string;
+  claims: string;
+  role: "editor" | "viewer";
+  scope: string;
+  ttlSeconds: string;
+};
 
 const GITHUB = "https://token.actions.githubusercontent.com";
 
@@ -56,7 +64,15 @@ export function TrustPolicyCreateForm() {
   const required = (label: string) => ({ required: `${label} is required` });
   return (
     <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
-      <Field id="policy-name" label="Name" required autoComplete="off" placeholder="acme-api-main" error={formState.errors.name?.message} {...register("name", required("Name"))} />
+      <Field
+        id="policy-name"
+        label="Name"
+        required
+        autoComplete="off"
+        placeholder="acme-api-main"
+        error={formState.errors.name?.message}
+        {...register("name", required("Name"))}
+      />
       <Field
         id="policy-issuer"
         label="Issuer"
@@ -97,7 +113,16 @@ export function TrustPolicyCreateForm() {
           <option value="viewer">viewer</option>
           <option value="editor">editor</option>
         </SelectField>
-        <Field id="policy-ttl" label="Token lifetime (seconds)" required type="number" min={60} max={3600} error={formState.errors.ttlSeconds?.message} {...register("ttlSeconds", required("The lifetime"))} />
+        <Field
+          id="policy-ttl"
+          label="Token lifetime (seconds)"
+          required
+          type="number"
+          min={60}
+          max={3600}
+          error={formState.errors.ttlSeconds?.message}
+          {...register("ttlSeconds", required("The lifetime"))}
+        />
       </div>
       <Field
         id="policy-scope"

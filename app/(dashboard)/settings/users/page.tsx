@@ -35,10 +35,17 @@ export default async function UsersPage() {
           </h2>
           <ul className="divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
             {users.map((user) => (
-              <li key={user.id} className="flex flex-col gap-3 px-4 py-3.5 sm:flex-row sm:items-center" data-testid="user-row" data-email={user.email}>
+              <li
+                key={user.id}
+                className="flex flex-col gap-3 px-4 py-3.5 sm:flex-row sm:items-center"
+                data-testid="user-row"
+                data-email={user.email}
+              >
                 <div className="min-w-0 flex-1">
                   <p className="flex flex-wrap items-center gap-2">
-                    <span className={`font-medium break-all ${user.disabled ? "text-slate-600 line-through" : "text-slate-900"}`}>{user.email}</span>
+                    <span className={`font-medium break-all ${user.disabled ? "text-slate-600 line-through" : "text-slate-900"}`}>
+                      {user.email}
+                    </span>
                     {user.id === actor.id ? <Badge tone="brand">you</Badge> : null}
                     {user.disabled ? <Badge tone="danger">disabled</Badge> : null}
                   </p>

@@ -45,9 +45,19 @@ export function ResetPasswordButton({ user }: { user: UserView }) {
       <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Reset password of ${user.email}`}>
         Reset password
       </Button>
-      <ConfirmDialog open={open} title={`Reset the password of ${user.email}?`} confirmLabel="" hideConfirm cancelLabel="Cancel" onConfirm={close} onClose={close}>
+      <ConfirmDialog
+        open={open}
+        title={`Reset the password of ${user.email}?`}
+        confirmLabel=""
+        hideConfirm
+        cancelLabel="Cancel"
+        onConfirm={close}
+        onClose={close}
+      >
         <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1" aria-label={`New password for ${user.email}`}>
-          <p className="pb-3">Every session of this account ends at once. Share the new password with them privately. API tokens are not affected.</p>
+          <p className="pb-3">
+            Every session of this account ends at once. Share the new password with them privately. API tokens are not affected.
+          </p>
           <Field
             id={fieldId}
             label="New password"

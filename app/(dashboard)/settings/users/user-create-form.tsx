@@ -34,7 +34,15 @@ export function UserCreateForm() {
 
   return (
     <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
-      <Field id="user-email" label="Email" type="email" required autoComplete="off" error={formState.errors.email?.message} {...register("email")} />
+      <Field
+        id="user-email"
+        label="Email"
+        type="email"
+        required
+        autoComplete="off"
+        error={formState.errors.email?.message}
+        {...register("email")}
+      />
       <Field id="user-name" label="Name" autoComplete="off" error={formState.errors.name?.message} {...register("name")} />
       <SelectField id="user-role" label="Role" required error={formState.errors.role?.message} {...register("role")}>
         <option value="viewer">viewer: metadata only</option>

@@ -77,7 +77,9 @@ export function UserRowActions({ user, isSelf }: { user: UserView; isSelf: boole
         onConfirm={() => setDisabled(true)}
         onClose={() => setConfirming(false)}
       >
-        <p>They are signed out at once and cannot sign in until re-enabled. API tokens they created stop working while they are disabled.</p>
+        <p>
+          They are signed out at once and cannot sign in until re-enabled. API tokens they created stop working while they are disabled.
+        </p>
       </ConfirmDialog>
     </div>
   );

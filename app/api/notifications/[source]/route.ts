@@ -11,7 +11,11 @@ export const POST = publicRoute(async (request) => {
   // The last segment as sent: source names need no decoding, and a malformed escape must not throw.
   const source = url.pathname.split("/").pop() ?? "";
   const text = await readBodyText(request);
-  const reply = await receiveNotification({ source, input: { text, headers: request.headers, query: url.searchParams, now: Date.now() }, sourceIp: sourceIp(request.headers) });
+  const reply = await receiveNotification({
+    source,
+    input: { text, headers: request.headers, query: url.searchParams, now: Date.now() },
+    sourceIp: sourceIp(request.headers),
+  });
   return json(reply);
 });
 

@@ -65,7 +65,13 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
             {definition ? (
               <Suspense>
                 {/* Keyed on updatedAt: after a save, a result shown from before is about the old settings and goes. */}
-                <ConnectionStatus key={connection.updatedAt} connectionId={connection.id} status={testStatus(connection)} canTest={canTest} pathHelp={definition.pathHelp} />
+                <ConnectionStatus
+                  key={connection.updatedAt}
+                  connectionId={connection.id}
+                  status={testStatus(connection)}
+                  canTest={canTest}
+                  pathHelp={definition.pathHelp}
+                />
               </Suspense>
             ) : null}
           </Panel>
@@ -93,7 +99,8 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
               <div>
                 <dt className="text-slate-600">Created · updated</dt>
                 <dd className="mt-0.5 text-slate-700">
-                  {formatDateTime(connection.createdAt)} · <span title={formatDateTime(connection.updatedAt)}>{timeAgo(connection.updatedAt)}</span>
+                  {formatDateTime(connection.createdAt)} ·{" "}
+                  <span title={formatDateTime(connection.updatedAt)}>{timeAgo(connection.updatedAt)}</span>
                 </dd>
               </div>
             </dl>
@@ -150,7 +157,11 @@ function ConfigSummary({ connection, facts }: { connection: ConnectionView; fact
       <div className="grid gap-1 py-2.5 sm:grid-cols-3">
         <dt className="font-medium text-slate-700">Allowed provider paths</dt>
         <dd className="font-mono break-all text-slate-900 sm:col-span-2">
-          {connection.allowedProviderPaths ? connection.allowedProviderPaths.join(", ") : <span className="font-sans text-slate-700">Any path</span>}
+          {connection.allowedProviderPaths ? (
+            connection.allowedProviderPaths.join(", ")
+          ) : (
+            <span className="font-sans text-slate-700">Any path</span>
+          )}
         </dd>
       </div>
     </dl>
