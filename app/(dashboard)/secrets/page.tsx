@@ -36,8 +36,8 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
   const params = await searchParams;
   const filter = { prefix: one(params.prefix), provider: one(params.provider), secretProviderId: one(params.secretProviderId) };
   const filtered = Boolean(filter.prefix || filter.provider || filter.secretProviderId);
-  // Folders (the next path segment under the prefix) unless asked for the flat list.
-  const view: SecretsView = one(params.view) === "list" ? "list" : "folders";
+  const asked = one(params.view);
+  const view: SecretsView = asked === "list" || asked === "folders" ? asked : defaultView(filter);
   const canEdit = can(actor.role, "createSecret");
   const canImport = can(actor.role, "importSecrets");
   const canReadValues = can(actor.role, "resolveSecret");
@@ -157,6 +157,15 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
 type SecretsView = "folders" | "list";
 
 /**
+ * Folders (the next path segment under the prefix), unless the list is narrowed to one source:
+ * "the secrets using this connection" (where a connection's delete dialog leads) reads best as one
+ * list, wherever in the tree they sit.
+ */
+function defaultView(filter: ListSecretsFilter): SecretsView {
+  return filter.provider || filter.secretProviderId ? "list" : "folders";
+}
+
+/**
  * One page of the list (or of the folder's own secrets). A bad filter shows under the filters
  * with nothing listed; a page link that is damaged (or from another version) falls back to the
  * first page with a notice.
@@ -191,7 +200,7 @@ async function readPage(
 /** A bookmarkable address of a page: the filters, and at most one of cursor (after) or before. */
 function secretsHref(filter: ListSecretsFilter, view: SecretsView, position: { cursor?: string; before?: string }): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filter, ...(view === "list" ? { view } : {}), ...position }))
+  for (const [key, value] of Object.entries({ ...filter, ...(view !== defaultView(filter) ? { view } : {}), ...position }))
     if (value) query.set(key, value);
   const text = query.toString();
   return text ? `/secrets?${text}` : "/secrets";
