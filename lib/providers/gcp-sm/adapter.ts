@@ -105,15 +105,28 @@ function interpretReply(error: unknown, name: string): InterpretedFailure {
   return interpretGcpError(error, name);
 }
 
-/** `label`: how messages name the version (the name itself unless it is the check's made-up one). */
-async function accessVersion(context: AdapterContext, name: string, doing: string, label = name) {
+/**
+ * One Secret Manager call with everything every call needs: the client made before the upstream
+ * budget starts, sign-in awaited by us, the endpoint check, a fresh keyless token, one bounded
+ * attempt, and the cleanup a failed sign-in or a refused keyless token calls for.
+ * `label`: how messages name the version (the name itself unless it is the check's made-up one).
+ */
+async function callSecretManager<T>(
+  context: AdapterContext,
+  options: {
+    name: string;
+    doing: string;
+    label?: string;
+    call: (client: SecretManagerServiceClient, callOptions: { timeout: number; retry: null }) => Promise<T>;
+  },
+): Promise<T> {
   let initFailed = false;
   // Loading the SDK and making the client is local work, done before the upstream budget starts.
   const { client, bearer } = await clientFor(context);
   try {
     return await callUpstream({
       provider: PROVIDER,
-      doing,
+      doing: options.doing,
       timeoutMs: context.timeoutMs,
       connectionKey: context.connectionKey,
       maxAttempts: context.maxAttempts,
@@ -127,10 +140,9 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
         await checkEndpointResolution(context.config, context.resolveHost);
         if (bearer) bearer.token = await accessTokenFor(context, signal);
         // The SDK's default retry settings run for minutes: one bounded attempt per call.
-        const [version] = await client.accessSecretVersion({ name }, { timeout: Math.max(1, remainingMs), retry: null });
-        return version;
+        return options.call(client, { timeout: Math.max(1, remainingMs), retry: null });
       },
-      interpret: (error) => interpretReply(error, label),
+      interpret: (error) => interpretReply(error, options.label ?? options.name),
     });
   } catch (error) {
     // A client whose initialisation failed stays failed: build a fresh one next time.
@@ -142,38 +154,23 @@ async function accessVersion(context: AdapterContext, name: string, doing: strin
   }
 }
 
-/**
- * GetSecretVersion: a version's metadata (its resolved name and state), never its payload. The
- * same client, sign-in and deadline handling as accessVersion.
- */
+/** AccessSecretVersion: the payload. */
+async function accessVersion(context: AdapterContext, name: string, doing: string, label = name) {
+  return callSecretManager(context, {
+    name,
+    doing,
+    label,
+    call: async (client, callOptions) => (await client.accessSecretVersion({ name }, callOptions))[0],
+  });
+}
+
+/** GetSecretVersion: a version's metadata (its resolved name and state), never its payload. */
 async function versionMetadata(context: AdapterContext, name: string) {
-  let initFailed = false;
-  const { client, bearer } = await clientFor(context);
-  try {
-    return await callUpstream({
-      provider: PROVIDER,
-      doing: `checking the version of ${name}`,
-      timeoutMs: context.timeoutMs,
-      connectionKey: context.connectionKey,
-      maxAttempts: context.maxAttempts,
-      run: async ({ remainingMs, signal }) => {
-        await client.initialize().catch((error: unknown) => {
-          initFailed = true;
-          throw error;
-        });
-        await checkEndpointResolution(context.config, context.resolveHost);
-        if (bearer) bearer.token = await accessTokenFor(context, signal);
-        const [version] = await client.getSecretVersion({ name }, { timeout: Math.max(1, remainingMs), retry: null });
-        return version;
-      },
-      interpret: (error) => interpretReply(error, name),
-    });
-  } catch (error) {
-    if (initFailed) clients.delete(context.connectionKey);
-    if (bearer && (error as { extra?: { upstreamCode?: unknown } }).extra?.upstreamCode === "UNAUTHENTICATED")
-      dropAccessToken(context.connectionKey);
-    throw error;
-  }
+  return callSecretManager(context, {
+    name,
+    doing: `checking the version of ${name}`,
+    call: async (client, callOptions) => (await client.getSecretVersion({ name }, callOptions))[0],
+  });
 }
 
 export const gcpSmAdapter: ProviderAdapter = {
