@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, type TempDatabase } from "../support/databases";
-import { call, cli, CookieJar, startInstance, type Instance, type Reply } from "./support/cluster";
+import { call, cli, CookieJar, startPair, type Instance, type Reply } from "./support/cluster";
 
 /**
  * Rate limits hold across instances: two `next start` processes, A and B, on one PostgreSQL
@@ -59,11 +59,7 @@ async function createToken(name: string): Promise<string> {
 beforeAll(async () => {
   if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("build the app first (npm run build)");
   database = await createPostgresDatabase();
-  a = await startInstance("limits-a", env());
-  b = await startInstance("limits-b", env());
-  adminToken = (
-    await cli(["token", "create", "--name", "limits admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY })
-  ).stdout.trim();
+  ({ a, b, adminToken } = await startPair(["limits-a", "limits-b"], env()));
   const secret = await call(a, "/api/secrets", { method: "POST", token: adminToken, body: { secretPath: "limits.value", value: "v" } });
   expect(secret.status, secret.text).toBe(201);
 }, 180_000);

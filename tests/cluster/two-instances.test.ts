@@ -6,7 +6,19 @@ import { createKeyring } from "@/lib/crypto";
 import { createPostgresDatabase, type TempDatabase } from "../support/databases";
 import { openEventStream } from "../support/event-stream";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
-import { call, cli, CookieJar, listen, logLines, sql, startInstance, waitFor, type Instance, type Reply } from "./support/cluster";
+import {
+  call,
+  cli,
+  CookieJar,
+  listen,
+  logLines,
+  sql,
+  startInstance,
+  startPair,
+  waitFor,
+  type Instance,
+  type Reply,
+} from "./support/cluster";
 
 /**
  * Two `next start` processes, A and B, on one PostgreSQL database behave as one system:
@@ -109,13 +121,7 @@ beforeAll(async () => {
   if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("build the app first (npm run build)");
   database = await createPostgresDatabase();
   vault = await startVaultFake({ mounts: { secret: 2 }, tokens: { [TOKEN_1]: [""], [TOKEN_2]: [""] } });
-  // One after the other: the first start migrates and creates the admin (see the report on
-  // concurrent first starts).
-  a = await startInstance("a", { ...baseEnv(), SECRETS_MASTER_KEY: K1 });
-  b = await startInstance("b", { ...baseEnv(), SECRETS_MASTER_KEY: K1 });
-  token = (
-    await cli(["token", "create", "--name", "cluster admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: K1 })
-  ).stdout.trim();
+  ({ a, b, adminToken: token } = await startPair(["a", "b"], { ...baseEnv(), SECRETS_MASTER_KEY: K1 }));
 }, 180_000);
 
 afterAll(async () => {

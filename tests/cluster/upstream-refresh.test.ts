@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, type TempDatabase } from "../support/databases";
 import { openEventStream } from "../support/event-stream";
 import { startVaultFake, type VaultFake } from "../support/fakes/vault";
-import { call, cli, startInstance, type Instance } from "./support/cluster";
+import { call, startPair, type Instance } from "./support/cluster";
 
 /**
  * The upstream refresh on two `next start` processes, A and B, on one PostgreSQL database: a
@@ -41,11 +41,7 @@ beforeAll(async () => {
   if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("build the app first (npm run build)");
   database = await createPostgresDatabase();
   vault = await startVaultFake({ mounts: { secret: 2 }, tokens: { [TOKEN]: [""] } });
-  a = await startInstance("refresh-a", env());
-  b = await startInstance("refresh-b", env());
-  token = (
-    await cli(["token", "create", "--name", "refresh admin", "--role", "admin"], { DATABASE_URL: database.url, SECRETS_MASTER_KEY: KEY })
-  ).stdout.trim();
+  ({ a, b, adminToken: token } = await startPair(["refresh-a", "refresh-b"], env()));
 }, 180_000);
 
 afterAll(async () => {

@@ -24,6 +24,25 @@ export async function startInstance(label: string, env: Record<string, string>):
   return { ...server, label, env };
 }
 
+/**
+ * Two instances on one database, started one after the other (the first start migrates and
+ * creates the admin; concurrent first starts are tested on their own), and an admin API token
+ * made with the CLI. `env` must hold DATABASE_URL and SECRETS_MASTER_KEY.
+ */
+export async function startPair(
+  labels: [string, string],
+  env: Record<string, string> & { DATABASE_URL: string; SECRETS_MASTER_KEY: string },
+): Promise<{ a: Instance; b: Instance; adminToken: string }> {
+  const a = await startInstance(labels[0], env);
+  const b = await startInstance(labels[1], env);
+  const { DATABASE_URL, SECRETS_MASTER_KEY } = env;
+  const created = await cli(["token", "create", "--name", `${labels[0]}/${labels[1]} admin`, "--role", "admin"], {
+    DATABASE_URL,
+    SECRETS_MASTER_KEY,
+  });
+  return { a, b, adminToken: created.stdout.trim() };
+}
+
 export interface Reply<T = unknown> {
   status: number;
   headers: Headers;
