@@ -61,8 +61,13 @@ test("a failed test names the stage, the host and what to check, once, and is re
   await expect(page.getByText(message, { exact: true })).toHaveCount(1);
   await expectNoAxeViolations(page);
 
+  // After a reload the stored failure is shown as the fresh one was: stage, host and what to check.
   await page.reload();
-  await expect(status).toContainText("Failed");
+  const stored = page.getByTestId("last-failure");
+  await expect(stored).toHaveAttribute("data-stage", "tcp");
+  await expect(stored).toContainText("Failed at TCP connection");
+  await expect(stored).toContainText(endpoint);
+  await expect(stored).toContainText(/What to check: .*accepts connections/);
   await expect(status).toContainText("Last tested");
   await expect(page.getByText(message, { exact: true })).toHaveCount(1);
 });
