@@ -14,6 +14,7 @@ import { chooseRadio, openConnectionEdit } from "./support/ui";
  * tested in one go.
  */
 const TOKEN = "hvs.e2eConnectionPageToken0000001";
+const MASK = "••••••••";
 let vault: VaultFake;
 let closedPort: number;
 
@@ -61,8 +62,13 @@ test("a failed test names the stage, the host and what to check, once, and is re
   await expect(page.getByText(message, { exact: true })).toHaveCount(1);
   await expectNoAxeViolations(page);
 
+  // After a reload the stored failure is shown as the fresh one was: stage, host and what to check.
   await page.reload();
-  await expect(status).toContainText("Failed");
+  const stored = page.getByTestId("last-failure");
+  await expect(stored).toHaveAttribute("data-stage", "tcp");
+  await expect(stored).toContainText("Failed at TCP connection");
+  await expect(stored).toContainText(endpoint);
+  await expect(stored).toContainText(/What to check: .*accepts connections/);
   await expect(status).toContainText("Last tested");
   await expect(page.getByText(message, { exact: true })).toHaveCount(1);
 });
@@ -172,20 +178,96 @@ test("the form shows only the chosen sign-in method's fields", async ({ page }) 
   await expect(page.locator("#config-role")).toBeVisible();
   await expect(page.getByLabel("AppRole role ID")).toHaveCount(0);
 
+  // AWS and Azure have no auth method setting: "Sign in with" is the form's own choice.
   await chooseRadio(page, /Azure Key Vault/);
-  await expect(page.getByLabel("Client Secret")).toHaveCount(0);
-  await page.getByLabel("Client ID").fill("0b3c5a6e-1f2d-4e5f-8a9b-0c1d2e3f4a5b");
+  const signIn = page.getByLabel("Sign in with");
+  await expect(signIn).toHaveValue("secret");
   await expect(page.getByLabel("Client Secret")).toBeVisible();
+  await expect(page.getByLabel("Federated token file")).toHaveCount(0);
+  await signIn.selectOption({ label: "Workload identity (keyless)" });
   await expect(page.getByLabel("Federated token file")).toBeVisible();
-  await page.getByLabel("Federated token file").fill("/var/run/secrets/azure/tokens/azure-identity-token");
+  await expect(page.getByLabel("Client ID")).toBeVisible();
   await expect(page.getByLabel("Client Secret")).toHaveCount(0);
+  await signIn.selectOption({ label: "Managed identity or the server's default credentials" });
+  await expect(page.getByLabel("Client ID")).toHaveCount(0);
+  await expect(page.getByLabel("Tenant ID")).toHaveCount(0);
+  await expect(page.getByLabel("Vault URL")).toBeVisible();
 
   await chooseRadio(page, /AWS Secrets Manager/);
-  await expect(page.getByLabel("External ID")).toHaveCount(0);
-  await page.getByLabel("Role ARN").fill("arn:aws:iam::123456789012:role/reader");
+  await expect(signIn).toHaveValue("keys");
+  await expect(page.getByLabel("Access Key ID")).toBeVisible();
+  await expect(page.getByLabel("Role ARN")).toHaveCount(0);
+  await signIn.selectOption({ label: "Assume a role" });
+  await expect(page.getByLabel("Role ARN")).toBeVisible();
   await expect(page.getByLabel("External ID")).toBeVisible();
-  await page.getByLabel("Web identity token file").fill("/var/run/secrets/eks.amazonaws.com/serviceaccount/token");
+  await expect(page.getByLabel("Access Key ID")).toBeVisible();
+  await expect(page.getByLabel("Web identity token file")).toHaveCount(0);
+  await signIn.selectOption({ label: "Web identity token (keyless)" });
+  await expect(page.getByLabel("Web identity token file")).toBeVisible();
   await expect(page.getByLabel("Access Key ID")).toHaveCount(0);
+  await expect(page.getByLabel("External ID")).toHaveCount(0);
+});
+
+test("AWS: the sign-in way is chosen on create, read back on edit, and a change removes the old way's settings", async ({ page, api }) => {
+  const name = `AWS sign-in ${uniqueSuffix()}`;
+  const roleArn = "arn:aws:iam::123456789012:role/e2e-sign-in";
+  const keyId = "AKIAE2EEXAMPLE00009";
+  const secretKey = "e2e-aws-secret-access-key-0009";
+  await page.goto("/settings/secret-providers/new");
+  await page.getByLabel("Connection name").fill(name);
+  await chooseRadio(page, /AWS Secrets Manager/);
+  await page.getByLabel("Region").fill("eu-west-1");
+  const signIn = page.getByLabel("Sign in with");
+  await signIn.selectOption({ label: "Assume a role" });
+  // The chosen way asks for what it cannot do without: without a role it would be the default chain.
+  await page.getByRole("button", { name: "Create connection" }).click();
+  await expect(page.locator("#config-roleArn-error")).toHaveText("Role ARN is required to sign in with “Assume a role”");
+  await page.getByLabel("Role ARN").fill(roleArn);
+  await page.getByLabel("External ID").fill("e2e-external-1");
+  await page.getByRole("button", { name: "Create connection" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await expect(page.getByTestId("sign-in-method")).toHaveText("Assume a role");
+  const id = /\/settings\/secret-providers\/([^/?]+)/.exec(page.url())![1]!;
+  const storedConfig = async () =>
+    ((await (await api.get(`/api/secret-providers/${id}`)).json()) as { config: Record<string, string> }).config;
+  expect(await storedConfig()).toEqual({ region: "eu-west-1", roleArn, externalId: "e2e-external-1" });
+
+  // Edit starts from the way the stored settings sign in; another way says what saving removes.
+  await openConnectionEdit(page);
+  await expect(signIn).toHaveValue("role");
+  await expect(page.getByLabel("Role ARN")).toHaveValue(roleArn);
+  await signIn.selectOption({ label: "Access keys" });
+  await expect(page.getByLabel("Role ARN")).toHaveCount(0);
+  await expect(page.getByTestId("sign-in-clearing")).toContainText("Saving removes the stored Role ARN, External ID");
+  await page.getByLabel("Access Key ID").fill(keyId);
+  await page.getByLabel("Secret Access Key").fill(secretKey);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(toasts(page)).toContainText(`Saved “${name}”`);
+  expect(await storedConfig()).toEqual({ region: "eu-west-1", accessKeyId: MASK, secretAccessKey: MASK });
+  await expect(page.getByTestId("sign-in-method")).toHaveText("Access keys");
+
+  // Back to the role: the stored keys stay (they sign the AssumeRole), shown as stored, not as values.
+  await openConnectionEdit(page);
+  await expect(signIn).toHaveValue("keys");
+  await signIn.selectOption({ label: "Assume a role" });
+  await expect(page.getByTestId("sign-in-clearing")).toHaveCount(0);
+  await expect(page.getByLabel("Access Key ID")).toHaveValue(MASK);
+  await page.getByLabel("Role ARN").fill(roleArn);
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(toasts(page)).toContainText(`Saved “${name}”`);
+  expect(await storedConfig()).toEqual({ region: "eu-west-1", roleArn, accessKeyId: MASK, secretAccessKey: MASK });
+
+  // The server's own credentials: every stored sign-in setting goes.
+  await openConnectionEdit(page);
+  await signIn.selectOption({ label: "The server's default credentials" });
+  await expect(page.getByTestId("sign-in-clearing")).toContainText("Access Key ID, Secret Access Key, Role ARN");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(toasts(page)).toContainText(`Saved “${name}”`);
+  expect(await storedConfig()).toEqual({ region: "eu-west-1" });
+  await expect(page.getByTestId("sign-in-method")).toHaveText("The server's default credentials");
+  const html = await serverHtml(page);
+  expect(html).not.toContain(secretKey);
+  expect(html).not.toContain(keyId);
 });
 
 test("a GCP key file can be picked; the page then shows its service account, never the key", async ({ page }) => {

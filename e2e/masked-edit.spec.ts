@@ -176,10 +176,12 @@ test("a stored credential says what saving will do, with Replace and Keep stored
 test("an optional stored credential is deleted only after Delete stored value", async ({ page, api }) => {
   const suffix = uniqueSuffix();
   const name = `AWS keys ${suffix}`;
+  // Assuming a role, the keys are optional (without them the server's own credentials sign the AssumeRole).
+  const roleArn = "arn:aws:iam::123456789012:role/e2e-reader";
   const connection = await apiPost<{ id: string }>(api, "/api/secret-providers", {
     name,
     type: "aws-sm",
-    config: { region: "eu-west-1", accessKeyId: "AKIAE2EEXAMPLE00003", secretAccessKey: "e2e-aws-secret-access-key-0003" },
+    config: { region: "eu-west-1", roleArn, accessKeyId: "AKIAE2EEXAMPLE00003", secretAccessKey: "e2e-aws-secret-access-key-0003" },
   });
   const storedConfig = async () =>
     ((await (await api.get(`/api/secret-providers/${connection.id}`)).json()) as { config: Record<string, string> }).config;
@@ -195,13 +197,13 @@ test("an optional stored credential is deleted only after Delete stored value", 
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.locator("#config-accessKeyId-error")).toHaveText("Type a new value, or choose Keep stored or Delete stored value");
   await expect(page.locator("#config-secretAccessKey-error")).toHaveText("Type a new value, or choose Keep stored or Delete stored value");
-  expect(await storedConfig()).toEqual({ region: "eu-west-1", accessKeyId: MASK, secretAccessKey: MASK });
+  expect(await storedConfig()).toEqual({ region: "eu-west-1", roleArn, accessKeyId: MASK, secretAccessKey: MASK });
 
-  // Chosen: both are deleted (the connection falls back to the default credential chain).
+  // Chosen: both are deleted (the role is then assumed with the default credential chain).
   await page.locator("#config-accessKeyId-hint").getByRole("button", { name: "Delete stored value" }).click();
   await page.locator("#config-secretAccessKey-hint").getByRole("button", { name: "Delete stored value" }).click();
   await expect(page.locator("#config-accessKeyId-hint")).toContainText("will be deleted when you save");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page)).toContainText(`Saved “${name}”`);
-  expect(await storedConfig()).toEqual({ region: "eu-west-1" });
+  expect(await storedConfig()).toEqual({ region: "eu-west-1", roleArn });
 });

@@ -48,6 +48,28 @@ export interface ConfigField {
   address?: true;
 }
 
+/**
+ * For the form only: one way a type can sign in. The API has no such setting; which way a stored
+ * config uses follows from the fields it sets (SignInChoice.methodOf, as the adapter decides).
+ */
+export interface SignInMethod {
+  value: string;
+  label: string;
+  /** What this way uses, shown under the choice. */
+  help: string;
+  /** The fields this way uses. A field in no way's list is shown whatever the choice. */
+  fields: readonly string[];
+  /** Of those, the ones this way cannot do without: the form asks for them. */
+  required?: readonly string[];
+}
+
+export interface SignInChoice {
+  /** The first is the choice for a new connection. */
+  methods: readonly SignInMethod[];
+  /** The way a stored config signs in. */
+  methodOf: (config: Record<string, string>) => string;
+}
+
 export interface ProviderDefinition<T extends string = string> {
   type: T;
   name: string;
@@ -59,6 +81,11 @@ export interface ProviderDefinition<T extends string = string> {
   pathHelp: string;
   /** Checks the syntax of a secret's `providerPath`; returns an error message or null. */
   checkPath: (path: string) => string | null;
+  /**
+   * For the form only: a "Sign in with" choice that shows the chosen way's fields, where the
+   * way is otherwise only told by which fields are filled in (Vault has its authMethod field).
+   */
+  signIn?: SignInChoice;
   /** Rules across fields, e.g. "secretAccessKey is required when accessKeyId is set". */
   crossFieldRules?: (config: Record<string, string>) => Record<string, string>;
 }

@@ -2,10 +2,12 @@ import { z } from "zod";
 import { sensitiveKeys } from "@/lib/providers/definition";
 import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
 import { rowVersion, stringMap, timestamp } from "@/lib/validation/view-shapes";
+import { isFailureStage } from "@/lib/providers/upstream/failure-stage";
 import { openConfig } from "./connection-config";
 
 import { MASK } from "./mask";
 import { parseStoredFence } from "./provider-path-fence";
+import { failureStageSchema } from "./test-result";
 
 /** What the API and the pages show of a connection: credentials masked (see maskConnection). */
 export const connectionViewSchema = z
@@ -25,7 +27,15 @@ export const connectionViewSchema = z
       ),
     secretCount: z.int().min(0),
     lastTest: z
-      .strictObject({ at: timestamp, ok: z.boolean(), message: z.string().nullable() })
+      .strictObject({
+        at: timestamp,
+        ok: z.boolean(),
+        message: z.string().nullable(),
+        // The failed test's report (TestResult's error), kept so the page can still say it after a reload.
+        stage: failureStageSchema.optional(),
+        endpoint: z.string().describe("After a failed test: host[:port] the failing call went to").optional(),
+        hint: z.string().describe("After a failed test: what to change to fix it").optional(),
+      })
       .nullable()
       .describe("The last test of this connection, or null when it was never tested"),
     version: rowVersion,
@@ -47,6 +57,9 @@ export interface ConnectionRow {
   lastTestAt: Date | null;
   lastTestOk: boolean | null;
   lastTestMessage: string | null;
+  lastTestStage: string | null;
+  lastTestEndpoint: string | null;
+  lastTestHint: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -69,9 +82,22 @@ export function maskConnection(row: ConnectionRow, secretCount: number): Connect
     config,
     allowedProviderPaths: parseStoredFence(row.allowedProviderPaths),
     secretCount,
-    lastTest: row.lastTestAt ? { at: row.lastTestAt.toISOString(), ok: row.lastTestOk === true, message: row.lastTestMessage } : null,
+    lastTest: lastTestView(row),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function lastTestView(row: ConnectionRow): ConnectionView["lastTest"] {
+  if (!row.lastTestAt) return null;
+  const ok = row.lastTestOk === true;
+  return {
+    at: row.lastTestAt.toISOString(),
+    ok,
+    message: row.lastTestMessage,
+    ...(!ok && isFailureStage(row.lastTestStage) ? { stage: row.lastTestStage } : {}),
+    ...(!ok && row.lastTestEndpoint ? { endpoint: row.lastTestEndpoint } : {}),
+    ...(!ok && row.lastTestHint ? { hint: row.lastTestHint } : {}),
   };
 }

@@ -91,8 +91,7 @@ export async function testConnection(options: { actor: Actor; id: string; input:
     where: { id: connection.id, version: connection.version },
     data: {
       lastTestAt: new Date(),
-      lastTestOk: result.ok,
-      lastTestMessage: result.ok ? null : result.error.message.slice(0, 500),
+      ...storedOutcome(result),
       updatedAt: connection.updatedAt,
     },
   });
@@ -120,6 +119,23 @@ async function enforceTestLimit(actor: Actor, connectionId: string): Promise<voi
     `Too many tests of this connection (limit ${limit} per minute). Try again in ${describeWait(decision.retryAfterSeconds)}.`,
     { retryAfterSeconds: decision.retryAfterSeconds },
   );
+}
+
+/**
+ * What is kept of a test: a pass clears the last failure's report; a failure keeps its message,
+ * stage, host and hint (already free of credentials: reportFailure names only host[:port]), so
+ * the connection's page says the same after a reload.
+ */
+function storedOutcome(result: TestResult) {
+  if (result.ok) return { lastTestOk: true, lastTestMessage: null, lastTestStage: null, lastTestEndpoint: null, lastTestHint: null };
+  const { error } = result;
+  return {
+    lastTestOk: false,
+    lastTestMessage: error.message.slice(0, 500),
+    lastTestStage: error.stage ?? null,
+    lastTestEndpoint: error.endpoint?.slice(0, 300) ?? null,
+    lastTestHint: error.hint?.slice(0, 500) ?? null,
+  };
 }
 
 function elapsed(started: number): number {

@@ -24,4 +24,10 @@ describe("testStatus", () => {
     });
     expect(status).toMatchObject({ kind: "failed", changedSince: true, message: "HashiCorp Vault: the token was rejected" });
   });
+
+  it("carries a failure's stage, host and hint", () => {
+    const report = { stage: "auth" as const, endpoint: "vault.example.test:8200", hint: "Check the token." };
+    const status = testStatus({ lastTest: { at, ok: false, message: "rejected", ...report }, updatedAt: at });
+    expect(status).toEqual({ kind: "failed", at, message: "rejected", ...report, changedSince: false });
+  });
 });

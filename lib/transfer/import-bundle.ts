@@ -328,6 +328,9 @@ export async function importPayload(options: ImportOptions): Promise<ImportRepor
               lastTestAt: null,
               lastTestOk: null,
               lastTestMessage: null,
+              lastTestStage: null,
+              lastTestEndpoint: null,
+              lastTestHint: null,
             },
           });
         }

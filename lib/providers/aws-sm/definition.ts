@@ -32,8 +32,6 @@ export const awsSmDefinition = {
       required: false,
       sensitive: true,
       help: "IAM access key. Omit to use the IAM role / default credential chain",
-      // Keys and a web identity token are two ways to sign in; the form shows one of them.
-      shownWhen: (config) => !config.webIdentityTokenFile,
       placeholder: "AKIA…",
       format: { kind: "pattern", pattern: /^[A-Z0-9]{16,128}$/, message: "Must be an AWS access key ID (letters A-Z and digits)" },
     },
@@ -44,7 +42,6 @@ export const awsSmDefinition = {
       required: false,
       sensitive: true,
       help: "IAM secret key. Required if Access Key ID is set",
-      shownWhen: (config) => !config.webIdentityTokenFile,
       format: { kind: "any" },
     },
     {
@@ -77,7 +74,6 @@ export const awsSmDefinition = {
       required: false,
       // Not a secret (AWS: it guards against the confused deputy, and is shown to whoever sets up the role).
       help: "Optional: the external ID the role's trust policy requires (sts:ExternalId)",
-      shownWhen: (config) => Boolean(config.roleArn),
       maxLength: 1224,
       format: { kind: "pattern", pattern: /^[\w+=,.@:/-]{2,1224}$/, message: "Must be 2 to 1224 letters, digits or +=,.@:/-_" },
     },
@@ -88,7 +84,6 @@ export const awsSmDefinition = {
       required: false,
       help: `Optional: the session name CloudTrail shows for the assumed role (default ${DEFAULT_ROLE_SESSION_NAME})`,
       placeholder: DEFAULT_ROLE_SESSION_NAME,
-      shownWhen: (config) => Boolean(config.roleArn),
       maxLength: 64,
       format: { kind: "pattern", pattern: /^[\w+=,.@-]{2,64}$/, message: "Must be 2 to 64 letters, digits or +=,.@-_" },
     },
@@ -99,7 +94,6 @@ export const awsSmDefinition = {
       required: false,
       help: "Optional: a file holding an OIDC token (e.g. a projected Kubernetes service-account token) to assume the role with (sts:AssumeRoleWithWebIdentity) instead of keys",
       placeholder: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
-      shownWhen: (config) => Boolean(config.roleArn) && !config.accessKeyId && !config.secretAccessKey,
       format: TOKEN_FILE_FORMAT,
     },
     {
@@ -109,7 +103,6 @@ export const awsSmDefinition = {
       required: false,
       help: "Optional: where to assume the role, e.g. a VPC endpoint for STS. Leave empty for the region's STS endpoint",
       placeholder: "https://sts.eu-west-1.amazonaws.com",
-      shownWhen: (config) => Boolean(config.roleArn),
       // Signed AssumeRole requests and web identity tokens go there.
       address: true,
       format: { kind: "url" },
@@ -122,6 +115,43 @@ export const awsSmDefinition = {
     /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(path) || /^[A-Za-z0-9/_+=.@!-]{1,512}$/.test(path)
       ? null
       : "Must be an AWS secret name (letters, digits and /_+=.@-) or a Secrets Manager ARN",
+  signIn: {
+    methods: [
+      {
+        value: "keys",
+        label: "Access keys",
+        help: "An IAM user's access key ID and secret access key, stored encrypted.",
+        fields: ["accessKeyId", "secretAccessKey"],
+        required: ["accessKeyId", "secretAccessKey"],
+      },
+      {
+        value: "role",
+        label: "Assume a role",
+        help: "sts:AssumeRole, signed with the access keys given here or, left empty, with the server's own AWS credentials.",
+        fields: ["roleArn", "accessKeyId", "secretAccessKey", "externalId", "roleSessionName", "stsEndpoint"],
+        required: ["roleArn"],
+      },
+      {
+        value: "web-identity",
+        label: "Web identity token (keyless)",
+        help: "sts:AssumeRoleWithWebIdentity with an OIDC token file, e.g. a projected Kubernetes service-account token: no keys stored.",
+        fields: ["roleArn", "webIdentityTokenFile", "roleSessionName", "stsEndpoint"],
+        required: ["roleArn", "webIdentityTokenFile"],
+      },
+      {
+        value: "default",
+        label: "The server's default credentials",
+        help: "The AWS default credential chain where Provenance runs (environment, instance profile, ECS task or EKS pod role): nothing stored.",
+        fields: [],
+      },
+    ],
+    // As the adapter decides: a role first (with a token file, keys or neither), then keys.
+    methodOf: (config) => {
+      if (config.webIdentityTokenFile) return "web-identity";
+      if (config.roleArn) return "role";
+      return config.accessKeyId || config.secretAccessKey ? "keys" : "default";
+    },
+  },
   crossFieldRules: (config) => {
     const problems: Record<string, string> = {};
     if (config.accessKeyId && !config.secretAccessKey) problems.secretAccessKey = "Secret Access Key is required when Access Key ID is set";

@@ -12,12 +12,6 @@ import { MAX_CALLS_PER_MINUTE_FIELD, TOKEN_FILE_FORMAT, type ProviderDefinition 
  * clientSecret: sensitive, so encrypted, masked and re-entered with a new address (address-change.ts).
  */
 const SIGN_IN_FIELDS = ["clientSecret", "clientCertificate", "federatedTokenFile"] as const;
-/**
- * For the form: an app registration's sign-in fields appear once there is a Client ID, and once
- * one of the three ways is filled in, the other two step aside (only one may be used).
- */
-const signInShown = (key: (typeof SIGN_IN_FIELDS)[number]) => (config: Record<string, string>) =>
-  Boolean(config.clientId) && SIGN_IN_FIELDS.every((other) => other === key || !config[other]);
 const SIGN_IN_LABELS = {
   clientSecret: "Client Secret",
   clientCertificate: "Client certificate",
@@ -69,7 +63,6 @@ export const azureKvDefinition = {
       required: false,
       sensitive: true,
       help: "App registration secret. With Client ID, give exactly one of Client Secret, Client certificate or Federated token file",
-      shownWhen: signInShown("clientSecret"),
       format: { kind: "any" },
     },
     {
@@ -80,7 +73,6 @@ export const azureKvDefinition = {
       sensitive: true,
       help: "Instead of a client secret: PEM text holding the certificate uploaded to the app registration and its unencrypted RSA private key (-----BEGIN CERTIFICATE----- and -----BEGIN PRIVATE KEY----- blocks). Needs Tenant ID and Client ID",
       maxLength: 20_000,
-      shownWhen: signInShown("clientCertificate"),
       upload: { accept: ".pem,.crt,.cer,application/x-pem-file", description: "a PEM file" },
       format: {
         kind: "pattern",
@@ -94,7 +86,6 @@ export const azureKvDefinition = {
       type: "text",
       required: false,
       placeholder: "/var/run/secrets/azure/tokens/azure-identity-token",
-      shownWhen: signInShown("federatedTokenFile"),
       help: "Instead of a client secret: workload identity federation. The file holding the token the app registration's federated credential trusts (AKS workload identity mounts it at AZURE_FEDERATED_TOKEN_FILE). Needs Tenant ID and Client ID. Read again at every sign-in, only from the folders PROVENANCE_TOKEN_FILE_DIRS allows",
       format: TOKEN_FILE_FORMAT,
     },
@@ -105,7 +96,6 @@ export const azureKvDefinition = {
       required: false,
       help: "Optional: the sign-in authority for sovereign clouds, e.g. https://login.microsoftonline.us",
       placeholder: "https://login.microsoftonline.com",
-      shownWhen: (config) => Boolean(config.clientId),
       address: true,
       format: { kind: "url" },
     },
@@ -114,6 +104,40 @@ export const azureKvDefinition = {
   pathHelp: "The secret's name in Key Vault (not its URL), e.g. database-password. Letters, digits and dashes, at most 127.",
   checkPath: (path) =>
     /^[0-9a-zA-Z-]{1,127}$/.test(path) ? null : "Must be a Key Vault secret name: letters, digits and dashes, at most 127 characters",
+  signIn: {
+    methods: [
+      {
+        value: "secret",
+        label: "Client secret",
+        help: "An app registration (Entra ID) and one of its client secrets, stored encrypted.",
+        fields: ["tenantId", "clientId", "clientSecret", "authorityHost"],
+        required: ["tenantId", "clientId", "clientSecret"],
+      },
+      {
+        value: "certificate",
+        label: "Client certificate",
+        help: "An app registration and a certificate uploaded to it, with its private key, stored encrypted.",
+        fields: ["tenantId", "clientId", "clientCertificate", "authorityHost"],
+        required: ["tenantId", "clientId", "clientCertificate"],
+      },
+      {
+        value: "federated",
+        label: "Workload identity (keyless)",
+        help: "An app registration whose federated credential trusts a token file where Provenance runs (e.g. AKS workload identity): no secret stored.",
+        fields: ["tenantId", "clientId", "federatedTokenFile", "authorityHost"],
+        required: ["tenantId", "clientId", "federatedTokenFile"],
+      },
+      {
+        value: "default",
+        label: "Managed identity or the server's default credentials",
+        help: "The Azure default credential chain where Provenance runs (managed identity, environment, Azure CLI): nothing stored.",
+        fields: [],
+      },
+    ],
+    // As the adapter decides (sign-in.ts): no Client ID is the default chain.
+    methodOf: (config) =>
+      !config.clientId ? "default" : config.clientCertificate ? "certificate" : config.federatedTokenFile ? "federated" : "secret",
+  },
   crossFieldRules: (config) => {
     const problems: Record<string, string> = {};
     const given = SIGN_IN_FIELDS.filter((key) => config[key]);

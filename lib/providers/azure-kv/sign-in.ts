@@ -14,10 +14,8 @@ const PROVIDER = azureKvDefinition.name;
 export type SignInKind = "secret" | "certificate" | "federated" | "default";
 
 export function signInKind(config: ProviderConfig): SignInKind {
-  if (!config.clientId) return "default";
-  if (config.clientCertificate) return "certificate";
-  if (config.federatedTokenFile) return "federated";
-  return "secret";
+  // The same reading as the form's "Sign in with" choice.
+  return azureKvDefinition.signIn.methodOf(config) as SignInKind;
 }
 
 type Identity = typeof import("@azure/identity");

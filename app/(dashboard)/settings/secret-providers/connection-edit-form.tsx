@@ -12,6 +12,7 @@ import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
+import { initialSignIn, otherWaysStored } from "@/lib/providers/sign-in-choice";
 import type { ConnectionView } from "@/lib/secret-providers/connection-view";
 import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { updateConnectionAction } from "./actions";
@@ -31,6 +32,8 @@ function valuesOf(connection: ConnectionView): ConnectionFormValues {
     type: connection.type,
     description: connection.description ?? "",
     config: { ...connection.config },
+    // The way the stored settings sign in (for types with a "Sign in with" choice).
+    signIn: isProviderType(connection.type) ? initialSignIn(providerDefinition(connection.type), connection.config) : undefined,
     allowedProviderPaths: (connection.allowedProviderPaths ?? []).join("\n"),
   };
 }
@@ -60,7 +63,7 @@ export function ConnectionEditForm({
   const definition = isProviderType(type) ? providerDefinition(type) : null;
 
   const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
-    const run = zodResolver(updateConnectionFormSchema(type, mask) as never, undefined, {
+    const run = zodResolver(updateConnectionFormSchema(type, mask, values.signIn) as never, undefined, {
       raw: true,
     }) as unknown as Resolver<ConnectionFormValues>;
     return run(values, context, options);
@@ -80,7 +83,13 @@ export function ConnectionEditForm({
   const storedSensitive = new Set(
     definition ? definition.fields.filter((f) => f.sensitive && connection.config[f.key] === mask).map((f) => f.key) : [],
   );
-  const shownFields = ["name", "description", "allowedProviderPaths", ...(definition?.fields.map((f) => `config.${f.key}`) ?? [])];
+  const shownFields = [
+    "name",
+    "description",
+    "signIn",
+    "allowedProviderPaths",
+    ...(definition?.fields.map((f) => `config.${f.key}`) ?? []),
+  ];
 
   function cancel() {
     reset(valuesOf(connection));
@@ -98,9 +107,13 @@ export function ConnectionEditForm({
       return;
     }
     // A credential left as the mask is unchanged, hence not sent, hence kept; "" clears an optional field.
-    const config = Object.fromEntries(
-      Object.entries(values.config ?? {}).filter(([key, value]) => value !== (connection.config[key] ?? "")),
-    );
+    // Settings of another sign-in way than the chosen one are cleared, or the connection would go on
+    // signing in that way (the form said so under the choice).
+    const otherWays = definition ? otherWaysStored(definition, values.signIn, connection.config) : [];
+    const config = {
+      ...Object.fromEntries(otherWays.map((key) => [key, ""])),
+      ...Object.fromEntries(Object.entries(values.config ?? {}).filter(([key, value]) => value !== (connection.config[key] ?? ""))),
+    };
     const fence = fenceLines(values.allowedProviderPaths);
     const changes = {
       ...(JSON.stringify(fence) !== JSON.stringify(connection.allowedProviderPaths) ? { allowedProviderPaths: fence } : {}),
@@ -156,6 +169,7 @@ export function ConnectionEditForm({
               mask,
               control,
               setValue,
+              config: connection.config,
               removing,
               onRemovingChange: (key, remove) =>
                 setRemoving((current) => {

@@ -38,7 +38,7 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   const [andTest, setAndTest] = useState(true);
 
   const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
-    const run = zodResolver(createConnectionFormSchema(values.type) as never, undefined, {
+    const run = zodResolver(createConnectionFormSchema(values.type, values.signIn) as never, undefined, {
       raw: true,
     }) as unknown as Resolver<ConnectionFormValues>;
     return run(values, context, options);
@@ -52,8 +52,17 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   });
   const { register, handleSubmit, formState, setError, control, setValue } = form;
   const type = useWatch({ control, name: "type" });
+  // Another type starts from its own first sign-in way, not one of the same name left from the last type.
+  const typeRegistration = register("type", { onChange: () => setValue("signIn", undefined) });
   const definition = isProviderType(type) ? providerDefinition(type) : null;
-  const shownFields = ["name", "type", "description", "allowedProviderPaths", ...(definition?.fields.map((f) => `config.${f.key}`) ?? [])];
+  const shownFields = [
+    "name",
+    "type",
+    "description",
+    "signIn",
+    "allowedProviderPaths",
+    ...(definition?.fields.map((f) => `config.${f.key}`) ?? []),
+  ];
 
   async function onSubmit(values: ConnectionFormValues, event?: React.BaseSyntheticEvent) {
     const testAfterSave = submittedBy(event) === "save-and-test";
@@ -87,7 +96,7 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
       </Step>
 
       <Step number={2} title="Choose the provider type" description="Which secrets manager this connection talks to.">
-        <ProviderTypePicker types={types} selected={type} registration={register("type")} error={formState.errors.type?.message} />
+        <ProviderTypePicker types={types} selected={type} registration={typeRegistration} error={formState.errors.type?.message} />
       </Step>
 
       <Step

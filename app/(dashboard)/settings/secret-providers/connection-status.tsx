@@ -1,14 +1,14 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Badge } from "@/components/badge";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { formatDateTime, timeAgo } from "@/components/format-time";
 import { AlertIcon, CheckCircleIcon } from "@/components/icons";
 import { STAGE_LABELS } from "@/lib/providers/upstream/failure-stage";
-import type { TestResult } from "@/lib/secret-providers/test-connection";
+import type { TestFailure, TestResult } from "@/lib/secret-providers/test-connection";
 import type { TestStatus } from "@/lib/secret-providers/test-freshness";
 import { testConnectionAction } from "./actions";
 
@@ -147,13 +147,59 @@ function StoredStatus({ status }: { status: TestStatus }) {
       </div>
     );
   }
+  if (status.kind === "failed") {
+    return (
+      <div className="text-sm" data-state="failed">
+        <FailureReport testId="last-failure" failure={{ ...status, message: status.message ?? "No message was kept." }}>
+          Last tested {when}
+        </FailureReport>
+      </div>
+    );
+  }
   return (
     <div className="space-y-1 text-sm" data-state={status.kind}>
       <p className="flex flex-wrap items-center gap-2">
-        <Badge tone={status.kind === "passed" ? "success" : "danger"}>{status.kind === "passed" ? "Connected" : "Failed"}</Badge>
+        <Badge tone="success">Connected</Badge>
         <span className="text-slate-700">Last tested {when}</span>
       </p>
-      {status.kind === "failed" && status.message ? <p className="break-words text-red-800">{status.message}</p> : null}
+    </div>
+  );
+}
+
+/**
+ * A failed test, the same whether it was just run or is the stored last test: the stage, the
+ * host, the manager's message and what to check; the footer says which test (its code and time,
+ * or when it ran).
+ */
+function FailureReport({
+  testId,
+  failure,
+  children,
+}: {
+  testId: string;
+  failure: Pick<TestFailure, "message" | "stage" | "endpoint" | "hint">;
+  children: ReactNode;
+}) {
+  return (
+    <div
+      data-testid={testId}
+      data-ok="false"
+      data-stage={failure.stage}
+      className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900"
+    >
+      <p className="flex items-center gap-2 font-medium">
+        <AlertIcon className="size-5 shrink-0 text-red-600" />
+        {failure.stage ? `Failed at ${STAGE_LABELS[failure.stage]}` : "The connection test failed"}
+        {failure.endpoint ? <span className="font-mono text-xs font-normal break-all">· {failure.endpoint}</span> : null}
+      </p>
+      <p className="mt-1.5 break-words">{failure.message}</p>
+      {failure.hint ? (
+        <p className="mt-1.5 text-red-800">
+          <span className="font-medium">What to check: </span>
+          {failure.hint}
+        </p>
+      ) : null}
+      <p className="mt-1.5 text-xs text-red-700">{children}</p>
     </div>
   );
 }
@@ -192,29 +238,11 @@ function FreshOutcome({ outcome }: { outcome: Outcome }) {
       </div>
     );
   }
-  const { error } = result;
   return (
-    <div
-      data-testid="test-result"
-      data-ok="false"
-      data-stage={error.stage}
-      className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900"
-    >
-      <p className="flex items-center gap-2 font-medium">
-        <AlertIcon className="size-5 shrink-0 text-red-600" />
-        {error.stage ? `Failed at ${STAGE_LABELS[error.stage]}` : "The connection test failed"}
-        {error.endpoint ? <span className="font-mono text-xs font-normal break-all">· {error.endpoint}</span> : null}
-      </p>
-      <p className="mt-1.5 break-words">{error.message}</p>
-      {error.hint ? (
-        <p className="mt-1.5 text-red-800">
-          <span className="font-medium">What to check: </span>
-          {error.hint}
-        </p>
-      ) : null}
-      <p className="mt-1.5 font-mono text-xs text-red-700">
-        {error.code} · after {result.latencyMs} ms
-      </p>
-    </div>
+    <FailureReport testId="test-result" failure={result.error}>
+      <span className="font-mono">
+        {result.error.code} · after {result.latencyMs} ms
+      </span>
+    </FailureReport>
   );
 }

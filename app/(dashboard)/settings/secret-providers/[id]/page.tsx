@@ -124,11 +124,21 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
  * with what the stored credential is where that is no secret (a GCP key's service account).
  */
 function ConfigSummary({ connection, facts }: { connection: ConnectionView; facts: CredentialFact[] }) {
-  const fields = isProviderType(connection.type) ? providerDefinition(connection.type).fields : [];
+  const definition = isProviderType(connection.type) ? providerDefinition(connection.type) : null;
+  const fields = definition?.fields ?? [];
   const set = fields.filter((field) => connection.config[field.key] !== undefined);
+  const signIn = definition?.signIn?.methods.find((method) => method.value === definition.signIn?.methodOf(connection.config));
   const credentialsSet = fields.some((field) => "sensitive" in field && field.sensitive && connection.config[field.key] !== undefined);
   return (
     <dl className="divide-y divide-slate-100 text-sm" data-testid="config-summary">
+      {signIn ? (
+        <div className="grid gap-1 py-2.5 sm:grid-cols-3">
+          <dt className="font-medium text-slate-700">Sign in with</dt>
+          <dd className="text-slate-900 sm:col-span-2" data-testid="sign-in-method">
+            {signIn.label}
+          </dd>
+        </div>
+      ) : null}
       {set.map((field) => {
         const sensitive = "sensitive" in field && field.sensitive;
         return (
