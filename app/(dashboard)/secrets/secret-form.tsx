@@ -1,24 +1,32 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { SelectField } from "@/components/select-field";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
 import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
-import { PROVENANCE_PROVIDER } from "@/lib/secrets/secret-schemas";
+import { PROVENANCE_PROVIDER } from "@/lib/secrets/provenance-provider";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import { createSecretAction, updateSecretAction } from "./actions";
-import { secretFormSchema, toSecretInput, toSecretUpdate, type SecretFormValues } from "./secret-form-schema";
+import { toSecretInput, toSecretUpdate, type SecretFormMode, type SecretFormValues } from "./secret-form-values";
 import { SourcePicker } from "./source-picker";
+
+const resolverFor = (mode: SecretFormMode) =>
+  lazyZodResolver<SecretFormValues, typeof import("./secret-form-schema")>(
+    () => import("./secret-form-schema"),
+    (m) => m.secretFormSchema(mode),
+    { raw: true },
+  );
+const RESOLVERS = { create: resolverFor("create"), edit: resolverFor("edit") };
 
 export interface ConnectionOption {
   id: string;
@@ -74,7 +82,8 @@ export function SecretForm({
   const router = useRouter();
   const toast = useToast();
   const [banner, setBanner] = useState<string | null>(null);
-  const resolver = zodResolver(secretFormSchema(mode) as never, undefined, { raw: true }) as unknown as Resolver<SecretFormValues>;
+  const resolver = RESOLVERS[mode];
+  useWarmResolver(resolver);
   const { register, handleSubmit, formState, setError, setValue, control, reset } = useForm<SecretFormValues>({
     resolver,
     mode: "onTouched",

@@ -1,7 +1,7 @@
 "use client";
 
 import { PROVIDER_TYPES, providerDefinitions } from "@/lib/providers/registry";
-import { PROVENANCE_PROVIDER } from "@/lib/secrets/secret-schemas";
+import { PROVENANCE_PROVIDER } from "@/lib/secrets/provenance-provider";
 
 /** Where a secret's value lives: in Provenance, or in one of the external managers. */
 export function SourcePicker({

@@ -8,7 +8,7 @@ import { TextAreaField } from "@/components/text-area-field";
 import { describeField } from "@/lib/providers/definition";
 import { describeCredentialText } from "@/lib/providers/gcp-sm/credential-config";
 import { providerDefinition, type ProviderType } from "@/lib/providers/registry";
-import type { ConnectionFormValues } from "./connection-form-schema";
+import type { ConnectionFormValues } from "./connection-form-values";
 import { FileToField } from "./file-to-field";
 import { StoredCredentialNote } from "./stored-credential-note";
 

@@ -1,13 +1,13 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
@@ -15,15 +15,16 @@ import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { createConnectionAction } from "./actions";
 import { ConfigFields } from "./config-fields";
-import {
-  createConnectionFormSchema,
-  fenceErrorsOnField,
-  fenceLines,
-  submittedBy,
-  type ConnectionFormValues,
-} from "./connection-form-schema";
+import { fenceErrorsOnField, fenceLines, submittedBy, type ConnectionFormValues } from "./connection-form-values";
 import { TEST_ON_ARRIVAL } from "./connection-status";
 import { ProviderTypePicker, type ProviderTypeInfo } from "./provider-type-picker";
+
+// The schema follows the chosen type: its config fields are checked by the type's definition.
+const resolver = lazyZodResolver<ConnectionFormValues, typeof import("./connection-form-schema")>(
+  () => import("./connection-form-schema"),
+  (m, values) => m.createConnectionFormSchema(values.type),
+  { raw: true },
+);
 
 /**
  * New connection: the five steps of the product docs (name, type, the type's fields, an optional
@@ -37,12 +38,7 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   // Only for the buttons' labels; which one submitted is read from the submit event itself.
   const [andTest, setAndTest] = useState(true);
 
-  const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
-    const run = zodResolver(createConnectionFormSchema(values.type) as never, undefined, {
-      raw: true,
-    }) as unknown as Resolver<ConnectionFormValues>;
-    return run(values, context, options);
-  };
+  useWarmResolver(resolver);
 
   const form = useForm<ConnectionFormValues>({
     resolver,
