@@ -3,6 +3,7 @@
 import { useEffect } from "react";
 import type { FieldValues, Resolver } from "react-hook-form";
 import type { ZodType } from "zod";
+import { whenIdle } from "./when-idle";
 
 /**
  * A react-hook-form resolver that checks with the API's own zod schema, loaded on first use: the
@@ -35,13 +36,6 @@ export function lazyZodResolver<T extends FieldValues, M>(
 
 /** Loads the resolver's modules when the browser is next idle after the form mounts. */
 export function useWarmResolver<T extends FieldValues>(resolver: LazyResolver<T>): void {
-  useEffect(() => {
-    const warm = () => void resolver.warm().catch(() => undefined); // a failed prefetch is retried by the first check
-    if (typeof window.requestIdleCallback === "function") {
-      const handle = window.requestIdleCallback(warm, { timeout: 2000 });
-      return () => window.cancelIdleCallback(handle);
-    }
-    const handle = window.setTimeout(warm, 200);
-    return () => window.clearTimeout(handle);
-  }, [resolver]);
+  // A failed prefetch is no error: the first check imports again.
+  useEffect(() => whenIdle(() => void resolver.warm().catch(() => undefined)), [resolver]);
 }
