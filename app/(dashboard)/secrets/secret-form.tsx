@@ -13,10 +13,10 @@ import { SelectField } from "@/components/select-field";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
-import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
 import { PROVENANCE_PROVIDER } from "@/lib/secrets/provenance-provider";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import { createSecretAction, updateSecretAction } from "./actions";
+import type { ProviderOption } from "./provider-options";
 import { toSecretInput, toSecretUpdate, type SecretFormMode, type SecretFormValues } from "./secret-form-values";
 import { SourcePicker } from "./source-picker";
 
@@ -72,10 +72,13 @@ function valuesOf(secret: SecretView | null): SecretFormValues {
 export function SecretForm({
   secret,
   connections,
+  providers,
   canCreateConnections,
 }: {
   secret: SecretView | null;
   connections: ConnectionOption[];
+  /** The external provider types (providerOptions(), read on the server). */
+  providers: ProviderOption[];
   canCreateConnections: boolean;
 }) {
   const mode = secret ? "edit" : "create";
@@ -90,9 +93,9 @@ export function SecretForm({
     defaultValues: valuesOf(secret),
   });
   const provider = useWatch({ control, name: "provider" });
-  const external = isProviderType(provider) ? providerDefinition(provider) : null;
+  const external = providers.find((p) => p.type === provider) ?? null;
   const offered = connections.filter((c) => c.type === provider);
-  const counts = Object.fromEntries(PROVIDER_TYPES.map((t) => [t, connections.filter((c) => c.type === t).length]));
+  const counts = Object.fromEntries(providers.map(({ type }) => [type, connections.filter((c) => c.type === type).length]));
 
   function chooseSource(next: string) {
     setValue("provider", next, { shouldDirty: true });
@@ -132,7 +135,7 @@ export function SecretForm({
         {...register("secretPath")}
       />
 
-      <SourcePicker value={provider} counts={counts} onChange={chooseSource} error={errors.provider?.message} />
+      <SourcePicker value={provider} providers={providers} counts={counts} onChange={chooseSource} error={errors.provider?.message} />
 
       {external ? (
         <div className="space-y-1 rounded-lg border border-slate-200 bg-slate-50/70 p-4">
