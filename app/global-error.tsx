@@ -1,12 +1,13 @@
 "use client";
 
 import "./globals.css";
-import { Button } from "@/components/button";
+import { buttonClasses } from "@/components/button-styles";
 import { StatusNotice } from "@/components/status-notice";
 
 /**
  * Shown when the root layout itself fails (dashboard pages have their own error.tsx), in place
- * of Next's built-in page. The server has logged the details; none are shown here.
+ * of Next's built-in page. The server has logged the details; none are shown here. A plain
+ * button, not components/button: error boundaries load with every page, and its spinner is not needed here.
  */
 export default function GlobalError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
@@ -18,9 +19,9 @@ export default function GlobalError({ reset }: { error: Error & { digest?: strin
             label="Something went wrong"
             title="Provenance could not show this page"
             action={
-              <Button variant="secondary" onClick={reset}>
+              <button type="button" className={buttonClasses("secondary")} onClick={reset}>
                 Try again
-              </Button>
+              </button>
             }
           >
             The error was logged on the server. Try again, or come back in a moment.

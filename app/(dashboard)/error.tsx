@@ -1,9 +1,10 @@
 "use client";
 
-import { Button } from "@/components/button";
+import { buttonClasses } from "@/components/button-styles";
 import { StatusNotice } from "@/components/status-notice";
 
-// Shown when a dashboard page fails unexpectedly; the server has logged the details.
+// Shown when a dashboard page fails unexpectedly; the server has logged the details. A plain
+// button (no spinner is ever shown): this boundary loads with every dashboard page.
 export default function DashboardError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <StatusNotice
@@ -11,9 +12,9 @@ export default function DashboardError({ reset }: { error: Error & { digest?: st
       label="Something went wrong"
       title="This page could not be shown"
       action={
-        <Button variant="secondary" onClick={reset}>
+        <button type="button" className={buttonClasses("secondary")} onClick={reset}>
           Try again
-        </Button>
+        </button>
       }
     >
       The error was logged on the server. Try again, or come back in a moment.

@@ -1,31 +1,26 @@
 "use client";
 
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { z } from "zod";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
-import { password } from "@/lib/users/user-schemas";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { createFirstAdmin } from "./actions";
 
-// The API's own email and password rules; the server checks everything again.
-const setupSchema = z.object({
-  code: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, "The code looks like ABCD-EFGH-JKLM"),
-  email: z.string().trim().min(1, "Enter your email").email("Must be an email address"),
-  password,
-});
-type Setup = z.infer<typeof setupSchema>;
+import type { Setup } from "./setup-form-schema";
+
+const resolver = lazyZodResolver<Setup, typeof import("./setup-form-schema")>(
+  () => import("./setup-form-schema"),
+  (m) => m.setupSchema,
+);
 
 export function SetupForm() {
   const [banner, setBanner] = useState<string | null>(null);
-  const { register, handleSubmit, formState, setError } = useForm<Setup>({ resolver: zodResolver(setupSchema), mode: "onTouched" });
+  useWarmResolver(resolver);
+  const { register, handleSubmit, formState, setError } = useForm<Setup>({ resolver, mode: "onTouched" });
 
   async function onSubmit(values: Setup) {
     setBanner(null);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { multiLine, singleLine } from "@/lib/validation/text";
+import { PROVENANCE_PROVIDER } from "./provenance-provider";
 import { SECRET_PATH_MAX_LENGTH, SECRET_PATH_PATTERN } from "./secret-path";
 
 /**
@@ -7,7 +8,7 @@ import { SECRET_PATH_MAX_LENGTH, SECRET_PATH_PATTERN } from "./secret-path";
  * Rules that need the database (the connection exists and has the right type) live in
  * write-secrets.ts.
  */
-export const PROVENANCE_PROVIDER = "provenance";
+export { PROVENANCE_PROVIDER };
 export const MAX_SECRET_VALUE_BYTES = 60 * 1024;
 
 export const secretPath = z

@@ -5,13 +5,8 @@ import { resetEnvForTests } from "@/lib/env";
 import { createConnection } from "@/lib/secret-providers/write-connections";
 import { createSecret, updateSecret } from "@/lib/secrets/write-secrets";
 import type { SecretView } from "@/lib/secrets/secret-view";
-import {
-  secretFormSchema,
-  toSecretInput,
-  toSecretUpdate,
-  type SecretFormMode,
-  type SecretFormValues,
-} from "@/app/(dashboard)/secrets/secret-form-schema";
+import { secretFormSchema } from "@/app/(dashboard)/secrets/secret-form-schema";
+import { toSecretInput, toSecretUpdate, type SecretFormMode, type SecretFormValues } from "@/app/(dashboard)/secrets/secret-form-values";
 import type { TempDatabase } from "../support/databases";
 import { newInstall } from "../transfer/support/install";
 import { appErrorFrom } from "../providers/support/app-errors";

@@ -1,23 +1,29 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { useToast } from "@/components/toast-provider";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { changePasswordAction } from "./actions";
-import { passwordFormSchema, type PasswordFormValues } from "./password-form-schema";
+import type { PasswordFormValues } from "./password-form-schema";
+
+const resolver = lazyZodResolver<PasswordFormValues, typeof import("./password-form-schema")>(
+  () => import("./password-form-schema"),
+  (m) => m.passwordFormSchema,
+);
 
 /** Changes the signed-in user's password; the current one is required, other sessions are signed out. */
 export function ChangePasswordForm() {
   const toast = useToast();
   const [banner, setBanner] = useState<string | null>(null);
+  useWarmResolver(resolver);
   const { register, handleSubmit, formState, setError, reset } = useForm<PasswordFormValues>({
-    resolver: zodResolver(passwordFormSchema),
+    resolver,
     mode: "onTouched",
     defaultValues: { currentPassword: "", newPassword: "", repeatPassword: "" },
   });

@@ -1,24 +1,32 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { SelectField } from "@/components/select-field";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
-import { isProviderType, PROVIDER_TYPES, providerDefinition } from "@/lib/providers/registry";
-import { PROVENANCE_PROVIDER } from "@/lib/secrets/secret-schemas";
+import { PROVENANCE_PROVIDER } from "@/lib/secrets/provenance-provider";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import { createSecretAction, updateSecretAction } from "./actions";
-import { secretFormSchema, toSecretInput, toSecretUpdate, type SecretFormValues } from "./secret-form-schema";
+import type { ProviderOption } from "./provider-options";
+import { toSecretInput, toSecretUpdate, type SecretFormMode, type SecretFormValues } from "./secret-form-values";
 import { SourcePicker } from "./source-picker";
+
+const resolverFor = (mode: SecretFormMode) =>
+  lazyZodResolver<SecretFormValues, typeof import("./secret-form-schema")>(
+    () => import("./secret-form-schema"),
+    (m) => m.secretFormSchema(mode),
+    { raw: true },
+  );
+const RESOLVERS = { create: resolverFor("create"), edit: resolverFor("edit") };
 
 export interface ConnectionOption {
   id: string;
@@ -64,26 +72,30 @@ function valuesOf(secret: SecretView | null): SecretFormValues {
 export function SecretForm({
   secret,
   connections,
+  providers,
   canCreateConnections,
 }: {
   secret: SecretView | null;
   connections: ConnectionOption[];
+  /** The external provider types (providerOptions(), read on the server). */
+  providers: ProviderOption[];
   canCreateConnections: boolean;
 }) {
   const mode = secret ? "edit" : "create";
   const router = useRouter();
   const toast = useToast();
   const [banner, setBanner] = useState<string | null>(null);
-  const resolver = zodResolver(secretFormSchema(mode) as never, undefined, { raw: true }) as unknown as Resolver<SecretFormValues>;
+  const resolver = RESOLVERS[mode];
+  useWarmResolver(resolver);
   const { register, handleSubmit, formState, setError, setValue, control, reset } = useForm<SecretFormValues>({
     resolver,
     mode: "onTouched",
     defaultValues: valuesOf(secret),
   });
   const provider = useWatch({ control, name: "provider" });
-  const external = isProviderType(provider) ? providerDefinition(provider) : null;
+  const external = providers.find((p) => p.type === provider) ?? null;
   const offered = connections.filter((c) => c.type === provider);
-  const counts = Object.fromEntries(PROVIDER_TYPES.map((t) => [t, connections.filter((c) => c.type === t).length]));
+  const counts = Object.fromEntries(providers.map(({ type }) => [type, connections.filter((c) => c.type === type).length]));
 
   function chooseSource(next: string) {
     setValue("provider", next, { shouldDirty: true });
@@ -123,7 +135,7 @@ export function SecretForm({
         {...register("secretPath")}
       />
 
-      <SourcePicker value={provider} counts={counts} onChange={chooseSource} error={errors.provider?.message} />
+      <SourcePicker value={provider} providers={providers} counts={counts} onChange={chooseSource} error={errors.provider?.message} />
 
       {external ? (
         <div className="space-y-1 rounded-lg border border-slate-200 bg-slate-50/70 p-4">

@@ -1,25 +1,27 @@
 "use client";
 
-import { PROVIDER_TYPES, providerDefinitions } from "@/lib/providers/registry";
-import { PROVENANCE_PROVIDER } from "@/lib/secrets/secret-schemas";
+import { PROVENANCE_PROVIDER } from "@/lib/secrets/provenance-provider";
+import type { ProviderOption } from "./provider-options";
 
 /** Where a secret's value lives: in Provenance, or in one of the external managers. */
 export function SourcePicker({
   value,
+  providers,
   counts,
   onChange,
   error,
 }: {
   value: string;
+  providers: ProviderOption[];
   counts: Record<string, number>;
   onChange: (source: string) => void;
   error?: string;
 }) {
   const options = [
     { key: PROVENANCE_PROVIDER, name: "Stored in Provenance", detail: "Encrypted here" },
-    ...PROVIDER_TYPES.map((type) => ({
+    ...providers.map(({ type, name }) => ({
       key: type,
-      name: providerDefinitions[type].name,
+      name,
       detail: counts[type] ? `${counts[type]} connection${counts[type] === 1 ? "" : "s"}` : "No connections yet",
     })),
   ];

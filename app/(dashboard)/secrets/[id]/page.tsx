@@ -16,6 +16,7 @@ import { secretSnippets } from "@/lib/usage-snippets";
 import { currentActor } from "../../current-actor";
 import { DeleteSecretButton } from "../delete-secret-button";
 import { RevealValue } from "../reveal-value";
+import { providerOptions } from "../provider-options";
 import { SecretForm } from "../secret-form";
 import { VersionsPanel } from "../versions-panel";
 
@@ -71,7 +72,12 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           ) : null}
           {canEdit ? (
             <Panel title="Edit secret">
-              <SecretForm secret={secret} connections={connections} canCreateConnections={can(actor.role, "createConnection")} />
+              <SecretForm
+                secret={secret}
+                connections={connections}
+                providers={providerOptions()}
+                canCreateConnections={can(actor.role, "createConnection")}
+              />
             </Panel>
           ) : null}
         </div>

@@ -4,6 +4,7 @@ import { Panel } from "@/components/panel";
 import { can } from "@/lib/auth/permissions";
 import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
 import { currentActor } from "../../current-actor";
+import { providerOptions } from "../provider-options";
 import { SecretForm } from "../secret-form";
 
 export const metadata: Metadata = { title: "New secret" };
@@ -27,7 +28,12 @@ export default async function NewSecretPage() {
     <>
       <PageHeader title="New secret" description="Store a value here, or point at one in an external secrets manager." back={back} />
       <Panel className="max-w-3xl">
-        <SecretForm secret={null} connections={connections} canCreateConnections={can(actor.role, "createConnection")} />
+        <SecretForm
+          secret={null}
+          connections={connections}
+          providers={providerOptions()}
+          canCreateConnections={can(actor.role, "createConnection")}
+        />
       </Panel>
     </>
   );

@@ -10,7 +10,7 @@ import { describeField, type ConfigField, type ProviderDefinition, type SignInMe
 import { describeCredentialText } from "@/lib/providers/gcp-sm/credential-config";
 import { providerDefinition, type ProviderType } from "@/lib/providers/registry";
 import { effectiveSignIn, otherWaysStored, shownForSignIn } from "@/lib/providers/sign-in-choice";
-import type { ConnectionFormValues } from "./connection-form-schema";
+import type { ConnectionFormValues } from "./connection-form-values";
 import { FileToField } from "./file-to-field";
 import { StoredCredentialNote } from "./stored-credential-note";
 

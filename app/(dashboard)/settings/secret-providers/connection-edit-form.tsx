@@ -1,13 +1,13 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
-import { useForm, type Resolver } from "react-hook-form";
+import { useEffect, useMemo, useState } from "react";
+import { useForm } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
@@ -17,13 +17,7 @@ import type { ConnectionView } from "@/lib/secret-providers/connection-view";
 import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { updateConnectionAction } from "./actions";
 import { ConfigFields } from "./config-fields";
-import {
-  fenceErrorsOnField,
-  fenceLines,
-  updateConnectionFormSchema,
-  submittedBy,
-  type ConnectionFormValues,
-} from "./connection-form-schema";
+import { fenceErrorsOnField, fenceLines, submittedBy, type ConnectionFormValues } from "./connection-form-values";
 import { TEST_ON_ARRIVAL } from "./connection-status";
 
 function valuesOf(connection: ConnectionView): ConnectionFormValues {
@@ -62,12 +56,16 @@ export function ConnectionEditForm({
   const type = connection.type;
   const definition = isProviderType(type) ? providerDefinition(type) : null;
 
-  const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
-    const run = zodResolver(updateConnectionFormSchema(type, mask, values.signIn) as never, undefined, {
-      raw: true,
-    }) as unknown as Resolver<ConnectionFormValues>;
-    return run(values, context, options);
-  };
+  const resolver = useMemo(
+    () =>
+      lazyZodResolver<ConnectionFormValues, typeof import("./connection-form-schema")>(
+        () => import("./connection-form-schema"),
+        (m, values) => m.updateConnectionFormSchema(type, mask, values.signIn),
+        { raw: true },
+      ),
+    [type, mask],
+  );
+  useWarmResolver(resolver);
   const form = useForm<ConnectionFormValues>({ resolver, mode: "onTouched", shouldUnregister: true, defaultValues: valuesOf(connection) });
   const { register, handleSubmit, formState, setError, reset, control, setValue } = form;
   const dirty = formState.isDirty || removing.size > 0;

@@ -4,48 +4,13 @@ import { effectiveSignIn, missingForSignIn } from "@/lib/providers/sign-in-choic
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { createConnectionShape, updateConnectionShape } from "@/lib/secret-providers/connection-schemas";
 import { fencePatternProblem, MAX_FENCE_PATTERNS } from "@/lib/secret-providers/provider-path-fence";
+import { fenceLines } from "./connection-form-values";
 
 /**
  * The connection form's client-side schemas: the API's own request shapes, with the config
  * checked by the type's definition (`configSchema`). URL rules are lenient here (allowInsecure):
  * whether http:// is allowed is the server's setting, and the server re-checks everything.
  */
-export interface ConnectionFormValues {
-  name: string;
-  type: string;
-  description: string;
-  config: Record<string, string>;
-  /** The "Sign in with" choice, for types that have one (ProviderDefinition.signIn); never sent. */
-  signIn?: string;
-  /** allowedProviderPaths as typed: one pattern per line; empty for no fence. */
-  allowedProviderPaths: string;
-}
-
-/** The `value` of the button that submitted the form (Save, or Save & test), from react-hook-form's submit event. */
-export function submittedBy(event: { nativeEvent?: unknown } | undefined): string | null {
-  const submitter = (event?.nativeEvent as { submitter?: unknown } | undefined)?.submitter;
-  return submitter instanceof HTMLButtonElement ? submitter.value : null;
-}
-
-/** The textarea's text → the API's allowedProviderPaths (null: no fence). */
-export function fenceLines(text: string | undefined): string[] | null {
-  const lines = (text ?? "")
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "");
-  return lines.length > 0 ? lines : null;
-}
-
-/** The server reports `allowedProviderPaths.N`; the form has one field, so it says which line. */
-export function fenceErrorsOnField(fields: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, message] of Object.entries(fields)) {
-    const line = /^allowedProviderPaths\.(\d+)$/.exec(key);
-    if (line) out.allowedProviderPaths ??= `Line ${Number(line[1]) + 1}: ${message}`;
-    else out[key] = message;
-  }
-  return out;
-}
 
 // Optional: the field is only on the form once a type is chosen.
 const fenceText = z

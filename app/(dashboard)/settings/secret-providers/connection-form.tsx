@@ -1,29 +1,32 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState, type ReactNode } from "react";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useEffect, useState, type ReactNode } from "react";
+import { useForm, useWatch } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
+import { whenIdle } from "@/components/when-idle";
 import { unshownErrors } from "@/components/unshown-errors";
-import { isProviderType, providerDefinition } from "@/lib/providers/registry";
-import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { createConnectionAction } from "./actions";
-import { ConfigFields } from "./config-fields";
-import {
-  createConnectionFormSchema,
-  fenceErrorsOnField,
-  fenceLines,
-  submittedBy,
-  type ConnectionFormValues,
-} from "./connection-form-schema";
+import { fenceErrorsOnField, fenceLines, submittedBy, type ConnectionFormValues } from "./connection-form-values";
 import { TEST_ON_ARRIVAL } from "./connection-status";
 import { ProviderTypePicker, type ProviderTypeInfo } from "./provider-type-picker";
+
+// The schema follows the chosen type: its config fields are checked by the type's definition.
+const resolver = lazyZodResolver<ConnectionFormValues, typeof import("./connection-form-schema")>(
+  () => import("./connection-form-schema"),
+  (m, values) => m.createConnectionFormSchema(values.type, values.signIn),
+  { raw: true },
+);
+
+// Step 3's fields come with the provider definitions (and zod): loaded when a type is chosen.
+const loadTypeFields = () => import("./connection-type-fields");
+type TypeFieldsModule = Awaited<ReturnType<typeof loadTypeFields>>;
 
 /**
  * New connection: the five steps of the product docs (name, type, the type's fields, an optional
@@ -37,12 +40,7 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   // Only for the buttons' labels; which one submitted is read from the submit event itself.
   const [andTest, setAndTest] = useState(true);
 
-  const resolver: Resolver<ConnectionFormValues> = (values, context, options) => {
-    const run = zodResolver(createConnectionFormSchema(values.type, values.signIn) as never, undefined, {
-      raw: true,
-    }) as unknown as Resolver<ConnectionFormValues>;
-    return run(values, context, options);
-  };
+  useWarmResolver(resolver);
 
   const form = useForm<ConnectionFormValues>({
     resolver,
@@ -54,15 +52,30 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   const type = useWatch({ control, name: "type" });
   // Another type starts from its own first sign-in way, not one of the same name left from the last type.
   const typeRegistration = register("type", { onChange: () => setValue("signIn", undefined) });
-  const definition = isProviderType(type) ? providerDefinition(type) : null;
-  const shownFields = [
-    "name",
-    "type",
-    "description",
-    "signIn",
-    "allowedProviderPaths",
-    ...(definition?.fields.map((f) => `config.${f.key}`) ?? []),
-  ];
+  const chosen = types.find((t) => t.type === type) ?? null;
+  const [typeFields, setTypeFields] = useState<TypeFieldsModule | null>(null);
+  const [typeFieldsFailed, setTypeFieldsFailed] = useState(false);
+  const shownFields = ["name", "type", "description", "signIn", "allowedProviderPaths", ...(typeFields?.configFieldNames(type) ?? [])];
+
+  // Fetched when the browser is idle, at once when a type is chosen first.
+  useEffect(() => {
+    if (typeFields) return;
+    let live = true;
+    const load = () =>
+      void loadTypeFields().then(
+        (module) => live && setTypeFields(module),
+        () => live && type !== "" && setTypeFieldsFailed(true),
+      );
+    if (type) {
+      load();
+      return () => void (live = false);
+    }
+    const cancel = whenIdle(load);
+    return () => {
+      live = false;
+      cancel();
+    };
+  }, [type, typeFields]);
 
   async function onSubmit(values: ConnectionFormValues, event?: React.BaseSyntheticEvent) {
     const testAfterSave = submittedBy(event) === "save-and-test";
@@ -103,26 +116,19 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
         number={3}
         title="Fill in its configuration"
         description={
-          definition
-            ? `The settings ${definition.name} needs. Sensitive fields are encrypted before they are stored.`
+          chosen
+            ? `The settings ${chosen.name} needs. Sensitive fields are encrypted before they are stored.`
             : "Choose a provider type first; its fields appear here."
         }
       >
-        {definition && isProviderType(type) ? (
-          <div className="space-y-4">
-            <ConfigFields type={type} register={register} errors={formState.errors} control={control} setValue={setValue} />
-            <TextAreaField
-              id="allowedProviderPaths"
-              label="Allowed provider paths"
-              optionalLabel
-              mono
-              rows={3}
-              placeholder={"secret/payments/**"}
-              hint={`${FENCE_HELP} Applies to every role, on save, test and resolve.`}
-              error={formState.errors.allowedProviderPaths?.message}
-              {...register("allowedProviderPaths")}
-            />
-          </div>
+        {chosen && typeFields ? (
+          <typeFields.TypeFields type={type} register={register} errors={formState.errors} control={control} setValue={setValue} />
+        ) : chosen ? (
+          <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500" role="status">
+            {typeFieldsFailed
+              ? "Its fields could not be loaded. Check the connection to the server and reload the page."
+              : "Loading its fields…"}
+          </p>
         ) : (
           <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">
             No provider type chosen yet.

@@ -2,7 +2,7 @@
 
 import { useWatch, type Control, type UseFormSetValue } from "react-hook-form";
 import { buttonClasses } from "@/components/button-styles";
-import type { ConnectionFormValues } from "./connection-form-schema";
+import type { ConnectionFormValues } from "./connection-form-values";
 
 /**
  * What saving will do with a stored credential (edit form), said for the field's current state,

@@ -1,34 +1,37 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
-import { useForm, type Resolver } from "react-hook-form";
-import { z } from "zod";
+import { useForm } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { CopyButton } from "@/components/copy-button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { AlertIcon } from "@/components/icons";
 import { SelectField } from "@/components/select-field";
 import { useToast } from "@/components/toast-provider";
 import { UsageSnippets } from "@/components/usage-snippets";
 import { SCOPE_HELP } from "@/lib/auth/scope";
-import { createTokenFields, noScopeOnAdmin } from "@/lib/tokens/token-schemas";
 import { tokenRunSnippet } from "@/lib/usage-snippets";
 import { createTokenAction } from "./actions";
 
-// The API's schema, with the expiry as the select's string (converted on submit).
-const formSchema = createTokenFields.extend({ expiresInDays: z.enum(["", "30", "90", "365"]) }).superRefine(noScopeOnAdmin);
-type TokenFormValues = { name: string; role: "admin" | "editor" | "viewer"; scope: string; expiresInDays: "" | "30" | "90" | "365" };
+import type { TokenFormValues } from "./token-form-schema";
+
+const resolver = lazyZodResolver<TokenFormValues, typeof import("./token-form-schema")>(
+  () => import("./token-form-schema"),
+  (m) => m.tokenFormSchema,
+  { raw: true },
+);
 
 /** Creates a token, then shows it once: copy it now, it is stored only as a hash. */
 export function TokenCreateForm({ publicUrl }: { publicUrl: string }) {
   const toast = useToast();
   const [created, setCreated] = useState<{ token: string; name: string; role: string; scope: string | null } | null>(null);
   const [banner, setBanner] = useState<string | null>(null);
+  useWarmResolver(resolver);
   const { register, handleSubmit, formState, setError, reset } = useForm<TokenFormValues>({
-    resolver: zodResolver(formSchema as never, undefined, { raw: true }) as unknown as Resolver<TokenFormValues>,
+    resolver,
     mode: "onTouched",
     defaultValues: { name: "", role: "editor", scope: "", expiresInDays: "" },
   });

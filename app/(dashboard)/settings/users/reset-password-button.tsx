@@ -1,6 +1,5 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
@@ -8,19 +7,26 @@ import { Button } from "@/components/button";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { useToast } from "@/components/toast-provider";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import type { UserView } from "@/lib/users/manage-users";
 import { resetPasswordAction } from "./actions";
-import { resetPasswordFormSchema, type ResetPasswordFormValues } from "./reset-password-form-schema";
+import type { ResetPasswordFormValues } from "./reset-password-form-schema";
+
+const resolver = lazyZodResolver<ResetPasswordFormValues, typeof import("./reset-password-form-schema")>(
+  () => import("./reset-password-form-schema"),
+  (m) => m.resetPasswordFormSchema,
+);
 
 /** An admin sets a new password for someone (e.g. after a leak); all their sessions end at once. */
 export function ResetPasswordButton({ user }: { user: UserView }) {
   const toast = useToast();
   const [open, setOpen] = useState(false);
   const [banner, setBanner] = useState<string | null>(null);
+  useWarmResolver(resolver);
   const { register, handleSubmit, formState, setError, reset } = useForm<ResetPasswordFormValues>({
-    resolver: zodResolver(resetPasswordFormSchema),
+    resolver,
     mode: "onTouched",
     defaultValues: { newPassword: "" },
   });

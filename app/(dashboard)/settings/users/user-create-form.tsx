@@ -1,25 +1,31 @@
 "use client";
 
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { SelectField } from "@/components/select-field";
 import { useToast } from "@/components/toast-provider";
 import { createUserAction } from "./actions";
 import { withArticle } from "./role-words";
-import { userFormSchema, type UserFormValues } from "./user-form-schema";
+import type { UserFormValues } from "./user-form-schema";
+
+const resolver = lazyZodResolver<UserFormValues, typeof import("./user-form-schema")>(
+  () => import("./user-form-schema"),
+  (m) => m.userFormSchema,
+);
 
 /** Adds a person with a role and a first password (they sign in with it at /login). */
 export function UserCreateForm() {
   const toast = useToast();
   const [banner, setBanner] = useState<string | null>(null);
+  useWarmResolver(resolver);
   const { register, handleSubmit, formState, setError, reset } = useForm<UserFormValues>({
-    resolver: zodResolver(userFormSchema),
+    resolver,
     mode: "onTouched",
     defaultValues: { email: "", name: "", role: "viewer", password: "" },
   });
