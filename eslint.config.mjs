@@ -22,6 +22,14 @@ const config = [
     },
   },
   {
+    // Links between the app's pages are components/app-link.tsx: next/link's prefetching adds
+    // about 4 KiB to every page and has nothing to prefetch on pages rendered per request.
+    files: ["app/**/*.tsx", "components/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "next/link", message: "Use AppLink from components/app-link.tsx." }] }],
+    },
+  },
+  {
     // Domain code (lib/) does not depend on the HTTP edge (lib/api: route wrappers, headers, peer
     // addresses): route handlers, server actions and the fast path call into lib/, never the
     // reverse. lib/auth and lib/boot sit at the edge themselves (sign-in, request wiring).

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink } from "./app-link";
 import { usePathname } from "next/navigation";
 import { HomeIcon, KeyIcon, ListIcon, LockIcon, PlugIcon, TokenIcon, UsersIcon } from "./icons";
 import { isActive, NAV_ITEMS, type NavItem } from "./nav-items";
@@ -41,7 +41,7 @@ function NavLink({ item, active, locked, onNavigate }: { item: NavItem; active: 
   const Icon = ICONS[item.icon];
   return (
     <li>
-      <Link
+      <AppLink
         href={item.href}
         onClick={onNavigate}
         aria-current={active ? "page" : undefined}
@@ -57,7 +57,7 @@ function NavLink({ item, active, locked, onNavigate }: { item: NavItem; active: 
             <span className="sr-only">(admins only)</span>
           </span>
         ) : null}
-      </Link>
+      </AppLink>
     </li>
   );
 }

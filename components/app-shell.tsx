@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "./app-link";
 import type { ReactNode } from "react";
 import { AppNav } from "./app-nav";
 import { LogoMark } from "./icons";
@@ -68,9 +68,9 @@ export function AppShell({ user, children }: { user: { label: string; role: stri
 
 function Brand() {
   return (
-    <Link href="/" className="flex items-center gap-2 rounded-md px-2 text-white focus-visible:outline-2 focus-visible:outline-white">
+    <AppLink href="/" className="flex items-center gap-2 rounded-md px-2 text-white focus-visible:outline-2 focus-visible:outline-white">
       <LogoMark className="size-7" />
       <span className="text-base font-semibold tracking-tight">Provenance</span>
-    </Link>
+    </AppLink>
   );
 }

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "./app-link";
 import type { ComponentProps } from "react";
 import { buttonClasses, type ButtonSize, type ButtonVariant } from "./button-styles";
 
@@ -8,6 +8,6 @@ export function LinkButton({
   size = "md",
   className = "",
   ...rest
-}: ComponentProps<typeof Link> & { variant?: ButtonVariant; size?: ButtonSize }) {
-  return <Link className={buttonClasses(variant, size, className)} {...rest} />;
+}: ComponentProps<typeof AppLink> & { variant?: ButtonVariant; size?: ButtonSize }) {
+  return <AppLink className={buttonClasses(variant, size, className)} {...rest} />;
 }

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "./app-link";
 import type { ReactNode } from "react";
 
 /** A page's title, one line of explanation, its main actions, and an optional way back. */
@@ -16,9 +16,9 @@ export function PageHeader({
   return (
     <div className="mb-6">
       {back ? (
-        <Link href={back.href} className="mb-2 inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
+        <AppLink href={back.href} className="mb-2 inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
           <span aria-hidden="true">←</span> {back.label}
-        </Link>
+        </AppLink>
       ) : null}
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">

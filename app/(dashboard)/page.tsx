@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/badge";
 import { timeAgo } from "@/components/format-time";
@@ -67,9 +67,9 @@ export default async function OverviewPage() {
             <h2 id="recent-heading" className="text-sm font-semibold text-slate-900">
               Recent activity
             </h2>
-            <Link href="/audit" className="text-sm font-medium text-brand-700 hover:underline">
+            <AppLink href="/audit" className="text-sm font-medium text-brand-700 hover:underline">
               Audit log →
-            </Link>
+            </AppLink>
           </header>
           {recent.events.length === 0 ? (
             <p className="px-5 py-8 text-center text-sm text-slate-500">Nothing has happened yet.</p>
@@ -110,9 +110,9 @@ export default async function OverviewPage() {
                   {step.done ? (
                     <span className="text-slate-600 line-through">{step.text}</span>
                   ) : (
-                    <Link href={step.href} className="font-medium text-brand-700 hover:underline">
+                    <AppLink href={step.href} className="font-medium text-brand-700 hover:underline">
                       {step.text}
-                    </Link>
+                    </AppLink>
                   )}
                 </li>
               ))}
@@ -160,7 +160,7 @@ function Stat({
   children: ReactNode;
 }) {
   return (
-    <Link
+    <AppLink
       href={href}
       className="group hover:border-brand-200 rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition-colors sm:p-5"
     >
@@ -170,6 +170,6 @@ function Stat({
       </div>
       <p className="mt-1 text-2xl font-semibold tracking-tight text-slate-900 sm:mt-2 sm:text-3xl">{value}</p>
       <p className="mt-1 text-xs text-slate-500">{children}</p>
-    </Link>
+    </AppLink>
   );
 }

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { buttonClasses } from "@/components/button-styles";
 import { CONTROL_CLASSES } from "@/components/field-frame";
 import { ACTION_FAMILIES, actionLabel, OUTCOMES } from "./action-labels";
@@ -109,9 +109,9 @@ export function AuditFilters({ values, actions, actors }: { values: AuditFilterV
             Filter
           </button>
           {active ? (
-            <Link href="/audit" className={buttonClasses("ghost")}>
+            <AppLink href="/audit" className={buttonClasses("ghost")}>
               Clear
-            </Link>
+            </AppLink>
           ) : null}
         </div>
       </div>

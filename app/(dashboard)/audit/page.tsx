@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { Badge } from "@/components/badge";
 import { buttonClasses } from "@/components/button-styles";
 import { EmptyState } from "@/components/empty-state";
@@ -90,14 +90,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             </p>
             <div className="flex gap-2">
               {result.page > 1 ? (
-                <Link href={pageHref(result.page - 1)} className={buttonClasses("secondary", "sm")} rel="prev">
+                <AppLink href={pageHref(result.page - 1)} className={buttonClasses("secondary", "sm")} rel="prev">
                   ← Newer
-                </Link>
+                </AppLink>
               ) : null}
               {result.page < result.pageCount ? (
-                <Link href={pageHref(result.page + 1)} className={buttonClasses("secondary", "sm")} rel="next">
+                <AppLink href={pageHref(result.page + 1)} className={buttonClasses("secondary", "sm")} rel="next">
                   Older →
-                </Link>
+                </AppLink>
               ) : null}
             </div>
           </nav>
@@ -133,9 +133,9 @@ function AuditRow({ event }: { event: AuditEventView }) {
           <span className="font-medium">{actionLabel(event.action, event.outcome)}</span>{" "}
           {event.target.label ? (
             href ? (
-              <Link href={href} className="font-mono text-[13px] break-all text-brand-700 hover:underline">
+              <AppLink href={href} className="font-mono text-[13px] break-all text-brand-700 hover:underline">
                 {event.target.label}
-              </Link>
+              </AppLink>
             ) : (
               <span className="font-mono text-[13px] break-all text-slate-700">{event.target.label}</span>
             )

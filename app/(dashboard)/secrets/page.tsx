@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { buttonClasses } from "@/components/button-styles";
 import { EmptyState } from "@/components/empty-state";
 import { formatDateTime, timeAgo } from "@/components/format-time";
@@ -251,12 +251,12 @@ function SecretTable({
             return (
               <tr key={secret.id} className="hover:bg-slate-50/60">
                 <td className="px-4 py-3">
-                  <Link
+                  <AppLink
                     href={`/secrets/${secret.id}`}
                     className="font-mono text-[13px] font-medium break-all text-slate-900 hover:text-brand-700 hover:underline"
                   >
                     {secret.secretPath}
-                  </Link>
+                  </AppLink>
                   <div className="mt-1 sm:hidden">
                     <ProviderBadge type={secret.provider} detail={connection} />
                   </div>
@@ -318,9 +318,9 @@ function SecretPagination({ secrets, pages }: { secrets: SecretView[]; pages: { 
 /** A Previous/Next link, or the same label greyed out where there is no such page. */
 function PageLink({ href, rel, label }: { href: string | null; rel: "prev" | "next"; label: string }) {
   return href ? (
-    <Link href={href} className={buttonClasses("secondary", "sm")} rel={rel}>
+    <AppLink href={href} className={buttonClasses("secondary", "sm")} rel={rel}>
       {label}
-    </Link>
+    </AppLink>
   ) : (
     <span aria-disabled="true" className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")}>
       {label}

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { buttonClasses } from "@/components/button-styles";
 import { CONTROL_CLASSES } from "@/components/field-frame";
 import { PROVIDER_TYPES, providerDefinitions } from "@/lib/providers/registry";
@@ -67,9 +67,9 @@ export function SecretFilters({
             Filter
           </button>
           {prefix || provider || connection ? (
-            <Link href="/secrets" className={buttonClasses("ghost")}>
+            <AppLink href="/secrets" className={buttonClasses("ghost")}>
               Clear
-            </Link>
+            </AppLink>
           ) : null}
         </div>
       </div>
@@ -78,13 +78,13 @@ export function SecretFilters({
           Showing secrets using the connection
           <span className="inline-flex items-center gap-1 rounded-full bg-brand-50 py-0.5 pr-1 pl-2.5 text-xs font-medium text-brand-700 ring-1 ring-brand-100">
             {connection.name}
-            <Link
+            <AppLink
               href={`/secrets?${new URLSearchParams({ ...(prefix ? { prefix } : {}), ...(provider ? { provider } : {}) }).toString()}`}
               className="rounded-full px-1 hover:bg-brand-100"
               aria-label={`Stop filtering by ${connection.name}`}
             >
               ×
-            </Link>
+            </AppLink>
           </span>
         </p>
       ) : null}

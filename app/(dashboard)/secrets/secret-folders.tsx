@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import type { SecretFolder } from "@/lib/secrets/secret-folders";
 
 /**
@@ -27,9 +27,9 @@ export function FolderBar({
                 All secrets
               </span>
             ) : (
-              <Link href={href("")} className="font-sans text-brand-700 hover:underline">
+              <AppLink href={href("")} className="font-sans text-brand-700 hover:underline">
                 All secrets
-              </Link>
+              </AppLink>
             )}
           </li>
           {segments.map((segment, i) => {
@@ -45,9 +45,9 @@ export function FolderBar({
                     {segment}
                   </span>
                 ) : (
-                  <Link href={href(at)} className="break-all text-brand-700 hover:underline">
+                  <AppLink href={href(at)} className="break-all text-brand-700 hover:underline">
                     {segment}
-                  </Link>
+                  </AppLink>
                 )}
               </li>
             );
@@ -74,9 +74,9 @@ function ViewLink({ href, current, label }: { href: string; current: boolean; la
       {label}
     </span>
   ) : (
-    <Link href={href} className={`${base} text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50`}>
+    <AppLink href={href} className={`${base} text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50`}>
       {label}
-    </Link>
+    </AppLink>
   );
 }
 
@@ -90,7 +90,7 @@ export function FolderGrid({ folders, href }: { folders: SecretFolder[]; href: (
       <ul className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3">
         {folders.map((folder) => (
           <li key={folder.prefix}>
-            <Link
+            <AppLink
               href={href(folder.prefix)}
               className="hover:border-brand-300 flex items-center gap-3 rounded-lg border border-slate-200 bg-white px-3 py-2.5 shadow-sm hover:bg-brand-50/40"
             >
@@ -109,7 +109,7 @@ export function FolderGrid({ folders, href }: { folders: SecretFolder[]; href: (
               <span className="shrink-0 text-xs text-slate-600">
                 {folder.count} secret{folder.count === 1 ? "" : "s"}
               </span>
-            </Link>
+            </AppLink>
           </li>
         ))}
       </ul>

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
@@ -143,9 +143,9 @@ export function SecretForm({
             <p className="mb-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
               There is no {external.name} connection yet.{" "}
               {canCreateConnections ? (
-                <Link href="/settings/secret-providers/new" className="font-medium underline">
+                <AppLink href="/settings/secret-providers/new" className="font-medium underline">
                   Create one
-                </Link>
+                </AppLink>
               ) : (
                 "Ask an admin to create one"
               )}{" "}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { notFound } from "next/navigation";
 import { formatDateTime } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
@@ -88,9 +88,9 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
                 {external ? (
                   <>
                     {connection ? (
-                      <Link href={`/settings/secret-providers/${connection.id}`} className="text-brand-700 hover:underline">
+                      <AppLink href={`/settings/secret-providers/${connection.id}`} className="text-brand-700 hover:underline">
                         {connection.name}
-                      </Link>
+                      </AppLink>
                     ) : (
                       "A deleted connection"
                     )}{" "}

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { useState } from "react";
 import { Button } from "@/components/button";
 import { buttonClasses } from "@/components/button-styles";
@@ -183,9 +183,9 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
               ))}
             </ul>
           ) : null}
-          <Link href={`/secrets?prefix=${encodeURIComponent(done.prefix)}`} className={buttonClasses("secondary", "sm", "mt-3")}>
+          <AppLink href={`/secrets?prefix=${encodeURIComponent(done.prefix)}`} className={buttonClasses("secondary", "sm", "mt-3")}>
             Open {done.prefix}
-          </Link>
+          </AppLink>
         </FormBanner>
       ) : null}
     </div>

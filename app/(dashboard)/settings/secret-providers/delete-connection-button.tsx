@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/button";
@@ -77,9 +77,9 @@ export function DeleteConnectionButton({ id, name, secretCount }: { id: string; 
                 {blocked.count > 5 ? <li className="font-sans text-slate-500">and {blocked.count - 5} more</li> : null}
               </ul>
             ) : null}
-            <Link href={secretsHref} className="inline-flex font-medium text-brand-600 underline-offset-2 hover:underline">
+            <AppLink href={secretsHref} className="inline-flex font-medium text-brand-600 underline-offset-2 hover:underline">
               Show the {blocked.count} secret{blocked.count === 1 ? "" : "s"} using it →
-            </Link>
+            </AppLink>
           </div>
         ) : (
           <p>Secrets can no longer be fetched through it, and its stored credentials are erased. This cannot be undone.</p>

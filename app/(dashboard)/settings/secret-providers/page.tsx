@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { Badge } from "@/components/badge";
 import { EmptyState } from "@/components/empty-state";
 import { formatDateTime, timeAgo } from "@/components/format-time";
@@ -98,12 +98,12 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
           {connections.map((connection) => (
             <tr key={connection.id} className="align-top hover:bg-slate-50/60">
               <td className="px-4 py-3">
-                <Link
+                <AppLink
                   href={`/settings/secret-providers/${connection.id}`}
                   className="font-medium text-slate-900 hover:text-brand-700 hover:underline"
                 >
                   {connection.name}
-                </Link>
+                </AppLink>
                 <div className="mt-1">
                   <ProviderBadge type={connection.type} />
                 </div>
@@ -113,9 +113,9 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
               </td>
               <td className="hidden px-4 py-3 sm:table-cell">
                 {connection.secretCount > 0 ? (
-                  <Link href={`/secrets?secretProviderId=${connection.id}`} className="text-brand-700 hover:underline">
+                  <AppLink href={`/secrets?secretProviderId=${connection.id}`} className="text-brand-700 hover:underline">
                     {connection.secretCount} secret{connection.secretCount === 1 ? "" : "s"}
-                  </Link>
+                  </AppLink>
                 ) : (
                   <span className="text-slate-500">None</span>
                 )}

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AppLink } from "@/components/app-link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { Badge } from "@/components/badge";
@@ -88,9 +88,9 @@ export default async function ConnectionPage({ params }: { params: Promise<{ id:
                 <dt className="text-slate-600">Used by</dt>
                 <dd className="mt-0.5">
                   {connection.secretCount > 0 ? (
-                    <Link href={`/secrets?secretProviderId=${connection.id}`} className="font-medium text-brand-700 hover:underline">
+                    <AppLink href={`/secrets?secretProviderId=${connection.id}`} className="font-medium text-brand-700 hover:underline">
                       {connection.secretCount} secret{connection.secretCount === 1 ? "" : "s"}
-                    </Link>
+                    </AppLink>
                   ) : (
                     <span className="text-slate-700">No secrets yet</span>
                   )}

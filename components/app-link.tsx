@@ -1,0 +1,29 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import type { AnchorHTMLAttributes, MouseEvent } from "react";
+
+/**
+ * A link to a page of the dashboard: a plain click navigates on the client through the app
+ * router, like next/link; a click that asks for something else (a new tab or window, a download,
+ * a right or middle click) is left to the browser, and without JavaScript it is an ordinary link.
+ *
+ * Not next/link, whose prefetching machinery (viewport observers, the prefetch cache, URL
+ * formatting) is about 4 KiB gzipped on every page that shows a link: every dashboard page is
+ * rendered per request for the signed-in user, so a prefetch could only fetch the loading state,
+ * which is shown at once anyway.
+ */
+export function AppLink({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  const router = useRouter();
+  const navigate = (event: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(event);
+    if (event.defaultPrevented || !isPlainClick(event) || (rest.target && rest.target !== "_self") || rest.download !== undefined) return;
+    event.preventDefault();
+    router.push(href);
+  };
+  return <a href={href} onClick={navigate} {...rest} />;
+}
+
+function isPlainClick(event: MouseEvent): boolean {
+  return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+}
