@@ -3,23 +3,7 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
-/**
- * A modal confirmation built on the native <dialog>: the browser traps focus, Escape cancels and
- * the page behind is inert. Focus starts on Cancel, so Enter never destroys anything by accident.
- */
-export function ConfirmDialog({
-  open,
-  title,
-  children,
-  confirmLabel,
-  pendingLabel,
-  tone = "danger",
-  pending = false,
-  onConfirm,
-  onClose,
-  hideConfirm = false,
-  cancelLabel = "Cancel",
-}: {
+export interface ConfirmDialogProps {
   open: boolean;
   title: string;
   children: ReactNode;
@@ -31,7 +15,26 @@ export function ConfirmDialog({
   onClose: () => void;
   hideConfirm?: boolean;
   cancelLabel?: string;
-}) {
+}
+
+/**
+ * The dialog itself, which ConfirmDialog (confirm-dialog.tsx) loads: a modal confirmation built on
+ * the native <dialog>: the browser traps focus, Escape cancels and the page behind is inert. Focus
+ * starts on Cancel, so Enter never destroys anything by accident.
+ */
+export function ConfirmDialogPanel({
+  open,
+  title,
+  children,
+  confirmLabel,
+  pendingLabel,
+  tone = "danger",
+  pending = false,
+  onConfirm,
+  onClose,
+  hideConfirm = false,
+  cancelLabel = "Cancel",
+}: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
