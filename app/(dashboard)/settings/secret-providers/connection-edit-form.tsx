@@ -17,8 +17,7 @@ import type { ConnectionView } from "@/lib/secret-providers/connection-view";
 import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { updateConnectionAction } from "./actions";
 import { ConfigFields } from "./config-fields";
-import { fenceErrorsOnField, fenceLines, submittedBy, type ConnectionFormValues } from "./connection-form-values";
-import { TEST_ON_ARRIVAL } from "./connection-status";
+import { fenceErrorsOnField, fenceLines, submittedBy, TEST_ON_ARRIVAL, type ConnectionFormValues } from "./connection-form-values";
 
 function valuesOf(connection: ConnectionView): ConnectionFormValues {
   return {

@@ -2,6 +2,12 @@
  * The connection form's values and the helpers its submit uses. Kept apart from the check
  * (connection-form-schema.ts), which loads zod and the provider definitions and is loaded on first use.
  */
+/**
+ * `?test=1` on a connection's address runs its test once on arrival ("Save & test"). Here, not
+ * beside the status panel that reads it, so the new-connection form does not load that panel.
+ */
+export const TEST_ON_ARRIVAL = "test";
+
 export interface ConnectionFormValues {
   name: string;
   type: string;

@@ -13,8 +13,7 @@ import { useToast } from "@/components/toast-provider";
 import { whenIdle } from "@/components/when-idle";
 import { unshownErrors } from "@/components/unshown-errors";
 import { createConnectionAction } from "./actions";
-import { fenceErrorsOnField, fenceLines, submittedBy, type ConnectionFormValues } from "./connection-form-values";
-import { TEST_ON_ARRIVAL } from "./connection-status";
+import { fenceErrorsOnField, fenceLines, submittedBy, TEST_ON_ARRIVAL, type ConnectionFormValues } from "./connection-form-values";
 import { ProviderTypePicker, type ProviderTypeInfo } from "./provider-type-picker";
 
 // The schema follows the chosen type: its config fields are checked by the type's definition.

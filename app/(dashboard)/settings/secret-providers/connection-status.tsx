@@ -11,9 +11,7 @@ import { STAGE_LABELS } from "@/lib/providers/upstream/failure-stage";
 import type { TestFailure, TestResult } from "@/lib/secret-providers/test-connection";
 import type { TestStatus } from "@/lib/secret-providers/test-freshness";
 import { testConnectionAction } from "./actions";
-
-/** `?test=1` on a connection's address runs its test once on arrival ("Save & test"). */
-export const TEST_ON_ARRIVAL = "test";
+import { TEST_ON_ARRIVAL } from "./connection-form-values";
 
 type Outcome = { result: TestResult; path: string } | { message: string };
 
