@@ -1,3 +1,4 @@
+import { Prisma } from "@/lib/generated/sqlite/client";
 import { db } from "@/lib/db/client";
 import { PROVENANCE_PROVIDER, REFRESH_SECONDS_DEFAULT, type SecretProviderConfig } from "@/lib/secrets/secret-schemas";
 import { parseProviderConfig } from "@/lib/secrets/secret-view";
@@ -15,6 +16,8 @@ export type RefreshStateRow = Awaited<ReturnType<typeof dueStates>>[number];
 /** A secret whose refresh is off is looked at again this often (its row, not its manager). */
 export const OFF_RECHECK_MS = 24 * 60 * 60 * 1000;
 const SYNC_BATCH = 500;
+/** Rows per statement of the sync's bulk upsert (7 parameters each: far under either database's limit). */
+const ROWS_PER_STATEMENT = 250;
 
 /** The interval of a secret, in milliseconds; 0 when its refresh is off. */
 export function refreshIntervalMs(config: SecretProviderConfig): number {
@@ -38,17 +41,24 @@ export async function syncStates(now = Date.now()): Promise<number> {
     FROM "secrets" s LEFT JOIN "secret_refresh_states" r ON r."secret_id" = s."id"
     WHERE s."provider" <> ${PROVENANCE_PROVIDER} AND (r."secret_id" IS NULL OR r."secret_revision" <> s."version")
     LIMIT ${SYNC_BATCH}`;
-  for (const row of rows) {
-    const fresh = {
-      secretRevision: Number(row.version),
-      nextCheckAt: firstDue(parseProviderConfig(row.providerConfig), now),
-      lastVersion: null,
-      lastFingerprint: null,
-      failures: 0,
-      checkedAt: null,
-    };
+  // One statement per ROWS_PER_STATEMENT rows, not one write per secret: after a bulk import of
+  // thousands of external secrets, each instance would otherwise make thousands of small writes,
+  // which on SQLite queue behind (and in front of) the reads' audit commits.
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const values = rows
+      .slice(i, i + ROWS_PER_STATEMENT)
+      .map(
+        (row) =>
+          Prisma.sql`(${row.id}, ${Number(row.version)}, ${firstDue(parseProviderConfig(row.providerConfig), now)}, NULL, NULL, 0, NULL)`,
+      );
     // Two instances may both do this; either's row is as good.
-    await db().secretRefreshState.upsert({ where: { secretId: row.id }, create: { secretId: row.id, ...fresh }, update: fresh });
+    await db().$executeRaw`
+      INSERT INTO "secret_refresh_states"
+        ("secret_id", "secret_revision", "next_check_at", "last_version", "last_fingerprint", "failures", "checked_at")
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT ("secret_id") DO UPDATE SET
+        "secret_revision" = excluded."secret_revision", "next_check_at" = excluded."next_check_at",
+        "last_version" = NULL, "last_fingerprint" = NULL, "failures" = 0, "checked_at" = NULL`;
   }
   return rows.length;
 }
