@@ -9,7 +9,15 @@ import { query } from "./database";
  * updated_at; any real change still shows in `version` and the other columns).
  */
 const TABLES = {
-  secret_providers: ["last_test_at", "last_test_ok", "last_test_message", "updated_at"],
+  secret_providers: [
+    "last_test_at",
+    "last_test_ok",
+    "last_test_message",
+    "last_test_stage",
+    "last_test_endpoint",
+    "last_test_hint",
+    "updated_at",
+  ],
   secrets: [],
   users: ["last_sign_in_at"],
   api_tokens: ["last_used_at"],
