@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
-import { resetEnvForTests } from "@/lib/env";
-import { createSqliteDatabase, type TempDatabase } from "@/tests/support/databases";
+import { db } from "@/lib/db/client";
+import { createSqliteDatabase } from "@/tests/support/databases";
+import { migratedDatabaseForTests } from "@/tests/support/migrated-database";
 
 /**
  * KNOWN BUG, kept as an expected failure so that whoever fixes it sees this turn green. A SQLite
@@ -20,22 +19,13 @@ import { createSqliteDatabase, type TempDatabase } from "@/tests/support/databas
  * SQLITE_BUSY_SNAPSHOT in our own code.
  */
 describe("SQLite: a read-then-write transaction with another writer in between", () => {
-  let database: TempDatabase;
+  const migrated = migratedDatabaseForTests(createSqliteDatabase);
   let other: Database.Database;
-  beforeAll(async () => {
-    database = await createSqliteDatabase();
-    process.env.DATABASE_URL = database.url;
-    process.env.SECRETS_MASTER_KEY ??= randomBytes(32).toString("base64url");
-    resetEnvForTests();
-    await applyMigrations({ url: database.url });
-    other = new Database(database.url.replace(/^file:/, ""), { timeout: 0 });
+  beforeAll(() => {
+    other = new Database(migrated.database.url.replace(/^file:/, ""), { timeout: 0 });
     other.exec("CREATE TABLE other_writes (x TEXT)");
   });
-  afterAll(async () => {
-    other?.close();
-    await disconnectDb();
-    await database.drop();
-  });
+  afterAll(() => other?.close());
 
   it.fails("commits (today it fails with SQLITE_BUSY: see above)", async () => {
     const email = `between-${randomBytes(4).toString("hex")}@example.test`;

@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
-import { resetEnvForTests } from "@/lib/env";
-import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "@/tests/support/databases";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { BOTH_DATABASES, migratedDatabaseForTests } from "@/tests/support/migrated-database";
 import { LineageCounter } from "./lineage-counter";
 import { recordStoredVersions, storeLineage } from "./lineage-store";
 
@@ -43,23 +41,9 @@ async function newSecret(): Promise<string> {
   return id;
 }
 
-for (const [label, create] of [
-  ["SQLite", async () => createSqliteDatabase()],
-  ["PostgreSQL", () => createPostgresDatabase()],
-] as const) {
+for (const [label, create] of BOTH_DATABASES) {
   describe(`storeLineage on ${label}`, () => {
-    let database: TempDatabase;
-    beforeAll(async () => {
-      database = await create();
-      process.env.DATABASE_URL = database.url;
-      process.env.SECRETS_MASTER_KEY ??= randomBytes(32).toString("base64url");
-      resetEnvForTests();
-      await applyMigrations({ url: database.url });
-    });
-    afterAll(async () => {
-      await disconnectDb();
-      await database.drop();
-    });
+    migratedDatabaseForTests(create);
 
     it("creates a version once and only ever moves its lastSeenAt forward", async () => {
       const id = await newSecret();

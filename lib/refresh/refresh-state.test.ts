@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
-import { resetEnvForTests } from "@/lib/env";
-import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "@/tests/support/databases";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { BOTH_DATABASES, migratedDatabaseForTests } from "@/tests/support/migrated-database";
 import { dueStates, syncStates } from "./refresh-state";
 
 /**
@@ -34,23 +32,9 @@ async function syncAll(now: number): Promise<number[]> {
   return made;
 }
 
-for (const [label, create] of [
-  ["SQLite", async () => createSqliteDatabase()],
-  ["PostgreSQL", () => createPostgresDatabase()],
-] as const) {
+for (const [label, create] of BOTH_DATABASES) {
   describe(`syncStates on ${label}`, () => {
-    let database: TempDatabase;
-    beforeAll(async () => {
-      database = await create();
-      process.env.DATABASE_URL = database.url;
-      process.env.SECRETS_MASTER_KEY ??= randomBytes(32).toString("base64url");
-      resetEnvForTests();
-      await applyMigrations({ url: database.url });
-    });
-    afterAll(async () => {
-      await disconnectDb();
-      await database.drop();
-    });
+    migratedDatabaseForTests(create);
 
     it("gives each external secret a row, first due one jittered interval on; stored secrets get none", async () => {
       const external = await newSecret({ external: true });

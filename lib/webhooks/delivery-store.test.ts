@@ -1,10 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/db/client";
-import { applyMigrations } from "@/lib/db/migrate";
-import { resetEnvForTests } from "@/lib/env";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
 import { recordSecretChange } from "@/lib/secrets/watch/change-log";
-import { createSqliteDatabase, type TempDatabase } from "@/tests/support/databases";
+import { createSqliteDatabase } from "@/tests/support/databases";
+import { migratedDatabaseForTests } from "@/tests/support/migrated-database";
 import { queueNewChanges } from "./change-outbox";
 import { claimDue, enqueueDeliveries, markDelivered, markFailed, releaseLeases } from "./delivery-store";
 import type { WebhookEvent } from "./webhook-event";
@@ -15,20 +13,7 @@ import type { WebhookEvent } from "./webhook-event";
  * out (an instance that died mid-attempt) is taken over, and the change log is copied from where
  * the last run stopped.
  */
-let database: TempDatabase;
-
-beforeAll(async () => {
-  database = createSqliteDatabase();
-  process.env.DATABASE_URL = database.url;
-  process.env.SECRETS_MASTER_KEY ??= randomBytes(32).toString("base64url");
-  resetEnvForTests();
-  await applyMigrations({ url: database.url });
-});
-
-afterAll(async () => {
-  await disconnectDb();
-  await database.drop();
-});
+migratedDatabaseForTests(createSqliteDatabase);
 
 let nextId = 1_000_000;
 const event = (): WebhookEvent => ({
