@@ -14,8 +14,8 @@ import { unshownErrors } from "@/components/unshown-errors";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
 import { initialSignIn, otherWaysStored } from "@/lib/providers/sign-in-choice";
 import type { ConnectionView } from "@/lib/secret-providers/connection-view";
-import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
 import { updateConnectionAction } from "./actions";
+import { AllowedPathsField } from "./allowed-paths-field";
 import { ConfigFields } from "./config-fields";
 import { fenceErrorsOnField, fenceLines, submittedBy, TEST_ON_ARRIVAL, type ConnectionFormValues } from "./connection-form-values";
 
@@ -177,17 +177,7 @@ export function ConnectionEditForm({
                 }),
             }}
           />
-          <TextAreaField
-            id="allowedProviderPaths"
-            label="Allowed provider paths"
-            optionalLabel
-            mono
-            rows={3}
-            placeholder={"secret/payments/**"}
-            hint={`${FENCE_HELP} Applies to every role, on save, test and resolve.`}
-            error={formState.errors.allowedProviderPaths?.message}
-            {...register("allowedProviderPaths")}
-          />
+          <AllowedPathsField register={register} error={formState.errors.allowedProviderPaths?.message} />
         </fieldset>
       ) : null}
       <FormBanner message={banner} />

@@ -1,9 +1,8 @@
 "use client";
 
 import type { Control, FieldErrors, UseFormRegister, UseFormSetValue } from "react-hook-form";
-import { TextAreaField } from "@/components/text-area-field";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
-import { FENCE_HELP } from "@/lib/secret-providers/provider-path-fence";
+import { AllowedPathsField } from "./allowed-paths-field";
 import { ConfigFields } from "./config-fields";
 import type { ConnectionFormValues } from "./connection-form-values";
 
@@ -35,17 +34,7 @@ export function TypeFields({
   return (
     <div className="space-y-4">
       <ConfigFields type={type} register={register} errors={errors} control={control} setValue={setValue} />
-      <TextAreaField
-        id="allowedProviderPaths"
-        label="Allowed provider paths"
-        optionalLabel
-        mono
-        rows={3}
-        placeholder={"secret/payments/**"}
-        hint={`${FENCE_HELP} Applies to every role, on save, test and resolve.`}
-        error={errors.allowedProviderPaths?.message}
-        {...register("allowedProviderPaths")}
-      />
+      <AllowedPathsField register={register} error={errors.allowedProviderPaths?.message} />
     </div>
   );
 }
