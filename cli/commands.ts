@@ -2,6 +2,7 @@ import path from "node:path";
 import type { SystemActor } from "@/lib/auth/actor";
 import { changesAnnounced } from "@/lib/cluster/publish";
 import { disconnectDb } from "@/lib/db/client";
+import { databaseAppError } from "@/lib/db/errors";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { AppError, validationError } from "@/lib/errors";
@@ -147,7 +148,9 @@ export async function runCommand(name: string, options: Options): Promise<number
   try {
     await command(options);
     return 0;
-  } catch (error) {
+  } catch (caught) {
+    // A locked or unreachable database reads as the API words it, not as the driver's message.
+    const error = caught instanceof AppError ? caught : (databaseAppError(caught) ?? caught);
     if (error instanceof AppError) {
       const fields = (error.extra.fields ?? {}) as Record<string, string>;
       const details = Object.entries(fields).map(([field, message]) => `  --${field}: ${message}`);

@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { env } from "@/lib/env";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/postgres/client";
 import { PrismaClient as SqlitePrismaClient } from "@/lib/generated/sqlite/client";
+import { withImmediateTransactions } from "./sqlite-immediate-transactions";
 import { parseDatabaseUrl } from "./url";
 
 /**
@@ -47,7 +48,7 @@ function createClient(url: string): Db {
   const target = parseDatabaseUrl(url);
   if (target.dialect === "sqlite") {
     if (target.file !== ":memory:") enableWal(target.file);
-    const adapter = new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    const adapter = withImmediateTransactions(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }));
     return new SqlitePrismaClient({ adapter });
   }
   const adapter = new PrismaPg({ connectionString: target.url });

@@ -2,23 +2,17 @@ import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { createSqliteDatabase } from "@/tests/support/databases";
 import { migratedDatabaseForTests } from "@/tests/support/migrated-database";
 
 /**
- * KNOWN BUG, kept as an expected failure so that whoever fixes it sees this turn green. A SQLite
- * transaction that reads and then writes, while another connection to the same file (the CLI
- * beside a server, a second server) commits in between, fails its write at once with SQLITE_BUSY
- * ("Operation has timed out"): the adapter begins transactions with a plain BEGIN, so the read
- * holds a snapshot that SQLite cannot upgrade once another write has landed. This is what made
- * `provenance user create` fail now and then in the integration suite.
- *
- * BEGIN IMMEDIATE would fix it, but the adapter takes its transaction mutex before BEGIN and does
- * not release it when BEGIN throws (busy past the timeout), so every later transaction of the
- * process would hang: the fix needs either that handled or a retry of the whole transaction on
- * SQLITE_BUSY_SNAPSHOT in our own code.
+ * SQLite transactions beside another process writing to the same file (the CLI beside a server, a
+ * second server): lib/db/sqlite-immediate-transactions.ts. Before it, a transaction that read and
+ * then wrote failed at once with SQLITE_BUSY when the other process committed in between, which is
+ * what made `provenance user create` and token creation fail now and then in the integration suite.
  */
-describe("SQLite: a read-then-write transaction with another writer in between", () => {
+describe("SQLite: transactions beside another writer", () => {
   const migrated = migratedDatabaseForTests(createSqliteDatabase);
   let other: Database.Database;
   beforeAll(() => {
@@ -27,17 +21,60 @@ describe("SQLite: a read-then-write transaction with another writer in between",
   });
   afterAll(() => other?.close());
 
-  it.fails("commits (today it fails with SQLITE_BUSY: see above)", async () => {
-    const email = `between-${randomBytes(4).toString("hex")}@example.test`;
+  const newUser = (email: string) => ({ id: `u_${randomBytes(6).toString("hex")}`, email, passwordHash: "x", role: "viewer" });
+  const anEmail = () => `between-${randomBytes(4).toString("hex")}@example.test`;
+
+  it("a read-then-write transaction commits: it holds the write lock from BEGIN, so the other writer waits its turn", async () => {
+    const email = anEmail();
+    let otherWrite: "written" | "refused" | undefined;
     await db().$transaction(async (tx) => {
       expect(await tx.user.findUnique({ where: { email } })).toBeNull();
       try {
         other.prepare("INSERT INTO other_writes (x) VALUES ('between')").run();
-      } catch {
-        // Taking the write lock at BEGIN would make this wait its turn instead.
+        otherWrite = "written";
+      } catch (error) {
+        expect((error as { code?: string }).code).toMatch(/^SQLITE_BUSY/);
+        otherWrite = "refused";
       }
-      await tx.user.create({ data: { id: `u_${randomBytes(6).toString("hex")}`, email, passwordHash: "x", role: "viewer" } });
+      await tx.user.create({ data: newUser(email) });
     });
+    expect(otherWrite).toBe("refused");
+    expect(await db().user.count({ where: { email } })).toBe(1);
+    other.prepare("INSERT INTO other_writes (x) VALUES ('after')").run(); // the lock was let go
+  });
+
+  it("a transaction that cannot get the lock within the busy timeout fails as 'unavailable', and the next one runs", async () => {
+    other.exec("BEGIN IMMEDIATE");
+    let failure: unknown;
+    try {
+      await db().$transaction(async (tx) => tx.user.create({ data: newUser(anEmail()) }));
+    } catch (error) {
+      failure = error;
+    } finally {
+      other.exec("ROLLBACK");
+    }
+    expect(isDatabaseUnavailable(failure), String(failure)).toBe(true);
+
+    // Nothing of the failed BEGIN is left held: later transactions, one after another and at
+    // once, commit (they would wait forever if a lock of the adapter's had not been let go).
+    const emails = [anEmail(), anEmail(), anEmail()];
+    const [first = anEmail(), ...rest] = emails;
+    await db().$transaction(async (tx) => tx.user.create({ data: newUser(first) }));
+    await Promise.all(rest.map((email) => db().$transaction(async (tx) => tx.user.create({ data: newUser(email) }))));
+    expect(await db().user.count({ where: { email: { in: emails } } })).toBe(3);
+  }, 20_000);
+
+  it("a transaction that throws rolls back and lets the next one in", async () => {
+    const email = anEmail();
+    await expect(
+      db().$transaction(async (tx) => {
+        await tx.user.create({ data: newUser(email) });
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect(await db().user.count({ where: { email } })).toBe(0);
+    other.prepare("INSERT INTO other_writes (x) VALUES ('after rollback')").run();
+    await db().$transaction(async (tx) => tx.user.create({ data: newUser(email) }));
     expect(await db().user.count({ where: { email } })).toBe(1);
   });
 });

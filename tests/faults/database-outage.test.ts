@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, type Reply } from "../cluster/support/cluster";
 import { createPostgresDatabase, createSqliteDatabase, type TempDatabase } from "../support/databases";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
+import { runCli } from "../transfer/support/cli";
 import { errorMessage, expectFaultAnswer, newKey, resolveValue, startWithToken, type Served } from "./support";
 
 /**
@@ -134,12 +135,13 @@ describe("PostgreSQL goes away and comes back", () => {
 });
 
 describe("SQLite stays locked by another process past the busy timeout", () => {
+  const masterKey = newKey();
   let database: TempDatabase;
   let served: Served;
 
   beforeAll(async () => {
     database = createSqliteDatabase();
-    served = await startWithToken({ DATABASE_URL: database.url, SECRETS_MASTER_KEY: newKey() }, "faults-sqlite-locked");
+    served = await startWithToken({ DATABASE_URL: database.url, SECRETS_MASTER_KEY: masterKey }, "faults-sqlite-locked");
     const created = await call(served.server, "/api/secrets", {
       method: "POST",
       token: served.token,
@@ -172,6 +174,14 @@ describe("SQLite stays locked by another process past the busy timeout", () => {
       expect(read.body.map((s) => s.secretPath)).toContain("locked.kept");
       // …but a value is never handed out unaudited: its audit entry cannot be written, so 503.
       expectFaultAnswer(await resolveValue(served, "locked.kept"), 503, "database_unavailable", ["kept-value", database.url]);
+      // The CLI beside the server says the same in its own words, not the driver's.
+      const cli = await runCli(["user", "create", "--email", "locked@example.test", "--role", "viewer", "--password", "a long enough password 1"], {
+        env: { DATABASE_URL: database.url, SECRETS_MASTER_KEY: masterKey },
+      });
+      expect(cli.code, cli.stdout + cli.stderr).toBe(1);
+      expect(cli.stderr).toContain("provenance: The database is unavailable right now, so the request was not carried out; try again shortly.");
+      expect(cli.stdout + cli.stderr).not.toMatch(/\n\s+at |PrismaClient/); // no stack, no raw client error
+      expect(cli.stdout + cli.stderr).not.toContain(database.url);
     } finally {
       holder.exec("ROLLBACK");
       holder.close();
