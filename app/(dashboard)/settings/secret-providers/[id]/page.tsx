@@ -7,6 +7,7 @@ import { formatDateTime, timeAgo } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { ProviderBadge } from "@/components/provider-badge";
+import { SummaryList, SummaryRow } from "@/components/summary-list";
 import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
 import { isProviderType, providerDefinition } from "@/lib/providers/registry";
@@ -130,50 +131,37 @@ function ConfigSummary({ connection, facts }: { connection: ConnectionView; fact
   const signIn = definition?.signIn?.methods.find((method) => method.value === definition.signIn?.methodOf(connection.config));
   const credentialsSet = fields.some((field) => "sensitive" in field && field.sensitive && connection.config[field.key] !== undefined);
   return (
-    <dl className="divide-y divide-slate-100 text-sm" data-testid="config-summary">
+    <SummaryList testId="config-summary">
       {signIn ? (
-        <div className="grid gap-1 py-2.5 sm:grid-cols-3">
-          <dt className="font-medium text-slate-700">Sign in with</dt>
-          <dd className="text-slate-900 sm:col-span-2" data-testid="sign-in-method">
-            {signIn.label}
-          </dd>
-        </div>
+        <SummaryRow label="Sign in with" testId="sign-in-method">
+          {signIn.label}
+        </SummaryRow>
       ) : null}
       {set.map((field) => {
         const sensitive = "sensitive" in field && field.sensitive;
         return (
-          <div key={field.key} className="grid gap-1 py-2.5 sm:grid-cols-3">
-            <dt className="font-medium text-slate-700">{field.label}</dt>
-            <dd className="break-all text-slate-900 sm:col-span-2">
-              {sensitive ? <Badge tone="neutral">Stored</Badge> : <span className="font-mono">{connection.config[field.key]}</span>}
-            </dd>
-          </div>
+          <SummaryRow key={field.key} label={field.label}>
+            {sensitive ? <Badge tone="neutral">Stored</Badge> : <span className="font-mono">{connection.config[field.key]}</span>}
+          </SummaryRow>
         );
       })}
       {facts.map((fact) => (
-        <div key={fact.label} className="grid gap-1 py-2.5 sm:grid-cols-3">
-          <dt className="font-medium text-slate-700">{fact.label}</dt>
-          <dd className="font-mono break-all text-slate-900 sm:col-span-2" data-testid="credential-fact">
-            {fact.value}
-          </dd>
-        </div>
+        <SummaryRow key={fact.label} label={fact.label} mono testId="credential-fact">
+          {fact.value}
+        </SummaryRow>
       ))}
       {!credentialsSet && connection.type !== "vault" ? (
-        <div className="grid gap-1 py-2.5 sm:grid-cols-3">
-          <dt className="font-medium text-slate-700">Credentials</dt>
-          <dd className="text-slate-700 sm:col-span-2">None stored: the server&apos;s own identity (default credential chain) is used.</dd>
-        </div>
+        <SummaryRow label="Credentials">
+          <span className="text-slate-700">None stored: the server&apos;s own identity (default credential chain) is used.</span>
+        </SummaryRow>
       ) : null}
-      <div className="grid gap-1 py-2.5 sm:grid-cols-3">
-        <dt className="font-medium text-slate-700">Allowed provider paths</dt>
-        <dd className="font-mono break-all text-slate-900 sm:col-span-2">
-          {connection.allowedProviderPaths ? (
-            connection.allowedProviderPaths.join(", ")
-          ) : (
-            <span className="font-sans text-slate-700">Any path</span>
-          )}
-        </dd>
-      </div>
-    </dl>
+      <SummaryRow label="Allowed provider paths" mono>
+        {connection.allowedProviderPaths ? (
+          connection.allowedProviderPaths.join(", ")
+        ) : (
+          <span className="font-sans text-slate-700">Any path</span>
+        )}
+      </SummaryRow>
+    </SummaryList>
   );
 }
