@@ -1,5 +1,5 @@
 import { apiPost, expect, serverHtml, serverInfo, test, toasts, uniqueSuffix } from "./support/fixtures";
-import { chooseRadio } from "./support/ui";
+import { chooseRadio, openSecretEdit } from "./support/ui";
 
 test("a stored secret is created, its value stays out of the page until revealed, then hides again", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -48,6 +48,7 @@ test("a stored secret is created, its value stays out of the page until revealed
   expect(await page.content()).not.toContain(value);
 
   // Editing without a new value keeps the stored one.
+  await openSecretEdit(page);
   await page.getByLabel("Description").fill("Stripe live key (edited)");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page)).toContainText(`Saved ${secretPath}.`);

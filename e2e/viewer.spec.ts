@@ -42,6 +42,9 @@ test("a viewer, added on the Users page, sees metadata read-only and never a val
   await expect(as.getByTestId("value-hidden-for-viewer")).toBeVisible();
   // A viewer cannot resolve, so is not shown how to (an editor is: secrets.spec.ts).
   await expect(as.getByRole("heading", { name: "Use it from a program" })).toHaveCount(0);
+  // The settings as a summary, with no Edit (the only button is Sign out, below).
+  await expect(as.getByTestId("secret-settings")).toContainText("For the viewer test");
+  await expect(as.getByRole("heading", { name: "Settings" })).toBeVisible();
   expect(await serverHtml(as)).not.toContain("provenance run");
   await expect(as.getByRole("button")).toHaveText(["Sign out"]);
   expect(await serverHtml(as)).not.toContain(value);

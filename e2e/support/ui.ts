@@ -18,3 +18,9 @@ export async function openConnectionEdit(page: Page): Promise<void> {
   await page.getByRole("button", { name: /^Edit\b/ }).click();
   await expect(page.getByRole("heading", { name: "Edit connection" })).toBeVisible();
 }
+
+/** Opens the edit form on a secret's page (its settings show as a summary until then). */
+export async function openSecretEdit(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Edit secret" })).toBeVisible();
+}

@@ -74,12 +74,15 @@ export function SecretForm({
   connections,
   providers,
   canCreateConnections,
+  onDone,
 }: {
   secret: SecretView | null;
   connections: ConnectionOption[];
   /** The external provider types (providerOptions(), read on the server). */
   providers: ProviderOption[];
   canCreateConnections: boolean;
+  /** Editing opened from a summary (the secret's page): Cancel and a save close the form with this. */
+  onDone?: (saved?: SecretView) => void;
 }) {
   const mode = secret ? "edit" : "create";
   const router = useRouter();
@@ -107,12 +110,17 @@ export function SecretForm({
   async function onSubmit(values: SecretFormValues) {
     setBanner(null);
     const input = secret ? toSecretUpdate(values, secret) : toSecretInput(values, mode);
-    if (secret && Object.keys(input).length === 0) return toast.show("Nothing to save: no changes.");
+    if (secret && Object.keys(input).length === 0) {
+      toast.show("Nothing to save: no changes.");
+      return onDone?.();
+    }
     const result = secret ? await updateSecretAction(secret.id, input) : await createSecretAction(input);
     if (!result.ok) return setBanner(applyServerErrors(setError, result, FIELDS));
     if (secret) {
       reset(valuesOf(result.data));
       toast.success(`Saved ${result.data.secretPath}.`);
+      // The page re-renders with the saved settings (the action revalidates it) for the summary.
+      onDone?.(result.data);
     } else {
       toast.success(`Secret ${result.data.secretPath} created.`);
       router.push(`/secrets/${result.data.id}`);
@@ -255,6 +263,11 @@ export function SecretForm({
         <Button type="submit" pending={formState.isSubmitting}>
           {secret ? (formState.isSubmitting ? "Saving…" : "Save changes") : formState.isSubmitting ? "Creating…" : "Create secret"}
         </Button>
+        {onDone ? (
+          <Button type="button" variant="ghost" onClick={() => onDone()}>
+            Cancel
+          </Button>
+        ) : null}
       </div>
     </form>
   );
