@@ -66,15 +66,6 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
               </p>
             )}
           </Panel>
-          {canEdit ? (
-            // Viewers cannot resolve, so they are not shown how to.
-            <Panel
-              title="Use it from a program"
-              description="With an API token whose role is editor or admin and whose scope covers this path."
-            >
-              <UsageSnippets snippets={secretSnippets(secret.secretPath, publicUrl)} />
-            </Panel>
-          ) : null}
           <SecretSettingsPanel
             secret={secret}
             // Only the form needs these, and viewers get no form.
@@ -85,6 +76,15 @@ export default async function SecretPage({ params }: { params: Promise<{ id: str
           >
             <SecretSettings secret={secret} connection={connection} providerName={providerName} />
           </SecretSettingsPanel>
+          {canEdit ? (
+            // Viewers cannot resolve, so they are not shown how to.
+            <Panel
+              title="Use it from a program"
+              description="With an API token whose role is editor or admin and whose scope covers this path."
+            >
+              <UsageSnippets snippets={secretSnippets(secret.secretPath, publicUrl)} />
+            </Panel>
+          ) : null}
         </div>
         <div className="space-y-6">
           <Panel title="Details">
