@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { env } from "@/lib/env";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/postgres/client";
 import { PrismaClient as SqlitePrismaClient } from "@/lib/generated/sqlite/client";
-import { withImmediateTransactions } from "./sqlite-immediate-transactions";
+import { withSqliteWriteLock } from "./sqlite-write-lock";
 import { parseDatabaseUrl } from "./url";
 
 /**
@@ -19,7 +19,7 @@ import { parseDatabaseUrl } from "./url";
  */
 export type Db = SqlitePrismaClient;
 
-/** How long a SQLite connection waits for another connection's write lock before failing. */
+/** How long a SQLite statement waits for another process's write lock before failing (lib/db/sqlite-write-lock.ts). */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
 // Kept on globalThis so that Next's hot reload in development, which re-evaluates modules, reuses
@@ -48,8 +48,11 @@ function createClient(url: string): Db {
   const target = parseDatabaseUrl(url);
   if (target.dialect === "sqlite") {
     if (target.file !== ":memory:") enableWal(target.file);
-    const adapter = withImmediateTransactions(new PrismaBetterSqlite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS }));
-    return new SqlitePrismaClient({ adapter });
+    const adapter = withSqliteWriteLock(new PrismaBetterSqlite3({ url: target.file }), { waitMs: SQLITE_BUSY_TIMEOUT_MS });
+    // A transaction may wait its turn behind this process's others (they run one at a time on the
+    // one connection) and then for another process's write lock: Prisma's 2 s default for
+    // starting one would cut that wait short with an error of its own.
+    return new SqlitePrismaClient({ adapter, transactionOptions: { maxWait: 2 * SQLITE_BUSY_TIMEOUT_MS } });
   }
   const adapter = new PrismaPg({ connectionString: target.url });
   // Same models, same generated API shape; only the provider differs (see the `Db` comment).

@@ -7,12 +7,13 @@ import { createSqliteDatabase } from "@/tests/support/databases";
 import { migratedDatabaseForTests } from "@/tests/support/migrated-database";
 
 /**
- * SQLite transactions beside another process writing to the same file (the CLI beside a server, a
- * second server): lib/db/sqlite-immediate-transactions.ts. Before it, a transaction that read and
- * then wrote failed at once with SQLITE_BUSY when the other process committed in between, which is
- * what made `provenance user create` and token creation fail now and then in the integration suite.
+ * SQLite beside another process writing to the same file (the CLI beside a server, a second
+ * server): lib/db/sqlite-write-lock.ts. Before it, a transaction that read and then wrote failed at
+ * once with SQLITE_BUSY when the other process committed in between (what made `provenance user
+ * create` and token creation fail now and then in the integration suite), and a write waiting for
+ * the other process's lock stopped the whole event loop while it waited.
  */
-describe("SQLite: transactions beside another writer", () => {
+describe("SQLite: writing beside another process", () => {
   const migrated = migratedDatabaseForTests(createSqliteDatabase);
   let other: Database.Database;
   beforeAll(() => {
@@ -62,6 +63,31 @@ describe("SQLite: transactions beside another writer", () => {
     await db().$transaction(async (tx) => tx.user.create({ data: newUser(first) }));
     await Promise.all(rest.map((email) => db().$transaction(async (tx) => tx.user.create({ data: newUser(email) }))));
     expect(await db().user.count({ where: { email: { in: emails } } })).toBe(3);
+  }, 20_000);
+
+  it("writes waiting for another process's lock wait on timers: the event loop keeps running, and they land once it is let go", async () => {
+    const HELD_MS = 2_000;
+    other.exec("BEGIN IMMEDIATE");
+    setTimeout(() => other.exec("ROLLBACK"), HELD_MS);
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 10);
+    const [inTransaction, alone] = [anEmail(), anEmail()];
+    try {
+      await Promise.all([
+        db().$transaction(async (tx) => tx.user.create({ data: newUser(inTransaction) })),
+        db().user.create({ data: newUser(alone) }),
+      ]);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(await db().user.count({ where: { email: { in: [inTransaction, alone] } } })).toBe(2);
+    // A driver-level busy wait would have frozen the timers (and the release above) for the whole hold.
+    expect(longestGap).toBeLessThan(HELD_MS / 2);
   }, 20_000);
 
   it("a transaction that throws rolls back and lets the next one in", async () => {
