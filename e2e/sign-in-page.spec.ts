@@ -54,16 +54,19 @@ test.describe("signed out", () => {
     await password.fill("not the password at all");
     let answer = () => {};
     const held = new Promise<void>((resolve) => (answer = resolve));
-    await page.route("**/api/auth/callback/credentials", async (route) => {
-      await held;
-      await route.continue();
-    });
+    await page.route(
+      "**/api/auth/callback/credentials",
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+      { times: 1 },
+    );
     await submit.click();
     const pending = page.getByRole("button", { name: "Signing in…" });
     await expect(pending).toBeDisabled();
     await expect(pending).toHaveAttribute("aria-busy", "true");
     answer();
-    await page.unroute("**/api/auth/callback/credentials");
     await expect(page.locator("[data-banner=error]")).toHaveText("That email and password do not match an active account.");
     await expect(page.locator("#email-error")).toHaveText("");
     await expect(email).not.toHaveAttribute("aria-invalid");
