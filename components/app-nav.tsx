@@ -9,7 +9,8 @@ const ICONS = { home: HomeIcon, key: KeyIcon, list: ListIcon, plug: PlugIcon, to
 
 /** The section links, with the current one marked (aria-current) for sight and screen readers. */
 export function AppNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?: () => void }) {
-  const pathname = usePathname();
+  // Typed nullable because the app also has Pages Router pages (pages/); never null here.
+  const pathname = usePathname() ?? "/";
   const main = NAV_ITEMS.filter((item) => !item.settings);
   const settings = NAV_ITEMS.filter((item) => item.settings);
   return (

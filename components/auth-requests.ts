@@ -2,7 +2,7 @@
  * Password sign-in and sign-out from the browser, as next-auth's own client sends them (a CSRF
  * token from /api/auth/csrf, then a form POST with `json=true`), without that client's 10 KiB of
  * session machinery: the dashboard reads the session on the server and needs none of it. Sign-in
- * is in app/login/sign-in-request.ts, so the signed-in pages do not carry it.
+ * is in public/sign-in.js, the only script the sign-in page loads.
  */
 export const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
 

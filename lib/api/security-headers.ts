@@ -34,6 +34,15 @@ export function pageContentSecurityPolicy(nonce: string, development: boolean): 
   ].join("; ");
 }
 
+/**
+ * The nonce in a policy pageContentSecurityPolicy made, read back from the request's header (where
+ * proxy.ts puts it, and where Next reads it for its own scripts) by a page that adds a script of
+ * its own. Only base64 characters: nothing else can reach an HTML attribute.
+ */
+export function nonceOfPolicy(policy: string | null | undefined): string | null {
+  return /(?:^|;)\s*script-src\s[^;]*'nonce-([A-Za-z0-9+/=]+)'/.exec(policy ?? "")?.[1] ?? null;
+}
+
 /** The dashboard's public URL is https (NEXTAUTH_URL): cookies are Secure and HSTS is sent. */
 export function deploymentIsHttps(): boolean {
   return /^https:\/\//i.test(env().NEXTAUTH_URL ?? "");

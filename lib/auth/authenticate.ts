@@ -3,8 +3,7 @@ import { cookies } from "next/headers";
 import { sourceIp } from "@/lib/api/source-ip";
 import { authenticateToken } from "@/lib/tokens/authenticate-token";
 import type { Actor } from "./actor";
-import { decodeSessionToken } from "./session-token";
-import { sessionUser } from "./sessions";
+import { sessionActorOfCookies, sessionIdOfCookies } from "./session-cookie";
 
 /**
  * Who is calling: a bearer token when an Authorization header is present (a bad one is never
@@ -21,20 +20,14 @@ export async function authenticateRequest(headers: Headers): Promise<Actor | nul
   return sessionActor(ip);
 }
 
-/** next-auth's cookie names: the __Secure- one when the site runs on https. */
-const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
-
 /** The signed-in user of the current request (pages, server actions, route handlers). */
 export async function sessionActor(ip: string | null): Promise<Actor | null> {
-  const id = await currentSessionId();
-  return id ? sessionUser(id, ip) : null;
+  const jar = await cookies();
+  return sessionActorOfCookies((name) => jar.get(name)?.value, ip);
 }
 
 /** The id of the server-side session the request's cookie names (not yet checked to be live). */
 export async function currentSessionId(): Promise<string | null> {
   const jar = await cookies();
-  const cookie = SESSION_COOKIES.map((name) => jar.get(name)?.value).find(Boolean);
-  if (!cookie) return null;
-  const token = await decodeSessionToken(cookie);
-  return typeof token?.sid === "string" ? token.sid : null;
+  return sessionIdOfCookies((name) => jar.get(name)?.value);
 }

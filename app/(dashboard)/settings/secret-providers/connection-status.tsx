@@ -34,7 +34,8 @@ export function ConnectionStatus({
   pathHelp: string;
 }) {
   const router = useRouter();
-  const pathname = usePathname();
+  // Both typed nullable because the app also has Pages Router pages (pages/); never null here.
+  const pathname = usePathname() ?? "";
   const searchParams = useSearchParams();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [pending, setPending] = useState(false);
@@ -59,7 +60,7 @@ export function ConnectionStatus({
     [connectionId],
   );
 
-  const testOnArrival = canTest && searchParams.get(TEST_ON_ARRIVAL) === "1";
+  const testOnArrival = canTest && searchParams?.get(TEST_ON_ARRIVAL) === "1";
   useEffect(() => {
     if (!testOnArrival) return;
     // Once: the address loses ?test=1, so a reload does not test again.
