@@ -175,11 +175,16 @@ describe("SQLite stays locked by another process past the busy timeout", () => {
       // …but a value is never handed out unaudited: its audit entry cannot be written, so 503.
       expectFaultAnswer(await resolveValue(served, "locked.kept"), 503, "database_unavailable", ["kept-value", database.url]);
       // The CLI beside the server says the same in its own words, not the driver's.
-      const cli = await runCli(["user", "create", "--email", "locked@example.test", "--role", "viewer", "--password", "a long enough password 1"], {
-        env: { DATABASE_URL: database.url, SECRETS_MASTER_KEY: masterKey },
-      });
+      const cli = await runCli(
+        ["user", "create", "--email", "locked@example.test", "--role", "viewer", "--password", "a long enough password 1"],
+        {
+          env: { DATABASE_URL: database.url, SECRETS_MASTER_KEY: masterKey },
+        },
+      );
       expect(cli.code, cli.stdout + cli.stderr).toBe(1);
-      expect(cli.stderr).toContain("provenance: The database is unavailable right now, so the request was not carried out; try again shortly.");
+      expect(cli.stderr).toContain(
+        "provenance: The database is unavailable right now, so the request was not carried out; try again shortly.",
+      );
       expect(cli.stdout + cli.stderr).not.toMatch(/\n\s+at |PrismaClient/); // no stack, no raw client error
       expect(cli.stdout + cli.stderr).not.toContain(database.url);
     } finally {
