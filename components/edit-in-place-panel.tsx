@@ -14,13 +14,17 @@ import { whenIdle } from "./when-idle";
  * closes. The form is rendered once its module is loaded, so focus finds that field.
  *
  * `loadForm` imports the form component (`() => import("./x-form").then((m) => m.XForm)`), a
- * module-level constant; `renderForm` renders it, given `close` for its Cancel and its save.
+ * module-level constant; `renderForm` renders it with the record to edit and `done`, for its Cancel
+ * (no argument) and its save (the saved record). The saved record is the one edited next until
+ * the page, re-rendered by the save, passes a version at least as new: so an edit opened again at
+ * once starts from what was saved.
  */
-export function EditInPlacePanel<Form>({
+export function EditInPlacePanel<Form, Record extends { version: number }>({
   title,
   description,
   canEdit,
   editLabel,
+  record,
   loadForm,
   renderForm,
   children,
@@ -30,8 +34,10 @@ export function EditInPlacePanel<Form>({
   canEdit: boolean;
   /** The Edit button's accessible name, when "Edit" alone would not say what it edits. */
   editLabel?: string;
+  /** What the form edits, as the page last rendered it. */
+  record: Record;
   loadForm: () => Promise<Form>;
-  renderForm: (Form: Form, close: () => void) => ReactNode;
+  renderForm: (Form: Form, record: Record, done: (saved?: Record) => void) => ReactNode;
   children: ReactNode;
 }) {
   const toast = useToast();
@@ -40,6 +46,8 @@ export function EditInPlacePanel<Form>({
   // Wrapped: a component (a function) given to setState would be called as an updater.
   const [form, setForm] = useState<{ Form: Form } | null>(null);
   const [loading, setLoading] = useState(false);
+  const [saved, setSaved] = useState<Record | null>(null);
+  const current = saved && saved.version > record.version ? saved : record;
   const editButton = useRef<HTMLButtonElement>(null);
   const opened = useRef(false);
   const body = useRef<HTMLDivElement>(null);
@@ -85,7 +93,12 @@ export function EditInPlacePanel<Form>({
         ) : null}
       </header>
       <div className="px-5 py-5" ref={body}>
-        {editing && form ? renderForm(form.Form, () => setEditing(false)) : children}
+        {editing && form
+          ? renderForm(form.Form, current, (result) => {
+              if (result) setSaved(result);
+              setEditing(false);
+            })
+          : children}
       </div>
     </section>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { EditInPlacePanel } from "@/components/edit-in-place-panel";
 import type { SecretView } from "@/lib/secrets/secret-view";
 import type { ProviderOption } from "./provider-options";
@@ -30,27 +30,20 @@ export function SecretSettingsPanel({
   canCreateConnections: boolean;
   children: ReactNode;
 }) {
-  // What the last save answered: newer than the page's copy until the page has re-rendered, so
-  // an edit opened again at once starts from the saved settings.
-  const [saved, setSaved] = useState<SecretView | null>(null);
-  const current = saved && saved.version > secret.version ? saved : secret;
-
   return (
     <EditInPlacePanel
       title={{ summary: "Settings", editing: "Edit secret" }}
       description={{ summary: canEdit ? undefined : "Only editors and admins can change secrets." }}
       canEdit={canEdit}
+      record={secret}
       loadForm={loadSecretForm}
-      renderForm={(SecretForm, close) => (
+      renderForm={(SecretForm, current, done) => (
         <SecretForm
           secret={current}
           connections={connections}
           providers={providers}
           canCreateConnections={canCreateConnections}
-          onDone={(result) => {
-            if (result) setSaved(result);
-            close();
-          }}
+          onDone={done}
         />
       )}
     >

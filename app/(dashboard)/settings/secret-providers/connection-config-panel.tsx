@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { EditInPlacePanel } from "@/components/edit-in-place-panel";
 import type { ConnectionView } from "@/lib/secret-providers/connection-view";
 
@@ -23,11 +23,6 @@ export function ConnectionConfigPanel({
   canEdit: boolean;
   children: ReactNode;
 }) {
-  // What the last save answered: newer than the page's copy until the page has re-rendered, so
-  // an edit opened again at once starts from the saved settings.
-  const [saved, setSaved] = useState<ConnectionView | null>(null);
-  const current = saved && saved.version > connection.version ? saved : connection;
-
   return (
     <EditInPlacePanel
       title={{ summary: "Configuration", editing: "Edit connection" }}
@@ -39,17 +34,9 @@ export function ConnectionConfigPanel({
       }}
       canEdit={canEdit}
       editLabel={`Edit ${connection.name}`}
+      record={connection}
       loadForm={loadEditForm}
-      renderForm={(EditForm, close) => (
-        <EditForm
-          connection={current}
-          mask={mask}
-          onDone={(result) => {
-            if (result) setSaved(result);
-            close();
-          }}
-        />
-      )}
+      renderForm={(EditForm, current, done) => <EditForm connection={current} mask={mask} onDone={done} />}
     >
       {children}
     </EditInPlacePanel>
