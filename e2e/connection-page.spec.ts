@@ -230,7 +230,7 @@ test("AWS: the sign-in way is chosen on create, read back on edit, and a change 
   const id = /\/settings\/secret-providers\/([^/?]+)/.exec(page.url())![1]!;
   const storedConfig = async () =>
     ((await (await api.get(`/api/secret-providers/${id}`)).json()) as { config: Record<string, string> }).config;
-  expect(await storedConfig()).toEqual({ region: "eu-west-1", roleArn, externalId: "e2e-external-1" });
+  await expect.poll(storedConfig).toEqual({ region: "eu-west-1", roleArn, externalId: "e2e-external-1" });
 
   // Edit starts from the way the stored settings sign in; another way says what saving removes.
   await openConnectionEdit(page);
@@ -243,7 +243,7 @@ test("AWS: the sign-in way is chosen on create, read back on edit, and a change 
   await page.getByLabel("Secret Access Key").fill(secretKey);
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page)).toContainText(`Saved “${name}”`);
-  expect(await storedConfig()).toEqual({ region: "eu-west-1", accessKeyId: MASK, secretAccessKey: MASK });
+  await expect.poll(storedConfig).toEqual({ region: "eu-west-1", accessKeyId: MASK, secretAccessKey: MASK });
   await expect(page.getByTestId("sign-in-method")).toHaveText("Access keys");
 
   // Back to the role: the stored keys stay (they sign the AssumeRole), shown as stored, not as values.
@@ -255,7 +255,7 @@ test("AWS: the sign-in way is chosen on create, read back on edit, and a change 
   await page.getByLabel("Role ARN").fill(roleArn);
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page)).toContainText(`Saved “${name}”`);
-  expect(await storedConfig()).toEqual({ region: "eu-west-1", roleArn, accessKeyId: MASK, secretAccessKey: MASK });
+  await expect.poll(storedConfig).toEqual({ region: "eu-west-1", roleArn, accessKeyId: MASK, secretAccessKey: MASK });
 
   // The server's own credentials: every stored sign-in setting goes.
   await openConnectionEdit(page);
@@ -263,7 +263,7 @@ test("AWS: the sign-in way is chosen on create, read back on edit, and a change 
   await expect(page.getByTestId("sign-in-clearing")).toContainText("Access Key ID, Secret Access Key, Role ARN");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(toasts(page)).toContainText(`Saved “${name}”`);
-  expect(await storedConfig()).toEqual({ region: "eu-west-1" });
+  await expect.poll(storedConfig).toEqual({ region: "eu-west-1" });
   await expect(page.getByTestId("sign-in-method")).toHaveText("The server's default credentials");
   const html = await serverHtml(page);
   expect(html).not.toContain(secretKey);
