@@ -26,7 +26,8 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
     HOSTNAME=0.0.0.0 \
-    DATABASE_URL=file:/app/data/provenance.db
+    DATABASE_URL=file:/app/data/provenance.db \
+    KEEP_ALIVE_TIMEOUT=65000
 WORKDIR /app
 RUN groupadd --system --gid 1001 provenance \
  && useradd --system --uid 1001 --gid provenance --home-dir /app --shell /usr/sbin/nologin provenance \

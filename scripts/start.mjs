@@ -23,6 +23,10 @@ env.PORT ??= "3000";
 // name: listen where the operator says, on every interface by default (as `next start` does).
 env.HOSTNAME = env.PROVENANCE_LISTEN_HOST || "0.0.0.0";
 env.DATABASE_URL ||= "file:./data/provenance.db";
+// Idle keep-alive connections stay open longer than a load balancer's idle timeout (60 s on AWS
+// and GCP load balancers): a server that closes first races the balancer's next request on that
+// connection, which then fails with a reset (a 502 at the balancer). Node's default is 5 s.
+env.KEEP_ALIVE_TIMEOUT ||= "65000";
 // An empty NEXTAUTH_URL (`NEXTAUTH_URL=` in .env) means unset: next-auth's browser half would try
 // to parse "" as a URL and fail every page that signs in or out.
 if (!env.NEXTAUTH_URL?.trim()) delete env.NEXTAUTH_URL;

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { buildOpenApi } from "@/lib/openapi/build-openapi";
 import { Browser } from "./support/browser";
@@ -52,5 +53,31 @@ describe("GET /api/health and /api/openapi.json", () => {
     const response = await call<{ components: unknown }>("/api/openapi.json", { token: null });
     expect(response.status).toBe(200);
     expect(response.body.components).toEqual(JSON.parse(JSON.stringify(buildOpenApi().components)));
+  });
+});
+
+describe("idle connections", () => {
+  /** The Keep-Alive header of one answer on a keep-alive connection, read with node:http. */
+  function keepAliveHint(path: string, headers: Record<string, string> = {}): Promise<string | undefined> {
+    const agent = new http.Agent({ keepAlive: true });
+    return new Promise((resolve, reject) => {
+      http
+        .get(new URL(path, apiContext().baseUrl), { agent, headers }, (response) => {
+          response.resume();
+          response.on("end", () => {
+            agent.destroy();
+            resolve(response.headersDistinct["keep-alive"]?.join(", "));
+          });
+        })
+        .on("error", reject);
+    });
+  }
+
+  // A server that closes an idle connection first races a load balancer's next request on it (a
+  // reset, seen as a 502): it must outlast the balancers' 60 s idle timeout, through both doors.
+  it("stay open longer than a load balancer's idle timeout, for pages, routes and the fast path", async () => {
+    expect(await keepAliveHint("/api/health/live")).toBe("timeout=65");
+    expect(await keepAliveHint("/login")).toBe("timeout=65");
+    expect(await keepAliveHint("/api/secrets/resolve?path=a", { authorization: "Bearer not-a-token" })).toBe("timeout=65");
   });
 });
