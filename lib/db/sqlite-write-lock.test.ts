@@ -103,4 +103,26 @@ describe("SQLite: writing beside another process", () => {
     await db().$transaction(async (tx) => tx.user.create({ data: newUser(email) }));
     expect(await db().user.count({ where: { email } })).toBe(1);
   });
+
+  it("a write outside any transaction, made while another request's transaction is open, is not part of it", async () => {
+    const [rolledBack, standalone] = [anEmail(), anEmail()];
+    let standaloneWrite: Promise<unknown> | undefined;
+    await expect(
+      db().$transaction(async (tx) => {
+        await tx.user.create({ data: newUser(rolledBack) });
+        // Another request's write, while this transaction is open on the same connection (then()
+        // starts it now: Prisma runs a query only once it is awaited).
+        standaloneWrite = db()
+          .user.create({ data: newUser(standalone) })
+          .then(() => "written");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error("this transaction fails");
+      }),
+    ).rejects.toThrow("this transaction fails");
+    expect(await standaloneWrite).toBe("written");
+    // Before, the other write ran inside the transaction and was rolled back with it, although its
+    // caller had been told it was written.
+    expect(await db().user.count({ where: { email: standalone } })).toBe(1);
+    expect(await db().user.count({ where: { email: rolledBack } })).toBe(0);
+  });
 });

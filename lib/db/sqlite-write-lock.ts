@@ -24,6 +24,14 @@ type AdapterFactory = Pick<PrismaBetterSqlite3, "provider" | "adapterName" | "co
  *    `waitMs`; then the error goes up as before (the API answers 503 database_unavailable). A
  *    refused statement did nothing, so running it again is safe.
  *
+ * 3. **A statement outside a transaction never runs inside another request's.** The adapter has one
+ *    connection for the whole process, and took its transaction mutex only for transactions: a
+ *    write of another request, run while a transaction was open, became part of it and was rolled
+ *    back with it, after its caller had been told it was written. Such statements now wait until
+ *    no transaction is open. (Code inside a transaction must use the transaction's client for its
+ *    statements; one made through the global client would now wait for its own transaction, until
+ *    Prisma's transaction timeout.)
+ *
  * The adapter's own startTransaction takes a mutex and runs BEGIN; if BEGIN threw, that mutex would
  * never be released and every later transaction of the process would hang. So BEGIN IMMEDIATE runs
  * here, under a mutex of our own, before the adapter's startTransaction is called; the adapter's
@@ -46,11 +54,21 @@ function waitingForLocks(adapter: Adapter, waitMs: number): Adapter {
   client.pragma("busy_timeout = 0"); // waits happen on timers below, never inside the driver
   const untilFree = <T>(attempt: () => Promise<T>) => retryWhileBusy(attempt, waitMs);
 
-  // Statements outside a transaction. Inside one, the lock is already ours: nothing to wait for.
+  // The adapter runs every statement on its one connection. A statement outside a transaction,
+  // run while another request's transaction is open, would become part of that transaction: rolled
+  // back with it, although its own caller was told it was done. So statements outside a
+  // transaction wait until none is open (checked again before each attempt), and wait for
+  // another process's lock like the rest. Inside a transaction the lock is already ours.
+  let openTransaction: { ended: Promise<void>; end: () => void } | null = null;
+  const outsideTransactions = <T>(statement: () => Promise<T>) =>
+    untilFree(async () => {
+      while (openTransaction) await openTransaction.ended;
+      return statement();
+    });
   const queryRaw = adapter.queryRaw.bind(adapter);
   const executeRaw = adapter.executeRaw.bind(adapter);
-  adapter.queryRaw = (query: Query) => untilFree(() => queryRaw(query));
-  adapter.executeRaw = (query: Query) => untilFree(() => executeRaw(query));
+  adapter.queryRaw = (query: Query) => outsideTransactions(() => queryRaw(query));
+  adapter.executeRaw = (query: Query) => outsideTransactions(() => executeRaw(query));
 
   let begun = false;
   const prepare = client.prepare.bind(client);
@@ -63,20 +81,42 @@ function waitingForLocks(adapter: Adapter, waitMs: number): Adapter {
     return prepare(sql);
   }) as typeof client.prepare;
 
+  // BEGIN IMMEDIATE runs synchronously (better-sqlite3), and the transaction is marked open in
+  // the same step: no statement from outside can slip in between. Errors are worded by the adapter
+  // (SQLITE_BUSY past the wait then reads as "unavailable", like any other statement's).
+  const reportError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+  const beginImmediate = async () => {
+    try {
+      client.prepare("BEGIN IMMEDIATE").run();
+    } catch (error) {
+      reportError(error);
+    }
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    openTransaction = { ended, end };
+  };
   const lock = createMutex();
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => {
-    const release = await lock.acquire();
+    const unlock = await lock.acquire();
+    let released = false;
+    // Once only: the marker it ends is this transaction's while our mutex is held.
+    const release = () => {
+      if (released) return;
+      released = true;
+      const ending = openTransaction;
+      openTransaction = null;
+      ending?.end();
+      unlock();
+    };
     let transaction: Transaction;
-    let open = false;
     try {
-      // Through the adapter, so that SQLITE_BUSY past the wait is reported like any other error.
-      await untilFree(() => executeRaw({ sql: "BEGIN IMMEDIATE", args: [], argTypes: [] }));
-      open = begun = true;
+      await untilFree(beginImmediate);
+      begun = true;
       transaction = await startTransaction(isolationLevel);
     } catch (error) {
       begun = false;
-      if (open) await executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => undefined);
+      if (openTransaction) await executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => undefined);
       release();
       throw error;
     }
