@@ -6,6 +6,7 @@ import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { nonceOfPolicy } from "@/lib/api/security-headers";
 import { PAGE_SCRIPTS } from "@/lib/page-scripts";
+import { pageTitle } from "@/lib/site";
 
 /**
  * The sign-in page, the first page a browser loads. A Pages Router page with Next's runtime turned
@@ -37,7 +38,7 @@ export default function LoginPage({ firstRun, nonce }: Props) {
   return (
     <>
       <Head>
-        <title>Sign in · Provenance</title>
+        <title>{pageTitle("Sign in")}</title>
         <meta name="viewport" content="width=device-width, initial-scale=1" />
       </Head>
       <AuthCard

@@ -4,8 +4,9 @@ import { sessionUser } from "./sessions";
 
 /**
  * The session behind a request's cookie, given a way to read its cookies: next/headers' cookies()
- * for the App Router (lib/auth/authenticate.ts), the request's own cookies for a Pages Router page
- * (pages/login.tsx), which cannot import next/headers.
+ * for pages, server actions and route handlers (lib/auth/authenticate.ts), the request's own
+ * cookies in proxy.ts (the sign-in page's redirects, lib/auth/sign-in-page-redirect.ts), where
+ * next/headers is not available.
  */
 export type CookieReader = (name: string) => string | undefined;
 
