@@ -11,6 +11,8 @@ async function signInAs(browser: Browser, email: string, password: string): Prom
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  // The page is server-rendered whole: wait for its scripts before clicking its buttons.
+  await page.waitForLoadState("load");
   return page;
 }
 
