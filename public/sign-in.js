@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * The sign-in form's behaviour (pages/login.tsx ships no framework, only this file). The same
- * checks, messages and request as the dashboard's forms would make: a CSRF token from
- * /api/auth/csrf, then next-auth's credentials callback with `json=true` (components/auth-requests.ts
- * signs out the same way). The markup for each state (a field's error, the error banner, the pending
+ * checks and messages as the dashboard's forms, and the request next-auth's own client sends,
+ * without its session machinery: a CSRF token from /api/auth/csrf, then the credentials callback
+ * with `json=true`. The markup for each state (a field's error, the error banner, the pending
  * button) is rendered on the server by the app's components into <template id="sign-in-states">;
  * this script only moves it in and fills in the text. Plain JavaScript, type-checked by tsc.
  */

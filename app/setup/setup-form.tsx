@@ -8,6 +8,7 @@ import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
+import { ScriptedForm } from "@/components/scripted-form";
 import { createFirstAdmin } from "./actions";
 
 import type { Setup } from "./setup-form-schema";
@@ -30,7 +31,7 @@ export function SetupForm() {
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
+    <ScriptedForm onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
       <Field
         id="code"
         label="Setup code"
@@ -73,6 +74,6 @@ export function SetupForm() {
       <Button type="submit" pending={formState.isSubmitting} className="w-full">
         {formState.isSubmitting ? "Creating your account…" : "Create admin account"}
       </Button>
-    </form>
+    </ScriptedForm>
   );
 }

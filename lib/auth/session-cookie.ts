@@ -11,7 +11,7 @@ import { sessionUser } from "./sessions";
 export type CookieReader = (name: string) => string | undefined;
 
 /** next-auth's cookie names: the __Secure- one when the site runs on https. */
-const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
 /** The id of the server-side session the cookie names (not yet checked to be live). */
 export async function sessionIdOfCookies(cookie: CookieReader): Promise<string | null> {

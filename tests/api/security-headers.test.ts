@@ -44,7 +44,7 @@ function nonceOf(policy: string | null): string {
 
 function expectStaticHeaders(headers: Headers): void {
   expect(headers.get("x-content-type-options")).toBe("nosniff");
-  expect(headers.get("referrer-policy")).toBe("no-referrer");
+  expect(headers.get("referrer-policy")).toBe("same-origin");
   expect(headers.get("x-frame-options")).toBe("DENY");
   const policy = directives(headers.get("content-security-policy"));
   expect(policy["frame-ancestors"]).toEqual(["'none'"]);

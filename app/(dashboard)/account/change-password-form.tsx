@@ -7,6 +7,7 @@ import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
+import { ScriptedForm } from "@/components/scripted-form";
 import { useToast } from "@/components/toast-provider";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { changePasswordAction } from "./actions";
@@ -37,7 +38,7 @@ export function ChangePasswordForm() {
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1" aria-label="Change password">
+    <ScriptedForm onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1" aria-label="Change password">
       <Field
         id="current-password"
         label="Current password"
@@ -72,6 +73,6 @@ export function ChangePasswordForm() {
       <Button type="submit" pending={formState.isSubmitting}>
         {formState.isSubmitting ? "Changing…" : "Change password"}
       </Button>
-    </form>
+    </ScriptedForm>
   );
 }

@@ -9,6 +9,7 @@ import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
+import { ScriptedForm } from "@/components/scripted-form";
 import { SelectField } from "@/components/select-field";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
@@ -129,7 +130,7 @@ export function SecretForm({
 
   const errors = formState.errors;
   return (
-    <form onSubmit={handleSubmit(onSubmit, (errors) => setBanner(unshownErrors(errors, FIELDS)))} noValidate className="space-y-5">
+    <ScriptedForm onSubmit={handleSubmit(onSubmit, (errors) => setBanner(unshownErrors(errors, FIELDS)))} noValidate className="space-y-5">
       <Field
         id="secretPath"
         label="Secret path"
@@ -269,6 +270,6 @@ export function SecretForm({
           </Button>
         ) : null}
       </div>
-    </form>
+    </ScriptedForm>
   );
 }

@@ -6,6 +6,7 @@ import { Button } from "@/components/button";
 import { buttonClasses } from "@/components/button-styles";
 import { CONTROL_CLASSES, fieldAria } from "@/components/field-frame";
 import { FormBanner } from "@/components/form-banner";
+import { ScriptedForm } from "@/components/scripted-form";
 import { useToast } from "@/components/toast-provider";
 import type { DotenvImportResult, DotenvPreview, DotenvPreviewRow } from "@/lib/secrets/import-dotenv";
 import { importEnvAction, previewEnvImportAction } from "../actions";
@@ -83,7 +84,7 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
   const textError = errors.fields.text;
   return (
     <div className="space-y-6">
-      <form onSubmit={runPreview} noValidate className="space-y-5">
+      <ScriptedForm onSubmit={runPreview} noValidate className="space-y-5">
         <div className="space-y-1.5">
           <label htmlFor="env-file" className="block text-sm font-medium text-slate-800">
             .env file
@@ -165,7 +166,7 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
         <Button type="submit" variant="secondary" pending={pending === "preview"}>
           {pending === "preview" ? "Reading the file…" : "Preview"}
         </Button>
-      </form>
+      </ScriptedForm>
 
       {preview ? <PreviewTable preview={preview} pending={pending === "import"} onImport={runImport} /> : null}
       {done ? (

@@ -8,6 +8,7 @@ import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
+import { ScriptedForm } from "@/components/scripted-form";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { unshownErrors } from "@/components/unshown-errors";
@@ -137,7 +138,7 @@ export function ConnectionEditForm({
   }
 
   return (
-    <form
+    <ScriptedForm
       onSubmit={handleSubmit(onSubmit, (errors) => setBanner(unshownErrors(errors, shownFields)))}
       noValidate
       className="space-y-5"
@@ -209,6 +210,6 @@ export function ConnectionEditForm({
           Cancel
         </Button>
       </div>
-    </form>
+    </ScriptedForm>
   );
 }

@@ -8,6 +8,7 @@ import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
+import { ScriptedForm } from "@/components/scripted-form";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
 import { whenIdle } from "@/components/when-idle";
@@ -102,7 +103,11 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit, (errors) => setBanner(unshownErrors(errors, shownFields)))} noValidate className="space-y-8">
+    <ScriptedForm
+      onSubmit={handleSubmit(onSubmit, (errors) => setBanner(unshownErrors(errors, shownFields)))}
+      noValidate
+      className="space-y-8"
+    >
       <Step number={1} title="Name it" description="How people will recognise this connection, e.g. “Production AWS” or “Staging Vault”.">
         <Field id="name" label="Connection name" required autoComplete="off" error={formState.errors.name?.message} {...register("name")} />
       </Step>
@@ -174,7 +179,7 @@ export function ConnectionForm({ types }: { types: ProviderTypeInfo[] }) {
           </Button>
         </div>
       </Step>
-    </form>
+    </ScriptedForm>
   );
 }
 

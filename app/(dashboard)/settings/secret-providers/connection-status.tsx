@@ -7,6 +7,7 @@ import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { formatDateTime, timeAgo } from "@/components/format-time";
 import { AlertIcon, CheckCircleIcon } from "@/components/icons";
+import { ScriptedForm } from "@/components/scripted-form";
 import { STAGE_LABELS } from "@/lib/providers/upstream/failure-stage";
 import type { TestFailure, TestResult } from "@/lib/secret-providers/test-connection";
 import type { TestStatus } from "@/lib/secret-providers/test-freshness";
@@ -83,7 +84,7 @@ export function ConnectionStatus({
         )}
       </div>
       {canTest ? (
-        <form
+        <ScriptedForm
           onSubmit={(event) => {
             event.preventDefault();
             void run(path.trim());
@@ -113,7 +114,7 @@ export function ConnectionStatus({
               />
             </div>
           </details>
-        </form>
+        </ScriptedForm>
       ) : (
         <p className="text-sm text-slate-600">Your role cannot test connections.</p>
       )}

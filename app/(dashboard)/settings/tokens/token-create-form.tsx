@@ -9,6 +9,7 @@ import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
 import { AlertIcon } from "@/components/icons";
+import { ScriptedForm } from "@/components/scripted-form";
 import { SelectField } from "@/components/select-field";
 import { useToast } from "@/components/toast-provider";
 import { UsageSnippets } from "@/components/usage-snippets";
@@ -93,7 +94,7 @@ export function TokenCreateForm({ publicUrl }: { publicUrl: string }) {
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
+    <ScriptedForm onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
       <Field
         id="token-name"
         label="Name"
@@ -145,6 +146,6 @@ export function TokenCreateForm({ publicUrl }: { publicUrl: string }) {
       <Button type="submit" pending={formState.isSubmitting}>
         {formState.isSubmitting ? "Creating…" : "Create token"}
       </Button>
-    </form>
+    </ScriptedForm>
   );
 }

@@ -6,6 +6,7 @@ import { applyServerErrors } from "@/components/apply-server-errors";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
+import { ScriptedForm } from "@/components/scripted-form";
 import { SelectField } from "@/components/select-field";
 import { TextAreaField } from "@/components/text-area-field";
 import { useToast } from "@/components/toast-provider";
@@ -63,7 +64,7 @@ export function TrustPolicyCreateForm() {
 
   const required = (label: string) => ({ required: `${label} is required` });
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
+    <ScriptedForm onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
       <Field
         id="policy-name"
         label="Name"
@@ -142,6 +143,6 @@ export function TrustPolicyCreateForm() {
       <Button type="submit" pending={formState.isSubmitting}>
         {formState.isSubmitting ? "Creating…" : "Create policy"}
       </Button>
-    </form>
+    </ScriptedForm>
   );
 }

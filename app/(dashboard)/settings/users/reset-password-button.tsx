@@ -8,6 +8,7 @@ import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
+import { ScriptedForm } from "@/components/scripted-form";
 import { useToast } from "@/components/toast-provider";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import type { UserView } from "@/lib/users/manage-users";
@@ -60,7 +61,7 @@ export function ResetPasswordButton({ user }: { user: UserView }) {
         onConfirm={close}
         onClose={close}
       >
-        <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1" aria-label={`New password for ${user.email}`}>
+        <ScriptedForm onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1" aria-label={`New password for ${user.email}`}>
           <p className="pb-3">
             Every session of this account ends at once. Share the new password with them privately. API tokens are not affected.
           </p>
@@ -80,7 +81,7 @@ export function ResetPasswordButton({ user }: { user: UserView }) {
           <Button type="submit" pending={formState.isSubmitting}>
             {formState.isSubmitting ? "Setting…" : "Set new password"}
           </Button>
-        </form>
+        </ScriptedForm>
       </ConfirmDialog>
     </>
   );

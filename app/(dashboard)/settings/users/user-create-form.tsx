@@ -8,6 +8,7 @@ import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
 import { lazyZodResolver, useWarmResolver } from "@/components/lazy-resolver";
+import { ScriptedForm } from "@/components/scripted-form";
 import { SelectField } from "@/components/select-field";
 import { useToast } from "@/components/toast-provider";
 import { createUserAction } from "./actions";
@@ -39,7 +40,7 @@ export function UserCreateForm() {
   }
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
+    <ScriptedForm onSubmit={handleSubmit(onSubmit)} noValidate className="space-y-1">
       <Field
         id="user-email"
         label="Email"
@@ -71,6 +72,6 @@ export function UserCreateForm() {
       <Button type="submit" pending={formState.isSubmitting}>
         {formState.isSubmitting ? "Adding…" : "Add user"}
       </Button>
-    </form>
+    </ScriptedForm>
   );
 }
