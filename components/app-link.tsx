@@ -15,8 +15,7 @@ import { useTransition, type AnchorHTMLAttributes, type MouseEvent } from "react
  * Until the next page is there, the clicked link carries `data-pending` (app/globals.css: the
  * page dims if the wait is noticeable). The dashboard has no loading skeleton: its pages read only
  * the database and render in tens of milliseconds, and a skeleton streamed ahead of the content
- * cost every first load a second rendering pass and an animation (mobile Lighthouse about 3
- * points on the list pages).
+ * cost every first load a second rendering pass and an animation (README: "No loading skeleton").
  */
 export function AppLink({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
   const router = useRouter();
