@@ -569,6 +569,7 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
         "revealSecretAction",
         "resetPasswordAction",
         "revokeTokenAction",
+        "signOutAction",
         "testConnectionAction",
         "updateConnectionAction",
         "updateSecretAction",
@@ -629,7 +630,10 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
   };
   const anyArgs = fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(hostileJson, { maxLength: 4 }) });
 
-  it.each(actions.map((a) => [a.name, a] as const))("%s", async (name, action: ServerAction) => {
+  // Sign out ends the session it is called with: fuzzed below on a session of its own.
+  const resultActions = actions.filter((a) => a.name !== "signOutAction");
+
+  it.each(resultActions.map((a) => [a.name, a] as const))("%s", async (name, action: ServerAction) => {
     const page = action.page
       .replace("secrets/[id]", `secrets/${secret.id}`)
       .replace("secret-providers/[id]", `secret-providers/${connectionId}`);
@@ -667,6 +671,25 @@ describe("server actions over HTTP, as the dashboard calls them", () => {
       );
     });
   });
+  it("signOutAction, whatever it is sent, ends the caller's session only, never with a 500", async () => {
+    const action = actions.find((a) => a.name === "signOutAction")!;
+    const { admin } = apiContext();
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostileJson, { maxLength: 4 }), async (args: unknown[]) => {
+        count("action signOutAction");
+        const leaving = new Browser();
+        await leaving.signIn(admin.email, admin.password);
+        expect((await leaving.request("/api/secrets?limit=1")).status).toBe(200);
+        const response = await callAction(leaving, action, action.page, args);
+        expect(response.status, response.text.slice(0, 300)).toBeLessThan(500);
+        expectNoStackTrace(response.text);
+        expect((await leaving.request("/api/secrets?limit=1")).status).toBe(401);
+        expect((await browser.request("/api/secrets?limit=1")).status).toBe(200);
+      }),
+      params(3),
+    );
+  });
+
   it("an action body over 64 KiB is refused (413) before the action runs, and nothing is stored", async () => {
     const action = actions.find((a) => a.name === "createSecretAction")!;
     const secretPath = unique("fuzz.oversize").replace(/-/g, "_");
