@@ -24,9 +24,18 @@ const config = [
   {
     // Links between the app's pages are components/app-link.tsx: next/link's prefetching adds
     // about 4 KiB to every page and has nothing to prefetch on pages rendered per request.
+    // A <form> says how it is sent: one its own script sends is ScriptedForm, which POSTs if it is
+    // sent before that script runs; a bare form would put its fields into the URL.
     files: ["app/**/*.tsx", "components/**/*.tsx"],
     rules: {
       "no-restricted-imports": ["error", { paths: [{ name: "next/link", message: "Use AppLink from components/app-link.tsx." }] }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "JSXOpeningElement[name.name='form']:not(:has(JSXAttribute[name.name=/^(method|action)$/]))",
+          message: "Give the form a method or an action; a form its script sends is ScriptedForm (components/scripted-form.tsx).",
+        },
+      ],
     },
   },
   {

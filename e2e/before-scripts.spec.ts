@@ -1,5 +1,6 @@
 import { ADMIN } from "./support/accounts";
 import { expect, serverInfo, test, uniqueSuffix } from "./support/fixtures";
+import { signInAs } from "./support/ui";
 
 // Each page as it is before its scripts have run (a slow network), or for good without them.
 test.describe("before the page's scripts have run", () => {
@@ -35,19 +36,9 @@ test.describe("before the page's scripts have run", () => {
   test("Sign out signs out: the session ends, not only the cookie", async ({ browser }) => {
     const { baseUrl } = serverInfo();
     // A session of its own: ending the suite's admin session would sign the other tests out.
-    const signingIn = await browser.newContext({
-      baseURL: baseUrl,
-      storageState: { cookies: [], origins: [] },
-      javaScriptEnabled: true,
-    });
-    const form = await signingIn.newPage();
-    await form.goto("/login");
-    await form.getByLabel("Email").fill(ADMIN.email);
-    await form.getByLabel("Password").fill(ADMIN.password);
-    await form.getByRole("button", { name: "Sign in" }).click();
-    await expect(form.getByRole("heading", { name: "Overview" })).toBeVisible();
-    const session = await signingIn.storageState();
-    await signingIn.close();
+    const signedIn = await signInAs(browser, ADMIN.email, ADMIN.password);
+    const session = await signedIn.context().storageState();
+    await signedIn.context().close();
 
     const withoutScripts = await browser.newContext({ baseURL: baseUrl, storageState: session, javaScriptEnabled: false });
     const page = await withoutScripts.newPage();

@@ -1,20 +1,5 @@
-import type { Browser, Page } from "@playwright/test";
-import { expect, serverInfo, test, toasts, uniqueSuffix } from "./support/fixtures";
-import { dialog } from "./support/ui";
-
-/** A fresh browser context signed in as someone else than the suite's admin. */
-async function signInAs(browser: Browser, email: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: serverInfo().baseUrl, storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
-  // The page is server-rendered whole: wait for its scripts before clicking its buttons.
-  await page.waitForLoadState("load");
-  return page;
-}
+import { expect, test, toasts, uniqueSuffix } from "./support/fixtures";
+import { dialog, signInAs } from "./support/ui";
 
 test("a user changes their own password on Your account; an admin resets it on Users", async ({ page, browser }) => {
   const suffix = uniqueSuffix();

@@ -1,5 +1,5 @@
-import { apiPost, expect, serverHtml, serverInfo, test, toasts, uniqueSuffix } from "./support/fixtures";
-import { dialog } from "./support/ui";
+import { apiPost, expect, serverHtml, test, toasts, uniqueSuffix } from "./support/fixtures";
+import { dialog, signInAs } from "./support/ui";
 
 test("a viewer, added on the Users page, sees metadata read-only and never a value", async ({ page, browser, api }) => {
   const suffix = uniqueSuffix();
@@ -25,13 +25,7 @@ test("a viewer, added on the Users page, sees metadata read-only and never a val
   await expect(toasts(page)).toContainText(`${viewer.email} can now sign in as a viewer.`);
   await expect(page.locator(`[data-testid="user-row"][data-email="${viewer.email}"]`)).toBeVisible();
 
-  const context = await browser.newContext({ baseURL: serverInfo().baseUrl, storageState: { cookies: [], origins: [] } });
-  const as = await context.newPage();
-  await as.goto("/login");
-  await as.getByLabel("Email").fill(viewer.email);
-  await as.getByLabel("Password").fill(viewer.password);
-  await as.getByRole("button", { name: "Sign in" }).click();
-  await expect(as.getByRole("heading", { name: "Overview" })).toBeVisible();
+  const as = await signInAs(browser, viewer.email, viewer.password);
 
   // Filtered: other tests may have filled the first page (50 a page) before this one runs.
   await as.goto(`/secrets?prefix=e2eviewer${suffix}`);
@@ -74,5 +68,5 @@ test("a viewer, added on the Users page, sees metadata read-only and never a val
   await expect(toasts(page)).toContainText(`${viewer.email} is disabled`);
   await as.goto("/secrets");
   await expect(as).toHaveURL(/\/login$/);
-  await context.close();
+  await as.context().close();
 });

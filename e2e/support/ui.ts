@@ -1,4 +1,26 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+import { serverInfo } from "./fixtures";
+
+/**
+ * A browser context of its own, signed in through the sign-in form (which needs JavaScript, even
+ * in a test that turns it off), on the Overview once the page's scripts have run: the page is
+ * server-rendered whole, so it shows before its buttons work.
+ */
+export async function signInAs(browser: Browser, email: string, password: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: serverInfo().baseUrl,
+    storageState: { cookies: [], origins: [] },
+    javaScriptEnabled: true,
+  });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await page.waitForLoadState("load");
+  return page;
+}
 
 /** Picks a radio card (the radio itself is visually hidden inside its labelled card). */
 export async function chooseRadio(page: Page, name: string | RegExp): Promise<void> {

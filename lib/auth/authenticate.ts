@@ -3,7 +3,8 @@ import { cookies } from "next/headers";
 import { sourceIp } from "@/lib/api/source-ip";
 import { authenticateToken } from "@/lib/tokens/authenticate-token";
 import type { Actor } from "./actor";
-import { sessionActorOfCookies, sessionIdOfCookies } from "./session-cookie";
+import { SESSION_COOKIES, sessionActorOfCookies, sessionIdOfCookies } from "./session-cookie";
+import { endSession } from "./sessions";
 
 /**
  * Who is calling: a bearer token when an Authorization header is present (a bad one is never
@@ -30,4 +31,19 @@ export async function sessionActor(ip: string | null): Promise<Actor | null> {
 export async function currentSessionId(): Promise<string | null> {
   const jar = await cookies();
   return sessionIdOfCookies((name) => jar.get(name)?.value);
+}
+
+/**
+ * Signs the current request's session out: ends the server-side session (as next-auth's own
+ * sign-out does, lib/auth/auth-options.ts) and expires its cookie. For server actions; a route
+ * handler's response carries its own cookies.
+ */
+export async function signOutCurrentSession(): Promise<void> {
+  const id = await currentSessionId();
+  if (id) await endSession(id);
+  const jar = await cookies();
+  for (const name of SESSION_COOKIES) {
+    // A __Secure- cookie is only replaced (here: expired) by one that is Secure too.
+    if (jar.has(name)) jar.delete({ name, path: "/", secure: name.startsWith("__Secure-") });
+  }
 }
