@@ -1,23 +1,15 @@
-"use client";
-
-import { useFormStatus } from "react-dom";
-import { signOutAction } from "@/app/(dashboard)/sign-out-action";
 import { buttonClasses } from "./button-styles";
 
-/** A form, not a click handler: a click before the page's scripts have run still signs out. */
+/**
+ * A plain form, not a click handler or a server action: it works on every page (the Pages Router
+ * ones too, which have no server actions), before the page's scripts have run and without them.
+ */
 export function SignOutButton({ className = "" }: { className?: string }) {
   return (
-    <form action={signOutAction}>
-      <SignOutSubmit className={className} />
+    <form method="post" action="/sign-out">
+      <button type="submit" className={buttonClasses("secondary", "sm", className)}>
+        Sign out
+      </button>
     </form>
-  );
-}
-
-function SignOutSubmit({ className }: { className: string }) {
-  const { pending } = useFormStatus();
-  return (
-    <button type="submit" disabled={pending} className={buttonClasses("secondary", "sm", className)}>
-      {pending ? "Signing out…" : "Sign out"}
-    </button>
   );
 }

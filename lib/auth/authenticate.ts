@@ -35,8 +35,8 @@ export async function currentSessionId(): Promise<string | null> {
 
 /**
  * Signs the current request's session out: ends the server-side session (as next-auth's own
- * sign-out does, lib/auth/auth-options.ts) and expires its cookie. For server actions; a route
- * handler's response carries its own cookies.
+ * sign-out does, lib/auth/auth-options.ts) and expires its cookie. For the dashboard's sign-out
+ * route (app/sign-out/route.ts): Next writes the expired cookies onto its response.
  */
 export async function signOutCurrentSession(): Promise<void> {
   const id = await currentSessionId();

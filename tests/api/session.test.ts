@@ -157,6 +157,66 @@ describe("next-auth's POST endpoints take the API's body limit", () => {
   );
 });
 
+describe("the dashboard's Sign out (POST /sign-out, a plain form)", () => {
+  const signedIn = async () => {
+    const session = new Browser();
+    await session.signIn(apiContext().admin.email, apiContext().admin.password);
+    expect((await session.request("/api/secret-providers")).status).toBe(200);
+    return session;
+  };
+
+  it("ends the session, expires the cookie and sends the browser to this server's /login", async () => {
+    const session = await signedIn();
+    const name = session.sessionCookieName()!;
+    const captured = session.cookies.get(name)!;
+    const out = await session.request("/sign-out", {
+      method: "POST",
+      form: {},
+      headers: { origin: apiContext().baseUrl, "sec-fetch-site": "same-origin" },
+    });
+    expect(out.status, out.text).toBe(303);
+    // Relative: the address the browser used, whatever NEXTAUTH_URL says.
+    expect(out.headers.get("location")).toBe("/login");
+    expect(session.sessionCookieName()).toBeUndefined();
+    expect((await session.request("/api/secret-providers")).status).toBe(401);
+    // The session itself ended, not only the browser's cookie.
+    const replay = new Browser();
+    replay.cookies.set(name, captured);
+    expect((await replay.request("/api/secret-providers")).status).toBe(401);
+  });
+
+  it("a form on another site cannot sign anyone out: 403, and the session stays", async () => {
+    const session = await signedIn();
+    const crossSite: Array<Record<string, string>> = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+    ];
+    for (const headers of crossSite) {
+      const out = await session.request("/sign-out", { method: "POST", form: {}, headers });
+      expect(out.status, out.text).toBe(403);
+      expect(out.json).toMatchObject({ error: { code: "forbidden", message: expect.any(String) } });
+      expect((await session.request("/api/secret-providers")).status).toBe(200);
+    }
+  });
+
+  it("only POST signs out: GET is 405 with Allow, and the session stays", async () => {
+    const session = await signedIn();
+    const out = await session.request("/sign-out");
+    expect(out.status, out.text).toBe(405);
+    expect(out.json).toMatchObject({ error: { code: "method_not_allowed", message: expect.any(String) } });
+    expect(out.headers.get("allow")).toBe("POST");
+    expect((await session.request("/api/secret-providers")).status).toBe(200);
+  });
+
+  it("without a session it still lands on /login, and nothing else is touched", async () => {
+    const out = await new Browser().request("/sign-out", { method: "POST", form: {} });
+    expect(out.status, out.text).toBe(303);
+    expect(out.headers.get("location")).toBe("/login");
+    expect((await browser.request("/api/secret-providers")).status).toBe(200);
+  });
+});
+
 describe("signing out", () => {
   it("ends the session", async () => {
     const session = new Browser();
