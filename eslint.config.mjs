@@ -41,9 +41,10 @@ const config = [
   {
     // Domain code (lib/) does not depend on the HTTP edge (lib/api: route wrappers, headers, peer
     // addresses): route handlers, server actions and the fast path call into lib/, never the
-    // reverse. lib/auth and lib/boot sit at the edge themselves (sign-in, request wiring).
+    // reverse. lib/auth, lib/boot and lib/pages sit at the edge themselves (sign-in, request
+    // wiring, the Pages Router pages' requests).
     files: ["lib/**/*.ts", "lib/**/*.tsx"],
-    ignores: ["lib/api/**", "lib/auth/**", "lib/boot/**", "**/*.test.ts"],
+    ignores: ["lib/api/**", "lib/auth/**", "lib/boot/**", "lib/pages/**", "**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

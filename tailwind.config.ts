@@ -2,7 +2,7 @@ import type { Config } from "tailwindcss";
 
 // Tailwind 4 reads this through `@config` in app/globals.css: the design tokens live here.
 const config: Config = {
-  content: ["./app/**/*.{ts,tsx}", "./components/**/*.{ts,tsx}"],
+  content: ["./app/**/*.{ts,tsx}", "./components/**/*.{ts,tsx}", "./pages/**/*.tsx"],
   theme: {
     extend: {
       colors: {

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useTransition, type AnchorHTMLAttributes, type MouseEvent } from "react";
+import { isDocumentPage } from "@/lib/page-scripts";
 
 /**
  * A link to a page of the dashboard: a plain click navigates on the client through the app
@@ -11,6 +12,9 @@ import { useTransition, type AnchorHTMLAttributes, type MouseEvent } from "react
  * Not next/link, whose prefetching machinery (viewport observers, the prefetch cache, URL
  * formatting) is about 4 KiB gzipped on every page that shows a link: every dashboard page is
  * rendered per request for the signed-in user, so a prefetch could fetch nothing of it.
+ *
+ * A link to a page without the framework (the list pages and sign-in, lib/page-scripts.ts) is left
+ * to the browser: the App Router cannot render those, and would only find that out by asking.
  *
  * Until the next page is there, the clicked link carries `data-pending` (app/globals.css: the
  * page dims if the wait is noticeable). The dashboard has no loading skeleton: its pages read only
@@ -23,6 +27,7 @@ export function AppLink({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnc
   const navigate = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
     if (event.defaultPrevented || !isPlainClick(event) || (rest.target && rest.target !== "_self") || rest.download !== undefined) return;
+    if (isDocumentPage(href)) return;
     event.preventDefault();
     startTransition(() => router.push(href));
   };

@@ -5,7 +5,11 @@ import { useEffect, useId, useState, type ReactNode } from "react";
 import { AppNav } from "./app-nav";
 import { CloseIcon, MenuIcon } from "./icons";
 
-/** On narrow screens the sidebar folds into a menu under the top bar. */
+/**
+ * On narrow screens the sidebar folds into a menu under the top bar. On the pages that ship no
+ * React (lib/page-scripts.ts) this renders closed and public/dashboard.js does the same opening
+ * and closing (the button's aria-expanded, the panel's hidden, Escape).
+ */
 export function MobileMenu({ isAdmin, footer }: { isAdmin: boolean; footer: ReactNode }) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
@@ -32,9 +36,11 @@ export function MobileMenu({ isAdmin, footer }: { isAdmin: boolean; footer: Reac
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => setOpen((v) => !v)}
-        className="inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-200 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white"
+        className="group inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-200 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white"
       >
-        {open ? <CloseIcon className="size-5" /> : <MenuIcon className="size-5" />}
+        {/* Both, switched by aria-expanded: public/dashboard.js opens this menu on pages without React. */}
+        <MenuIcon className="size-5 group-aria-expanded:hidden" />
+        <CloseIcon className="hidden size-5 group-aria-expanded:block" />
         Menu
       </button>
       <div

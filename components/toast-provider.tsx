@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
-type ToastTone = "success" | "error" | "info";
+export type ToastTone = "success" | "error" | "info";
 interface Toast {
   id: number;
   tone: ToastTone;
@@ -30,21 +30,34 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     setToasts((all) => [...all.slice(-3), { id, tone, message }]);
   }, []);
   const api = useMemo<ToastApi>(() => ({ show, success: (m) => show(m, "success"), error: (m) => show(m, "error") }), [show]);
+  useEffect(() => {
+    const carried = takeCarriedToast();
+    if (carried) show(carried.message, carried.tone);
+  }, [show]);
 
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div
-        role="status"
-        aria-live="polite"
-        aria-label="Notifications"
-        className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
-      >
+      <ToastRegion>
         {toasts.map((toast) => (
           <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} />
         ))}
-      </div>
+      </ToastRegion>
     </ToastContext.Provider>
+  );
+}
+
+/** The one polite live region the toasts appear in. */
+export function ToastRegion({ children }: { children?: ReactNode }) {
+  return (
+    <div
+      role="status"
+      aria-live="polite"
+      aria-label="Notifications"
+      className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
+    >
+      {children}
+    </div>
   );
 }
 
@@ -54,7 +67,7 @@ const TONES: Record<ToastTone, string> = {
   info: "border-slate-200 bg-white text-slate-800 [&_[data-dot]]:bg-brand-500",
 };
 
-function ToastCard({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number) => void }) {
+export function ToastCard({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number) => void }) {
   useEffect(() => {
     const timer = setTimeout(() => onDismiss(toast.id), LIFETIME_MS[toast.tone]);
     return () => clearTimeout(timer);
@@ -78,6 +91,33 @@ function ToastCard({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
       </button>
     </div>
   );
+}
+
+/**
+ * A toast for the next page when the browser loads that page whole (the list pages, which ship no
+ * React: lib/page-scripts.ts), so the toasts above cannot follow: kept in sessionStorage for a few
+ * seconds and shown by the page that loads next (public/dashboard.js, or ToastProvider above).
+ */
+export function carryToast(message: string, tone: ToastTone = "success"): void {
+  try {
+    sessionStorage.setItem(CARRIED_TOAST, JSON.stringify({ message, tone, at: Date.now() }));
+  } catch {
+    // Storage turned off: the next page simply shows no toast.
+  }
+}
+
+const CARRIED_TOAST = "provenance.toast";
+const CARRIED_FOR_MS = 10_000;
+
+function takeCarriedToast(): { message: string; tone: ToastTone } | null {
+  try {
+    const text = sessionStorage.getItem(CARRIED_TOAST);
+    sessionStorage.removeItem(CARRIED_TOAST);
+    const carried = text ? (JSON.parse(text) as { message: string; tone: ToastTone; at: number }) : null;
+    return carried && Date.now() - carried.at < CARRIED_FOR_MS ? carried : null;
+  } catch {
+    return null;
+  }
 }
 
 export function useToast(): ToastApi {

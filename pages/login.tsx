@@ -4,8 +4,8 @@ import { AuthCard } from "@/components/auth-card";
 import { Button } from "@/components/button";
 import { Field } from "@/components/field";
 import { FormBanner } from "@/components/form-banner";
-import { nonceOfPolicy } from "@/lib/api/security-headers";
 import { PAGE_SCRIPTS } from "@/lib/page-scripts";
+import { requestNonce } from "@/lib/pages/page-request";
 import { pageTitle } from "@/lib/site";
 
 /**
@@ -28,8 +28,7 @@ interface Props {
  * POST is the form sent without JavaScript (see below): its body is never read.
  */
 export const getServerSideProps: GetServerSideProps<Props> = async ({ req, query }) => {
-  const policy = req.headers["content-security-policy"];
-  return { props: { firstRun: query.setup === "done", nonce: nonceOfPolicy(Array.isArray(policy) ? policy[0] : policy) } };
+  return { props: { firstRun: query.setup === "done", nonce: requestNonce(req) } };
 };
 
 const NOTICE = "Your admin account is ready. Sign in with it to continue.";

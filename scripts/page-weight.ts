@@ -13,7 +13,7 @@ import { PAGE_SCRIPTS } from "../lib/page-scripts";
  * `*_client-reference-manifest.js`, `entryJSFiles`: root layout, not-found and error boundaries,
  * nested layouts, the page).
  *
- * Pages Router pages (server/pages-manifest.json; only /login): Next's scripts for the page
+ * Pages Router pages (server/pages-manifest.json; those of lib/page-scripts.ts): Next's scripts for the page
  * (build-manifest.json `pages`, the page's and `/_app`'s) unless the page's built server code
  * turns them off (`unstable_runtimeJS: false`; when that cannot be found they are counted), plus
  * the page's own scripts from public/ (lib/page-scripts.ts).

@@ -196,13 +196,15 @@ describe("revealed values", () => {
   it("the dashboard's reveal and the resolve API answer Cache-Control: no-store", async () => {
     const secretPath = unique("csp-reveal");
     const value = `reveal-${randomBytes(8).toString("hex")}`;
-    expect((await call("/api/secrets", { method: "POST", body: { secretPath, value } })).status).toBe(201);
+    const created = await call<{ id: string }>("/api/secrets", { method: "POST", body: { secretPath, value } });
+    expect(created.status).toBe(201);
 
     const manifest = JSON.parse(readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8")) as {
       node: Record<string, { exportedName?: string }>;
     };
     const reveal = Object.entries(manifest.node).find(([, action]) => action.exportedName === "revealSecretAction")![0];
-    const revealed = await browser.request("/secrets", {
+    // Posted to the secret's page, the one that reveals.
+    const revealed = await browser.request(`/secrets/${created.body.id}`, {
       method: "POST",
       json: [secretPath],
       headers: { "next-action": reveal, accept: "text/x-component", origin: apiContext().baseUrl },

@@ -13,9 +13,7 @@ import { createSecret, deleteSecret, updateSecret } from "@/lib/secrets/write-se
  * does and is audited as a read.
  */
 export async function createSecretAction(input: unknown): Promise<ActionResult<SecretView>> {
-  const result = await runAction("createSecret", (actor) => createSecret({ actor, input }));
-  if (result.ok) revalidatePath("/secrets");
-  return result;
+  return runAction("createSecret", (actor) => createSecret({ actor, input }));
 }
 
 export async function updateSecretAction(id: string, input: unknown): Promise<ActionResult<SecretView>> {
@@ -25,12 +23,10 @@ export async function updateSecretAction(id: string, input: unknown): Promise<Ac
 }
 
 export async function deleteSecretAction(id: string): Promise<ActionResult<{ deleted: true }>> {
-  const result = await runAction("deleteSecret", async (actor) => {
+  return runAction("deleteSecret", async (actor) => {
     await deleteSecret({ actor, id: idArgument(id) });
     return { deleted: true as const };
   });
-  if (result.ok) revalidatePath("/secrets");
-  return result;
 }
 
 /** The value, on an explicit request by an editor or admin; the read is audited (secret.resolve). */
@@ -45,7 +41,5 @@ export async function previewEnvImportAction(input: unknown): Promise<ActionResu
 
 /** Imports a .env file under a prefix by the rules of `provenance import`; each write is audited. */
 export async function importEnvAction(input: unknown): Promise<ActionResult<DotenvImportResult>> {
-  const result = await runAction("importSecrets", (actor) => importDotenv({ actor, input }));
-  if (result.ok) revalidatePath("/secrets");
-  return result;
+  return runAction("importSecrets", (actor) => importDotenv({ actor, input }));
 }

@@ -1,21 +1,17 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { Button } from "@/components/button";
 import { ConfirmDialog } from "@/components/confirm-dialog";
-import { useToast } from "@/components/toast-provider";
+import { goToDocumentPage } from "@/components/go-to-document-page";
 import { useConfirmedAction } from "@/components/use-confirmed-action";
 import { deleteSecretAction } from "./actions";
 
 /** Deletes a secret after a confirmation that names it and says what breaks. */
 export function DeleteSecretButton({ id, secretPath, external }: { id: string; secretPath: string; external: boolean }) {
-  const router = useRouter();
-  const toast = useToast();
   const { open, pending, error, confirm, show, close } = useConfirmedAction(
     () => deleteSecretAction(id),
     () => {
-      toast.success(`Secret ${secretPath} deleted.`);
-      router.push("/secrets");
+      goToDocumentPage("/secrets", `Secret ${secretPath} deleted.`);
     },
     "The secret could not be deleted.",
   );

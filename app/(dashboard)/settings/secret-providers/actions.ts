@@ -14,12 +14,10 @@ import { createConnection, deleteConnection, updateConnection } from "@/lib/secr
 const LIST = "/settings/secret-providers";
 
 export async function createConnectionAction(input: unknown): Promise<ActionResult<{ id: string; name: string }>> {
-  const result = await runAction("createConnection", async (actor) => {
+  return runAction("createConnection", async (actor) => {
     const connection = await createConnection({ actor, input });
     return { id: connection.id, name: connection.name };
   });
-  if (result.ok) revalidatePath(LIST);
-  return result;
 }
 
 export async function updateConnectionAction(id: string, input: unknown): Promise<ActionResult<ConnectionView>> {
@@ -33,7 +31,7 @@ export type DeleteConnectionOutcome =
 
 /** Deleting is refused while secrets reference the connection; that answer is data, not an error. */
 export async function deleteConnectionAction(id: string): Promise<ActionResult<DeleteConnectionOutcome>> {
-  const result = await runAction("deleteConnection", async (actor): Promise<DeleteConnectionOutcome> => {
+  return runAction("deleteConnection", async (actor): Promise<DeleteConnectionOutcome> => {
     try {
       await deleteConnection({ actor, id: idArgument(id) });
       return { deleted: true };
@@ -48,8 +46,6 @@ export async function deleteConnectionAction(id: string): Promise<ActionResult<D
       throw error;
     }
   });
-  if (result.ok && result.data.deleted) revalidatePath(LIST);
-  return result;
 }
 
 export async function testConnectionAction(id: string, input: { providerPath?: string | null }): Promise<ActionResult<TestResult>> {

@@ -1,11 +1,10 @@
 "use client";
 
 import { AppLink } from "@/components/app-link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/button";
 import { ConfirmDialog } from "@/components/confirm-dialog";
-import { useToast } from "@/components/toast-provider";
+import { goToDocumentPage } from "@/components/go-to-document-page";
 import { deleteConnectionAction } from "./actions";
 
 interface Blocked {
@@ -18,8 +17,6 @@ interface Blocked {
  * many and links to them (known when the page was drawn, or learned from the server's refusal).
  */
 export function DeleteConnectionButton({ id, name, secretCount }: { id: string; name: string; secretCount: number }) {
-  const router = useRouter();
-  const toast = useToast();
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
   const [blocked, setBlocked] = useState<Blocked | null>(null);
@@ -39,8 +36,7 @@ export function DeleteConnectionButton({ id, name, secretCount }: { id: string; 
     if (!result.ok) return setError(result.message ?? "The connection could not be deleted.");
     if (!result.data.deleted) return setBlocked({ count: result.data.referencingSecrets, secrets: result.data.secrets });
     setOpen(false);
-    toast.success(`Connection “${name}” deleted.`);
-    router.push("/settings/secret-providers");
+    goToDocumentPage("/settings/secret-providers", `Connection “${name}” deleted.`);
   }
 
   const secretsHref = `/secrets?secretProviderId=${encodeURIComponent(id)}`;

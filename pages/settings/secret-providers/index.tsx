@@ -1,30 +1,30 @@
-import type { Metadata } from "next";
 import { AppLink } from "@/components/app-link";
 import { Badge } from "@/components/badge";
+import { DashboardDocument } from "@/components/dashboard-document";
 import { EmptyState } from "@/components/empty-state";
 import { formatDateTime, timeAgo } from "@/components/format-time";
 import { PlugIcon } from "@/components/icons";
 import { LinkButton } from "@/components/link-button";
 import { PageHeader } from "@/components/page-header";
 import { ProviderBadge } from "@/components/provider-badge";
-import { can } from "@/lib/auth/permissions";
-import { listProviderTypes } from "@/lib/providers/provider-types";
-import { listConnections } from "@/lib/secret-providers/read-connections";
-import type { ConnectionView } from "@/lib/secret-providers/connection-view";
-import { testStatus } from "@/lib/secret-providers/test-freshness";
-import { currentActor } from "../../current-actor";
+import type { ProvidersList } from "@/lib/pages/dashboard-lists";
+import { dashboardPageProps } from "@/lib/pages/page-request";
+import type { TestStatus } from "@/lib/secret-providers/test-freshness";
 
-export const metadata: Metadata = { title: "Secret providers" };
-export const dynamic = "force-dynamic";
+/**
+ * Settings → Secret providers: the connections, their type and their last test. A page without
+ * Next's runtime (lib/page-scripts.ts): everything on it is a link, so it needs no React, and
+ * public/dashboard.js does the frame's menu and toasts.
+ */
+export const config = { unstable_runtimeJS: false };
 
-export default async function SecretProvidersPage() {
-  const actor = await currentActor();
-  const [connections, types] = await Promise.all([listConnections(), Promise.resolve(listProviderTypes())]);
-  const isAdmin = can(actor.role, "createConnection");
-  const missingSdks = types.filter((t) => !t.sdk.installed && connections.some((c) => c.type === t.type));
+type Props = ProvidersList & { nonce: string | null };
 
+export const getServerSideProps = dashboardPageProps((loaders) => loaders.loadProvidersList);
+
+export default function SecretProvidersPage({ user, isAdmin, missingSdks, connections, nonce }: Props) {
   return (
-    <>
+    <DashboardDocument route="/settings/secret-providers" title="Secret providers" user={user} nonce={nonce}>
       <PageHeader
         title="Secret providers"
         description="Connections to external secrets managers. Configure one once with its credentials; secrets then reference it and are fetched from it at run time."
@@ -39,8 +39,8 @@ export default async function SecretProvidersPage() {
 
       {missingSdks.map((t) => (
         <p key={t.type} className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          {t.name} connections cannot be used: the optional package <code className="font-mono">{t.sdk.package}</code> is not installed on
-          this server.
+          {t.name} connections cannot be used: the optional package <code className="font-mono">{t.package}</code> is not installed on this
+          server.
         </p>
       ))}
 
@@ -69,11 +69,11 @@ export default async function SecretProvidersPage() {
       ) : (
         <ConnectionTable connections={connections} />
       )}
-    </>
+    </DashboardDocument>
   );
 }
 
-function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
+function ConnectionTable({ connections }: { connections: ProvidersList["connections"] }) {
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
       <table className="w-full text-left text-sm">
@@ -121,7 +121,7 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
                 )}
               </td>
               <td className="px-4 py-3">
-                <LastTest connection={connection} />
+                <LastTest status={connection.status} />
               </td>
             </tr>
           ))}
@@ -132,8 +132,7 @@ function ConnectionTable({ connections }: { connections: ConnectionView[] }) {
 }
 
 /** The last test, marked out of date when the connection changed after it (test-freshness.ts). */
-function LastTest({ connection }: { connection: ConnectionView }) {
-  const status = testStatus(connection);
+function LastTest({ status }: { status: TestStatus }) {
   if (status.kind === "never") return <span className="text-slate-500">Never tested</span>;
   return (
     <div className="space-y-1">

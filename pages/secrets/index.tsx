@@ -1,58 +1,41 @@
-import type { Metadata } from "next";
 import { AppLink } from "@/components/app-link";
 import { buttonClasses } from "@/components/button-styles";
+import { DashboardDocument } from "@/components/dashboard-document";
 import { EmptyState } from "@/components/empty-state";
 import { formatDateTime, timeAgo } from "@/components/format-time";
 import { KeyIcon } from "@/components/icons";
 import { LinkButton } from "@/components/link-button";
 import { PageHeader } from "@/components/page-header";
 import { ProviderBadge } from "@/components/provider-badge";
-import { can } from "@/lib/auth/permissions";
-import { isAppError } from "@/lib/errors";
-import type { Actor } from "@/lib/auth/actor";
-import { listConnectionSummaries } from "@/lib/secret-providers/read-connections";
-import { listSecretsPage, type ListSecretsFilter, type SecretPage } from "@/lib/secrets/read-secrets";
-import { listSecretFolder, type SecretFolderView } from "@/lib/secrets/secret-folders";
+import { FolderBar, FolderGrid } from "@/components/secrets/secret-folders";
+import { SecretFilters } from "@/components/secrets/secret-filters";
+import { SecretRowButtons } from "@/components/secrets/secret-row-buttons";
+import type { SecretsList } from "@/lib/pages/dashboard-lists";
+import { dashboardPageProps } from "@/lib/pages/page-request";
+import { secretsHref } from "@/lib/secrets/secrets-list-address";
 import type { SecretView } from "@/lib/secrets/secret-view";
-import { currentActor } from "../current-actor";
-import { FolderBar, FolderGrid } from "./secret-folders";
-import { SecretFilters } from "./secret-filters";
-import { SecretRowActions } from "./secret-row-actions";
 
-export const metadata: Metadata = { title: "Secrets" };
-export const dynamic = "force-dynamic";
+/**
+ * The secrets: folders by path prefix or one flat list, filters in the URL, pages by cursor. A
+ * page without Next's runtime (lib/page-scripts.ts): filters are a GET form and everything else
+ * is a link, so it needs no React; public/dashboard.js does the copy buttons, the frame's menu
+ * and toasts.
+ */
+export const config = { unstable_runtimeJS: false };
 
-type Search = Promise<Record<string, string | string[] | undefined>>;
+type Props = SecretsList & { nonce: string | null };
 
-function one(value: string | string[] | undefined): string {
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
-}
+export const getServerSideProps = dashboardPageProps((loaders) => loaders.loadSecretsList);
 
-/** Rows per page: enough to scan, few enough that the page answers at once with thousands of secrets. */
-const PAGE_SIZE = 50;
-
-export default async function SecretsPage({ searchParams }: { searchParams: Search }) {
-  const actor = await currentActor();
-  const params = await searchParams;
-  const filter = { prefix: one(params.prefix), provider: one(params.provider), secretProviderId: one(params.secretProviderId) };
+export default function SecretsPage(props: Props) {
+  const { user, filter, view, canEdit, canImport, canReadValues, connectionNames, page, folder, filterError, pageLinkError, paged } = props;
   const filtered = Boolean(filter.prefix || filter.provider || filter.secretProviderId);
-  const asked = one(params.view);
-  const view: SecretsView = asked === "list" || asked === "folders" ? asked : defaultView(filter);
-  const canEdit = can(actor.role, "createSecret");
-  const canImport = can(actor.role, "importSecrets");
-  const canReadValues = can(actor.role, "resolveSecret");
-  const position = { cursor: one(params.cursor) || null, before: one(params.before) || null };
-
-  const [connections, listed] = await Promise.all([listConnectionSummaries(), readPage(actor, filter, view, position)]);
-  const names = new Map(connections.map((c) => [c.id, c.name]));
-  const { page, folder, filterError, pageLinkError } = listed;
   const secrets = page.secrets;
-  const paged = Boolean(position.cursor || position.before);
   const href = (at: { cursor?: string; before?: string }) => secretsHref(filter, view, at);
   const nothing = secrets.length === 0 && (folder?.folders.length ?? 0) === 0;
 
   return (
-    <>
+    <DashboardDocument route="/secrets" title="Secrets" user={user} nonce={props.nonce}>
       <PageHeader
         title="Secrets"
         description="Everything programs can fetch by path: values stored (encrypted) in Provenance, and references to values in your external managers."
@@ -79,7 +62,9 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
         provider={filter.provider}
         view={view}
         connection={
-          filter.secretProviderId ? { id: filter.secretProviderId, name: names.get(filter.secretProviderId) ?? "unknown connection" } : null
+          filter.secretProviderId
+            ? { id: filter.secretProviderId, name: connectionNames[filter.secretProviderId] ?? "unknown connection" }
+            : null
         }
         error={filterError}
       />
@@ -142,7 +127,7 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
       ) : secrets.length > 0 ? (
         <SecretTable
           secrets={secrets}
-          names={names}
+          names={connectionNames}
           canReadValues={canReadValues}
           pages={{
             previous: page.previousCursor ? href({ before: page.previousCursor }) : null,
@@ -150,60 +135,8 @@ export default async function SecretsPage({ searchParams }: { searchParams: Sear
           }}
         />
       ) : null}
-    </>
+    </DashboardDocument>
   );
-}
-
-type SecretsView = "folders" | "list";
-
-/**
- * Folders (the next path segment under the prefix), unless the list is narrowed to one source:
- * "the secrets using this connection" (where a connection's delete dialog leads) reads best as one
- * list, wherever in the tree they sit.
- */
-function defaultView(filter: ListSecretsFilter): SecretsView {
-  return filter.provider || filter.secretProviderId ? "list" : "folders";
-}
-
-/**
- * One page of the list (or of the folder's own secrets). A bad filter shows under the filters
- * with nothing listed; a page link that is damaged (or from another version) falls back to the
- * first page with a notice.
- */
-async function readPage(
-  actor: Actor,
-  filter: ListSecretsFilter,
-  view: SecretsView,
-  position: { cursor: string | null; before: string | null },
-) {
-  const empty: SecretPage = { secrets: [], nextCursor: null, previousCursor: null };
-  const read = async (at: {
-    cursor?: string | null;
-    before?: string | null;
-  }): Promise<{ page: SecretPage; folder: SecretFolderView | null }> => {
-    if (view === "list") return { page: await listSecretsPage({ actor, filter, page: { limit: PAGE_SIZE, ...at } }), folder: null };
-    const folder = await listSecretFolder({ actor, filter, page: { limit: PAGE_SIZE, ...at } });
-    return { page: folder.page, folder };
-  };
-  try {
-    return { ...(await read(position)), filterError: null, pageLinkError: false };
-  } catch (error) {
-    if (!isAppError(error) || error.code !== "validation_error") throw error;
-    const fields = (error.extra.fields ?? {}) as Record<string, string>;
-    const filterProblem = fields.prefix ?? fields.provider ?? fields.secretProviderId;
-    if (filterProblem || !(fields.cursor || fields.before))
-      return { page: empty, folder: null, filterError: filterProblem ?? error.message, pageLinkError: false };
-    return { ...(await read({})), filterError: null, pageLinkError: true };
-  }
-}
-
-/** A bookmarkable address of a page: the filters, and at most one of cursor (after) or before. */
-function secretsHref(filter: ListSecretsFilter, view: SecretsView, position: { cursor?: string; before?: string }): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...filter, ...(view !== defaultView(filter) ? { view } : {}), ...position }))
-    if (value) query.set(key, value);
-  const text = query.toString();
-  return text ? `/secrets?${text}` : "/secrets";
 }
 
 function SecretTable({
@@ -213,7 +146,7 @@ function SecretTable({
   pages,
 }: {
   secrets: SecretView[];
-  names: Map<string, string>;
+  names: Record<string, string>;
   canReadValues: boolean;
   pages: { previous: string | null; next: string | null };
 }) {
@@ -247,7 +180,7 @@ function SecretTable({
         </thead>
         <tbody className="divide-y divide-slate-100">
           {secrets.map((secret) => {
-            const connection = secret.secretProviderId ? (names.get(secret.secretProviderId) ?? null) : null;
+            const connection = secret.secretProviderId ? (names[secret.secretProviderId] ?? null) : null;
             return (
               <tr key={secret.id} className="hover:bg-slate-50/60">
                 <td className="px-4 py-3">
@@ -283,7 +216,7 @@ function SecretTable({
                   </time>
                 </td>
                 <td className="px-2 py-2">
-                  <SecretRowActions secretPath={secret.secretPath} canReadValue={canReadValues} />
+                  <SecretRowButtons secretPath={secret.secretPath} canReadValue={canReadValues} />
                 </td>
               </tr>
             );
