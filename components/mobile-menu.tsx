@@ -4,6 +4,7 @@ import { usePathname } from "next/navigation";
 import { useEffect, useId, useState, type ReactNode } from "react";
 import { AppNav } from "./app-nav";
 import { CloseIcon, MenuIcon } from "./icons";
+import { useHydrated } from "./use-hydrated";
 
 /**
  * On narrow screens the sidebar folds into a menu under the top bar. On the pages that ship no
@@ -14,6 +15,8 @@ export function MobileMenu({ isAdmin, footer }: { isAdmin: boolean; footer: Reac
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
   const panelId = useId();
+  // Until its handler is attached (public/dashboard.js enables it on the pages without React).
+  const hydrated = useHydrated();
 
   // A navigation (including back/forward) closes the menu.
   const [shownFor, setShownFor] = useState(pathname);
@@ -35,6 +38,7 @@ export function MobileMenu({ isAdmin, footer }: { isAdmin: boolean; footer: Reac
         type="button"
         aria-expanded={open}
         aria-controls={panelId}
+        disabled={!hydrated}
         onClick={() => setOpen((v) => !v)}
         className="group inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-200 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white"
       >

@@ -1,35 +1,30 @@
 import { ADMIN } from "./support/accounts";
-import { expect, serverInfo, test, uniqueSuffix } from "./support/fixtures";
+import { expect, serverInfo, test } from "./support/fixtures";
 import { signInAs } from "./support/ui";
 
 // Each page as it is before its scripts have run (a slow network), or for good without them.
 test.describe("before the page's scripts have run", () => {
   test.use({ javaScriptEnabled: false });
 
-  // The field typed into, and the one Enter is pressed in (a textarea takes Enter as a new line).
+  // A field of each script-sent form.
   const FORMS = [
-    { path: "/account", label: "Current password", enterIn: "Current password" },
-    { path: "/secrets/new", label: "Value", enterIn: "Secret path" },
-    { path: "/settings/users", label: "First password", enterIn: "First password" },
-    { path: "/settings/tokens", label: "Name", enterIn: "Name" },
+    { path: "/account", label: "Current password" },
+    { path: "/secrets/new", label: "Value" },
+    { path: "/settings/users", label: "First password" },
+    { path: "/settings/tokens", label: "Name" },
   ];
 
-  for (const { path, label, enterIn } of FORMS) {
-    test(`a form sent from ${path} keeps what was typed out of the URL`, async ({ page }) => {
-      const typed = `typed-before-scripts-${uniqueSuffix()}`;
+  for (const { path, label } of FORMS) {
+    test(`the form on ${path} takes nothing until its scripts have run, and could only post back`, async ({ page }) => {
       await page.goto(path);
-      await page.getByRole("textbox", { name: label, exact: true }).fill(typed);
-      const sent = page.waitForRequest((request) => request.isNavigationRequest());
-      await page.getByRole("textbox", { name: enterIn, exact: true }).press("Enter");
-      const request = await sent;
-
-      // Posted back to the same page, which answers with the page again and reads nothing.
-      expect(request.method()).toBe("POST");
-      expect(new URL(request.url()).pathname).toBe(path);
-      expect(request.url()).not.toContain(typed);
-      await page.waitForLoadState();
-      expect(new URL(page.url()).search).toBe("");
-      await expect(page.getByRole("textbox", { name: label, exact: true })).toHaveValue("");
+      const field = page.getByRole("textbox", { name: label, exact: true });
+      // Held by components/hydration-gate.tsx: nothing can be typed, so nothing can be sent.
+      await expect(field).toBeDisabled();
+      await expect(page.locator("main button[type=submit]").first()).toBeDisabled();
+      // And were it sent, it would go back to its own page, never into a URL (components/scripted-form.tsx).
+      const form = field.locator("xpath=ancestor::form");
+      await expect(form).toHaveAttribute("method", "post");
+      await expect(form).not.toHaveAttribute("action", /./);
     });
   }
 
@@ -42,7 +37,7 @@ test.describe("before the page's scripts have run", () => {
 
     const withoutScripts = await browser.newContext({ baseURL: baseUrl, storageState: session, javaScriptEnabled: false });
     const page = await withoutScripts.newPage();
-    await page.goto("/secrets");
+    await page.goto("/audit");
     await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
@@ -55,4 +50,32 @@ test.describe("before the page's scripts have run", () => {
     await expect(again).toHaveURL(/\/login$/);
     await replayed.close();
   });
+});
+
+test("a page's controls wait for its scripts: disabled while they load, working once they have run", async ({ page }) => {
+  // Hold the page's scripts (a slow network) until the test lets them go.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(
+    (url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"),
+    async (route) => {
+      await held;
+      await route.continue();
+    },
+  );
+  await page.goto("/secrets/new", { waitUntil: "commit" });
+  const secretPath = page.getByLabel("Secret path");
+  await expect(secretPath).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Create secret" })).toBeDisabled();
+  // Links work at once: they need no script.
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" })).toBeEnabled();
+
+  release();
+  await expect(secretPath).toBeEnabled();
+  await secretPath.fill("before.scripts.typed");
+  await page.getByRole("button", { name: "Create secret" }).click();
+  // The form's own check answers (no value yet), not a reload: its handler is attached.
+  await expect(page.getByRole("textbox", { name: "Value", exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(secretPath).toHaveValue("before.scripts.typed");
+  await expect(page).toHaveURL(/\/secrets\/new$/);
 });

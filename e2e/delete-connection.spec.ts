@@ -1,5 +1,5 @@
 import { apiPost, expect, test, toasts, uniqueSuffix } from "./support/fixtures";
-import { dialog, followLink } from "./support/ui";
+import { dialog } from "./support/ui";
 
 test("a connection that secrets use cannot be deleted: the dialog says how many and links to them", async ({ page, api }) => {
   const suffix = uniqueSuffix();
@@ -29,7 +29,7 @@ test("a connection that secrets use cannot be deleted: the dialog says how many 
   await expect(page.getByRole("table").getByRole("row")).toHaveCount(2); // header + the one secret
 
   // Delete the secret (asks first), then the connection can go.
-  await followLink(page, page.getByRole("link", { name: secretPath }));
+  await page.getByRole("link", { name: secretPath }).click();
   await page.getByRole("button", { name: "Delete secret" }).click();
   await dialog(page, `Delete ${secretPath}?`).getByRole("button", { name: "Delete secret" }).click();
   await expect(toasts(page)).toContainText(`Secret ${secretPath} deleted.`);

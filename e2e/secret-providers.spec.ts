@@ -1,5 +1,5 @@
 import { expect, test, toasts, serverHtml, uniqueSuffix } from "./support/fixtures";
-import { chooseRadio, followLink, openConnectionEdit } from "./support/ui";
+import { chooseRadio, openConnectionEdit } from "./support/ui";
 
 const SERVICE_ACCOUNT = JSON.stringify({
   type: "service_account",
@@ -57,7 +57,7 @@ test("+ New Connection creates a connection of each type from its definition's f
   for (const spec of TYPES) {
     const name = `${spec.name} ${suffix}`;
     await page.goto("/settings/secret-providers");
-    await followLink(page, page.getByRole("link", { name: "New Connection" }).first());
+    await page.getByRole("link", { name: "New Connection" }).first().click();
     await expect(page.getByRole("heading", { name: "New connection" })).toBeVisible();
 
     // 1. name, 2. type: choosing it renders that type's fields, 3. fill them, 4. description, 5. Create.

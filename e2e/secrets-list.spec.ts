@@ -1,5 +1,4 @@
 import { apiPost, expect, serverHtml, test, toasts, uniqueSuffix } from "./support/fixtures";
-import { followLink } from "./support/ui";
 
 test("copy path and copy value from the list: the value goes to the clipboard only, and the read is audited", async ({
   page,
@@ -78,7 +77,7 @@ test("a .env file into a prefix: previewed with paths and sizes only, then impor
   };
 
   await page.goto(`/secrets?prefix=${prefix}`);
-  await followLink(page, page.getByRole("link", { name: "Import .env" }));
+  await page.getByRole("link", { name: "Import .env" }).click();
   await expect(page.getByRole("heading", { name: "Import a .env file" })).toBeVisible();
   await expect(page.getByLabel("Prefix")).toHaveValue(prefix);
   await page.getByLabel(".env file").setInputFiles(file);

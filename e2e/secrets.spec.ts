@@ -1,5 +1,5 @@
 import { apiPost, expect, serverHtml, serverInfo, test, toasts, uniqueSuffix } from "./support/fixtures";
-import { chooseRadio, followLink, openSecretEdit } from "./support/ui";
+import { chooseRadio, openSecretEdit } from "./support/ui";
 
 test("a stored secret is created, its value stays out of the page until revealed, then hides again", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -9,7 +9,7 @@ test("a stored secret is created, its value stays out of the page until revealed
 
   await page.clock.install();
   await page.goto("/secrets");
-  await followLink(page, page.getByRole("link", { name: "New secret" }).first());
+  await page.getByRole("link", { name: "New secret" }).first().click();
   await page.getByLabel("Secret path").fill(secretPath);
   await expect(page.getByRole("radio", { name: /Stored in Provenance/ })).toBeChecked();
   await page.getByLabel("Value").fill(value);

@@ -41,9 +41,11 @@
 
   /** The phone menu: the button's aria-expanded and the panel's hidden, Escape to close. */
   function wireMenu() {
-    const button = document.querySelector("header button[aria-controls]");
+    const button = /** @type {HTMLButtonElement | null} */ (document.querySelector("header button[aria-controls]"));
     const panel = button && document.getElementById(button.getAttribute("aria-controls") ?? "");
     if (!button || !panel) return;
+    // Rendered disabled until a script can open it (components/mobile-menu.tsx).
+    button.disabled = false;
     /** @param {boolean} open */
     const setOpen = (open) => {
       button.setAttribute("aria-expanded", String(open));

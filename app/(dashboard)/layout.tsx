@@ -1,4 +1,5 @@
 import { AppShell } from "@/components/app-shell";
+import { HydrationGate } from "@/components/hydration-gate";
 import { ToastProvider } from "@/components/toast-provider";
 import { currentActor } from "./current-actor";
 
@@ -8,7 +9,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const actor = await currentActor();
   return (
     <ToastProvider>
-      <AppShell user={{ label: actor.label, role: actor.role }}>{children}</AppShell>
+      <AppShell user={{ label: actor.label, role: actor.role }}>
+        <HydrationGate>{children}</HydrationGate>
+      </AppShell>
     </ToastProvider>
   );
 }

@@ -1,4 +1,4 @@
-import { expect, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { serverInfo } from "./fixtures";
 
 /**
@@ -45,15 +45,4 @@ export async function openConnectionEdit(page: Page): Promise<void> {
 export async function openSecretEdit(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Edit", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Edit secret" })).toBeVisible();
-}
-
-/**
- * Follows a link on a page without React (the list pages, lib/page-scripts.ts): the browser loads
- * the next page whole, server-rendered, so it shows before its scripts have run; this returns once
- * they have, as page.goto does.
- */
-export async function followLink(page: Page, link: Locator): Promise<void> {
-  const href = (await link.getAttribute("href")) ?? "";
-  await link.click();
-  await page.waitForURL((url) => url.pathname + url.search === href, { waitUntil: "load" });
 }
