@@ -85,12 +85,17 @@ function diskPathOf(nextDir: string, url: string): string {
   return path.join(nextDir, "../public", url);
 }
 
-/** The Pages Router's pages with the server file each is built into; `/_app`, `/_document`, `/_error` are no pages. */
+/**
+ * The Pages Router's pages with the server file each is built into. `/_app`, `/_document`, `/_error`
+ * are no pages, and `/500` is what Next answers in place of a page that failed (pages/500.tsx, no script).
+ */
 function pagesRouterPages(nextDir: string): Record<string, string> {
   const file = path.join(nextDir, "server/pages-manifest.json");
   if (!existsSync(file)) return {};
   const manifest = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-  return Object.fromEntries(Object.entries(manifest).filter(([route]) => !route.startsWith("/_") && !route.startsWith("/api/")));
+  return Object.fromEntries(
+    Object.entries(manifest).filter(([route]) => !route.startsWith("/_") && !route.startsWith("/api/") && route !== "/500"),
+  );
 }
 
 /**
