@@ -1,5 +1,5 @@
 import { ADMIN } from "./support/accounts";
-import { expect, serverInfo, test } from "./support/fixtures";
+import { expect, serverInfo, test, uniqueSuffix } from "./support/fixtures";
 import { signInAs } from "./support/ui";
 
 // Each page as it is before its scripts have run (a slow network), or for good without them.
@@ -78,4 +78,24 @@ test("a page's controls wait for its scripts: disabled while they load, working 
   await expect(page.getByRole("textbox", { name: "Value", exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(secretPath).toHaveValue("before.scripts.typed");
   await expect(page).toHaveURL(/\/secrets\/new$/);
+});
+
+test("a .env file chosen while the import page's scripts load is the one previewed once they have run", async ({ page }) => {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(
+    (url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"),
+    async (route) => {
+      await held;
+      await route.continue();
+    },
+  );
+  const prefix = `early${uniqueSuffix().replace(/-/g, "")}`;
+  await page.goto(`/secrets/import?prefix=${prefix}`, { waitUntil: "commit" });
+  // A file input takes a file even while disabled (automation does this; a drop could too).
+  await page.getByLabel(".env file").setInputFiles({ name: "early.env", mimeType: "text/plain", buffer: Buffer.from("EARLY_ONE=x\n") });
+  release();
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("import-preview").locator("tbody tr")).toHaveCount(1);
+  await expect(page.getByTestId("import-preview")).toContainText(`${prefix}.EARLY_ONE`);
 });

@@ -1,7 +1,7 @@
 "use client";
 
 import { AppLink } from "@/components/app-link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/button";
 import { buttonClasses } from "@/components/button-styles";
 import { CONTROL_CLASSES, fieldAria } from "@/components/field-frame";
@@ -56,6 +56,15 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
     changed(setFile)(chosen ? { name: chosen.name, text: await chosen.text() } : null);
   }
 
+  // A file already in the input when the page's scripts start (chosen while they loaded) is one
+  // the onChange below never saw.
+  const fileInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const early = fileInput.current?.files?.[0];
+    if (early) void chooseFile(early);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, for what was there before hydration
+  }, []);
+
   async function runPreview(event: React.FormEvent) {
     event.preventDefault();
     setPending("preview");
@@ -91,6 +100,7 @@ export function EnvImportForm({ initialPrefix }: { initialPrefix: string }) {
           </label>
           <input
             id="env-file"
+            ref={fileInput}
             type="file"
             accept=".env,text/plain"
             onChange={(event) => void chooseFile(event.target.files?.[0])}
