@@ -1,6 +1,6 @@
 import { ADMIN } from "./support/accounts";
 import { expect, serverInfo, test, uniqueSuffix } from "./support/fixtures";
-import { signInAs } from "./support/ui";
+import { holdScripts, signInAs } from "./support/ui";
 
 // Each page as it is before its scripts have run (a slow network), or for good without them.
 test.describe("before the page's scripts have run", () => {
@@ -53,16 +53,7 @@ test.describe("before the page's scripts have run", () => {
 });
 
 test("a page's controls wait for its scripts: disabled while they load, working once they have run", async ({ page }) => {
-  // Hold the page's scripts (a slow network) until the test lets them go.
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(
-    (url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"),
-    async (route) => {
-      await held;
-      await route.continue();
-    },
-  );
+  const release = await holdScripts(page);
   await page.goto("/secrets/new", { waitUntil: "commit" });
   const secretPath = page.getByLabel("Secret path");
   await expect(secretPath).toBeDisabled();
@@ -81,15 +72,7 @@ test("a page's controls wait for its scripts: disabled while they load, working 
 });
 
 test("a .env file chosen while the import page's scripts load is the one previewed once they have run", async ({ page }) => {
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(
-    (url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"),
-    async (route) => {
-      await held;
-      await route.continue();
-    },
-  );
+  const release = await holdScripts(page);
   const prefix = `early${uniqueSuffix().replace(/-/g, "")}`;
   await page.goto(`/secrets/import?prefix=${prefix}`, { waitUntil: "commit" });
   // A file input takes a file even while disabled (automation does this; a drop could too).

@@ -46,3 +46,20 @@ export async function openSecretEdit(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Edit", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Edit secret" })).toBeVisible();
 }
+
+/**
+ * Holds the App Router's scripts (a slow network) until the returned function lets them go: the
+ * page shows, server-rendered, before any of its handlers are attached.
+ */
+export async function holdScripts(page: Page): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(
+    (url) => url.pathname.startsWith("/_next/static/") && url.pathname.endsWith(".js"),
+    async (route) => {
+      await held;
+      await route.continue();
+    },
+  );
+  return release;
+}
